@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { LocalizedName } from './common.js';
+
+/**
+ * GB/T 30428.2 splits city problems into two families: management components (部件, physical
+ * objects such as a manhole cover) and events (事件, situations such as exposed garbage).
+ */
+export const CategoryFamily = z.enum(['component', 'event']);
+export type CategoryFamily = z.infer<typeof CategoryFamily>;
+
+/**
+ * How a handling time limit is counted: urgent hours run round the clock; working hours only
+ * 08:00–12:00 and 14:00–18:00 on working days; working days skip weekends and holidays.
+ */
+export const TimeLimitKind = z.enum(['urgent_hours', 'working_hours', 'working_days', 'calendar_days']);
+export type TimeLimitKind = z.infer<typeof TimeLimitKind>;
+
+export const TimeLimit = z.object({
+  kind: TimeLimitKind,
+  amount: z.number().positive(),
+});
+export type TimeLimit = z.infer<typeof TimeLimit>;
+
+export const Department = z.object({
+  code: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  name: LocalizedName,
+});
+export type Department = z.infer<typeof Department>;
+
+/**
+ * One category of the catalog. `code` is the key used everywhere in GridWatch: the family letter
+ * (C = component 部件, E = event 事件) followed by the classic 2-digit class and 2-digit sub-class,
+ * so that component 0101 and event 0101 cannot be confused.
+ */
+export const Category = z
+  .object({
+    code: z.string().regex(/^[CE]\d{4}$/),
+    family: CategoryFamily,
+    classCode: z.string().regex(/^\d{2}$/),
+    subclassCode: z.string().regex(/^\d{2}$/),
+    className: LocalizedName,
+    name: LocalizedName,
+    /** The newer GB/T 47678 five-digit type code, where known. */
+    gb47678Code: z.string().regex(/^\d{5}$/).optional(),
+    department: z.string(),
+    timeLimit: TimeLimit,
+    /** 1 = urgent (safety), 2 = normal, 3 = low. */
+    priority: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  })
+  .refine((c) => c.code === `${c.family === 'component' ? 'C' : 'E'}${c.classCode}${c.subclassCode}`, {
+    message: 'code must be the family letter followed by classCode and subclassCode',
+  });
+export type Category = z.infer<typeof Category>;
+
+export const Catalog = z.object({
+  departments: z.array(Department).min(1),
+  categories: z.array(Category).min(1),
+});
+export type Catalog = z.infer<typeof Catalog>;

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { IsoTimestamp, Latitude, Longitude } from './common.js';
+
+/** Where a report came from (信息来源). */
+export const IncidentSource = z.enum(['inspector', 'hotline_12345', 'citizen_app', 'sensor', 'video_ai']);
+export type IncidentSource = z.infer<typeof IncidentSource>;
+
+/**
+ * The states of the case loop (GB/T 30428): reported 上报 → accepted 受理 / rejected 不予受理 →
+ * registered 立案 → dispatched 派遣 → handling 处置 → handled 待核查 → verified 核查 → closed 结案,
+ * and suspended 挂账. The transitions themselves live in the workflow module.
+ */
+export const IncidentStatus = z.enum([
+  'reported',
+  'accepted',
+  'rejected',
+  'registered',
+  'dispatched',
+  'handling',
+  'handled',
+  'verified',
+  'closed',
+  'suspended',
+]);
+export type IncidentStatus = z.infer<typeof IncidentStatus>;
+
+/** Statuses after which a case no longer needs anyone's work. */
+export const TERMINAL_STATUSES: readonly IncidentStatus[] = ['rejected', 'closed'];
+
+/** The body of `POST /api/incidents`. Unknown keys are refused so that typos are not silently lost. */
+export const NewIncident = z
+  .object({
+    categoryCode: z.string().min(1).max(16),
+    lon: Longitude,
+    lat: Latitude,
+    description: z.string().max(2000).optional(),
+    source: IncidentSource.optional(),
+    reportedAt: IsoTimestamp.optional(),
+  })
+  .strict();
+export type NewIncident = z.infer<typeof NewIncident>;
+
+export const Incident = z.object({
+  id: z.string(),
+  /** The sequence number of the latest event that changed this incident. */
+  seq: z.number().int().positive(),
+  version: z.number().int().positive(),
+  categoryCode: z.string(),
+  lon: Longitude,
+  lat: Latitude,
+  gridCode: z.string().regex(/^\d{15}$/),
+  townCode: z.string(),
+  communityCode: z.string(),
+  status: IncidentStatus,
+  source: IncidentSource,
+  description: z.string(),
+  reportedAt: IsoTimestamp,
+  createdAt: IsoTimestamp,
+  updatedAt: IsoTimestamp,
+  deadlineAt: IsoTimestamp,
+  closedAt: IsoTimestamp.nullable(),
+});
+export type Incident = z.infer<typeof Incident>;
+
+export const IncidentEventKind = z.enum(['created', 'status_changed']);
+export type IncidentEventKind = z.infer<typeof IncidentEventKind>;
+
+/** One entry of the append-only event log, as the live stream carries it. */
+export const IncidentEvent = z.object({
+  seq: z.number().int().positive(),
+  kind: IncidentEventKind,
+  at: IsoTimestamp,
+  incident: Incident,
+});
+export type IncidentEvent = z.infer<typeof IncidentEvent>;
+
+/** Query string of `GET /api/incidents`. */
+export const IncidentQuery = z
+  .object({
+    bbox: z
+      .string()
+      .transform((s) => s.split(',').map(Number))
+      .pipe(z.tuple([Longitude, Latitude, Longitude, Latitude]))
+      .optional(),
+    status: z
+      .string()
+      .transform((s) => s.split(','))
+      .pipe(z.array(IncidentStatus))
+      .optional(),
+    category: z
+      .string()
+      .transform((s) => s.split(','))
+      .pipe(z.array(z.string().min(1).max(16)))
+      .optional(),
+    town: z.string().max(32).optional(),
+    since: IsoTimestamp.optional(),
+    until: IsoTimestamp.optional(),
+    limit: z.coerce.number().int().min(1).max(5000).default(500),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+export type IncidentQuery = z.infer<typeof IncidentQuery>;
+
+export const IncidentPage = z.object({
+  items: z.array(Incident),
+  nextCursor: z.string().nullable(),
+});
+export type IncidentPage = z.infer<typeof IncidentPage>;
