@@ -1,4 +1,4 @@
-import type { IncidentSource, IncidentStatus } from '../../shared/index.js';
+import type { Incident, IncidentSource, IncidentStatus } from '../../shared/index.js';
 
 /**
  * What a source of reports (the HTTP API, the simulator, later the 12345 bridge) hands to the
@@ -22,8 +22,8 @@ export interface HistoricalIncident {
 }
 
 export interface IncidentIntake {
-  /** Stores one live report; resolves once it is durably committed. */
-  report(report: IncidentReport): Promise<{ id: string; seq: number }>;
-  /** Stores many past incidents in large transactions; returns how many were stored. */
-  importHistory(records: Iterable<HistoricalIncident>): number;
+  /** Stores one live report; resolves with the stored incident once it is durably committed. */
+  report(report: IncidentReport): Promise<Incident>;
+  /** Stores many past incidents in one transaction; resolves with how many were stored. */
+  importHistory(records: Iterable<HistoricalIncident>): Promise<number>;
 }

@@ -1,0 +1,77 @@
+import { useEffect, useRef, useState } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, Incident, IncidentPage, ServerToClientEvents } from '../../shared/index.js';
+
+export type LinkState = 'connecting' | 'replaying' | 'live' | 'offline';
+
+export interface IncidentFeed {
+  link: LinkState;
+  /** When the link was last known to be live, for "stale since" on a broken link. */
+  liveSince: Date | null;
+  lostAt: Date | null;
+  headSeq: number;
+  recent: Incident[];
+  received: number;
+}
+
+const KEEP = 30;
+
+/**
+ * Keeps the newest incidents current: loads a first page over HTTP, then subscribes to the stream
+ * from the highest seq it holds, and resubscribes from there after every reconnect, so that nothing
+ * is missed and nothing arrives twice.
+ */
+export function useIncidentFeed(): IncidentFeed {
+  const [state, setState] = useState<IncidentFeed>({
+    link: 'connecting',
+    liveSince: null,
+    lostAt: null,
+    headSeq: 0,
+    recent: [],
+    received: 0,
+  });
+  const lastSeq = useRef(0);
+
+  useEffect(() => {
+    let cancelled = false;
+    let socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
+
+    void (async () => {
+      const res = await fetch(`/api/incidents?limit=${KEEP}`);
+      const page = (await res.json()) as IncidentPage;
+      if (cancelled) return;
+      const health = (await (await fetch('/api/health')).json()) as { headSeq: number };
+      if (cancelled) return;
+      lastSeq.current = health.headSeq;
+      setState((s) => ({ ...s, recent: page.items, headSeq: health.headSeq }));
+
+      socket = io({ transports: ['websocket'] });
+      socket.on('connect', () => {
+        setState((s) => ({ ...s, link: 'replaying' }));
+        socket!.emit('subscribe', { sinceSeq: lastSeq.current });
+      });
+      socket.on('disconnect', () => setState((s) => ({ ...s, link: 'offline', lostAt: new Date() })));
+      socket.on('stream:live', ({ headSeq }) =>
+        setState((s) => ({ ...s, link: 'live', liveSince: new Date(), lostAt: null, headSeq })),
+      );
+      socket.on('incident:events', ({ events }) => {
+        const fresh = events.filter((e) => e.seq > lastSeq.current);
+        if (fresh.length === 0) return;
+        lastSeq.current = fresh[fresh.length - 1]!.seq;
+        setState((s) => {
+          const byId = new Map(s.recent.map((i) => [i.id, i]));
+          for (const e of fresh) byId.set(e.incident.id, e.incident);
+          const recent = [...byId.values()].sort((a, b) => b.reportedAt.localeCompare(a.reportedAt)).slice(0, KEEP);
+          return { ...s, recent, headSeq: lastSeq.current, received: s.received + fresh.length };
+        });
+      });
+    })();
+
+    return () => {
+      cancelled = true;
+      socket?.close();
+    };
+  }, []);
+
+  return state;
+}

@@ -1,0 +1,130 @@
+import { existsSync } from 'node:fs';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import compression from 'compression';
+import express from 'express';
+import { Server as SocketServer } from 'socket.io';
+import { v7 as uuidv7 } from 'uuid';
+import type { ClientToServerEvents, ServerToClientEvents } from '../shared/index.js';
+import { computeDeadline } from '../shared/workflow/deadline.js';
+import { loadCalendar } from './catalog/calendar.js';
+import { loadCatalog } from './catalog/catalog.js';
+import { loadDefaultCity } from './city/loadCity.js';
+import type { Config } from './config.js';
+import { GridIndex } from './grid/gridIndex.js';
+import { categoriesRouter } from './http/categories.js';
+import { cityRouter } from './http/city.js';
+import { errorHandler, notFoundApi } from './http/errors.js';
+import { incidentsRouter } from './http/incidents.js';
+import { IncidentService } from './incident/incidentService.js';
+import type { Logger } from './log.js';
+import { PROJECT_ROOT } from './paths.js';
+import { IncidentStream } from './realtime/incidentStream.js';
+import { backfillHistory } from './incident/historyBackfill.js';
+import { startSimulator } from './sim/runner.js';
+import { SqliteIncidentStore } from './store/sqlite/sqliteStore.js';
+
+export interface RunningGridWatch {
+  url: string;
+  http: HttpServer;
+  close(): Promise<void>;
+}
+
+const VERSION = '0.1.0';
+/** Limits what one request may make the server parse; incident reports are a few hundred bytes. */
+const JSON_BODY_LIMIT = '64kb';
+
+/**
+ * Builds and starts the whole server from a configuration: city, catalog, store, incident service,
+ * HTTP API, live stream and simulator. index.ts only reads the environment and calls this, so tests
+ * and benchmarks start exactly what production runs.
+ */
+export async function startGridWatch(config: Config, log: Logger): Promise<RunningGridWatch> {
+  const started = Date.now();
+  const catalog = loadCatalog();
+  const calendar = loadCalendar();
+  const { city, fromCache } = loadDefaultCity({ cacheDir: config.cityCacheDir, seed: config.citySeed });
+  const grid = GridIndex.build(city.layers.grid.features);
+  const cells = city.layers.grid.features;
+  log.info({ cells: cells.length, fromCache, ms: Date.now() - started }, 'city loaded');
+
+  const store = new SqliteIncidentStore(join(config.dataDir, 'gridwatch.db'));
+  const cellAt = (lon: number, lat: number) => cells[grid.locate(lon, lat)]?.properties;
+  let stream: IncidentStream | undefined;
+  const service = new IncidentService({
+    store,
+    categoryOf: (code) => catalog.byCode(code),
+    cellAt,
+    deadlineFor: (startMs, category) => computeDeadline(startMs, category.timeLimit, calendar),
+    onCommitted: (events) => stream?.publish(events),
+    now: Date.now,
+    newId: uuidv7,
+    maxBatch: config.ingestMaxBatch,
+  });
+
+  const simContext = {
+    city,
+    categoryCodes: catalog.categories.map((c) => c.code),
+    isInsideCity: (lon: number, lat: number) => grid.locate(lon, lat) >= 0,
+  };
+  if (config.historyDays > 0) {
+    await backfillHistory({ store, intake: service, ctx: simContext, seed: config.simSeed, days: config.historyDays, log });
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(compression());
+  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+
+  app.get('/api/health', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({
+      status: 'ok',
+      version: VERSION,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      headSeq: stream?.headSeq ?? 0,
+    });
+  });
+  app.use('/api/incidents', incidentsRouter(service, store));
+  app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
+  app.use('/api', categoriesRouter(catalog.categories, catalog.departments));
+  app.use('/api', notFoundApi);
+
+  const clientDir = join(PROJECT_ROOT, 'dist', 'client');
+  if (existsSync(join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    // Client-side routes (/wall, /dispatch, …) all load the same page.
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+      res.set('Cache-Control', 'no-cache').sendFile(join(clientDir, 'index.html'));
+    });
+  }
+  app.use(errorHandler(log));
+
+  const http = createServer(app);
+  const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(http, { serveClient: false });
+  stream = new IncidentStream(io, store, await store.headSeq(), log.child({ module: 'stream' }));
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const addr = http.address() as AddressInfo;
+  const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  log.info({ url, ms: Date.now() - started }, 'GridWatch listening');
+
+  const sim = config.sim
+    ? startSimulator({ intake: service, ctx: simContext, seed: config.simSeed, speed: config.simSpeed, log: log.child({ module: 'sim' }) })
+    : undefined;
+
+  return {
+    url,
+    http,
+    async close() {
+      sim?.stop();
+      await service.drain();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting GridWatch reads from the environment, parsed once at start. The README's
+ * configuration table is written from this schema; keep the two in step.
+ */
+const OnOff = z.enum(['on', 'off']);
+
+export const ConfigSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DATA_DIR: z.string().min(1).default('./var'),
+  CITY_CACHE_DIR: z.string().min(1).optional(),
+  SIM: OnOff.default('on'),
+  SIM_SEED: z.coerce.number().int().default(20261123),
+  SIM_SPEED: z.coerce.number().positive().max(100_000).default(1),
+  HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+  CITY_SEED: z.coerce.number().int().default(320412),
+  INGEST_MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(2000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Where the generated default city is cached; defaults to DATA_DIR/cache. */
+  cityCacheDir: string;
+  sim: boolean;
+  simSeed: number;
+  simSpeed: number;
+  historyDays: number;
+  citySeed: number;
+  /** Most reports committed in one transaction (group commit); 1 means one fsync per report. */
+  ingestMaxBatch: number;
+  logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
+}
+
+/** Parses the environment; throws a readable error naming every bad variable. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(
+    Object.fromEntries(Object.keys(ConfigSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]])),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    host: c.HOST,
+    port: c.PORT,
+    dataDir: resolve(c.DATA_DIR),
+    cityCacheDir: resolve(c.CITY_CACHE_DIR ?? `${c.DATA_DIR}/cache`),
+    sim: c.SIM === 'on',
+    simSeed: c.SIM_SEED,
+    simSpeed: c.SIM_SPEED,
+    historyDays: c.HISTORY_DAYS,
+    citySeed: c.CITY_SEED,
+    ingestMaxBatch: c.INGEST_MAX_BATCH,
+    logLevel: c.LOG_LEVEL,
+  };
+}

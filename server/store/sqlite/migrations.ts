@@ -1,0 +1,60 @@
+/**
+ * Numbered schema migrations, applied in order inside one transaction each and recorded in
+ * schema_migrations. Never edit a migration that has shipped: add the next number.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'incidents and event log',
+    sql: `
+      CREATE TABLE incidents (
+        id             TEXT PRIMARY KEY,
+        seq            INTEGER NOT NULL,
+        version        INTEGER NOT NULL,
+        category_code  TEXT NOT NULL,
+        lon            REAL NOT NULL,
+        lat            REAL NOT NULL,
+        grid_code      TEXT NOT NULL,
+        town_code      TEXT NOT NULL,
+        community_code TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        source         TEXT NOT NULL,
+        description    TEXT NOT NULL,
+        reported_at    INTEGER NOT NULL,
+        created_at     INTEGER NOT NULL,
+        updated_at     INTEGER NOT NULL,
+        deadline_at    INTEGER NOT NULL,
+        closed_at      INTEGER
+      );
+      CREATE INDEX incidents_by_reported ON incidents (reported_at DESC, id DESC);
+      CREATE INDEX incidents_by_status ON incidents (status, reported_at DESC);
+      CREATE INDEX incidents_by_town ON incidents (town_code, reported_at DESC);
+      CREATE INDEX incidents_by_category ON incidents (category_code, reported_at DESC);
+      -- bbox queries go through an R*-tree on the incidents' rowids.
+      CREATE VIRTUAL TABLE incidents_rtree USING rtree (rid, min_lon, max_lon, min_lat, max_lat);
+
+      -- The append-only log. seq is assigned by the writer (head + 1) inside the same transaction
+      -- as the change, so a rolled-back change leaves no gap.
+      CREATE TABLE events (
+        seq         INTEGER PRIMARY KEY,
+        incident_id TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        at          INTEGER NOT NULL,
+        payload     TEXT NOT NULL
+      );
+      CREATE INDEX events_by_incident ON events (incident_id, seq);
+      CREATE TRIGGER events_are_append_only_u BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+      CREATE TRIGGER events_are_append_only_d BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
+];

@@ -1,0 +1,295 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Incident, IncidentEvent, IncidentEventKind, IncidentPage, IncidentQuery, IncidentStatus } from '../../../shared/index.js';
+import { InvalidCursorError, type HistoricalRecord, type IncidentRecord, type IncidentStore } from '../store.js';
+import { MIGRATIONS } from './migrations.js';
+
+interface IncidentRow {
+  id: string;
+  seq: number;
+  version: number;
+  category_code: string;
+  lon: number;
+  lat: number;
+  grid_code: string;
+  town_code: string;
+  community_code: string;
+  status: string;
+  source: string;
+  description: string;
+  reported_at: number;
+  created_at: number;
+  updated_at: number;
+  deadline_at: number;
+  closed_at: number | null;
+}
+
+interface EventRow {
+  seq: number;
+  kind: string;
+  at: number;
+  payload: string;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function rowToIncident(r: IncidentRow): Incident {
+  return {
+    id: r.id,
+    seq: r.seq,
+    version: r.version,
+    categoryCode: r.category_code,
+    lon: r.lon,
+    lat: r.lat,
+    gridCode: r.grid_code,
+    townCode: r.town_code,
+    communityCode: r.community_code,
+    status: r.status as IncidentStatus,
+    source: r.source as Incident['source'],
+    description: r.description,
+    reportedAt: iso(r.reported_at),
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+    deadlineAt: iso(r.deadline_at),
+    closedAt: r.closed_at === null ? null : iso(r.closed_at),
+  };
+}
+
+/** The incident as it stood after one of its events: what the log records and the stream carries. */
+function snapshot(
+  rec: IncidentRecord,
+  state: { seq: number; version: number; status: IncidentStatus; updatedAt: number; closedAt: number | null },
+): Incident {
+  return {
+    id: rec.id,
+    seq: state.seq,
+    version: state.version,
+    categoryCode: rec.categoryCode,
+    lon: rec.lon,
+    lat: rec.lat,
+    gridCode: rec.gridCode,
+    townCode: rec.townCode,
+    communityCode: rec.communityCode,
+    status: state.status,
+    source: rec.source,
+    description: rec.description,
+    reportedAt: iso(rec.reportedAt),
+    createdAt: iso(rec.createdAt),
+    updatedAt: iso(state.updatedAt),
+    deadlineAt: iso(rec.deadlineAt),
+    closedAt: state.closedAt === null ? null : iso(state.closedAt),
+  };
+}
+
+function encodeCursor(reportedAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([reportedAt, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [number, string] {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string') {
+      return [v[0] as number, v[1] as string];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidCursorError();
+}
+
+/** Applies the migrations this database has not seen yet, each in its own transaction. */
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name, Date.now());
+    })();
+  }
+}
+
+export class SqliteIncidentStore implements IncidentStore {
+  private readonly db: Database.Database;
+  /** The last committed seq; only advanced after a commit succeeds. */
+  private head: number;
+  private readonly stmts;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk before better-sqlite3 returns, so an acknowledged incident survives
+    // power loss as well as a killed process. Group commit keeps this to one fsync per batch.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    const db = this.db;
+    this.stmts = {
+      insertIncident: db.prepare(`INSERT INTO incidents (id, seq, version, category_code, lon, lat, grid_code, town_code,
+        community_code, status, source, description, reported_at, created_at, updated_at, deadline_at, closed_at)
+        VALUES (@id, @seq, @version, @categoryCode, @lon, @lat, @gridCode, @townCode, @communityCode, @status, @source,
+        @description, @reportedAt, @createdAt, @updatedAt, @deadlineAt, @closedAt)`),
+      insertRtree: db.prepare('INSERT INTO incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
+      insertEvent: db.prepare('INSERT INTO events (seq, incident_id, kind, at, payload) VALUES (?, ?, ?, ?, ?)'),
+      getIncident: db.prepare('SELECT * FROM incidents WHERE id = ?'),
+      readEvents: db.prepare('SELECT seq, kind, at, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?'),
+      headSeq: db.prepare('SELECT coalesce(max(seq), 0) AS head FROM events'),
+      count: db.prepare('SELECT count(*) AS n FROM incidents'),
+      getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+      setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    };
+    this.head = (this.stmts.headSeq.get() as { head: number }).head;
+  }
+
+  private insertRow(rec: IncidentRecord, state: { seq: number; version: number; status: IncidentStatus; updatedAt: number; closedAt: number | null }): void {
+    const info = this.stmts.insertIncident.run({ ...rec, ...state });
+    this.stmts.insertRtree.run(info.lastInsertRowid, rec.lon, rec.lon, rec.lat, rec.lat);
+  }
+
+  async appendIncidents(records: IncidentRecord[]): Promise<IncidentEvent[]> {
+    if (records.length === 0) return [];
+    let seq = this.head;
+    const events = this.db.transaction(() => {
+      const out: IncidentEvent[] = [];
+      for (const rec of records) {
+        seq += 1;
+        const state = { seq, version: 1, status: 'reported' as const, updatedAt: rec.createdAt, closedAt: null };
+        this.insertRow(rec, state);
+        const incident = snapshot(rec, state);
+        this.stmts.insertEvent.run(seq, rec.id, 'created', rec.createdAt, JSON.stringify(incident));
+        out.push({ seq, kind: 'created', at: incident.createdAt, incident });
+      }
+      return out;
+    })();
+    this.head = seq;
+    return events;
+  }
+
+  async importHistory(records: HistoricalRecord[]): Promise<number> {
+    if (records.length === 0) return 0;
+    // Log the past in the order it happened, not record by record, so that a client replaying the
+    // log sees the city evolve in time. Each entry is (record, step): step 0 is the report itself.
+    const steps: { at: number; r: number; step: number }[] = [];
+    records.forEach((rec, r) => {
+      steps.push({ at: rec.incident.createdAt, r, step: 0 });
+      rec.transitions.forEach((t, i) => steps.push({ at: t.at, r, step: i + 1 }));
+    });
+    steps.sort((a, b) => a.at - b.at || a.r - b.r || a.step - b.step);
+    const base = this.head;
+    const lastSeq = new Int32Array(records.length);
+    steps.forEach((s, i) => {
+      lastSeq[s.r] = base + i + 1;
+    });
+    const closedAtOf = (rec: HistoricalRecord) => rec.transitions.find((t) => t.status === 'closed')?.at ?? null;
+    this.db.transaction(() => {
+      records.forEach((rec, r) => {
+        const last = rec.transitions[rec.transitions.length - 1];
+        this.insertRow(rec.incident, {
+          seq: lastSeq[r]!,
+          version: rec.transitions.length + 1,
+          status: last?.status ?? 'reported',
+          updatedAt: last?.at ?? rec.incident.createdAt,
+          closedAt: closedAtOf(rec),
+        });
+      });
+      steps.forEach((s, i) => {
+        const rec = records[s.r]!;
+        const status = s.step === 0 ? 'reported' : rec.transitions[s.step - 1]!.status;
+        const closedAt = status === 'closed' ? s.at : null;
+        const incident = snapshot(rec.incident, { seq: base + i + 1, version: s.step + 1, status, updatedAt: s.at, closedAt });
+        const kind: IncidentEventKind = s.step === 0 ? 'created' : 'status_changed';
+        this.stmts.insertEvent.run(base + i + 1, rec.incident.id, kind, s.at, JSON.stringify(incident));
+      });
+    })();
+    this.head = base + steps.length;
+    // The import wrote a large WAL; fold it into the database file now rather than on the first reads.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return records.length;
+  }
+
+  async getIncident(id: string): Promise<Incident | undefined> {
+    const row = this.stmts.getIncident.get(id) as IncidentRow | undefined;
+    return row && rowToIncident(row);
+  }
+
+  async listIncidents(q: IncidentQuery): Promise<IncidentPage> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.bbox) {
+      const [w, s, e, n] = q.bbox;
+      where.push('rowid IN (SELECT rid FROM incidents_rtree WHERE min_lon >= ? AND max_lon <= ? AND min_lat >= ? AND max_lat <= ?)');
+      params.push(w, e, s, n);
+    }
+    if (q.status?.length) {
+      where.push(`status IN (${q.status.map(() => '?').join(',')})`);
+      params.push(...q.status);
+    }
+    if (q.category?.length) {
+      where.push(`category_code IN (${q.category.map(() => '?').join(',')})`);
+      params.push(...q.category);
+    }
+    if (q.town) {
+      where.push('town_code = ?');
+      params.push(q.town);
+    }
+    if (q.since) {
+      where.push('reported_at >= ?');
+      params.push(Date.parse(q.since));
+    }
+    if (q.until) {
+      where.push('reported_at < ?');
+      params.push(Date.parse(q.until));
+    }
+    if (q.cursor) {
+      const [at, id] = decodeCursor(q.cursor);
+      where.push('(reported_at < ? OR (reported_at = ? AND id < ?))');
+      params.push(at, at, id);
+    }
+    const sql = `SELECT * FROM incidents ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+      ORDER BY reported_at DESC, id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...params, q.limit + 1) as IncidentRow[];
+    const more = rows.length > q.limit;
+    const page = more ? rows.slice(0, q.limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: page.map(rowToIncident),
+      nextCursor: more && last ? encodeCursor(last.reported_at, last.id) : null,
+    };
+  }
+
+  async readEvents(afterSeq: number, upToSeq: number, limit: number): Promise<IncidentEvent[]> {
+    const rows = this.stmts.readEvents.all(afterSeq, upToSeq, limit) as EventRow[];
+    return rows.map((r) => ({
+      seq: r.seq,
+      kind: r.kind as IncidentEventKind,
+      at: iso(r.at),
+      incident: JSON.parse(r.payload) as Incident,
+    }));
+  }
+
+  async headSeq(): Promise<number> {
+    return this.head;
+  }
+
+  async countIncidents(): Promise<number> {
+    return (this.stmts.count.get() as { n: number }).n;
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    return (this.stmts.getMeta.get(key) as { value: string } | undefined)?.value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    this.stmts.setMeta.run(key, value);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,55 @@
+import type { Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus } from '../../shared/index.js';
+
+/** An incident ready to be stored: validated, placed in its cell and town, with its deadline. */
+export interface IncidentRecord {
+  id: string;
+  categoryCode: string;
+  lon: number;
+  lat: number;
+  gridCode: string;
+  townCode: string;
+  communityCode: string;
+  source: IncidentSource;
+  description: string;
+  /** Epoch milliseconds. */
+  reportedAt: number;
+  createdAt: number;
+  deadlineAt: number;
+}
+
+/** A past incident and the status changes it went through (epoch ms), for back-filling history. */
+export interface HistoricalRecord {
+  incident: IncidentRecord;
+  transitions: { status: IncidentStatus; at: number }[];
+}
+
+/**
+ * The storage boundary. SQLite (embedded) implements it today; a PostgreSQL + PostGIS implementation
+ * will fill in the same contract, which is why every method is asynchronous.
+ *
+ * The event log is the spine: every change to an incident appends one event with the next global
+ * sequence number, in the same transaction as the change, so seqs have no gaps and the live stream
+ * and the resync read one and the same history.
+ */
+export interface IncidentStore {
+  /** Stores new incidents in one transaction and returns their `created` events, in seq order. */
+  appendIncidents(records: IncidentRecord[]): Promise<IncidentEvent[]>;
+  /** Stores past incidents with their transitions; events are logged in time order. Returns the count. */
+  importHistory(records: HistoricalRecord[]): Promise<number>;
+  getIncident(id: string): Promise<Incident | undefined>;
+  listIncidents(query: IncidentQuery): Promise<IncidentPage>;
+  /** Events with afterSeq < seq ≤ upToSeq, at most `limit`, in seq order. */
+  readEvents(afterSeq: number, upToSeq: number, limit: number): Promise<IncidentEvent[]>;
+  /** The seq of the last committed event (0 for an empty log). */
+  headSeq(): Promise<number>;
+  countIncidents(): Promise<number>;
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('The paging cursor is malformed or from another query.');
+  }
+}

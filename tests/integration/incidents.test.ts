@@ -1,0 +1,214 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson, pointsInCells, postJson, streamClient, waitFor } from '../support/api.js';
+import { removeDataDir, startServer, type TestServer } from '../support/server.js';
+import type { ApiError, CityMeta, Feature, FeatureCollection, Incident, IncidentPage } from '../support/types.js';
+
+let server: TestServer;
+let cells: Feature[];
+let meta: CityMeta;
+
+beforeAll(async () => {
+  server = await startServer();
+  cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body.features;
+  meta = (await getJson<CityMeta>(`${server.url}/api/city`)).body;
+});
+afterAll(async () => {
+  await server?.stop();
+  if (server) removeDataDir(server.dataDir);
+});
+
+async function headSeq(): Promise<number> {
+  return (await getJson<{ headSeq: number }>(`${server.url}/api/health`)).body.headSeq;
+}
+
+describe('incident API against a real server and SQLite', () => {
+  it('answers health', async () => {
+    const { status, body } = await getJson<{ status: string }>(`${server.url}/api/health`);
+    expect(status).toBe(200);
+    expect(body.status).toBe('ok');
+  });
+
+  it('stores a report, places it in its cell and town, and streams it to a subscriber', async () => {
+    const client = streamClient(server.url);
+    client.socket.emit('subscribe', { sinceSeq: await headSeq() });
+    await client.live;
+    const [p] = pointsInCells(cells, 1, 1);
+    const { status, body } = await postJson<Incident>(`${server.url}/api/incidents`, {
+      categoryCode: 'E0102',
+      lon: p!.lon,
+      lat: p!.lat,
+      description: '武宜路东侧人行道有暴露垃圾',
+      source: 'hotline_12345',
+    });
+    expect(status).toBe(201);
+    expect(body.gridCode).toBe(p!.cell.properties.code);
+    expect(body.townCode).toBe(p!.cell.properties.townCode);
+    expect(body.status).toBe('reported');
+    expect(Date.parse(body.deadlineAt)).toBeGreaterThan(Date.parse(body.reportedAt));
+    expect(meta.towns.map((t) => t.code)).toContain(body.townCode);
+    await waitFor(() => client.events.some((e) => e.incident.id === body.id), 3000, 'streamed incident');
+    const streamed = client.events.find((e) => e.incident.id === body.id)!;
+    expect(streamed.seq).toBe(body.seq);
+    expect(streamed.kind).toBe('created');
+    expect(streamed.incident).toEqual(body);
+    expect((await getJson<Incident>(`${server.url}/api/incidents/${body.id}`)).body).toEqual(body);
+    client.socket.close();
+  });
+
+  it('answers 404 with a code for an unknown incident', async () => {
+    const { status, body } = await getJson<ApiError>(`${server.url}/api/incidents/nope`);
+    expect(status).toBe(404);
+    expect(body.error.code).toBe('not_found');
+  });
+
+  it('refuses a point outside the city with 422 outside_city and writes nothing', async () => {
+    const before = await headSeq();
+    const [w, s] = meta.bbox;
+    const { status, body } = await postJson<ApiError>(`${server.url}/api/incidents`, {
+      categoryCode: 'E0102',
+      lon: w - 0.5,
+      lat: s - 0.5,
+    });
+    expect(status).toBe(422);
+    expect(body.error.code).toBe('outside_city');
+    expect(await headSeq()).toBe(before);
+  });
+
+  it('refuses bad input with 400 and a machine-readable error', async () => {
+    const cases: unknown[] = [
+      {},
+      { categoryCode: 'E0102', lon: 'x', lat: 31.7 },
+      { categoryCode: 'E0102', lon: 119.95, lat: 31.7, extra: 1 },
+      { categoryCode: 'E0102', lon: 200, lat: 31.7 },
+      { categoryCode: 'E0102', lon: 119.95, lat: 31.7, reportedAt: 'yesterday' },
+      '{"categoryCode": ',
+    ];
+    for (const c of cases) {
+      const { status, body } = await postJson<ApiError>(`${server.url}/api/incidents`, c);
+      expect(status, JSON.stringify(c)).toBe(400);
+      expect(typeof body.error.code).toBe('string');
+      expect(typeof body.error.message).toBe('string');
+    }
+    const unknown = await postJson<ApiError>(`${server.url}/api/incidents`, { categoryCode: 'E9999', lon: 119.95, lat: 31.7 });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.code).toBe('unknown_category');
+  });
+
+  it('lists with filters and pages with a cursor, newest first, without repeats', async () => {
+    const pts = pointsInCells(cells, 12, 389);
+    const t0 = Date.parse('2026-11-20T02:00:00Z');
+    const made: Incident[] = [];
+    for (const [i, p] of pts.entries()) {
+      const r = await postJson<Incident>(`${server.url}/api/incidents`, {
+        categoryCode: i % 2 ? 'E0501' : 'E0507',
+        lon: p.lon,
+        lat: p.lat,
+        reportedAt: new Date(t0 + i * 60_000).toISOString(),
+      });
+      expect(r.status).toBe(201);
+      made.push(r.body);
+    }
+    const since = new Date(t0).toISOString();
+    const until = new Date(t0 + 12 * 60_000).toISOString();
+    const seen: Incident[] = [];
+    let cursor: string | null = null;
+    do {
+      const qs = new URLSearchParams({ since, until, limit: '5', category: 'E0501,E0507' });
+      if (cursor) qs.set('cursor', cursor);
+      const page: { status: number; body: IncidentPage } = await getJson<IncidentPage>(`${server.url}/api/incidents?${qs}`);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.map((i) => i.id)).toEqual([...made].reverse().map((i) => i.id));
+
+    const vending = await getJson<IncidentPage>(`${server.url}/api/incidents?since=${since}&until=${until}&category=E0501`);
+    expect(vending.body.items).toHaveLength(6);
+    expect(vending.body.items.every((i) => i.categoryCode === 'E0501')).toBe(true);
+
+    const town = made[0]!.townCode;
+    const inTown = await getJson<IncidentPage>(`${server.url}/api/incidents?since=${since}&until=${until}&town=${town}`);
+    expect(inTown.body.items.map((i) => i.id).sort()).toEqual(made.filter((i) => i.townCode === town).map((i) => i.id).sort());
+
+    const m = made[3]!;
+    const d = 0.0005;
+    const bbox = [m.lon - d, m.lat - d, m.lon + d, m.lat + d].join(',');
+    const near = await getJson<IncidentPage>(`${server.url}/api/incidents?since=${since}&until=${until}&bbox=${bbox}`);
+    expect(near.body.items.map((i) => i.id)).toContain(m.id);
+    for (const i of near.body.items) {
+      expect(Math.abs(i.lon - m.lon)).toBeLessThanOrEqual(d);
+      expect(Math.abs(i.lat - m.lat)).toBeLessThanOrEqual(d);
+    }
+
+    const bad = await getJson<ApiError>(`${server.url}/api/incidents?cursor=garbage`);
+    expect(bad.status).toBe(400);
+    const badStatus = await getJson<ApiError>(`${server.url}/api/incidents?status=bogus`);
+    expect(badStatus.status).toBe(400);
+  });
+
+  it('finds the cell of a point and serves every layer', async () => {
+    const [p] = pointsInCells(cells, 1, 5);
+    const cell = await getJson<Feature>(`${server.url}/api/grid/cell?lon=${p!.lon}&lat=${p!.lat}`);
+    expect(cell.status).toBe(200);
+    expect(cell.body.properties.code).toBe(p!.cell.properties.code);
+    const out = await getJson<ApiError>(`${server.url}/api/grid/cell?lon=0&lat=0`);
+    expect(out.status).toBe(404);
+    for (const { name, featureCount } of meta.layers) {
+      const res = await fetch(`${server.url}/api/layers/${name}`);
+      expect(res.status, name).toBe(200);
+      expect(res.headers.get('etag')).toBeTruthy();
+      const fcoll = (await res.json()) as FeatureCollection;
+      expect(fcoll.features).toHaveLength(featureCount);
+    }
+    const missing = await getJson<ApiError>(`${server.url}/api/layers/nothing`);
+    expect(missing.status).toBe(404);
+  });
+
+  it('refuses 1,000 malformed bodies with 4xx, never 5xx, and writes nothing', async () => {
+    const before = await headSeq();
+    const valid = { categoryCode: 'E0102', lon: 119.95, lat: 31.7 };
+    const field = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.boolean(),
+      fc.integer(),
+      fc.double(),
+      fc.string(),
+      fc.array(fc.anything(), { maxLength: 3 }),
+      fc.object({ maxDepth: 2 }),
+    );
+    const body = fc.oneof(
+      // a valid-looking report with one or more fields broken
+      fc.record({ categoryCode: field, lon: field, lat: field, description: field, source: field, reportedAt: field }, {
+        requiredKeys: [],
+      }),
+      // an extra unknown key on a valid report
+      fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !(k in valid) && k !== '__proto__').map((k) => ({ ...valid, [k]: 1 })),
+      // not an object at all, or not JSON
+      fc.anything().map((v) => JSON.stringify(v) ?? 'undefined'),
+      fc.string().map((s) => `{${s}`),
+    );
+    const statuses: number[] = [];
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        const res = await fetch(`${server.url}/api/incidents`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: typeof b === 'string' ? b : JSON.stringify(b),
+        });
+        statuses.push(res.status);
+        const json = (await res.json()) as Partial<ApiError>;
+        // Anything that happens to be a valid report inside the city may be stored; everything else is refused.
+        if (res.status === 201) return;
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(typeof json.error?.code).toBe('string');
+      }),
+      { numRuns: 1000, seed: 42 },
+    );
+    expect(statuses).toHaveLength(1000);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(0);
+    expect(await headSeq()).toBe(before);
+  });
+});

@@ -1,0 +1,52 @@
+import * as turf from '@turf/turf';
+import { io, type Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  Feature,
+  IncidentEvent,
+  ServerToClientEvents,
+} from './types.js';
+
+export type GwClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export async function getJson<T>(url: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(url);
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+export async function postJson<T>(url: string, body: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Points guaranteed to lie inside given grid cells, with the cells they lie in. */
+export function pointsInCells(cells: Feature[], n: number, stride = 97): { lon: number; lat: number; cell: Feature }[] {
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    const cell = cells[(i * stride) % cells.length]!;
+    const [lon, lat] = turf.pointOnFeature(cell as never).geometry.coordinates as [number, number];
+    out.push({ lon, lat, cell });
+  }
+  return out;
+}
+
+/** A socket.io client that records every event it is streamed, in arrival order. */
+export function streamClient(url: string): { socket: GwClient; events: IncidentEvent[]; live: Promise<number> } {
+  const socket: GwClient = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+  const events: IncidentEvent[] = [];
+  socket.on('incident:events', (m) => events.push(...m.events));
+  const live = new Promise<number>((resolve) => socket.once('stream:live', (m) => resolve(m.headSeq)));
+  return { socket, events, live };
+}
+
+export async function waitFor(cond: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

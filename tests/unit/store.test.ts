@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteIncidentStore } from '../../server/store/sqlite/sqliteStore.js';
+import type { IncidentRecord } from '../../server/store/store.js';
+import { makeDataDir, removeDataDir } from '../support/server.js';
+import { join } from 'node:path';
+
+let dir: string;
+let store: SqliteIncidentStore;
+beforeEach(() => {
+  dir = makeDataDir();
+  store = new SqliteIncidentStore(join(dir, 'gw.db'));
+});
+afterEach(async () => {
+  await store.close();
+  removeDataDir(dir);
+});
+
+let n = 0;
+function record(over: Partial<IncidentRecord> = {}): IncidentRecord {
+  n += 1;
+  const t = Date.parse('2026-11-01T00:00:00Z') + n * 1000;
+  return {
+    id: `inc-${String(n).padStart(6, '0')}`,
+    categoryCode: 'E0102',
+    lon: 119.95 + n * 1e-5,
+    lat: 31.7,
+    gridCode: '320412100001001',
+    townCode: '320412100',
+    communityCode: '320412100001',
+    source: 'inspector',
+    description: '',
+    reportedAt: t,
+    createdAt: t,
+    deadlineAt: t + 4 * 3600_000,
+    ...over,
+  };
+}
+
+describe('SQLite incident store', () => {
+  it('numbers events without gaps, also across a failed transaction', async () => {
+    const a = await store.appendIncidents([record(), record()]);
+    expect(a.map((e) => e.seq)).toEqual([1, 2]);
+    const dup = record();
+    await expect(store.appendIncidents([record(), dup, { ...dup }])).rejects.toThrow();
+    expect(await store.headSeq()).toBe(2);
+    expect(await store.countIncidents()).toBe(2);
+    const b = await store.appendIncidents([record()]);
+    expect(b[0]!.seq).toBe(3);
+    expect((await store.readEvents(0, 100, 100)).map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('keeps the log append-only', async () => {
+    await store.appendIncidents([record()]);
+    const db = (store as unknown as { db: { exec(sql: string): void } }).db;
+    expect(() => db.exec('DELETE FROM events')).toThrow(/append-only/);
+    expect(() => db.exec("UPDATE events SET kind = 'x'")).toThrow(/append-only/);
+  });
+
+  it('reopens with the same head and data', async () => {
+    const [e] = await store.appendIncidents([record()]);
+    await store.close();
+    store = new SqliteIncidentStore(join(dir, 'gw.db'));
+    expect(await store.headSeq()).toBe(1);
+    expect(await store.getIncident(e!.incident.id)).toEqual(e!.incident);
+  });
+
+  it('imports history as a time-ordered log whose last event per incident is its stored state', async () => {
+    const t = Date.parse('2026-10-01T00:00:00Z');
+    const h = (id: string, at: number, steps: number[]) => ({
+      incident: record({ id, reportedAt: at, createdAt: at }),
+      transitions: steps.map((dt, i) => ({ status: (['accepted', 'registered', 'closed'] as const)[i]!, at: at + dt })),
+    });
+    const count = await store.importHistory([h('a', t, [5000, 9000, 20000]), h('b', t + 1000, [2000]), h('c', t + 3000, [])]);
+    expect(count).toBe(3);
+    const events = await store.readEvents(0, 1000, 1000);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const times = events.map((e) => Date.parse(e.at));
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+    for (const id of ['a', 'b', 'c']) {
+      const mine = events.filter((e) => e.incident.id === id);
+      expect(await store.getIncident(id)).toEqual(mine[mine.length - 1]!.incident);
+      expect(mine.map((e) => e.incident.version)).toEqual(mine.map((_, i) => i + 1));
+    }
+    const a = await store.getIncident('a');
+    expect(a!.status).toBe('closed');
+    expect(a!.closedAt).toBe(new Date(t + 20000).toISOString());
+    // Live appends continue the same sequence.
+    const [next] = await store.appendIncidents([record()]);
+    expect(next!.seq).toBe(8);
+  });
+
+  it('reads a window of the log bounded above', async () => {
+    await store.appendIncidents(Array.from({ length: 10 }, () => record()));
+    expect((await store.readEvents(3, 7, 100)).map((e) => e.seq)).toEqual([4, 5, 6, 7]);
+    expect((await store.readEvents(3, 7, 2)).map((e) => e.seq)).toEqual([4, 5]);
+  });
+});
