@@ -45,7 +45,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const catalog = loadCatalog();
   const calendar = loadCalendar();
   const { city, fromCache } = loadDefaultCity({ cacheDir: config.cityCacheDir, seed: config.citySeed });
-  const grid = GridIndex.build(city.layers.grid.features);
+  const grid = new GridIndex(city.layers.grid.features);
   const cells = city.layers.grid.features;
   log.info({ cells: cells.length, fromCache, ms: Date.now() - started }, 'city loaded');
 
