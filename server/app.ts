@@ -51,13 +51,13 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
 
   const store = new SqliteIncidentStore(join(config.dataDir, 'gridwatch.db'));
   const cellAt = (lon: number, lat: number) => cells[grid.locate(lon, lat)]?.properties;
-  let stream: IncidentStream | undefined;
   const service = new IncidentService({
     store,
     categoryOf: (code) => catalog.byCode(code),
     cellAt,
     deadlineFor: (startMs, category) => computeDeadline(startMs, category.timeLimit, calendar),
-    onCommitted: (events) => stream?.publish(events),
+    // Only live reports call this, and they start after the stream below exists.
+    onCommitted: (events) => stream.publish(events),
     now: Date.now,
     newId: uuidv7,
     maxBatch: config.ingestMaxBatch,
@@ -83,7 +83,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
       status: 'ok',
       version: VERSION,
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
-      headSeq: stream?.headSeq ?? 0,
+      headSeq: stream.headSeq,
     });
   });
   app.use('/api/incidents', incidentsRouter(service, store));
@@ -103,7 +103,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
 
   const http = createServer(app);
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(http, { serveClient: false });
-  stream = new IncidentStream(io, store, await store.headSeq(), log.child({ module: 'stream' }));
+  const stream = new IncidentStream(io, store, await store.headSeq(), log.child({ module: 'stream' }));
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

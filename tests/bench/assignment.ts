@@ -174,7 +174,7 @@ export async function benchAssignment(cells: CellFeature[], opts: BenchAssignmen
   };
 }
 
-function printResult(result: BenchResult): void {
+export function printResult(result: BenchResult): void {
   const rows = result.results.map((r) => ({
     method: r.method,
     'points/s': Math.round(r.pointsPerSecond).toLocaleString('en-US'),

@@ -1,0 +1,55 @@
+/**
+ * `npm run bench`: every benchmark in one run, each as a ratio against a naive baseline measured in
+ * the same run (the machine is shared and noisy, so absolute figures drift between runs; ratios much
+ * less). Prints tables and writes var/bench/<benchmark>.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDefaultCity } from '../../server/city/loadCity.js';
+import { readConfig } from '../../server/config.js';
+import { PROJECT_ROOT } from '../../server/paths.js';
+import { benchAssignment, printResult } from './assignment.js';
+import { benchIngest } from './ingest.js';
+
+const outDir = join(PROJECT_ROOT, 'var', 'bench');
+mkdirSync(outDir, { recursive: true });
+function save(name: string, result: unknown): void {
+  writeFileSync(join(outDir, `${name}.json`), JSON.stringify(result, null, 2) + '\n');
+  console.log(`→ ${join('var', 'bench', `${name}.json`)}\n`);
+}
+
+const only = process.argv[2];
+let failed = false;
+
+if (!only || only === 'assignment') {
+  const config = readConfig({});
+  const { city } = loadDefaultCity({ cacheDir: join(PROJECT_ROOT, 'var', 'test-cache'), seed: config.citySeed });
+  console.log(`== assignment: point → unit grid cell, default city (${city.layers.grid.features.length} cells)`);
+  const result = await benchAssignment(city.layers.grid.features);
+  printResult(result);
+  save('assignment', result);
+  failed ||= !result.ok;
+}
+
+if (!only || only === 'ingest') {
+  console.log('== ingest: sustained POSTs with 20 subscribed socket clients');
+  const naive = await benchIngest({ maxBatch: 1, label: 'one transaction per report' });
+  const grouped = await benchIngest({ maxBatch: 2000, label: 'group commit' });
+  const rows = [naive, grouped].map((r) => ({
+    method: r.method,
+    'acked/s': r.perSecond,
+    acknowledged: r.acknowledged,
+    refused: r.refused,
+    'p50 ms': r.latencyMs.p50,
+    'p99 ms': r.latencyMs.p99,
+    'max ms': r.latencyMs.max,
+    'all clients got all': r.deliveredToAllClients,
+  }));
+  console.table(rows);
+  const ratio = grouped.perSecond / naive.perSecond;
+  console.log(`group commit / one transaction per report: ${ratio.toFixed(2)}× throughput`);
+  save('ingest', { name: 'ingest', results: [naive, grouped], ratios: { groupCommitVsPerReport: ratio } });
+  failed ||= !grouped.deliveredToAllClients || grouped.refused > 0;
+}
+
+if (failed) process.exitCode = 1;
