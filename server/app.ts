@@ -9,7 +9,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { ClientToServerEvents, ServerToClientEvents } from '../shared/index.js';
 import { computeDeadline } from '../shared/workflow/deadlines.js';
 import { loadCatalog, loadWorkCalendar } from './catalog/loadCatalog.js';
-import { loadDefaultCity } from './city/loadCity.js';
+import { loadDefaultCity } from './city/cityCache.js';
 import type { Config } from './config.js';
 import { GridIndex } from './grid/gridIndex.js';
 import { categoriesRouter } from './http/categories.js';
@@ -21,7 +21,7 @@ import type { Logger } from './log.js';
 import { PROJECT_ROOT } from './paths.js';
 import { IncidentStream } from './realtime/incidentStream.js';
 import { backfillHistory } from './incident/historyBackfill.js';
-import { startSimulator } from './sim/runner.js';
+import { startSimulator } from './simulator/runner.js';
 import { SqliteIncidentStore } from './store/sqlite/sqliteStore.js';
 
 export interface RunningGridWatch {

@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
-import { generateHistory, type SimContext } from '../sim/history.js';
+import type { SimContext } from '../simulator/context.js';
+import { generateHistory } from '../simulator/history.js';
 import type { IncidentStore } from '../store/store.js';
 import type { IncidentIntake } from './intake.js';
 

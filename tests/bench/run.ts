@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDefaultCity } from '../../server/city/loadCity.js';
+import { loadDefaultCity } from '../../server/city/cityCache.js';
 import { readConfig } from '../../server/config.js';
 import { PROJECT_ROOT } from '../../server/paths.js';
 import { benchAssignment, printResult } from './assignment.js';

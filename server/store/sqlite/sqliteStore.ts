@@ -56,11 +56,16 @@ function rowToIncident(r: IncidentRow): Incident {
   };
 }
 
+interface SnapshotState {
+  seq: number;
+  version: number;
+  status: IncidentStatus;
+  updatedAt: number;
+  closedAt: number | null;
+}
+
 /** The incident as it stood after one of its events: what the log records and the stream carries. */
-function snapshot(
-  rec: IncidentRecord,
-  state: { seq: number; version: number; status: IncidentStatus; updatedAt: number; closedAt: number | null },
-): Incident {
+function snapshot(rec: IncidentRecord, state: SnapshotState): Incident {
   return {
     id: rec.id,
     seq: state.seq,
@@ -79,6 +84,49 @@ function snapshot(
     updatedAt: iso(state.updatedAt),
     deadlineAt: iso(rec.deadlineAt),
     closedAt: state.closedAt === null ? null : iso(state.closedAt),
+  };
+}
+
+/**
+ * Event payloads are stored as positional arrays with epoch-ms times rather than keyed JSON with ISO
+ * strings: the log holds several snapshots per incident, and this halves its size on disk.
+ */
+type PackedIncident = [
+  string, number, number, string, number, number, string, string, string, string, string, string,
+  number, number, number, number, number | null,
+];
+
+function packIncident(i: Incident): string {
+  const packed: PackedIncident = [
+    i.id, i.seq, i.version, i.categoryCode, i.lon, i.lat, i.gridCode, i.townCode, i.communityCode, i.status,
+    i.source, i.description, Date.parse(i.reportedAt), Date.parse(i.createdAt), Date.parse(i.updatedAt),
+    Date.parse(i.deadlineAt), i.closedAt === null ? null : Date.parse(i.closedAt),
+  ];
+  return JSON.stringify(packed);
+}
+
+/** The same packing straight from a record, for the history import's hundreds of thousands of events. */
+function packState(rec: IncidentRecord, st: SnapshotState): string {
+  const packed: PackedIncident = [
+    rec.id, st.seq, st.version, rec.categoryCode, rec.lon, rec.lat, rec.gridCode, rec.townCode, rec.communityCode,
+    st.status, rec.source, rec.description, rec.reportedAt, rec.createdAt, st.updatedAt, rec.deadlineAt, st.closedAt,
+  ];
+  return JSON.stringify(packed);
+}
+
+function unpackIncident(text: string): Incident {
+  const [id, seq, version, categoryCode, lon, lat, gridCode, townCode, communityCode, status, source, description,
+    reportedAt, createdAt, updatedAt, deadlineAt, closedAt] = JSON.parse(text) as PackedIncident;
+  return {
+    id, seq, version, categoryCode, lon, lat, gridCode, townCode, communityCode,
+    status: status as IncidentStatus,
+    source: source as Incident['source'],
+    description,
+    reportedAt: iso(reportedAt),
+    createdAt: iso(createdAt),
+    updatedAt: iso(updatedAt),
+    deadlineAt: iso(deadlineAt),
+    closedAt: closedAt === null ? null : iso(closedAt),
   };
 }
 
@@ -147,7 +195,7 @@ export class SqliteIncidentStore implements IncidentStore {
     this.head = (this.stmts.headSeq.get() as { head: number }).head;
   }
 
-  private insertRow(rec: IncidentRecord, state: { seq: number; version: number; status: IncidentStatus; updatedAt: number; closedAt: number | null }): void {
+  private insertRow(rec: IncidentRecord, state: SnapshotState): void {
     const info = this.stmts.insertIncident.run({ ...rec, ...state });
     this.stmts.insertRtree.run(info.lastInsertRowid, rec.lon, rec.lon, rec.lat, rec.lat);
   }
@@ -162,7 +210,7 @@ export class SqliteIncidentStore implements IncidentStore {
         const state = { seq, version: 1, status: 'reported' as const, updatedAt: rec.createdAt, closedAt: null };
         this.insertRow(rec, state);
         const incident = snapshot(rec, state);
-        this.stmts.insertEvent.run(seq, rec.id, 'created', rec.createdAt, JSON.stringify(incident));
+        this.stmts.insertEvent.run(seq, rec.id, 'created', rec.createdAt, packIncident(incident));
         out.push({ seq, kind: 'created', at: incident.createdAt, incident });
       }
       return out;
@@ -202,9 +250,9 @@ export class SqliteIncidentStore implements IncidentStore {
         const rec = records[s.r]!;
         const status = s.step === 0 ? 'reported' : rec.transitions[s.step - 1]!.status;
         const closedAt = status === 'closed' ? s.at : null;
-        const incident = snapshot(rec.incident, { seq: base + i + 1, version: s.step + 1, status, updatedAt: s.at, closedAt });
+        const state = { seq: base + i + 1, version: s.step + 1, status, updatedAt: s.at, closedAt };
         const kind: IncidentEventKind = s.step === 0 ? 'created' : 'status_changed';
-        this.stmts.insertEvent.run(base + i + 1, rec.incident.id, kind, s.at, JSON.stringify(incident));
+        this.stmts.insertEvent.run(base + i + 1, rec.incident.id, kind, s.at, packState(rec.incident, state));
       });
     })();
     this.head = base + steps.length;
@@ -269,7 +317,7 @@ export class SqliteIncidentStore implements IncidentStore {
       seq: r.seq,
       kind: r.kind as IncidentEventKind,
       at: iso(r.at),
-      incident: JSON.parse(r.payload) as Incident,
+      incident: unpackIncident(r.payload),
     }));
   }
 
