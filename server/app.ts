@@ -21,7 +21,8 @@ import type { Logger } from './log.js';
 import { PROJECT_ROOT } from './paths.js';
 import { IncidentStream } from './realtime/incidentStream.js';
 import { backfillHistory } from './incident/historyBackfill.js';
-import { startSimulator } from './simulator/runner.js';
+import { buildSimModel } from './simulation/model.js';
+import { startSimulator } from './simulation/runner.js';
 import { SqliteIncidentStore } from './store/sqlite/sqliteStore.js';
 
 export interface RunningGridWatch {
@@ -62,13 +63,13 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     maxBatch: config.ingestMaxBatch,
   });
 
-  const simContext = {
+  const simModel = buildSimModel({
     city,
-    categoryCodes: catalog.categories.map((c) => c.code),
+    categories: catalog.categories,
     isInsideCity: (lon: number, lat: number) => grid.locate(lon, lat) >= 0,
-  };
+  });
   if (config.historyDays > 0) {
-    await backfillHistory({ store, intake: service, ctx: simContext, seed: config.simSeed, days: config.historyDays, log });
+    await backfillHistory({ store, intake: service, ctx: simModel, seed: config.simSeed, days: config.historyDays, log });
   }
 
   const app = express();
@@ -113,7 +114,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   log.info({ url, ms: Date.now() - started }, 'GridWatch listening');
 
   const sim = config.sim
-    ? startSimulator({ intake: service, ctx: simContext, seed: config.simSeed, speed: config.simSpeed, log: log.child({ module: 'sim' }) })
+    ? startSimulator({ intake: service, ctx: simModel, seed: config.simSeed, speed: config.simSpeed, log: log.child({ module: 'sim' }) })
     : undefined;
 
   return {

@@ -54,9 +54,9 @@ export class SeededRandom {
   }
 
   /** Index drawn with probability proportional to weights[i]. */
-  weighted(weights: readonly number[]): number {
+  weighted(weights: ArrayLike<number>): number {
     let total = 0;
-    for (const w of weights) total += w;
+    for (let i = 0; i < weights.length; i++) total += weights[i]!;
     let r = this.float() * total;
     for (let i = 0; i < weights.length; i++) {
       r -= weights[i]!;

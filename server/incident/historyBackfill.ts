@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
-import type { SimContext } from '../simulator/context.js';
-import { generateHistory } from '../simulator/history.js';
+import { generateHistory } from '../simulation/history.js';
+import type { SimModel } from '../simulation/model.js';
 import type { IncidentStore } from '../store/store.js';
 import type { IncidentIntake } from './intake.js';
 
@@ -14,7 +14,7 @@ const DONE_KEY = 'history_backfilled_at';
 export async function backfillHistory(opts: {
   store: IncidentStore;
   intake: IncidentIntake;
-  ctx: SimContext;
+  ctx: SimModel;
   seed: number;
   days: number;
   log: Logger;

@@ -81,6 +81,10 @@ describe('SQLite incident store', () => {
       expect(await store.getIncident(id)).toEqual(mine[mine.length - 1]!.incident);
       expect(mine.map((e) => e.incident.version)).toEqual(mine.map((_, i) => i + 1));
     }
+    // Any window of the log gives the same records as the whole log read at once.
+    for (let after = 0; after < events.length; after++) {
+      expect(await store.readEvents(after, 1000, 2)).toEqual(events.slice(after, after + 2));
+    }
     const a = await store.getIncident('a');
     expect(a!.status).toBe('closed');
     expect(a!.closedAt).toBe(new Date(t + 20000).toISOString());

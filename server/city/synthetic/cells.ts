@@ -1,5 +1,5 @@
 import * as turf from '@turf/turf';
-import type { Feature, Polygon } from 'geojson';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { CityLayer, GridCellProps } from '../../../shared/index.js';
 import type { Lake, Lattice, LonLat } from './lattice.js';
 import type { Community, Tile } from './layout.js';
@@ -30,7 +30,7 @@ export function roundArea(g: Area): Area {
 
 /** Removes the lake from an area; undefined when nothing is left. */
 export function minusLake(area: Area, lakePolygon: Feature<Polygon>): Area | undefined {
-  const diff = turf.difference(turf.featureCollection([turf.feature(area), lakePolygon]));
+  const diff = turf.difference(turf.featureCollection([turf.feature(area as Polygon | MultiPolygon), lakePolygon]));
   return diff ? roundArea(diff.geometry as Area) : undefined;
 }
 

@@ -2,7 +2,7 @@ import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { City, CityLayer, CityLayerSet, CityMeta, LayerName, TownProps } from '../../../shared/index.js';
 import { SeededRandom } from '../../seededRandom.js';
-import { buildCells, minusLake, roundArea } from './cells.js';
+import { buildCells, minusLake, roundArea, type CellFeature } from './cells.js';
 import { buildLattice, latticeRing, makeLake } from './lattice.js';
 import { planBlocks, planCommunities, planRoadLines, planTiles } from './layout.js';
 import { placeThings } from './places.js';
@@ -13,12 +13,12 @@ import { buildWater, lakePolygon } from './water.js';
 /** Bump when the output for a given seed changes, so that caches of the old city are not reused. */
 export const GENERATOR_VERSION = '1';
 
-type Area = Polygon | MultiPolygon;
+type Area = CellFeature['geometry'];
 
 function unionOf(areas: Area[]): Area | undefined {
   if (areas.length === 1) return areas[0];
-  const u = turf.union(turf.featureCollection(areas.map((a) => turf.feature(a)) as Feature<Area>[]));
-  return u?.geometry;
+  const u = turf.union(turf.featureCollection(areas.map((a) => turf.feature(a as Polygon | MultiPolygon)) as Feature<Polygon | MultiPolygon>[]));
+  return u ? roundArea(u.geometry as Area) : undefined;
 }
 
 /**

@@ -26,7 +26,7 @@ export function buildWater(
   vertexInCity: (i: number, j: number) => boolean,
 ): WaterFeature[] {
   const out: WaterFeature[] = [
-    { type: 'Feature', geometry: roundArea(lakeFeature.geometry), properties: { id: 'lake-1', kind: 'lake', name: spec.lake.name } },
+    { type: 'Feature', geometry: roundArea(lakeFeature.geometry as WaterFeature['geometry']), properties: { id: 'lake-1', kind: 'lake', name: spec.lake.name } },
   ];
   spec.rivers.forEach((r, k) => {
     const n = r.axis === 'col' ? l.cols : l.rows;

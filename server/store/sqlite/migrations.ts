@@ -14,7 +14,8 @@ export const MIGRATIONS: Migration[] = [
     name: 'incidents and event log',
     sql: `
       CREATE TABLE incidents (
-        id             TEXT PRIMARY KEY,
+        rid            INTEGER PRIMARY KEY,  -- compact key for the log and the R*-tree
+        id             TEXT NOT NULL UNIQUE,
         seq            INTEGER NOT NULL,
         version        INTEGER NOT NULL,
         category_code  TEXT NOT NULL,
@@ -36,19 +37,19 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX incidents_by_status ON incidents (status, reported_at DESC);
       CREATE INDEX incidents_by_town ON incidents (town_code, reported_at DESC);
       CREATE INDEX incidents_by_category ON incidents (category_code, reported_at DESC);
-      -- bbox queries go through an R*-tree on the incidents' rowids.
+      -- bbox queries go through an R*-tree keyed by rid.
       CREATE VIRTUAL TABLE incidents_rtree USING rtree (rid, min_lon, max_lon, min_lat, max_lat);
 
       -- The append-only log. seq is assigned by the writer (head + 1) inside the same transaction
       -- as the change, so a rolled-back change leaves no gap.
       CREATE TABLE events (
         seq         INTEGER PRIMARY KEY,
-        incident_id TEXT NOT NULL,
+        incident_rid INTEGER NOT NULL REFERENCES incidents (rid),
         kind        TEXT NOT NULL,
         at          INTEGER NOT NULL,
         payload     TEXT NOT NULL
       );
-      CREATE INDEX events_by_incident ON events (incident_id, seq);
+      CREATE INDEX events_by_incident ON events (incident_rid, seq);
       CREATE TRIGGER events_are_append_only_u BEFORE UPDATE ON events
         BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
       CREATE TRIGGER events_are_append_only_d BEFORE DELETE ON events

@@ -27,6 +27,7 @@ interface IncidentRow {
 
 interface EventRow {
   seq: number;
+  incident_rid: number;
   kind: string;
   at: number;
   payload: string;
@@ -105,13 +106,26 @@ function packIncident(i: Incident): string {
   return JSON.stringify(packed);
 }
 
-/** The same packing straight from a record, for the history import's hundreds of thousands of events. */
-function packState(rec: IncidentRecord, st: SnapshotState): string {
-  const packed: PackedIncident = [
-    rec.id, st.seq, st.version, rec.categoryCode, rec.lon, rec.lat, rec.gridCode, rec.townCode, rec.communityCode,
-    st.status, rec.source, rec.description, rec.reportedAt, rec.createdAt, st.updatedAt, rec.deadlineAt, st.closedAt,
-  ];
-  return JSON.stringify(packed);
+/**
+ * Events after `created` store only what changed (a patch of the mutable fields, times in epoch ms):
+ * a case goes through about eight steps, and repeating its whole record at each would make the log
+ * several times larger. Readers rebuild the full record by folding the patches onto the snapshot.
+ */
+interface Patch {
+  status?: IncidentStatus;
+  closedAt?: number | null;
+}
+
+/** seq, version and updatedAt are not stored in a patch: they follow from the event row itself. */
+function applyPatch(prev: Incident, patch: Patch, row: { seq: number; at: number }): Incident {
+  return {
+    ...prev,
+    seq: row.seq,
+    version: prev.version + 1,
+    status: patch.status ?? prev.status,
+    updatedAt: iso(row.at),
+    closedAt: patch.closedAt === undefined ? prev.closedAt : patch.closedAt === null ? null : iso(patch.closedAt),
+  };
 }
 
 function unpackIncident(text: string): Incident {
@@ -184,9 +198,10 @@ export class SqliteIncidentStore implements IncidentStore {
         VALUES (@id, @seq, @version, @categoryCode, @lon, @lat, @gridCode, @townCode, @communityCode, @status, @source,
         @description, @reportedAt, @createdAt, @updatedAt, @deadlineAt, @closedAt)`),
       insertRtree: db.prepare('INSERT INTO incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
-      insertEvent: db.prepare('INSERT INTO events (seq, incident_id, kind, at, payload) VALUES (?, ?, ?, ?, ?)'),
+      insertEvent: db.prepare('INSERT INTO events (seq, incident_rid, kind, at, payload) VALUES (?, ?, ?, ?, ?)'),
       getIncident: db.prepare('SELECT * FROM incidents WHERE id = ?'),
-      readEvents: db.prepare('SELECT seq, kind, at, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?'),
+      readEvents: db.prepare('SELECT seq, incident_rid, kind, at, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?'),
+      eventsOfBefore: db.prepare('SELECT seq, incident_rid, kind, at, payload FROM events WHERE incident_rid = ? AND seq < ? ORDER BY seq'),
       headSeq: db.prepare('SELECT coalesce(max(seq), 0) AS head FROM events'),
       count: db.prepare('SELECT count(*) AS n FROM incidents'),
       getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
@@ -195,9 +210,11 @@ export class SqliteIncidentStore implements IncidentStore {
     this.head = (this.stmts.headSeq.get() as { head: number }).head;
   }
 
-  private insertRow(rec: IncidentRecord, state: SnapshotState): void {
-    const info = this.stmts.insertIncident.run({ ...rec, ...state });
-    this.stmts.insertRtree.run(info.lastInsertRowid, rec.lon, rec.lon, rec.lat, rec.lat);
+  /** Inserts the incident row and its R*-tree entry; returns its rid. */
+  private insertRow(rec: IncidentRecord, state: SnapshotState): number {
+    const rid = Number(this.stmts.insertIncident.run({ ...rec, ...state }).lastInsertRowid);
+    this.stmts.insertRtree.run(rid, rec.lon, rec.lon, rec.lat, rec.lat);
+    return rid;
   }
 
   async appendIncidents(records: IncidentRecord[]): Promise<IncidentEvent[]> {
@@ -208,9 +225,9 @@ export class SqliteIncidentStore implements IncidentStore {
       for (const rec of records) {
         seq += 1;
         const state = { seq, version: 1, status: 'reported' as const, updatedAt: rec.createdAt, closedAt: null };
-        this.insertRow(rec, state);
+        const rid = this.insertRow(rec, state);
         const incident = snapshot(rec, state);
-        this.stmts.insertEvent.run(seq, rec.id, 'created', rec.createdAt, packIncident(incident));
+        this.stmts.insertEvent.run(seq, rid, 'created', rec.createdAt, packIncident(incident));
         out.push({ seq, kind: 'created', at: incident.createdAt, incident });
       }
       return out;
@@ -235,10 +252,11 @@ export class SqliteIncidentStore implements IncidentStore {
       lastSeq[s.r] = base + i + 1;
     });
     const closedAtOf = (rec: HistoricalRecord) => rec.transitions.find((t) => t.status === 'closed')?.at ?? null;
+    const rids = new Int32Array(records.length);
     this.db.transaction(() => {
       records.forEach((rec, r) => {
         const last = rec.transitions[rec.transitions.length - 1];
-        this.insertRow(rec.incident, {
+        rids[r] = this.insertRow(rec.incident, {
           seq: lastSeq[r]!,
           version: rec.transitions.length + 1,
           status: last?.status ?? 'reported',
@@ -251,8 +269,12 @@ export class SqliteIncidentStore implements IncidentStore {
         const status = s.step === 0 ? 'reported' : rec.transitions[s.step - 1]!.status;
         const closedAt = status === 'closed' ? s.at : null;
         const state = { seq: base + i + 1, version: s.step + 1, status, updatedAt: s.at, closedAt };
-        const kind: IncidentEventKind = s.step === 0 ? 'created' : 'status_changed';
-        this.stmts.insertEvent.run(base + i + 1, rec.incident.id, kind, s.at, packState(rec.incident, state));
+        if (s.step === 0) {
+          this.stmts.insertEvent.run(state.seq, rids[s.r], 'created', s.at, packIncident(snapshot(rec.incident, state)));
+        } else {
+          const patch: Patch = closedAt === null ? { status } : { status, closedAt };
+          this.stmts.insertEvent.run(state.seq, rids[s.r], 'status_changed', s.at, JSON.stringify(patch));
+        }
       });
     })();
     this.head = base + steps.length;
@@ -313,12 +335,28 @@ export class SqliteIncidentStore implements IncidentStore {
 
   async readEvents(afterSeq: number, upToSeq: number, limit: number): Promise<IncidentEvent[]> {
     const rows = this.stmts.readEvents.all(afterSeq, upToSeq, limit) as EventRow[];
-    return rows.map((r) => ({
-      seq: r.seq,
-      kind: r.kind as IncidentEventKind,
-      at: iso(r.at),
-      incident: unpackIncident(r.payload),
-    }));
+    // The state of each incident as of the event being read, folded forward through the window.
+    const current = new Map<number, Incident>();
+    return rows.map((r) => {
+      let incident: Incident;
+      if (r.kind === 'created') {
+        incident = unpackIncident(r.payload);
+      } else {
+        const prev = current.get(r.incident_rid) ?? this.stateBefore(r.incident_rid, r.seq);
+        incident = applyPatch(prev, JSON.parse(r.payload) as Patch, r);
+      }
+      current.set(r.incident_rid, incident);
+      return { seq: r.seq, kind: r.kind as IncidentEventKind, at: iso(r.at), incident };
+    });
+  }
+
+  /** An incident as it stood just before event `seq`, from its snapshot and the patches since. */
+  private stateBefore(rid: number, seq: number): Incident {
+    const rows = this.stmts.eventsOfBefore.all(rid, seq) as EventRow[];
+    let state: Incident | undefined;
+    for (const r of rows) state = r.kind === 'created' ? unpackIncident(r.payload) : applyPatch(state!, JSON.parse(r.payload) as Patch, r);
+    if (!state) throw new Error(`event log has no created event for incident rid ${rid} before seq ${seq}`);
+    return state;
   }
 
   async headSeq(): Promise<number> {
