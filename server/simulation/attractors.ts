@@ -35,7 +35,7 @@ function cumulativePicker(weights: number[]): (rng: SeededRandom) => number {
  * (no markets, say) are left out, and the simulator falls back to the category's other attractors.
  */
 export function buildAttractors(city: City): Partial<Record<AttractorKind, Sampler>> {
-  const [lon0, lat0] = city.meta.center;
+  const lat0 = city.meta.center[1];
   const mLon = 111_320 * Math.cos((lat0 * Math.PI) / 180);
   const mLat = 110_574;
   const communityName = new Map(city.layers.communities.features.map((f) => [f.properties.code, f.properties.name.zh]));
