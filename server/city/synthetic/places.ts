@@ -143,7 +143,7 @@ export function placeThings(spec: CitySpec, l: Lattice, sites: CellSite[], roads
         properties: {
           id: `cam-${cameras.length + 1}`,
           kind: ptz ? 'ptz' : 'fixed',
-          headingDeg: Math.round((k * 90 + rng.range(-20, 20) + 360) % 360),
+          headingDeg: Math.round(k * 90 + rng.range(-20, 20) + 360) % 360,
           fovDeg: ptz ? 360 : rng.int(50, 90),
           rangeM: ptz ? rng.int(150, 250) : rng.int(80, 160),
         },
