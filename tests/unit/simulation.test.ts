@@ -57,7 +57,7 @@ describe('the incident simulator', () => {
       expect(grid.locate(r.lon, r.lat)).toBeGreaterThanOrEqual(0);
       expect(Date.parse(r.reportedAt)).toBeGreaterThanOrEqual(last);
       last = Date.parse(r.reportedAt);
-      expect(r.description.length).toBeGreaterThan(4);
+      expect(r.description?.length).toBeGreaterThan(4);
     }
   });
 
