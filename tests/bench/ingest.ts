@@ -37,7 +37,7 @@ export async function benchIngest(opts: {
   const seconds = opts.seconds ?? 8;
   const nClients = opts.clients ?? 20;
   const concurrency = opts.concurrency ?? 64;
-  const server = await startServer({ env: { INGEST_MAX_BATCH: String(opts.maxBatch), LOG_LEVEL: 'warn' } });
+  const server = await startServer({ env: { INGEST_MAX_BATCH: String(opts.maxBatch) } });
   try {
     const cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body.features;
     const points = pointsInCells(cells, 2000, 7);
