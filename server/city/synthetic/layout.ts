@@ -128,6 +128,15 @@ export function planCommunities(spec: CitySpec, blocks: Block[], roads: RoadLine
   const secondaryCols = roads.filter((r) => r.axis === 'col' && r.class === 'secondary').map((r) => r.index);
   const perTown = new Map<number, number>();
   const stems = [...spec.communityStems];
+  const usedNames = new Set<string>();
+  const { first, second } = spec.communityNameParts;
+  const nextStem = (): string => {
+    if (stems.length) return stems.splice(rng.int(0, stems.length - 1), 1)[0]!;
+    for (;;) {
+      const name = rng.pick(first) + rng.pick(second);
+      if (!usedNames.has(name) || usedNames.size >= first.length * second.length) return name;
+    }
+  };
   const out: Community[] = [];
   for (const b of blocks) {
     if (!b.kept) continue;
@@ -137,12 +146,13 @@ export function planCommunities(spec: CitySpec, blocks: Block[], roads: RoadLine
       const seq = (perTown.get(b.townIndex) ?? 0) + 1;
       perTown.set(b.townIndex, seq);
       const town = spec.towns[b.townIndex]!;
-      const stem = stems.length ? stems.splice(rng.int(0, stems.length - 1), 1)[0]! : `${town.stem}${seq}`;
+      const stem = nextStem();
+      usedNames.add(stem);
       const village = rng.chance(0.3);
       out.push({
         code: `${town.code}${String(seq).padStart(3, '0')}`,
         townIndex: b.townIndex,
-        name: { zh: `${stem}${village ? '村' : '社区'}`, en: `${stem} ${village ? 'Village' : 'Community'}` },
+        name: { zh: `${stem}${village ? '村' : '社区'}`, en: `${town.name.en} ${village ? 'Village' : 'Community'} ${seq}` },
         i0: i0!,
         i1: i1!,
         j0: b.j0,
