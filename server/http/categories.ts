@@ -1,18 +1,6 @@
 import { Router } from 'express';
-import type { Category, Department, TimeLimit } from '../../shared/index.js';
-
-/** A nominal length in hours, for lists and charts; deadlines themselves use the working calendar. */
-function nominalHours(limit: TimeLimit): number {
-  switch (limit.kind) {
-    case 'urgent_hours':
-    case 'working_hours':
-      return limit.amount;
-    case 'working_days':
-      return limit.amount * 8;
-    case 'calendar_days':
-      return limit.amount * 24;
-  }
-}
+import type { Category, Department } from '../../shared/index.js';
+import { nominalHours } from '../../shared/workflow/deadlines.js';
 
 export function categoriesRouter(categories: readonly Category[], departments: readonly Department[]): Router {
   const r = Router();

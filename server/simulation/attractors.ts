@@ -31,6 +31,23 @@ function cumulativePicker(weights: number[]): (rng: SeededRandom) => number {
 }
 
 /**
+ * A random point between a polygon's vertex centre and one of its vertices: inside for the convex-ish
+ * cells and lots of the default city, and cheap; the caller re-checks against the grid anyway.
+ */
+function pointInRing(ring: number[][], rng: SeededRandom, reach: number): [number, number] {
+  const n = ring.length - 1;
+  let cx = 0;
+  let cy = 0;
+  for (let i = 0; i < n; i++) {
+    cx += ring[i]![0]! / n;
+    cy += ring[i]![1]! / n;
+  }
+  const a = ring[rng.int(0, n - 1)]!;
+  const t = rng.float() * reach;
+  return [cx + t * (a[0]! - cx), cy + t * (a[1]! - cy)];
+}
+
+/**
  * Builds one sampler per attractor kind from the city's layers. Kinds the city has nothing for
  * (no markets, say) are left out, and the simulator falls back to the category's other attractors.
  */
@@ -77,15 +94,10 @@ export function buildAttractors(city: City): Partial<Record<AttractorKind, Sampl
     return (rng) => {
       const cell = rng.pick(cells);
       const ring = cell.geometry.type === 'Polygon' ? cell.geometry.coordinates[0]! : cell.geometry.coordinates[0]![0]!;
-      // A random convex combination of two corners and the centre lands inside a convex-ish cell.
-      const n = ring.length - 1;
-      const cx = ring.slice(0, n).reduce((s, p) => s + p[0], 0) / n;
-      const cy = ring.slice(0, n).reduce((s, p) => s + p[1], 0) / n;
-      const a = ring[rng.int(0, n - 1)]!;
-      const t = rng.float() * 0.8;
+      const [lon, lat] = pointInRing(ring, rng, 0.8);
       return {
-        lon: cx + t * (a[0] - cx),
-        lat: cy + t * (a[1] - cy),
+        lon,
+        lat,
         road: null,
         place: communityName.get(cell.properties.communityCode) ?? townName.get(cell.properties.townCode) ?? '',
       };
@@ -99,14 +111,10 @@ export function buildAttractors(city: City): Partial<Record<AttractorKind, Sampl
       : (rng) => {
           const lot = rng.pick(lots);
           const ring = lot.geometry.type === 'Polygon' ? lot.geometry.coordinates[0]! : lot.geometry.coordinates[0]![0]!;
-          const n = ring.length - 1;
-          const cx = ring.slice(0, n).reduce((s, p) => s + p[0], 0) / n;
-          const cy = ring.slice(0, n).reduce((s, p) => s + p[1], 0) / n;
-          const a = ring[rng.int(0, n - 1)]!;
-          const t = rng.float() * 0.9;
+          const [lon, lat] = pointInRing(ring, rng, 0.9);
           return {
-            lon: cx + t * (a[0] - cx),
-            lat: cy + t * (a[1] - cy),
+            lon,
+            lat,
             road: null,
             place: `${townName.get(lot.properties.townCode) ?? ''}${lot.properties.id.replace('lot-', '')}号闲置地块`,
           };

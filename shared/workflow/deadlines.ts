@@ -80,3 +80,16 @@ function endOfNthWorkingDayAfter(startMs: number, n: number, cal: WorkCalendar):
   }
   throw new Error('working calendar has no working day within ten years');
 }
+
+/** A nominal length in hours (a working day counts 8), for lists and charts; deadlines use computeDeadline. */
+export function nominalHours(limit: TimeLimit): number {
+  switch (limit.kind) {
+    case 'urgent_hours':
+    case 'working_hours':
+      return limit.amount;
+    case 'working_days':
+      return limit.amount * 8;
+    case 'calendar_days':
+      return limit.amount * 24;
+  }
+}
