@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { Category, CityMeta } from '../shared/index.js';
 import { useIncidentFeed, type LinkState } from './live/useIncidentFeed.js';
+import { MapView } from './map/MapView.js';
+import type { Theme } from './map/palette.js';
 
 const LINK_LABEL: Record<LinkState, string> = {
   connecting: '连接中 Connecting',
@@ -29,6 +31,11 @@ export function App() {
   const feed = useIncidentFeed();
   const [city, setCity] = useState<CityMeta | null>(null);
   const [categories, setCategories] = useState<Map<string, Category>>(new Map());
+  const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem('gridwatch.theme') === 'light' ? 'light' : 'dark'));
+  useEffect(() => {
+    localStorage.setItem('gridwatch.theme', theme);
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
 
   useEffect(() => {
     void fetch('/api/city').then(async (r) => setCity((await r.json()) as CityMeta));
@@ -46,11 +53,17 @@ export function App() {
         <h1>
           GridWatch <span>{city ? `${city.name.zh} · 数字化城市管理指挥中心` : '数字化城市管理指挥中心'}</span>
         </h1>
+        <button type="button" className="theme" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
+          {theme === 'dark' ? '浅色 Light' : '深色 Dark'}
+        </button>
         <div className={`link link-${feed.link}`} data-testid="link-state">
           {LINK_LABEL[feed.link]}
           {feed.link === 'offline' && feed.lostAt ? ` · 自 ${timeOf(feed.lostAt.toISOString())} 起数据未更新` : ''}
         </div>
       </header>
+      <div className="body">
+      <section className="map-pane">{city && <MapView city={city} theme={theme} incidents={feed.open} />}</section>
+      <aside>
       <section className="stats">
         <div>
           <b>{city?.towns.length ?? '–'}</b>镇街 Towns
@@ -79,6 +92,8 @@ export function App() {
           ))}
         </ol>
       </section>
+      </aside>
+      </div>
     </main>
   );
 }

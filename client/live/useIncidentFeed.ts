@@ -11,8 +11,13 @@ export interface IncidentFeed {
   lostAt: Date | null;
   headSeq: number;
   recent: Incident[];
+  /** Incidents of the last 24 hours that are still open, for the map. */
+  open: Incident[];
   received: number;
 }
+
+const WINDOW_MS = 24 * 3_600_000;
+const isOpen = (i: Incident) => i.status !== 'closed' && i.status !== 'rejected';
 
 const KEEP = 30;
 
@@ -28,8 +33,10 @@ export function useIncidentFeed(): IncidentFeed {
     lostAt: null,
     headSeq: 0,
     recent: [],
+    open: [],
     received: 0,
   });
+  const openById = useRef(new Map<string, Incident>());
   const lastSeq = useRef(0);
 
   useEffect(() => {
@@ -39,11 +46,14 @@ export function useIncidentFeed(): IncidentFeed {
     void (async () => {
       const res = await fetch(`/api/incidents?limit=${KEEP}`);
       const page = (await res.json()) as IncidentPage;
+      const since = new Date(Date.now() - WINDOW_MS).toISOString();
+      const day = (await (await fetch(`/api/incidents?since=${since}&limit=5000`)).json()) as IncidentPage;
       if (cancelled) return;
+      for (const i of day.items) if (isOpen(i)) openById.current.set(i.id, i);
       const health = (await (await fetch('/api/health')).json()) as { headSeq: number };
       if (cancelled) return;
       lastSeq.current = health.headSeq;
-      setState((s) => ({ ...s, recent: page.items, headSeq: health.headSeq }));
+      setState((s) => ({ ...s, recent: page.items, open: [...openById.current.values()], headSeq: health.headSeq }));
 
       socket = io({ transports: ['websocket'] });
       socket.on('connect', () => {
@@ -58,11 +68,18 @@ export function useIncidentFeed(): IncidentFeed {
         const fresh = events.filter((e) => e.seq > lastSeq.current);
         if (fresh.length === 0) return;
         lastSeq.current = fresh[fresh.length - 1]!.seq;
+        for (const e of fresh) {
+          if (isOpen(e.incident)) openById.current.set(e.incident.id, e.incident);
+          else openById.current.delete(e.incident.id);
+        }
+        const horizon = new Date(Date.now() - WINDOW_MS).toISOString();
+        for (const [id, i] of openById.current) if (i.reportedAt < horizon) openById.current.delete(id);
+        const open = [...openById.current.values()];
         setState((s) => {
           const byId = new Map(s.recent.map((i) => [i.id, i]));
           for (const e of fresh) byId.set(e.incident.id, e.incident);
           const recent = [...byId.values()].sort((a, b) => b.reportedAt.localeCompare(a.reportedAt)).slice(0, KEEP);
-          return { ...s, recent, headSeq: lastSeq.current, received: s.received + fresh.length };
+          return { ...s, recent, open, headSeq: lastSeq.current, received: s.received + fresh.length };
         });
       });
     })();

@@ -144,7 +144,8 @@ export const CityMeta = z.object({
   generatorVersion: z.string(),
   center: z.tuple([z.number(), z.number()]),
   bbox: BBox,
-  towns: z.array(TownProps),
+  /** The towns, each with a point inside it where its name is drawn. */
+  towns: z.array(TownProps.extend({ labelPoint: z.tuple([z.number(), z.number()]) })),
   layers: z.array(z.object({ name: LayerName, featureCount: z.number().int().nonnegative() })),
 });
 export type CityMeta = z.infer<typeof CityMeta>;

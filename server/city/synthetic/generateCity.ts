@@ -11,7 +11,7 @@ import type { CitySpec } from './spec.js';
 import { buildWater, lakePolygon } from './water.js';
 
 /** Bump when the output for a given seed changes, so that caches of the old city are not reused. */
-export const GENERATOR_VERSION = '3';
+export const GENERATOR_VERSION = '4';
 
 type Area = CellFeature['geometry'];
 
@@ -19,6 +19,15 @@ function unionOf(areas: Area[]): Area | undefined {
   if (areas.length === 1) return areas[0];
   const u = turf.union(turf.featureCollection(areas.map((a) => turf.feature(a as Polygon | MultiPolygon)) as Feature<Polygon | MultiPolygon>[]));
   return u ? roundArea(u.geometry as Area) : undefined;
+}
+
+/** The centre of mass when it lies inside the town (it does for compact towns), else a point on it. */
+function labelPointOf(f: Feature<Polygon | MultiPolygon> | CityLayer<'towns'>['features'][number]): [number, number] {
+  const feature = f as Feature<Polygon | MultiPolygon>;
+  const c = turf.centerOfMass(feature);
+  const p = turf.booleanPointInPolygon(c, feature) ? c : turf.pointOnFeature(feature);
+  const [lon, lat] = p.geometry.coordinates as [number, number];
+  return [Math.round(lon * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6];
 }
 
 /**
@@ -89,7 +98,7 @@ export function generateCity(spec: CitySpec, seed: number): City {
     generatorVersion: GENERATOR_VERSION,
     center: spec.center,
     bbox: [w, s, e, n],
-    towns: townFeatures.map((f) => f.properties),
+    towns: townFeatures.map((f) => ({ ...f.properties, labelPoint: labelPointOf(f) })),
     layers: (Object.keys(layers) as LayerName[]).map((name) => ({ name, featureCount: layers[name].features.length })),
   };
   return { meta, layers };

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { PNG } from 'pngjs';
+
+/** Debian's chromium; CHROMIUM_PATH overrides. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => existsSync(p));
+
+/**
+ * Whether the browser tests can run. In CI a missing browser is a failure, not a reason to skip:
+ * .ci/run installs it.
+ */
+export function browserAvailable(): boolean {
+  if (CHROMIUM) return true;
+  if (process.env.CI) throw new Error('CI is set but no Chromium was found (apt-get install chromium fonts-noto-cjk)');
+  return false;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM!,
+    headless: true,
+    // SwiftShader gives WebGL2 in software; the rest keeps Chromium off the (absent) network.
+    args: ['--no-sandbox', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Standard deviation of the luminance of a PNG: near 0 for a blank or single-colour page. */
+export function luminanceSpread(png: Buffer, region?: { x: number; y: number; width: number; height: number }): number {
+  const img = PNG.sync.read(png);
+  const r = region ?? { x: 0, y: 0, width: img.width, height: img.height };
+  let n = 0;
+  let sum = 0;
+  let sumSq = 0;
+  for (let y = r.y; y < r.y + r.height; y += 2) {
+    for (let x = r.x; x < r.x + r.width; x += 2) {
+      const i = (y * img.width + x) * 4;
+      const l = 0.2126 * img.data[i]! + 0.7152 * img.data[i + 1]! + 0.0722 * img.data[i + 2]!;
+      n++;
+      sum += l;
+      sumSq += l * l;
+    }
+  }
+  const mean = sum / n;
+  return Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+}
