@@ -1,23 +1,11 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { setLanguage } from './i18n/index.js';
 import type { Category, CityMeta } from '../shared/index.js';
-import { useIncidentFeed, type LinkState } from './live/useIncidentFeed.js';
+import { useIncidentFeed } from './live/useIncidentFeed.js';
 import { MapView } from './map/MapView.js';
 import type { Theme } from './map/palette.js';
 
-const LINK_LABEL: Record<LinkState, string> = {
-  connecting: '连接中 Connecting',
-  replaying: '同步中 Catching up',
-  live: '实时 Live',
-  offline: '已断开 Offline',
-};
-
-const SOURCE_LABEL: Record<string, string> = {
-  inspector: '监督员',
-  hotline_12345: '12345热线',
-  citizen_app: '市民App',
-  sensor: '感知设备',
-  video_ai: '视频AI',
-};
 
 function timeOf(iso: string): string {
   return new Date(iso).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
@@ -28,6 +16,8 @@ function timeOf(iso: string): string {
  * that an operator can see at a glance that the server is up and the stream is flowing.
  */
 export function App() {
+  const { t, i18n } = useTranslation();
+  const zh = i18n.language !== 'en';
   const feed = useIncidentFeed();
   const [city, setCity] = useState<CityMeta | null>(null);
   const [categories, setCategories] = useState<Map<string, Category>>(new Map());
@@ -45,48 +35,58 @@ export function App() {
     });
   }, []);
 
-  const townName = (code: string) => city?.towns.find((t) => t.code === code)?.name.zh ?? code;
+  const townName = (code: string) => {
+    const town = city?.towns.find((x) => x.code === code);
+    return town ? (zh ? town.name.zh : town.name.en) : code;
+  };
 
   return (
     <main>
       <header>
         <h1>
-          GridWatch <span>{city ? `${city.name.zh} · 数字化城市管理指挥中心` : '数字化城市管理指挥中心'}</span>
+          GridWatch <span>{city ? `${zh ? city.name.zh : city.name.en} · ${t('app.title')}` : t('app.title')}</span>
         </h1>
         <button type="button" className="theme" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
-          {theme === 'dark' ? '浅色 Light' : '深色 Dark'}
+          {theme === 'dark' ? t('ui.themeLight') : t('ui.themeDark')}
+        </button>
+        <button type="button" className="theme" data-testid="language" onClick={() => setLanguage(zh ? 'en' : 'zh-CN')}>
+          {t('ui.language')}
         </button>
         <div className={`link link-${feed.link}`} data-testid="link-state">
-          {LINK_LABEL[feed.link]}
-          {feed.link === 'offline' && feed.lostAt ? ` · 自 ${timeOf(feed.lostAt.toISOString())} 起数据未更新` : ''}
+          {t(`link.${feed.link}`)}
+          {feed.link !== 'live' && feed.lostAt ? ` · ${t('link.staleSince', { time: timeOf(feed.lostAt.toISOString()) })}` : ''}
         </div>
       </header>
       <div className="body">
-      <section className="map-pane">{city && <MapView city={city} theme={theme} incidents={feed.open} />}</section>
+      <section className="map-pane">{city && <MapView city={city} theme={theme} incidents={feed.open} language={zh ? 'zh-CN' : 'en'} />}</section>
       <aside>
       <section className="stats">
         <div>
-          <b>{city?.towns.length ?? '–'}</b>镇街 Towns
+          <b>{city?.towns.length ?? '–'}</b>
+          {t('stats.towns')}
         </div>
         <div>
-          <b>{city?.layers.find((l) => l.name === 'grid')?.featureCount.toLocaleString('zh-CN') ?? '–'}</b>单元网格 Grid cells
+          <b>{city?.layers.find((l) => l.name === 'grid')?.featureCount.toLocaleString('zh-CN') ?? '–'}</b>
+          {t('stats.cells')}
         </div>
         <div>
-          <b>{feed.headSeq.toLocaleString('zh-CN')}</b>事件序号 Event seq
+          <b>{feed.headSeq.toLocaleString('zh-CN')}</b>
+          {t('stats.seq')}
         </div>
         <div>
-          <b>{feed.received}</b>本次接收 Received
+          <b>{feed.received}</b>
+          {t('stats.received')}
         </div>
       </section>
       <section className="feed">
-        <h2>最新案件 Latest incidents</h2>
+        <h2>{t('feed.title')}</h2>
         <ol data-testid="feed">
           {feed.recent.map((i) => (
-            <li key={i.id}>
+            <li key={i.id} data-id={i.id}>
               <time>{timeOf(i.reportedAt)}</time>
-              <span className="cat">{categories.get(i.categoryCode)?.name.zh ?? i.categoryCode}</span>
+              <span className="cat">{(zh ? categories.get(i.categoryCode)?.name.zh : categories.get(i.categoryCode)?.name.en) ?? i.categoryCode}</span>
               <span className="town">{townName(i.townCode)}</span>
-              <span className="src">{SOURCE_LABEL[i.source] ?? i.source}</span>
+              <span className="src">{t(`source.${i.source}`)}</span>
               <span className="desc">{i.description}</span>
             </li>
           ))}

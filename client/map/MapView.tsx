@@ -19,13 +19,14 @@ export interface MapViewProps {
   city: CityMeta;
   theme: Theme;
   incidents: readonly Incident[];
+  language: 'zh-CN' | 'en';
 }
 
 /**
  * The city map: MapLibre draws the basemap from the city's own layers, deck.gl draws data and labels
  * on top through one interleaved overlay. Exposes `window.__gridwatchMap` state for the browser tests.
  */
-export function MapView({ city, theme, incidents }: MapViewProps) {
+export function MapView({ city, theme, incidents, language }: MapViewProps) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapLibreOverlay | null>(null);
@@ -43,7 +44,15 @@ export function MapView({ city, theme, incidents }: MapViewProps) {
     const overlay = new MapLibreOverlay({ interleaved: true, layers: [] });
     map.addControl(overlay);
     map.on('load', () => {
-      (window as unknown as { __gridwatchMap: { loaded: boolean } }).__gridwatchMap = { loaded: true };
+      // A hook for the browser tests: picking goes through deck.gl's real GPU picking of what is drawn.
+      (window as unknown as { __gridwatchMap: unknown }).__gridwatchMap = {
+        loaded: true,
+        pickIncident(lon: number, lat: number): string | null {
+          const p = map.project([lon, lat]);
+          const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 3, layerIds: ['incidents'] });
+          return (picked?.object as Incident | undefined)?.id ?? null;
+        },
+      };
     });
     mapRef.current = map;
     overlayRef.current = overlay;
@@ -80,7 +89,8 @@ export function MapView({ city, theme, incidents }: MapViewProps) {
           id: 'town-labels',
           data: towns.map((t) => ({ ...t, position: t.labelPoint })),
           getPosition: (d) => d.position,
-          getText: (d) => d.name.zh,
+          getText: (d) => (language === 'en' ? d.name.en : d.name.zh),
+          updateTriggers: { getText: language },
           getSize: 20,
           fontFamily: LABEL_FONT,
           fontWeight: 600,
@@ -92,7 +102,7 @@ export function MapView({ city, theme, incidents }: MapViewProps) {
         }),
       ],
     });
-  }, [city, theme, incidents]);
+  }, [city, theme, incidents, language]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

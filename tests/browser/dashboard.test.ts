@@ -2,7 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pointsInCells, postJson } from '../support/api.js';
 import { browserAvailable, launchBrowser, luminanceSpread } from '../support/browser.js';
+import type { FeatureCollection, Incident } from '../support/types.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -49,7 +51,7 @@ describe.runIf(run)('the dashboard in a real browser', () => {
       });
       await page.goto(server.url, { waitUntil: 'load' });
       await page.waitForFunction(() => (window as unknown as { __gridwatchMap?: { loaded: boolean } }).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
-      await page.getByTestId('link-state').filter({ hasText: 'Live' }).waitFor({ timeout: 20_000 });
+      await page.getByTestId('link-state').filter({ hasText: '实时' }).waitFor({ timeout: 20_000 });
       await page.waitForTimeout(1500);
       const shot = await page.screenshot();
       writeFileSync(join(ARTIFACTS, `dashboard-${theme}.png`), shot);
@@ -62,4 +64,59 @@ describe.runIf(run)('the dashboard in a real browser', () => {
       await context.close();
     });
   }
+});
+
+describe.runIf(run)('the live page', () => {
+  it('shows a POSTed incident in the feed and on the map within 2 seconds', async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await page.goto(server.url);
+    await page.waitForFunction(() => (window as unknown as { __gridwatchMap?: { loaded: boolean } }).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
+    await page.getByTestId('link-state').filter({ hasText: '实时' }).waitFor({ timeout: 20_000 });
+    const cells = (await (await fetch(`${server.url}/api/layers/grid`)).json()) as FeatureCollection;
+    const [p] = pointsInCells(cells.features, 1, 4001);
+    const posted = Date.now();
+    const { body } = await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'C0101', lon: p!.lon, lat: p!.lat, description: '浏览器测试井盖' });
+    await page.locator(`li[data-id="${body.id}"]`).waitFor({ timeout: 2000 });
+    await page.waitForFunction(
+      ([lon, lat, id]) => (window as unknown as { __gridwatchMap: { pickIncident(a: number, b: number): string | null } }).__gridwatchMap.pickIncident(lon as number, lat as number) === id,
+      [body.lon, body.lat, body.id] as const,
+      { timeout: 2000, polling: 50 },
+    );
+    expect(Date.now() - posted).toBeLessThan(2500);
+    await page.close();
+  });
+
+  it('switches the language and remembers it', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await expect.poll(() => page.locator('h2').first().textContent()).toBe('最新案件');
+    await page.getByTestId('language').click();
+    await expect.poll(() => page.locator('h2').first().textContent()).toBe('Latest incidents');
+    await page.reload();
+    await expect.poll(() => page.locator('h2').first().textContent()).toBe('Latest incidents');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await context.close();
+  });
+
+  it('shows the outage when the server restarts and catches up without duplicates', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    const link = page.getByTestId('link-state');
+    await link.filter({ hasText: '实时' }).waitFor({ timeout: 20_000 });
+    const port = new URL(server.url).port;
+    const dataDir = server.dataDir;
+    await server.stop();
+    await link.filter({ hasText: '已断开' }).waitFor({ timeout: 10_000 });
+    expect(await link.textContent()).toMatch(/起数据未更新/);
+    server = await startServer({ dataDir, env: { HISTORY_DAYS: '1', PORT: port } });
+    const cells = (await (await fetch(`${server.url}/api/layers/grid`)).json()) as FeatureCollection;
+    const [p] = pointsInCells(cells.features, 1, 77);
+    const { body } = await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'E0102', lon: p!.lon, lat: p!.lat, description: '重启后上报' });
+    await link.filter({ hasText: '实时' }).waitFor({ timeout: 30_000 });
+    await page.locator(`li[data-id="${body.id}"]`).waitFor({ timeout: 5000 });
+    const ids = await page.locator('li[data-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')));
+    expect(new Set(ids).size).toBe(ids.length);
+    await page.close();
+  });
 });
