@@ -4,6 +4,9 @@ import { setLanguage } from './i18n/index.js';
 import type { Category, CityMeta } from '../shared/index.js';
 import { useIncidentFeed } from './live/useIncidentFeed.js';
 import { MapView } from './map/MapView.js';
+import { LayerPanel, type LayerVisibility } from './map/LayerPanel.js';
+import { useIncidentPoints } from './layers/useIncidentPoints.js';
+import type { TimeWindow } from '../shared/index.js';
 import type { Theme } from './map/palette.js';
 
 
@@ -22,6 +25,9 @@ export function App() {
   const [city, setCity] = useState<CityMeta | null>(null);
   const [categories, setCategories] = useState<Map<string, Category>>(new Map());
   const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem('gridwatch.theme') === 'light' ? 'light' : 'dark'));
+  const [visible, setVisible] = useState<LayerVisibility>({ incidents: true, heatmap: true, hexagons: false, grid: false });
+  const [timeWindow, setTimeWindow] = useState<TimeWindow>('24h');
+  const points = useIncidentPoints(timeWindow, visible.heatmap || visible.hexagons || visible.grid);
   useEffect(() => {
     localStorage.setItem('gridwatch.theme', theme);
     document.documentElement.dataset.theme = theme;
@@ -58,7 +64,16 @@ export function App() {
         </div>
       </header>
       <div className="body">
-      <section className="map-pane">{city && <MapView city={city} theme={theme} incidents={feed.open} language={zh ? 'zh-CN' : 'en'} />}</section>
+      <section className="map-pane">
+        {city && <MapView city={city} theme={theme} incidents={feed.open} language={zh ? 'zh-CN' : 'en'} visible={visible} points={points} />}
+        <LayerPanel
+          visible={visible}
+          onToggle={(k) => setVisible((v) => ({ ...v, [k]: !v[k] }))}
+          window={timeWindow}
+          onWindow={setTimeWindow}
+          pointCount={points?.count ?? null}
+        />
+      </section>
       <aside>
       <section className="stats">
         <div>

@@ -86,7 +86,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
       headSeq: stream.headSeq,
     });
   });
-  app.use('/api/incidents', incidentsRouter(service, store));
+  app.use('/api/incidents', incidentsRouter(service, store, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', categoriesRouter(catalog.categories, catalog.departments));
   app.use('/api', notFoundApi);

@@ -12,6 +12,16 @@ export const zhCN = {
   feed: { title: '最新案件' },
   source: { inspector: '监督员', hotline_12345: '12345热线', citizen_app: '市民App', sensor: '感知设备', video_ai: '视频AI' },
   ui: { themeLight: '浅色', themeDark: '深色', language: 'English' },
+  layers: {
+    title: '图层',
+    incidents: '实时案件',
+    heatmap: '案件热力图',
+    hexagons: '六边形聚合',
+    grid: '单元网格分布',
+    window: '时间范围',
+    windows: { '24h': '近24小时', '7d': '近7天', '30d': '近30天', '90d': '近90天' },
+  },
+  legend: { event: '事件', component: '部件', fewer: '少', more: '多', count: '{{count}} 件' },
 };
 
 export const en: typeof zhCN = {
@@ -27,4 +37,14 @@ export const en: typeof zhCN = {
   feed: { title: 'Latest incidents' },
   source: { inspector: 'Inspector', hotline_12345: '12345 hotline', citizen_app: 'Citizen app', sensor: 'Sensor', video_ai: 'Video AI' },
   ui: { themeLight: 'Light', themeDark: 'Dark', language: '中文' },
+  layers: {
+    title: 'Layers',
+    incidents: 'Live incidents',
+    heatmap: 'Incident heatmap',
+    hexagons: 'Hexagon aggregation',
+    grid: 'Incidents per grid cell',
+    window: 'Time window',
+    windows: { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', '90d': 'Last 90 days' },
+  },
+  legend: { event: 'Event', component: 'Component', fewer: 'fewer', more: 'more', count: '{{count}} incidents' },
 };

@@ -3,8 +3,13 @@ import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import { Map as MapLibreMap, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { useEffect, useRef } from 'react';
-import type { CityMeta, Incident } from '../../shared/index.js';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { CityLayer, CityMeta, Incident } from '../../shared/index.js';
+import { countByCell, gridChoroplethLayer } from '../layers/gridChoroplethLayer.js';
+import { incidentHeatmapLayer } from '../layers/heatmapLayer.js';
+import { countByHexagon, incidentHexagonLayer } from '../layers/hexagonLayer.js';
+import type { PointColumns } from '../layers/useIncidentPoints.js';
+import type { LayerVisibility } from './LayerPanel.js';
 import { buildCityStyle } from './cityStyle.js';
 import { PALETTES, type Theme } from './palette.js';
 
@@ -20,16 +25,25 @@ export interface MapViewProps {
   theme: Theme;
   incidents: readonly Incident[];
   language: 'zh-CN' | 'en';
+  visible: LayerVisibility;
+  points: PointColumns | null;
 }
 
 /**
  * The city map: MapLibre draws the basemap from the city's own layers, deck.gl draws data and labels
  * on top through one interleaved overlay. Exposes `window.__gridwatchMap` state for the browser tests.
  */
-export function MapView({ city, theme, incidents, language }: MapViewProps) {
+export function MapView({ city, theme, incidents, language, visible, points }: MapViewProps) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapLibreOverlay | null>(null);
+  const [gridCells, setGridCells] = useState<CityLayer<'grid'>['features'] | null>(null);
+  useEffect(() => {
+    if (!visible.grid || gridCells) return;
+    void fetch('/api/layers/grid').then(async (r) => setGridCells(((await r.json()) as CityLayer<'grid'>).features));
+  }, [visible.grid, gridCells]);
+  const hexes = useMemo(() => (points && visible.hexagons ? countByHexagon(points) : null), [points, visible.hexagons]);
+  const cellCounts = useMemo(() => (points && gridCells && visible.grid ? countByCell(points, gridCells.length) : null), [points, gridCells, visible.grid]);
 
   useEffect(() => {
     const [w, s, e, n] = city.bbox;
@@ -73,7 +87,11 @@ export function MapView({ city, theme, incidents, language }: MapViewProps) {
     const towns = city.towns;
     overlayRef.current?.setProps({
       layers: [
+        visible.grid && gridCells && cellCounts && points && gridChoroplethLayer(gridCells, cellCounts, points.window),
+        visible.hexagons && hexes && incidentHexagonLayer(hexes),
+        visible.heatmap && points && incidentHeatmapLayer(points),
         new ScatterplotLayer<Incident>({
+          visible: visible.incidents,
           id: 'incidents',
           data: incidents as Incident[],
           getPosition: (d) => [d.lon, d.lat],
@@ -102,7 +120,7 @@ export function MapView({ city, theme, incidents, language }: MapViewProps) {
         }),
       ],
     });
-  }, [city, theme, incidents, language]);
+  }, [city, theme, incidents, language, visible, points, hexes, gridCells, cellCounts]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

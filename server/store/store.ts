@@ -23,6 +23,13 @@ export interface HistoricalRecord {
   transitions: { status: IncidentStatus; at: number }[];
 }
 
+export interface IncidentPoint {
+  lon: number;
+  lat: number;
+  reportedAt: number;
+  categoryCode: string;
+}
+
 /**
  * The storage boundary. SQLite (embedded) implements it today; a PostgreSQL + PostGIS implementation
  * will fill in the same contract, which is why every method is asynchronous.
@@ -38,6 +45,8 @@ export interface IncidentStore {
   importHistory(records: HistoricalRecord[]): Promise<number>;
   getIncident(id: string): Promise<Incident | undefined>;
   listIncidents(query: IncidentQuery): Promise<IncidentPage>;
+  /** Location, time and category of every incident reported in [sinceMs, untilMs), for density maps. */
+  incidentPoints(sinceMs: number, untilMs: number): Promise<IncidentPoint[]>;
   /** Events with afterSeq < seq ≤ upToSeq, at most `limit`, in seq order. */
   readEvents(afterSeq: number, upToSeq: number, limit: number): Promise<IncidentEvent[]>;
   /** The seq of the last committed event (0 for an empty log). */

@@ -106,3 +106,31 @@ export const IncidentPage = z.object({
   nextCursor: z.string().nullable(),
 });
 export type IncidentPage = z.infer<typeof IncidentPage>;
+
+/** The time windows the maps and charts offer. */
+export const TimeWindow = z.enum(['24h', '7d', '30d', '90d']);
+export type TimeWindow = z.infer<typeof TimeWindow>;
+export const TIME_WINDOW_MS: Record<TimeWindow, number> = {
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+  '90d': 90 * 86_400_000,
+};
+
+/**
+ * Every incident of a window as parallel arrays, for density layers: compact on the wire and ready
+ * to become typed arrays on the client. `cell` is the index of the unit grid cell in the grid layer.
+ */
+export const IncidentPoints = z.object({
+  window: TimeWindow,
+  since: IsoTimestamp,
+  count: z.number().int().nonnegative(),
+  lon: z.array(z.number()),
+  lat: z.array(z.number()),
+  /** Seconds since `since`. */
+  t: z.array(z.number().int()),
+  /** One letter per incident: C (component) or E (event). */
+  family: z.string(),
+  cell: z.array(z.number().int()),
+});
+export type IncidentPoints = z.infer<typeof IncidentPoints>;

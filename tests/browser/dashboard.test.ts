@@ -120,3 +120,31 @@ describe.runIf(run)('the live page', () => {
     await page.close();
   });
 });
+
+describe.runIf(run)('the layer panel', () => {
+  it('switches density layers and the time window without errors, and the legend follows', async () => {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(server.url);
+    await page.waitForFunction(() => (window as unknown as { __gridwatchMap?: { loaded: boolean } }).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
+    const legend = page.getByTestId('legend');
+    await legend.filter({ hasText: '件' }).waitFor({ timeout: 10_000 });
+    const count24h = Number((await legend.textContent())!.match(/(\d+) 件/)![1]);
+    await page.getByTestId('layer-heatmap').uncheck();
+    await page.getByTestId('layer-hexagons').check();
+    await page.getByTestId('layer-grid').check();
+    await page.getByTestId('time-window').selectOption('7d');
+    await expect.poll(async () => Number((await legend.textContent())!.match(/(\d+) 件/)?.[1]), { timeout: 10_000 }).toBeGreaterThanOrEqual(count24h);
+    await page.waitForTimeout(2000);
+    writeFileSync(join(ARTIFACTS, 'dashboard-hexagons-grid.png'), await page.screenshot());
+    await page.getByTestId('layer-hexagons').uncheck();
+    await page.getByTestId('layer-grid').uncheck();
+    await expect.poll(() => legend.textContent()).not.toMatch(/\d+ 件/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -147,6 +147,24 @@ describe('incident API against a real server and SQLite', () => {
     expect(badStatus.status).toBe(400);
   });
 
+  it('serves the incidents of a time window as columns for density maps', async () => {
+    const [p] = pointsInCells(cells, 1, 211);
+    const posted = await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'C0118', lon: p!.lon, lat: p!.lat });
+    const { status, body } = await getJson<{ count: number; lon: number[]; lat: number[]; t: number[]; family: string; cell: number[] }>(
+      `${server.url}/api/incidents/points?window=24h`,
+    );
+    expect(status).toBe(200);
+    expect(body.lon).toHaveLength(body.count);
+    expect(body.cell).toHaveLength(body.count);
+    expect(body.family).toHaveLength(body.count);
+    const k = body.lon.findLastIndex((lon, i) => Math.abs(lon - posted.body.lon) < 1e-5 && Math.abs(body.lat[i]! - posted.body.lat) < 1e-5);
+    expect(k).toBeGreaterThanOrEqual(0);
+    expect(body.family[k]).toBe('C');
+    expect(cells[body.cell[k]!]!.properties.code).toBe(posted.body.gridCode);
+    expect(body.t.every((t, i) => i === 0 || t >= body.t[i - 1]!)).toBe(true);
+    expect((await getJson<ApiError>(`${server.url}/api/incidents/points?window=1y`)).status).toBe(400);
+  });
+
   it('finds the cell of a point and serves every layer', async () => {
     const [p] = pointsInCells(cells, 1, 5);
     const cell = await getJson<Feature>(`${server.url}/api/grid/cell?lon=${p!.lon}&lat=${p!.lat}`);

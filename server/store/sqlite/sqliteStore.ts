@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Incident, IncidentEvent, IncidentEventKind, IncidentPage, IncidentQuery, IncidentStatus } from '../../../shared/index.js';
-import { InvalidCursorError, type HistoricalRecord, type IncidentRecord, type IncidentStore } from '../store.js';
+import { InvalidCursorError, type HistoricalRecord, type IncidentPoint, type IncidentRecord, type IncidentStore } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 
 interface IncidentRow {
@@ -200,6 +200,9 @@ export class SqliteIncidentStore implements IncidentStore {
       insertRtree: db.prepare('INSERT INTO incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
       insertEvent: db.prepare('INSERT INTO events (seq, incident_rid, kind, at, payload) VALUES (?, ?, ?, ?, ?)'),
       getIncident: db.prepare('SELECT * FROM incidents WHERE id = ?'),
+      points: db.prepare(
+        'SELECT lon, lat, reported_at AS reportedAt, category_code AS categoryCode FROM incidents WHERE reported_at >= ? AND reported_at < ? ORDER BY reported_at',
+      ),
       readEvents: db.prepare('SELECT seq, incident_rid, kind, at, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?'),
       eventsOfBefore: db.prepare('SELECT seq, incident_rid, kind, at, payload FROM events WHERE incident_rid = ? AND seq < ? ORDER BY seq'),
       headSeq: db.prepare('SELECT coalesce(max(seq), 0) AS head FROM events'),
@@ -331,6 +334,10 @@ export class SqliteIncidentStore implements IncidentStore {
       items: page.map(rowToIncident),
       nextCursor: more && last ? encodeCursor(last.reported_at, last.id) : null,
     };
+  }
+
+  async incidentPoints(sinceMs: number, untilMs: number): Promise<IncidentPoint[]> {
+    return this.stmts.points.all(sinceMs, untilMs) as IncidentPoint[];
   }
 
   async readEvents(afterSeq: number, upToSeq: number, limit: number): Promise<IncidentEvent[]> {

@@ -1,0 +1,17 @@
+import { HeatmapLayer } from '@deck.gl/aggregation-layers';
+import { DENSITY_RAMP } from './densityRamp.js';
+import type { PointColumns } from './useIncidentPoints.js';
+
+/** Kernel density of the window's incidents, fed binary positions so nothing is copied per point. */
+export function incidentHeatmapLayer(points: PointColumns) {
+  return new HeatmapLayer({
+    id: 'incident-heatmap',
+    data: { length: points.count, attributes: { getPosition: { value: points.positions, size: 2 } } },
+    getWeight: 1,
+    radiusPixels: 28,
+    intensity: 1.2,
+    threshold: 0.04,
+    colorRange: DENSITY_RAMP,
+    aggregation: 'SUM',
+  });
+}
