@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { setLanguage } from './i18n/index.js';
 import type { Category, CityMeta } from '../shared/index.js';
+import { IncidentColumns } from './live/incidentColumns.js';
 import { useIncidentFeed } from './live/useIncidentFeed.js';
 import { MapView } from './map/MapView.js';
 import { LayerPanel, type LayerVisibility } from './map/LayerPanel.js';
@@ -21,9 +22,12 @@ function timeOf(iso: string): string {
 export function App() {
   const { t, i18n } = useTranslation();
   const zh = i18n.language !== 'en';
-  const feed = useIncidentFeed();
   const [city, setCity] = useState<CityMeta | null>(null);
   const [categories, setCategories] = useState<Map<string, Category>>(new Map());
+  const categoriesRef = useRef(categories);
+  categoriesRef.current = categories;
+  const columns = useMemo(() => new IncidentColumns((code) => categoriesRef.current.get(code)?.priority ?? 2), []);
+  const feed = useIncidentFeed(columns);
   const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem('gridwatch.theme') === 'light' ? 'light' : 'dark'));
   const [visible, setVisible] = useState<LayerVisibility>({ incidents: true, heatmap: true, hexagons: false, grid: false });
   const [timeWindow, setTimeWindow] = useState<TimeWindow>('24h');
@@ -65,7 +69,7 @@ export function App() {
       </header>
       <div className="body">
       <section className="map-pane">
-        {city && <MapView city={city} theme={theme} incidents={feed.open} language={zh ? 'zh-CN' : 'en'} visible={visible} points={points} />}
+        {city && <MapView city={city} theme={theme} columns={columns} columnsVersion={feed.columnsVersion} categories={categories} townName={townName} language={zh ? 'zh-CN' : 'en'} visible={visible} points={points} />}
         <LayerPanel
           visible={visible}
           onToggle={(k) => setVisible((v) => ({ ...v, [k]: !v[k] }))}

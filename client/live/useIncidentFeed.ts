@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, Incident, IncidentPage, ServerToClientEvents } from '../../shared/index.js';
+import type { IncidentColumns } from './incidentColumns.js';
 
 export type LinkState = 'connecting' | 'replaying' | 'live' | 'offline';
 
@@ -11,13 +12,13 @@ export interface IncidentFeed {
   lostAt: Date | null;
   headSeq: number;
   recent: Incident[];
-  /** Incidents of the last 24 hours that are still open, for the map. */
-  open: Incident[];
+  /** Bumped whenever the live columns change, so that the map redraws. */
+  columnsVersion: number;
   received: number;
 }
 
 const WINDOW_MS = 24 * 3_600_000;
-const isOpen = (i: Incident) => i.status !== 'closed' && i.status !== 'rejected';
+
 
 const KEEP = 30;
 
@@ -26,17 +27,16 @@ const KEEP = 30;
  * from the highest seq it holds, and resubscribes from there after every reconnect, so that nothing
  * is missed and nothing arrives twice.
  */
-export function useIncidentFeed(): IncidentFeed {
+export function useIncidentFeed(columns: IncidentColumns): IncidentFeed {
   const [state, setState] = useState<IncidentFeed>({
     link: 'connecting',
     liveSince: null,
     lostAt: null,
     headSeq: 0,
     recent: [],
-    open: [],
+    columnsVersion: 0,
     received: 0,
   });
-  const openById = useRef(new Map<string, Incident>());
   const lastSeq = useRef(0);
 
   useEffect(() => {
@@ -49,11 +49,11 @@ export function useIncidentFeed(): IncidentFeed {
       const since = new Date(Date.now() - WINDOW_MS).toISOString();
       const day = (await (await fetch(`/api/incidents?since=${since}&limit=5000`)).json()) as IncidentPage;
       if (cancelled) return;
-      for (const i of day.items) if (isOpen(i)) openById.current.set(i.id, i);
+      for (const i of day.items) columns.apply(i);
       const health = (await (await fetch('/api/health')).json()) as { headSeq: number };
       if (cancelled) return;
       lastSeq.current = health.headSeq;
-      setState((s) => ({ ...s, recent: page.items, open: [...openById.current.values()], headSeq: health.headSeq }));
+      setState((s) => ({ ...s, recent: page.items, columnsVersion: columns.version, headSeq: health.headSeq }));
 
       socket = io({ transports: ['websocket'] });
       socket.on('connect', () => {
@@ -68,18 +68,13 @@ export function useIncidentFeed(): IncidentFeed {
         const fresh = events.filter((e) => e.seq > lastSeq.current);
         if (fresh.length === 0) return;
         lastSeq.current = fresh[fresh.length - 1]!.seq;
-        for (const e of fresh) {
-          if (isOpen(e.incident)) openById.current.set(e.incident.id, e.incident);
-          else openById.current.delete(e.incident.id);
-        }
-        const horizon = new Date(Date.now() - WINDOW_MS).toISOString();
-        for (const [id, i] of openById.current) if (i.reportedAt < horizon) openById.current.delete(id);
-        const open = [...openById.current.values()];
+        for (const e of fresh) columns.apply(e.incident);
+        columns.dropOlderThan(new Date(Date.now() - WINDOW_MS).toISOString());
         setState((s) => {
           const byId = new Map(s.recent.map((i) => [i.id, i]));
           for (const e of fresh) byId.set(e.incident.id, e.incident);
           const recent = [...byId.values()].sort((a, b) => b.reportedAt.localeCompare(a.reportedAt)).slice(0, KEEP);
-          return { ...s, recent, open, headSeq: lastSeq.current, received: s.received + fresh.length };
+          return { ...s, recent, columnsVersion: columns.version, headSeq: lastSeq.current, received: s.received + fresh.length };
         });
       });
     })();
@@ -88,7 +83,7 @@ export function useIncidentFeed(): IncidentFeed {
       cancelled = true;
       socket?.close();
     };
-  }, []);
+  }, [columns]);
 
   return state;
 }

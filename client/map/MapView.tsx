@@ -4,7 +4,8 @@ import { Map as MapLibreMap, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { CityLayer, CityMeta, Incident } from '../../shared/index.js';
+import type { Category, CityLayer, CityMeta } from '../../shared/index.js';
+import type { IncidentColumns } from '../live/incidentColumns.js';
 import { countByCell, gridChoroplethLayer } from '../layers/gridChoroplethLayer.js';
 import { incidentHeatmapLayer } from '../layers/heatmapLayer.js';
 import { countByHexagon, incidentHexagonLayer } from '../layers/hexagonLayer.js';
@@ -15,15 +16,16 @@ import { PALETTES, type Theme } from './palette.js';
 
 setWorkerUrl(workerUrl);
 
-/** Colours of the two category families on the map: events warm, components cool. */
-const FAMILY_COLOUR: Record<'C' | 'E', [number, number, number]> = { E: [255, 112, 67], C: [66, 165, 245] };
 
 const LABEL_FONT = '"Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", sans-serif';
 
 export interface MapViewProps {
   city: CityMeta;
   theme: Theme;
-  incidents: readonly Incident[];
+  columns: IncidentColumns;
+  columnsVersion: number;
+  categories: ReadonlyMap<string, Category>;
+  townName: (code: string) => string;
   language: 'zh-CN' | 'en';
   visible: LayerVisibility;
   points: PointColumns | null;
@@ -33,7 +35,7 @@ export interface MapViewProps {
  * The city map: MapLibre draws the basemap from the city's own layers, deck.gl draws data and labels
  * on top through one interleaved overlay. Exposes `window.__gridwatchMap` state for the browser tests.
  */
-export function MapView({ city, theme, incidents, language, visible, points }: MapViewProps) {
+export function MapView({ city, theme, columns, columnsVersion, categories, townName, language, visible, points }: MapViewProps) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapLibreOverlay | null>(null);
@@ -64,7 +66,7 @@ export function MapView({ city, theme, incidents, language, visible, points }: M
         pickIncident(lon: number, lat: number): string | null {
           const p = map.project([lon, lat]);
           const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 3, layerIds: ['incidents'] });
-          return (picked?.object as Incident | undefined)?.id ?? null;
+          return picked ? (columns.incidentAt(picked.index)?.id ?? null) : null;
         },
       };
     });
@@ -90,17 +92,15 @@ export function MapView({ city, theme, incidents, language, visible, points }: M
         visible.grid && gridCells && cellCounts && points && gridChoroplethLayer(gridCells, cellCounts, points.window),
         visible.hexagons && hexes && incidentHexagonLayer(hexes),
         visible.heatmap && points && incidentHeatmapLayer(points),
-        new ScatterplotLayer<Incident>({
+        // Stable id, binary columns: a new event rewrites one row and re-uploads the buffers, no objects rebuilt.
+        new ScatterplotLayer({
           visible: visible.incidents,
           id: 'incidents',
-          data: incidents as Incident[],
-          getPosition: (d) => [d.lon, d.lat],
-          getFillColor: (d) => [...FAMILY_COLOUR[d.categoryCode[0] === 'C' ? 'C' : 'E'], 220],
+          data: columns.layerData(),
           getLineColor: [255, 255, 255, 200],
           stroked: true,
           lineWidthMinPixels: 1,
           radiusUnits: 'pixels',
-          getRadius: 5,
           pickable: true,
         }),
         new TextLayer<(typeof towns)[number] & { position: [number, number] }>({
@@ -119,8 +119,25 @@ export function MapView({ city, theme, incidents, language, visible, points }: M
           fontSettings: { sdf: true },
         }),
       ],
+      getTooltip: ({ layer, index }) => {
+        if (layer?.id !== 'incidents') return null;
+        const i = columns.incidentAt(index);
+        if (!i) return null;
+        const c = categories.get(i.categoryCode);
+        const minutes = Math.max(0, Math.round((Date.now() - Date.parse(i.reportedAt)) / 60_000));
+        const en = language === 'en';
+        return {
+          text: [
+            (en ? c?.name.en : c?.name.zh) ?? i.categoryCode,
+            `${en ? 'Grid' : '网格'} ${i.gridCode}`,
+            townName(i.townCode),
+            `${i.source} · ${minutes < 60 ? `${minutes} ${en ? 'min' : '分钟'}` : `${Math.round(minutes / 60)} ${en ? 'h' : '小时'}`}`,
+          ].join('\n'),
+        };
+      },
     });
-  }, [city, theme, incidents, language, visible, points, hexes, gridCells, cellCounts]);
+    // columnsVersion is the signal that the columns changed in place.
+  }, [city, theme, columns, columnsVersion, categories, townName, language, visible, points, hexes, gridCells, cellCounts]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }
