@@ -9,6 +9,7 @@ import { loadDefaultCity } from '../../server/city/cityCache.js';
 import { readConfig } from '../../server/config.js';
 import { PROJECT_ROOT } from '../../server/paths.js';
 import { benchAssignment, printResult } from './assignment.js';
+import { measureBundle } from './bundle.js';
 import { benchIngest } from './ingest.js';
 
 const outDir = join(PROJECT_ROOT, 'var', 'bench');
@@ -50,6 +51,19 @@ if (!only || only === 'ingest') {
   console.log(`group commit / one transaction per report: ${ratio.toFixed(2)}× throughput`);
   save('ingest', { name: 'ingest', results: [naive, grouped], ratios: { groupCommitVsPerReport: ratio } });
   failed ||= !grouped.deliveredToAllClients || grouped.refused > 0;
+}
+
+if (!only || only === 'bundle') {
+  console.log('== bundle: JavaScript shipped to the browser (npm run build first)');
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  const result = measureBundle(join(PROJECT_ROOT, 'dist', 'client'));
+  const kb = (n: number) => `${(n / 1024).toFixed(0)} kB`;
+  console.table([
+    { chunk: 'initial load', raw: kb(result.initial.raw), gzip: kb(result.initial.gzip) },
+    ...result.lazy.map((l) => ({ chunk: l.file, raw: kb(l.raw), gzip: kb(l.gzip) })),
+  ]);
+  save('bundle', result);
 }
 
 if (failed) process.exitCode = 1;
