@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { City } from '../../shared/index.js';
 import { SHIPPED_DATA_DIR } from '../paths.js';
@@ -27,5 +27,11 @@ export function loadDefaultCity(opts: { cacheDir: string; seed: number }): { cit
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(city));
   renameSync(tmp, file);
+  // Cities of older generator versions for this seed will never be read again.
+  for (const old of readdirSync(opts.cacheDir)) {
+    if (old.startsWith(`city-${opts.seed}-v`) && old.endsWith('.json') && join(opts.cacheDir, old) !== file) {
+      rmSync(join(opts.cacheDir, old), { force: true });
+    }
+  }
   return { city, fromCache: false };
 }

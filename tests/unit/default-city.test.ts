@@ -141,6 +141,9 @@ describe('the default city', () => {
     const classes = new Set(city.layers.roads.features.map((f) => f.properties.class));
     expect([...classes].sort()).toEqual(['arterial', 'expressway', 'local', 'secondary']);
     expect(city.layers.roads.features.some((f) => f.properties.oneway)).toBe(true);
+    const named = city.layers.roads.features.filter((f) => f.properties.name);
+    expect(named.length).toBeGreaterThan(100);
+    for (const f of named) expect(f.properties.name!.en).toMatch(/^[A-Za-z' -]+$/);
   });
 
   it('places what incidents gather around', () => {

@@ -63,10 +63,7 @@ export function planRoadLines(spec: CitySpec, l: Lattice, rng: SeededRandom): Ro
       if (gap >= 8) secondaries.push(bounds[k]! + Math.round(gap / 2));
     }
     const names = [...spec.roadNames[axis]];
-    const nameOf = (): LocalizedName | null => {
-      const zh = names.shift();
-      return zh ? { zh, en: zh } : null;
-    };
+    const nameOf = (): LocalizedName | null => names.shift() ?? null;
     const major = new Set([...arterials, ...secondaries]);
     for (let k = 0; k <= n; k++) {
       if (arterials.includes(k)) lines.push({ axis, index: k, class: 'arterial', name: nameOf() });

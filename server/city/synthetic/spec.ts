@@ -36,7 +36,7 @@ export const CitySpec = z.object({
     }),
   ),
   expressway: z.object({ name: LocalizedName, axis: z.enum(['row', 'col']), at: z.number().min(0).max(1) }),
-  roadNames: z.object({ col: z.array(z.string()), row: z.array(z.string()) }),
+  roadNames: z.object({ col: z.array(LocalizedName), row: z.array(LocalizedName) }),
   communityStems: z.array(z.string()).min(1),
   /** Parts of generated community names, used once the stems run out. */
   communityNameParts: z.object({ first: z.array(z.string()).min(1), second: z.array(z.string()).min(1) }),
