@@ -4,7 +4,7 @@ import { Map as MapLibreMap, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Category, CityLayer, CityMeta } from '../../shared/index.js';
+import type { Category, CityLayer, CityMeta, Incident } from '../../shared/index.js';
 import type { IncidentColumns } from '../live/incidentColumns.js';
 import { countByCell, gridChoroplethLayer } from '../layers/gridChoroplethLayer.js';
 import { incidentHeatmapLayer } from '../layers/heatmapLayer.js';
@@ -30,6 +30,12 @@ export interface MapViewProps {
   visible: LayerVisibility;
   points: PointColumns | null;
 }
+
+/**
+ * `?liveBaseline=objects` draws the live incidents the naive way (a fresh array of objects with
+ * accessor functions on every change), only so that `npm run bench` can compare against it.
+ */
+const OBJECT_BASELINE = new URLSearchParams(window.location.search).get('liveBaseline') === 'objects';
 
 /**
  * The city map: MapLibre draws the basemap from the city's own layers, deck.gl draws data and labels
@@ -93,16 +99,9 @@ export function MapView({ city, theme, columns, columnsVersion, categories, town
         visible.hexagons && hexes && incidentHexagonLayer(hexes),
         visible.heatmap && points && incidentHeatmapLayer(points),
         // Stable id, binary columns: a new event rewrites one row and re-uploads the buffers, no objects rebuilt.
-        new ScatterplotLayer({
-          visible: visible.incidents,
-          id: 'incidents',
-          data: columns.layerData(),
-          getLineColor: [255, 255, 255, 200],
-          stroked: true,
-          lineWidthMinPixels: 1,
-          radiusUnits: 'pixels',
-          pickable: true,
-        }),
+        OBJECT_BASELINE
+          ? new ScatterplotLayer<Incident>({ ...incidentStyle(visible.incidents), ...objectBaseline(columns) })
+          : new ScatterplotLayer({ ...incidentStyle(visible.incidents), data: columns.layerData() }),
         new TextLayer<(typeof towns)[number] & { position: [number, number] }>({
           id: 'town-labels',
           data: towns.map((t) => ({ ...t, position: t.labelPoint })),
@@ -142,3 +141,25 @@ export function MapView({ city, theme, columns, columnsVersion, categories, town
   return <div ref={container} className="map" data-testid="map" />;
 }
 
+
+function incidentStyle(visible: boolean) {
+  return {
+    id: 'incidents',
+    visible,
+    getLineColor: [255, 255, 255, 200] as [number, number, number, number],
+    stroked: true,
+    lineWidthMinPixels: 1,
+    radiusUnits: 'pixels' as const,
+    pickable: true,
+  };
+}
+
+function objectBaseline(columns: IncidentColumns) {
+  const data = Array.from({ length: columns.length }, (_, row) => columns.incidentAt(row)!);
+  return {
+    data,
+    getPosition: (d: Incident) => [d.lon, d.lat] as [number, number],
+    getFillColor: (_d: unknown, { index }: { index: number }) => Array.from(columns.colours.subarray(4 * index, 4 * index + 4)) as [number, number, number, number],
+    getRadius: (_d: unknown, { index }: { index: number }) => columns.radii[index]!,
+  };
+}

@@ -10,6 +10,7 @@ import { readConfig } from '../../server/config.js';
 import { PROJECT_ROOT } from '../../server/paths.js';
 import { benchAssignment, printResult } from './assignment.js';
 import { measureBundle } from './bundle.js';
+import { benchBrowserLive } from './browserLive.js';
 import { benchIngest } from './ingest.js';
 
 const outDir = join(PROJECT_ROOT, 'var', 'bench');
@@ -64,6 +65,19 @@ if (!only || only === 'bundle') {
     ...result.lazy.map((l) => ({ chunk: l.file, raw: kb(l.raw), gzip: kb(l.gzip) })),
   ]);
   save('bundle', result);
+}
+
+if (!only || only === 'browser-live') {
+  console.log('== browser-live: main-thread cost of a burst of 1,000 incident events in the dashboard');
+  const results = await benchBrowserLive(1000);
+  if (!results) console.log('no Chromium: skipped');
+  else {
+    console.table(results);
+    const [columns, objects] = results;
+    const ratio = objects!.mainThreadMsPerEvent / columns!.mainThreadMsPerEvent;
+    console.log(`naive objects / column store: ${ratio.toFixed(2)}× main-thread time per event`);
+    save('browser-live', { name: 'browser-live', results, ratios: { objectsVsColumns: ratio } });
+  }
 }
 
 if (failed) process.exitCode = 1;

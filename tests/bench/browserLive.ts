@@ -1,0 +1,77 @@
+import { Pool } from 'undici';
+import { getJson, pointsInCells } from '../support/api.js';
+import { browserAvailable, launchBrowser } from '../support/browser.js';
+import { removeDataDir, startServer } from '../support/server.js';
+import type { FeatureCollection } from '../support/types.js';
+
+export interface BrowserLiveResult {
+  method: string;
+  events: number;
+  /** Main-thread task time in the page per received event (CDP Performance metrics). */
+  mainThreadMsPerEvent: number;
+  secondsToReceiveAll: number;
+}
+
+/**
+ * The browser's main-thread cost of a burst of incident events: 1,000 reports are POSTed as fast as
+ * the server takes them while the dashboard is open; the page's task time before and after, divided
+ * by the events it received. Run once with the column store and once with the naive object baseline.
+ */
+export async function benchBrowserLive(events = 1000): Promise<BrowserLiveResult[] | null> {
+  if (!browserAvailable()) return null;
+  const server = await startServer({ env: { HISTORY_DAYS: '1' } });
+  const browser = await launchBrowser();
+  try {
+    const cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body.features;
+    const out: BrowserLiveResult[] = [];
+    for (const [method, query] of [
+      ['column store, binary attributes', ''],
+      ['array of objects (naive baseline)', '?liveBaseline=objects'],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Performance.enable');
+      await page.goto(server.url + query);
+      await page.waitForFunction(() => (window as unknown as { __gridwatchMap?: { loaded: boolean } }).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
+      await page.getByTestId('link-state').filter({ hasText: '实时' }).waitFor({ timeout: 20_000 });
+      await page.waitForTimeout(1500);
+      const taskTime = async () => {
+        const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+        return metrics.find((m) => m.name === 'TaskDuration')!.value * 1000;
+      };
+      const receivedText = () => page.locator('.stats div').nth(3).locator('b').textContent();
+      const before = await taskTime();
+      const t0 = Date.now();
+      const pool = new Pool(server.url, { connections: 16 });
+      const points = pointsInCells(cells, events, 17);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (next < events) {
+            const p = points[next++]!;
+            const res = await pool.request({
+              path: '/api/incidents',
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ categoryCode: next % 2 ? 'E0102' : 'C0101', lon: p.lon, lat: p.lat }),
+            });
+            await res.body.dump();
+          }
+        }),
+      );
+      await pool.close();
+      await page.waitForFunction((n) => Number(document.querySelectorAll('.stats b')[3]?.textContent ?? 0) >= n, events, { timeout: 60_000 });
+      const seconds = (Date.now() - t0) / 1000;
+      await page.waitForTimeout(500); // let the last frame render
+      const after = await taskTime();
+      void receivedText;
+      out.push({ method, events, mainThreadMsPerEvent: Number(((after - before) / events).toFixed(3)), secondsToReceiveAll: Number(seconds.toFixed(2)) });
+      await page.close();
+    }
+    return out;
+  } finally {
+    await browser.close();
+    await server.stop();
+    removeDataDir(server.dataDir);
+  }
+}
