@@ -17,7 +17,8 @@ import { PALETTES, type Theme } from './palette.js';
 setWorkerUrl(workerUrl);
 
 
-const LABEL_FONT = '"Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", sans-serif';
+/** The labels' font stack, defined once in style.css (--label-font) for the map and the tests. */
+const labelFont = () => getComputedStyle(document.documentElement).getPropertyValue('--label-font').trim() || 'sans-serif';
 
 export interface MapViewProps {
   city: CityMeta;
@@ -109,7 +110,7 @@ export function MapView({ city, theme, columns, columnsVersion, categories, town
           getText: (d) => (language === 'en' ? d.name.en : d.name.zh),
           updateTriggers: { getText: language },
           getSize: 20,
-          fontFamily: LABEL_FONT,
+          fontFamily: labelFont(),
           fontWeight: 600,
           characterSet: 'auto',
           getColor: palette.label,

@@ -148,3 +148,36 @@ describe.runIf(run)('the layer panel', () => {
     await page.close();
   });
 });
+
+describe.runIf(run)('Chinese labels', () => {
+  it('render as glyphs, not boxes, in the font the map labels use', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.waitForFunction(() => (window as unknown as { __gridwatchMap?: { loaded: boolean } }).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
+    // Draw town names and a character no font has (a private-use code point, always a box) in the
+    // labels' font stack: without a CJK font every Chinese character falls back to that same box.
+    const result = await page.evaluate(() => {
+      const font = getComputedStyle(document.documentElement).getPropertyValue('--label-font') || 'sans-serif';
+      const render = (text: string) => {
+        const c = document.createElement('canvas');
+        c.width = 64;
+        c.height = 64;
+        const ctx = c.getContext('2d')!;
+        ctx.fillStyle = '#fff';
+        ctx.fillRect(0, 0, 64, 64);
+        ctx.fillStyle = '#000';
+        ctx.font = `48px ${font}`;
+        ctx.fillText(text, 4, 52);
+        return Array.from(ctx.getImageData(0, 0, 64, 64).data);
+      };
+      const box = render('\uE000');
+      const differ = (a: number[], b: number[]) => a.reduce((n, v, i) => n + (v !== b[i] ? 1 : 0), 0);
+      const chars = ['湖', '塘', '镇', '经', '开', '区'];
+      return { font, diffs: chars.map((ch) => differ(render(ch), box)), pairwise: differ(render('湖'), render('塘')) };
+    });
+    expect(result.font).toMatch(/Noto Sans CJK SC/);
+    for (const d of result.diffs) expect(d).toBeGreaterThan(200);
+    expect(result.pairwise).toBeGreaterThan(200);
+    await page.close();
+  });
+});
