@@ -23,6 +23,7 @@ export function App() {
   const { t, i18n } = useTranslation();
   const zh = i18n.language !== 'en';
   const [city, setCity] = useState<CityMeta | null>(null);
+  const [settings, setSettings] = useState<{ basemapStyle: string | null } | null>(null);
   const [categories, setCategories] = useState<Map<string, Category>>(new Map());
   const categoriesRef = useRef(categories);
   categoriesRef.current = categories;
@@ -39,6 +40,7 @@ export function App() {
 
   useEffect(() => {
     void fetch('/api/city').then(async (r) => setCity((await r.json()) as CityMeta));
+    void fetch('/api/settings').then(async (r) => setSettings((await r.json()) as { basemapStyle: string | null }));
     void fetch('/api/categories').then(async (r) => {
       const list = (await r.json()) as Category[];
       setCategories(new Map(list.map((c) => [c.code, c])));
@@ -69,7 +71,7 @@ export function App() {
       </header>
       <div className="body">
       <section className="map-pane">
-        {city && <MapView city={city} theme={theme} columns={columns} columnsVersion={feed.columnsVersion} categories={categories} townName={townName} language={zh ? 'zh-CN' : 'en'} visible={visible} points={points} />}
+        {city && settings && <MapView city={city} basemapStyle={settings.basemapStyle} theme={theme} columns={columns} columnsVersion={feed.columnsVersion} categories={categories} townName={townName} language={zh ? 'zh-CN' : 'en'} visible={visible} points={points} />}
         <LayerPanel
           visible={visible}
           onToggle={(k) => setVisible((v) => ({ ...v, [k]: !v[k] }))}

@@ -86,6 +86,10 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
       headSeq: stream.headSeq,
     });
   });
+  // What the client needs to know about this installation.
+  app.get('/api/settings', (_req, res) => {
+    res.set('Cache-Control', 'no-cache').json({ basemapStyle: config.basemapStyle });
+  });
   app.use('/api/incidents', incidentsRouter(service, store, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', categoriesRouter(catalog.categories, catalog.departments));

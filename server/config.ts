@@ -18,6 +18,8 @@ export const ConfigSchema = z.object({
   HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
   CITY_SEED: z.coerce.number().int().default(320412),
   INGEST_MAX_BATCH: z.coerce.number().int().min(1).max(100_000).default(2000),
+  /** A site's own MapLibre style (URL of a style JSON on its tile server or a PMTiles setup); empty = the built-in one. */
+  BASEMAP_STYLE: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -35,6 +37,7 @@ export interface Config {
   /** Most reports committed in one transaction (group commit); 1 means one fsync per report. */
   ingestMaxBatch: number;
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
+  basemapStyle: string | null;
 }
 
 /** Parses the environment; throws a readable error naming every bad variable. */
@@ -59,5 +62,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     citySeed: c.CITY_SEED,
     ingestMaxBatch: c.INGEST_MAX_BATCH,
     logLevel: c.LOG_LEVEL,
+    basemapStyle: c.BASEMAP_STYLE ?? null,
   };
 }

@@ -28,6 +28,8 @@ export interface MapViewProps {
   categories: ReadonlyMap<string, Category>;
   townName: (code: string) => string;
   language: 'zh-CN' | 'en';
+  /** A site's own MapLibre style URL (BASEMAP_STYLE); null for the style built from the city's layers. */
+  basemapStyle: string | null;
   visible: LayerVisibility;
   points: PointColumns | null;
 }
@@ -42,7 +44,7 @@ const OBJECT_BASELINE = new URLSearchParams(window.location.search).get('liveBas
  * The city map: MapLibre draws the basemap from the city's own layers, deck.gl draws data and labels
  * on top through one interleaved overlay. Exposes `window.__gridwatchMap` state for the browser tests.
  */
-export function MapView({ city, theme, columns, columnsVersion, categories, townName, language, visible, points }: MapViewProps) {
+export function MapView({ city, theme, columns, columnsVersion, categories, townName, language, basemapStyle, visible, points }: MapViewProps) {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapLibreOverlay | null>(null);
@@ -58,7 +60,7 @@ export function MapView({ city, theme, columns, columnsVersion, categories, town
     const [w, s, e, n] = city.bbox;
     const map = new MapLibreMap({
       container: container.current!,
-      style: buildCityStyle(window.location.origin, PALETTES[theme]),
+      style: basemapStyle ?? buildCityStyle(window.location.origin, PALETTES[theme]),
       bounds: [w, s, e, n],
       fitBoundsOptions: { padding: 20 },
       attributionControl: false,
@@ -85,11 +87,11 @@ export function MapView({ city, theme, columns, columnsVersion, categories, town
       overlayRef.current = null;
     };
     // The map is built once per city; theme changes swap the style below.
-  }, [city]);
+  }, [city, basemapStyle]);
 
   useEffect(() => {
-    mapRef.current?.setStyle(buildCityStyle(window.location.origin, PALETTES[theme]));
-  }, [theme]);
+    if (!basemapStyle) mapRef.current?.setStyle(buildCityStyle(window.location.origin, PALETTES[theme]));
+  }, [theme, basemapStyle]);
 
   useEffect(() => {
     const palette = PALETTES[theme];

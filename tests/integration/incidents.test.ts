@@ -23,10 +23,11 @@ async function headSeq(): Promise<number> {
 }
 
 describe('incident API against a real server and SQLite', () => {
-  it('answers health', async () => {
+  it('answers health and the client settings', async () => {
     const { status, body } = await getJson<{ status: string }>(`${server.url}/api/health`);
     expect(status).toBe(200);
     expect(body.status).toBe('ok');
+    expect((await getJson<{ basemapStyle: string | null }>(`${server.url}/api/settings`)).body).toEqual({ basemapStyle: null });
   });
 
   it('stores a report, places it in its cell and town, and streams it to a subscriber', async () => {

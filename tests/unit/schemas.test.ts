@@ -81,5 +81,7 @@ describe('configuration', () => {
 
   it('names every bad variable', () => {
     expect(() => readConfig({ PORT: 'eighty', SIM: 'maybe' })).toThrow(/PORT[\s\S]*SIM|SIM[\s\S]*PORT/);
+    expect(() => readConfig({ BASEMAP_STYLE: 'not a url' })).toThrow(/BASEMAP_STYLE/);
+    expect(readConfig({ BASEMAP_STYLE: 'http://tiles.city.local/style.json' }).basemapStyle).toBe('http://tiles.city.local/style.json');
   });
 });
