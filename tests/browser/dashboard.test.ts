@@ -72,6 +72,10 @@ describe.runIf(run)('the live page', () => {
     await page.goto(server.url);
     await page.waitForFunction(() => (window as unknown as { __gridwatchMap?: { loaded: boolean } }).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
     await page.getByTestId('link-state').filter({ hasText: '实时' }).waitFor({ timeout: 20_000 });
+    // Software WebGL redraws the kernel-density heatmap slowly on every frame; this test is about the
+    // live layer, so it runs with the heatmap off (the layer tests cover the heatmap).
+    await page.getByTestId('layer-heatmap').uncheck();
+    await page.waitForTimeout(500);
     const cells = (await (await fetch(`${server.url}/api/layers/grid`)).json()) as FeatureCollection;
     const [p] = pointsInCells(cells.features, 1, 4001);
     const posted = Date.now();
