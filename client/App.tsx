@@ -1,23 +1,21 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { setLanguage } from './i18n/index.js';
-import type { Category, CityMeta } from '../shared/index.js';
+import type { Category, CityMeta, TimeWindow } from '../shared/index.js';
 import { IncidentColumns } from './live/incidentColumns.js';
 import { useIncidentFeed } from './live/useIncidentFeed.js';
 import { MapView } from './map/MapView.js';
 import { LayerPanel, type LayerVisibility } from './map/LayerPanel.js';
 import { useIncidentPoints } from './layers/useIncidentPoints.js';
-import type { TimeWindow } from '../shared/index.js';
 import type { Theme } from './map/palette.js';
-
 
 function timeOf(iso: string): string {
   return new Date(iso).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
 }
 
 /**
- * The first screen until the live map lands: the city, the link state and the newest incidents, so
- * that an operator can see at a glance that the server is up and the stream is flowing.
+ * The dashboard: the live map of the city with its layer panel, the connection state, the key
+ * figures and the newest incidents. Theme and language are remembered on this device.
  */
 export function App() {
   const { t, i18n } = useTranslation();
@@ -71,7 +69,20 @@ export function App() {
       </header>
       <div className="body">
       <section className="map-pane">
-        {city && settings && <MapView city={city} basemapStyle={settings.basemapStyle} theme={theme} columns={columns} columnsVersion={feed.columnsVersion} categories={categories} townName={townName} language={zh ? 'zh-CN' : 'en'} visible={visible} points={points} />}
+        {city && settings && (
+          <MapView
+            city={city}
+            basemapStyle={settings.basemapStyle}
+            theme={theme}
+            columns={columns}
+            columnsVersion={feed.columnsVersion}
+            categories={categories}
+            townName={townName}
+            language={zh ? 'zh-CN' : 'en'}
+            visible={visible}
+            points={points}
+          />
+        )}
         <LayerPanel
           visible={visible}
           onToggle={(k) => setVisible((v) => ({ ...v, [k]: !v[k] }))}

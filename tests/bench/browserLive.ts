@@ -39,7 +39,6 @@ export async function benchBrowserLive(events = 1000): Promise<BrowserLiveResult
         const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
         return metrics.find((m) => m.name === 'TaskDuration')!.value * 1000;
       };
-      const receivedText = () => page.locator('.stats div').nth(3).locator('b').textContent();
       const before = await taskTime();
       const t0 = Date.now();
       const pool = new Pool(server.url, { connections: 16 });
@@ -64,7 +63,6 @@ export async function benchBrowserLive(events = 1000): Promise<BrowserLiveResult
       const seconds = (Date.now() - t0) / 1000;
       await page.waitForTimeout(500); // let the last frame render
       const after = await taskTime();
-      void receivedText;
       out.push({ method, events, mainThreadMsPerEvent: Number(((after - before) / events).toFixed(3)), secondsToReceiveAll: Number(seconds.toFixed(2)) });
       await page.close();
     }
