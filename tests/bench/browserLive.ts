@@ -1,5 +1,4 @@
-import { Pool } from 'undici';
-import { getJson, pointsInCells } from '../support/api.js';
+import { getJson, pointsInCells, postReports } from '../support/api.js';
 import { browserAvailable, launchBrowser } from '../support/browser.js';
 import { removeDataDir, startServer } from '../support/server.js';
 import type { FeatureCollection } from '../support/types.js';
@@ -41,24 +40,8 @@ export async function benchBrowserLive(events = 1000): Promise<BrowserLiveResult
       };
       const before = await taskTime();
       const t0 = Date.now();
-      const pool = new Pool(server.url, { connections: 16 });
       const points = pointsInCells(cells, events, 17);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 16 }, async () => {
-          while (next < events) {
-            const p = points[next++]!;
-            const res = await pool.request({
-              path: '/api/incidents',
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ categoryCode: next % 2 ? 'E0102' : 'C0101', lon: p.lon, lat: p.lat }),
-            });
-            await res.body.dump();
-          }
-        }),
-      );
-      await pool.close();
+      await postReports(server.url, events, (i) => ({ categoryCode: i % 2 ? 'E0102' : 'C0101', lon: points[i]!.lon, lat: points[i]!.lat }));
       await page.waitForFunction((n) => Number(document.querySelectorAll('.stats b')[3]?.textContent ?? 0) >= n, events, { timeout: 60_000 });
       const seconds = (Date.now() - t0) / 1000;
       await page.waitForTimeout(500); // let the last frame render

@@ -1,6 +1,5 @@
-import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJson, pointsInCells, streamClient, waitFor } from '../support/api.js';
+import { getJson, pointsInCells, postReports, streamClient, waitFor } from '../support/api.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
 import type { FeatureCollection } from '../support/types.js';
 
@@ -34,26 +33,9 @@ describe('a slow client', () => {
     const n = 2500;
     const description = '人行道有暴露垃圾'.repeat(240);
     const points = pointsInCells(cells, n, 11);
-    const pool = new Pool(server.url, { connections: 16 });
-    let next = 0;
-    let lastSeq = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < n) {
-          const p = points[next++]!;
-          const res = await pool.request({
-            path: '/api/incidents',
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ categoryCode: 'E0102', lon: p.lon, lat: p.lat, description }),
-          });
-          const body = (await res.body.json()) as { seq: number };
-          expect(res.statusCode).toBe(201);
-          lastSeq = Math.max(lastSeq, body.seq);
-        }
-      }),
-    );
-    await pool.close();
+    const answers = await postReports(server.url, n, (i) => ({ categoryCode: 'E0102', lon: points[i]!.lon, lat: points[i]!.lat, description }));
+    expect(answers.every((a) => a.status === 201)).toBe(true);
+    const lastSeq = Math.max(...answers.map((a) => (a.body as { seq: number }).seq));
 
     // The fast client has everything promptly while the slow one is still stalled.
     await waitFor(() => fast.events.length === n, 10_000, 'fast client');

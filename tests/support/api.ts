@@ -50,3 +50,38 @@ export async function waitFor(cond: () => boolean, timeoutMs = 5000, what = 'con
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/**
+ * POSTs `count` reports over keep-alive connections with `concurrency` in flight, as a burst from
+ * many field devices would arrive. Resolves with each answer's status and body, in request order.
+ */
+export async function postReports(
+  url: string,
+  count: number,
+  bodyFor: (i: number) => unknown,
+  concurrency = 16,
+): Promise<{ status: number; body: unknown }[]> {
+  const { Pool } = await import('undici');
+  const pool = new Pool(url, { connections: concurrency });
+  const answers: { status: number; body: unknown }[] = new Array(count);
+  let next = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < count) {
+          const i = next++;
+          const res = await pool.request({
+            path: '/api/incidents',
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(bodyFor(i)),
+          });
+          answers[i] = { status: res.statusCode, body: await res.body.json() };
+        }
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+  return answers;
+}
