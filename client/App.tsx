@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { setLanguage } from './i18n/index.js';
 import type { Category, CityMeta, TimeWindow } from '../shared/index.js';
+import { ArrivalLog } from './live/arrivals.js';
 import { IncidentColumns } from './live/incidentColumns.js';
 import { useIncidentFeed } from './live/useIncidentFeed.js';
 import { MapView } from './map/MapView.js';
@@ -26,11 +27,19 @@ export function App() {
   const categoriesRef = useRef(categories);
   categoriesRef.current = categories;
   const columns = useMemo(() => new IncidentColumns((code) => categoriesRef.current.get(code)?.priority ?? 2), []);
-  const feed = useIncidentFeed(columns);
+  const arrivals = useMemo(() => new ArrivalLog(), []);
+  const [arrivalsVersion, setArrivalsVersion] = useState(0);
   const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem('gridwatch.theme') === 'light' ? 'light' : 'dark'));
   const [visible, setVisible] = useState<LayerVisibility>({ incidents: true, heatmap: true, hexagons: false, grid: false });
-  const [timeWindow, setTimeWindow] = useState<TimeWindow>('24h');
-  const points = useIncidentPoints(timeWindow, visible.heatmap || visible.hexagons || visible.grid);
+  const [timeWindow, setTimeWindow] = useState<TimeWindow>('7d');
+  const density = useIncidentPoints(timeWindow, visible.heatmap || visible.hexagons || visible.grid);
+  const points = density.points;
+  const feed = useIncidentFeed(columns, (created) => {
+    const now = performance.now();
+    for (const i of created) arrivals.add(i.lon, i.lat, now);
+    setArrivalsVersion(arrivals.version);
+    density.append(created);
+  });
   useEffect(() => {
     localStorage.setItem('gridwatch.theme', theme);
     document.documentElement.dataset.theme = theme;
@@ -76,6 +85,8 @@ export function App() {
             theme={theme}
             columns={columns}
             columnsVersion={feed.columnsVersion}
+            arrivals={arrivals}
+            arrivalsVersion={arrivalsVersion}
             categories={categories}
             townName={townName}
             language={zh ? 'zh-CN' : 'en'}

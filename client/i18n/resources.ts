@@ -21,7 +21,16 @@ export const zhCN = {
     window: '时间范围',
     windows: { '24h': '近24小时', '7d': '近7天', '30d': '近30天', '90d': '近90天' },
   },
-  legend: { event: '事件', component: '部件', fewer: '少', more: '多', count: '{{count}} 件' },
+  legend: { event: '事件', component: '部件', fewer: '少', more: '多', count: '{{count}} 件', cluster: '聚合（数字为案件数）' },
+  tooltip: {
+    grid: '网格 {{code}}',
+    cluster: '{{count}} 件未结案件',
+    families: '事件 {{events}} · 部件 {{components}}',
+    zoomIn: '放大查看单个案件',
+    cellCount: '窗口内 {{count}} 件',
+    hexCount: '此六边形内 {{count}} 件',
+  },
+  age: { minutes: '{{count}} 分钟前', hours: '{{count}} 小时前', days: '{{count}} 天前' },
 };
 
 export const en: typeof zhCN = {
@@ -46,5 +55,14 @@ export const en: typeof zhCN = {
     window: 'Time window',
     windows: { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days', '90d': 'Last 90 days' },
   },
-  legend: { event: 'Event', component: 'Component', fewer: 'fewer', more: 'more', count: '{{count}} incidents' },
+  legend: { event: 'Event', component: 'Component', fewer: 'fewer', more: 'more', count: '{{count}} incidents', cluster: 'Clusters (number of incidents)' },
+  tooltip: {
+    grid: 'Grid {{code}}',
+    cluster: '{{count}} open incidents',
+    families: '{{events}} events · {{components}} components',
+    zoomIn: 'Zoom in to see each incident',
+    cellCount: '{{count}} in the window',
+    hexCount: '{{count}} in this hexagon',
+  },
+  age: { minutes: '{{count}} min ago', hours: '{{count}} h ago', days: '{{count}} days ago' },
 };

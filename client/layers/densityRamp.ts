@@ -15,3 +15,11 @@ export function rampColour(count: number, max: number, alpha = 200): [number, nu
   const c = DENSITY_RAMP[Math.min(DENSITY_RAMP.length - 1, Math.floor(t * DENSITY_RAMP.length))]!;
   return [c[0], c[1], c[2], alpha];
 }
+
+/**
+ * Where a density layer goes in the interleaved map: under the basemap layer `beforeId`, so that what
+ * lies above it (boundaries, points of interest, every label) stays readable over the colour.
+ */
+export interface DensityPlacement {
+  beforeId?: string;
+}

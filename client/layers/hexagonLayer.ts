@@ -1,6 +1,6 @@
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import { latLngToCell } from 'h3-js';
-import { rampColour } from './densityRamp.js';
+import { rampColour, type DensityPlacement } from './densityRamp.js';
 import type { PointColumns } from './useIncidentPoints.js';
 
 interface HexCount {
@@ -18,9 +18,10 @@ export function countByHexagon(points: PointColumns, resolution = 8): HexCount[]
   return [...counts].map(([hex, count]) => ({ hex, count }));
 }
 
-export function incidentHexagonLayer(hexes: HexCount[]) {
+export function incidentHexagonLayer(hexes: HexCount[], placement: DensityPlacement = {}) {
   const max = hexes.reduce((m, h) => Math.max(m, h.count), 0);
   return new H3HexagonLayer<HexCount>({
+    ...placement,
     id: 'incident-hexagons',
     data: hexes,
     getHexagon: (d) => d.hex,

@@ -19,7 +19,6 @@ export interface IncidentFeed {
 
 const WINDOW_MS = 24 * 3_600_000;
 
-
 const KEEP = 30;
 
 /**
@@ -27,7 +26,9 @@ const KEEP = 30;
  * from the highest seq it holds, and resubscribes from there after every reconnect, so that nothing
  * is missed and nothing arrives twice.
  */
-export function useIncidentFeed(columns: IncidentColumns): IncidentFeed {
+export function useIncidentFeed(columns: IncidentColumns, onCreated?: (incidents: Incident[]) => void): IncidentFeed {
+  const onCreatedRef = useRef(onCreated);
+  onCreatedRef.current = onCreated;
   const [state, setState] = useState<IncidentFeed>({
     link: 'connecting',
     liveSince: null,
@@ -69,6 +70,8 @@ export function useIncidentFeed(columns: IncidentColumns): IncidentFeed {
         if (fresh.length === 0) return;
         lastSeq.current = fresh[fresh.length - 1]!.seq;
         for (const e of fresh) columns.apply(e.incident);
+        const created = fresh.filter((e) => e.kind === 'created').map((e) => e.incident);
+        if (created.length > 0) onCreatedRef.current?.(created);
         columns.dropOlderThan(new Date(Date.now() - WINDOW_MS).toISOString());
         setState((s) => {
           const byId = new Map(s.recent.map((i) => [i.id, i]));

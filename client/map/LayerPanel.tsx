@@ -47,6 +47,12 @@ export function LayerPanel(props: {
             <span className="dot" style={{ background: 'rgb(66, 165, 245)' }} /> {t('legend.component')}
           </div>
         )}
+        {props.visible.incidents && (
+          <div className="legend-row">
+            <span className="dot cluster" style={{ background: 'linear-gradient(90deg, rgb(255, 112, 67) 50%, rgb(66, 165, 245) 50%)' }}>n</span>
+            {t('legend.cluster')}
+          </div>
+        )}
         {density && (
           <div className="legend-row">
             {t('legend.fewer')}

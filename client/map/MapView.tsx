@@ -1,21 +1,29 @@
 import { MapLibreOverlay } from '@deck.gl/maplibre';
-import { ScatterplotLayer, TextLayer } from '@deck.gl/layers';
+import type { PickingInfo } from '@deck.gl/core';
 import { Map as MapLibreMap, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Category, CityLayer, CityMeta, Incident } from '../../shared/index.js';
-import type { IncidentColumns } from '../live/incidentColumns.js';
+import { useTranslation } from 'react-i18next';
+import type { Category, CityLayer, CityMeta } from '../../shared/index.js';
+import { arrivalPulseLayer } from '../layers/arrivalPulseLayer.js';
 import { countByCell, gridChoroplethLayer } from '../layers/gridChoroplethLayer.js';
 import { incidentHeatmapLayer } from '../layers/heatmapLayer.js';
 import { countByHexagon, incidentHexagonLayer } from '../layers/hexagonLayer.js';
+import { incidentClusterLayers } from '../layers/incidentClusterLayer.js';
+import { labelLayers, type RoadLabelSets } from '../layers/labelLayers.js';
+import { liveIncidentLayer, liveIncidentObjectLayer } from '../layers/liveIncidentLayer.js';
 import type { PointColumns } from '../layers/useIncidentPoints.js';
+import type { ArrivalLog } from '../live/arrivals.js';
+import { CLUSTER_BELOW_ZOOM, IncidentClusters, type IncidentCluster } from '../live/incidentClusters.js';
+import type { IncidentColumns } from '../live/incidentColumns.js';
 import type { LayerVisibility } from './LayerPanel.js';
-import { buildCityStyle } from './cityStyle.js';
+import { buildCityStyle, densityAnchorLayer } from './cityStyle.js';
 import { PALETTES, type Theme } from './palette.js';
+import { placeRoadLabels, ROAD_LABEL_SPACING } from './roadLabels.js';
+import { clusterTooltip, incidentTooltip } from './tooltip.js';
 
 setWorkerUrl(workerUrl);
-
 
 /** The labels' font stack, defined once in style.css (--label-font) for the map and the tests. */
 const labelFont = () => getComputedStyle(document.documentElement).getPropertyValue('--label-font').trim() || 'sans-serif';
@@ -25,6 +33,8 @@ export interface MapViewProps {
   theme: Theme;
   columns: IncidentColumns;
   columnsVersion: number;
+  arrivals: ArrivalLog;
+  arrivalsVersion: number;
   categories: ReadonlyMap<string, Category>;
   townName: (code: string) => string;
   language: 'zh-CN' | 'en';
@@ -35,26 +45,61 @@ export interface MapViewProps {
 }
 
 /**
- * `?liveBaseline=objects` draws the live incidents the naive way (a fresh array of objects with
- * accessor functions on every change), only so that `npm run bench` can compare against it.
+ * `?liveBaseline=objects` draws the live incidents the naive way, only so that `npm run bench` can
+ * compare against it.
  */
 const OBJECT_BASELINE = new URLSearchParams(window.location.search).get('liveBaseline') === 'objects';
 
+type GridCell = CityLayer<'grid'>['features'][number];
+type Poi = CityLayer<'pois'>['features'][number];
+
+/** Tooltips legible at a glance: larger than deck.gl's default, in the page's CJK font. */
+const TOOLTIP_STYLE = { fontSize: '15px', lineHeight: '1.5', padding: '8px 12px', borderRadius: '6px', fontFamily: 'inherit', whiteSpace: 'pre' };
+
+interface View {
+  zoom: number;
+  bounds: [number, number, number, number];
+}
+
+async function fetchLayer<N extends 'grid' | 'roads' | 'pois'>(name: N): Promise<CityLayer<N>['features']> {
+  return ((await (await fetch(`/api/layers/${name}`)).json()) as CityLayer<N>).features;
+}
+
 /**
  * The city map: MapLibre draws the basemap from the city's own layers, deck.gl draws data and labels
- * on top through one interleaved overlay. Exposes `window.__gridwatchMap` state for the browser tests.
+ * on top through one interleaved overlay. Density layers sit under the basemap's first label layer
+ * (`beforeId`), live incidents and labels on top. Exposes `window.__gridwatchMap` for the browser tests.
  */
-export function MapView({ city, theme, columns, columnsVersion, categories, townName, language, basemapStyle, visible, points }: MapViewProps) {
+export function MapView(props: MapViewProps) {
+  const { city, theme, columns, columnsVersion, arrivals, arrivalsVersion, categories, townName, language, basemapStyle, visible, points } = props;
+  const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapLibreOverlay | null>(null);
-  const [gridCells, setGridCells] = useState<CityLayer<'grid'>['features'] | null>(null);
+  const [view, setView] = useState<View | null>(null);
+  const [densityAnchor, setDensityAnchor] = useState<string | undefined>(undefined);
+  const [gridCells, setGridCells] = useState<GridCell[] | null>(null);
+  const [roadLabels, setRoadLabels] = useState<RoadLabelSets | null>(null);
+  const [pois, setPois] = useState<Poi[] | null>(null);
+  const [frameNow, setFrameNow] = useState(0);
+  const clusters = useMemo(() => new IncidentClusters(columns), [columns]);
+
   useEffect(() => {
-    if (!visible.grid || gridCells) return;
-    void fetch('/api/layers/grid').then(async (r) => setGridCells(((await r.json()) as CityLayer<'grid'>).features));
+    if (basemapStyle) return; // a site's own style brings its own labels
+    void fetchLayer('roads').then((roads) =>
+      setRoadLabels({ overview: placeRoadLabels(roads, ROAD_LABEL_SPACING.overview), detail: placeRoadLabels(roads, ROAD_LABEL_SPACING.detail) }),
+    );
+    void fetchLayer('pois').then(setPois);
+  }, [basemapStyle]);
+  useEffect(() => {
+    if (visible.grid && !gridCells) void fetchLayer('grid').then(setGridCells);
   }, [visible.grid, gridCells]);
+  const cellIndexByCode = useMemo(() => new Map((gridCells ?? []).map((c, i) => [c.properties.code, i])), [gridCells]);
   const hexes = useMemo(() => (points && visible.hexagons ? countByHexagon(points) : null), [points, visible.hexagons]);
-  const cellCounts = useMemo(() => (points && gridCells && visible.grid ? countByCell(points, gridCells.length) : null), [points, gridCells, visible.grid]);
+  const cellCounts = useMemo(
+    () => (points && gridCells && visible.grid ? countByCell(points, gridCells.length, cellIndexByCode) : null),
+    [points, gridCells, visible.grid, cellIndexByCode],
+  );
 
   useEffect(() => {
     const [w, s, e, n] = city.bbox;
@@ -64,18 +109,43 @@ export function MapView({ city, theme, columns, columnsVersion, categories, town
       bounds: [w, s, e, n],
       fitBoundsOptions: { padding: 20 },
       attributionControl: false,
+      // North up: road names are laid along the roads for an unrotated map, and a wall reads best so.
       maxPitch: 0,
+      dragRotate: false,
+      touchPitch: false,
     });
+    map.touchZoomRotate.disableRotation();
     const overlay = new MapLibreOverlay({ interleaved: true, layers: [] });
     map.addControl(overlay);
+    const readView = () => {
+      const b = map.getBounds();
+      setView({ zoom: map.getZoom(), bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] });
+    };
+    map.on('moveend', readView);
+    map.on('styledata', () => setDensityAnchor(densityAnchorLayer(map.getStyle())));
     map.on('load', () => {
+      readView();
       // A hook for the browser tests: picking goes through deck.gl's real GPU picking of what is drawn.
       (window as unknown as { __gridwatchMap: unknown }).__gridwatchMap = {
         loaded: true,
+        jumpTo(lon: number, lat: number, zoom: number) {
+          map.jumpTo({ center: [lon, lat], zoom });
+        },
+        zoom: () => map.getZoom(),
+        layerOrder: () => map.getLayersOrder(),
+        /** The size of the cluster drawn at a place (1 for a lone incident), or null where none is. */
+        pickCluster(lon: number, lat: number): number | null {
+          const p = map.project([lon, lat]);
+          const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 3, layerIds: ['incident-clusters'] });
+          return picked ? (picked.object as IncidentCluster).count : null;
+        },
+        pulses: () => arrivals.pulsing(performance.now()).length,
         pickIncident(lon: number, lat: number): string | null {
           const p = map.project([lon, lat]);
-          const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 3, layerIds: ['incidents'] });
-          return picked ? (columns.incidentAt(picked.index)?.id ?? null) : null;
+          const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 3, layerIds: ['incidents', 'incident-clusters'] });
+          if (!picked) return null;
+          const row = picked.layer?.id === 'incidents' ? picked.index : (picked.object as IncidentCluster).row;
+          return columns.incidentAt(row)?.id ?? null;
         },
       };
     });
@@ -89,80 +159,76 @@ export function MapView({ city, theme, columns, columnsVersion, categories, town
     // The map is built once per city; theme changes swap the style below.
   }, [city, basemapStyle]);
 
+  // The map was built with the current theme; restyle only when the theme changes afterwards.
+  const styledTheme = useRef(theme);
   useEffect(() => {
-    if (!basemapStyle) mapRef.current?.setStyle(buildCityStyle(window.location.origin, PALETTES[theme]));
+    if (basemapStyle || styledTheme.current === theme) return;
+    styledTheme.current = theme;
+    mapRef.current?.setStyle(buildCityStyle(window.location.origin, PALETTES[theme]));
   }, [theme, basemapStyle]);
+
+  // While pulses run, redraw once per animation frame; stop when the last one has faded.
+  useEffect(() => {
+    let frame = 0;
+    const tick = () => {
+      const now = performance.now();
+      setFrameNow(now);
+      if (arrivals.pulsing(now).length > 0) frame = requestAnimationFrame(tick);
+    };
+    frame = requestAnimationFrame(tick);
+    return () => cancelAnimationFrame(frame);
+  }, [arrivals, arrivalsVersion]);
+
+  const clustered = view !== null && view.zoom < CLUSTER_BELOW_ZOOM;
+  const clusterList = useMemo(
+    () => (clustered && visible.incidents && view ? clusters.clustersIn(view.bounds, view.zoom) : []),
+    // columnsVersion: the columns changed in place.
+    [clustered, visible.incidents, view, clusters, columnsVersion],
+  );
 
   useEffect(() => {
     const palette = PALETTES[theme];
-    const towns = city.towns;
+    const font = labelFont();
+    const pulses = arrivals.pulsing(frameNow);
+    const dense = { beforeId: densityAnchor };
+    const tooltipContext = { t, language, categoryOf: (c: string) => categories.get(c), townName, now: Date.now() };
     overlayRef.current?.setProps({
       layers: [
-        visible.grid && gridCells && cellCounts && points && gridChoroplethLayer(gridCells, cellCounts, points.window),
-        visible.hexagons && hexes && incidentHexagonLayer(hexes),
-        visible.heatmap && points && incidentHeatmapLayer(points),
-        // Stable id, binary columns: a new event rewrites one row and re-uploads the buffers, no objects rebuilt.
-        OBJECT_BASELINE
-          ? new ScatterplotLayer<Incident>({ ...incidentStyle(visible.incidents), ...objectBaseline(columns) })
-          : new ScatterplotLayer({ ...incidentStyle(visible.incidents), data: columns.layerData() }),
-        new TextLayer<(typeof towns)[number] & { position: [number, number] }>({
-          id: 'town-labels',
-          data: towns.map((t) => ({ ...t, position: t.labelPoint })),
-          getPosition: (d) => d.position,
-          getText: (d) => (language === 'en' ? d.name.en : d.name.zh),
-          updateTriggers: { getText: language },
-          getSize: 20,
-          fontFamily: labelFont(),
-          fontWeight: 600,
-          characterSet: 'auto',
-          getColor: palette.label,
-          outlineWidth: 4,
-          outlineColor: palette.labelHalo,
-          fontSettings: { sdf: true },
-        }),
+        visible.grid && gridCells && cellCounts && points && gridChoroplethLayer(gridCells, cellCounts, points.window, dense),
+        visible.hexagons && hexes && incidentHexagonLayer(hexes, dense),
+        visible.heatmap && points && incidentHeatmapLayer(points, dense),
+        (OBJECT_BASELINE ? liveIncidentObjectLayer : liveIncidentLayer)(columns, visible.incidents && !clustered),
+        ...incidentClusterLayers(clusterList, visible.incidents && clustered, font),
+        visible.incidents && pulses.length > 0 && arrivalPulseLayer(pulses, frameNow),
+        ...labelLayers({ towns: city.towns, roads: roadLabels, pois, zoom: view?.zoom ?? 0, language, palette, fontFamily: font }),
       ],
-      getTooltip: ({ layer, index }) => {
-        if (layer?.id !== 'incidents') return null;
-        const i = columns.incidentAt(index);
-        if (!i) return null;
-        const c = categories.get(i.categoryCode);
-        const minutes = Math.max(0, Math.round((Date.now() - Date.parse(i.reportedAt)) / 60_000));
-        const en = language === 'en';
-        return {
-          text: [
-            (en ? c?.name.en : c?.name.zh) ?? i.categoryCode,
-            `${en ? 'Grid' : '网格'} ${i.gridCode}`,
-            townName(i.townCode),
-            `${i.source} · ${minutes < 60 ? `${minutes} ${en ? 'min' : '分钟'}` : `${Math.round(minutes / 60)} ${en ? 'h' : '小时'}`}`,
-          ].join('\n'),
-        };
+      getTooltip: (info: PickingInfo) => {
+        const text = tooltipText(info);
+        return text ? { text, style: TOOLTIP_STYLE } : null;
       },
     });
-    // columnsVersion is the signal that the columns changed in place.
-  }, [city, theme, columns, columnsVersion, categories, townName, language, visible, points, hexes, gridCells, cellCounts]);
+    function tooltipText(info: PickingInfo): string | null {
+      const id = info.layer?.id;
+      if (id === 'incidents' || (id === 'incident-clusters' && (info.object as IncidentCluster).count === 1)) {
+        const row = id === 'incidents' ? info.index : (info.object as IncidentCluster).row;
+        const i = columns.incidentAt(row);
+        return i ? incidentTooltip(i, tooltipContext) : null;
+      }
+      if (id === 'incident-clusters') {
+        const c = info.object as IncidentCluster;
+        return clusterTooltip(c.count, c.eventShare, t);
+      }
+      if (id === 'grid-choropleth' && gridCells && cellCounts) {
+        const cell = gridCells[info.index]!.properties;
+        return [t('tooltip.grid', { code: cell.code }), townName(cell.townCode), t('tooltip.cellCount', { count: cellCounts[info.index] ?? 0 })].join('\n');
+      }
+      if (id === 'incident-hexagons') {
+        return t('tooltip.hexCount', { count: (info.object as { count: number }).count });
+      }
+      return null;
+    }
+  }, [city, theme, columns, columnsVersion, categories, townName, language, visible, points, hexes, gridCells, cellCounts,
+    clustered, clusterList, roadLabels, pois, view, frameNow, arrivals, densityAnchor, t]);
 
   return <div ref={container} className="map" data-testid="map" />;
-}
-
-
-function incidentStyle(visible: boolean) {
-  return {
-    id: 'incidents',
-    visible,
-    getLineColor: [255, 255, 255, 200] as [number, number, number, number],
-    stroked: true,
-    lineWidthMinPixels: 1,
-    radiusUnits: 'pixels' as const,
-    pickable: true,
-  };
-}
-
-function objectBaseline(columns: IncidentColumns) {
-  const data = Array.from({ length: columns.length }, (_, row) => columns.incidentAt(row)!);
-  return {
-    data,
-    getPosition: (d: Incident) => [d.lon, d.lat] as [number, number],
-    getFillColor: (_d: unknown, { index }: { index: number }) => Array.from(columns.colours.subarray(4 * index, 4 * index + 4)) as [number, number, number, number],
-    getRadius: (_d: unknown, { index }: { index: number }) => columns.radii[index]!,
-  };
 }

@@ -1,5 +1,5 @@
 import type { StyleSpecification } from 'maplibre-gl';
-import { LanduseClass, RoadClass } from '../../shared/index.js';
+import { LanduseClass, PoiKind, RoadClass } from '../../shared/index.js';
 import type { MapPalette } from './palette.js';
 
 /** Road widths in pixels at zoom 10 and 17, by class: legible from across a room, thin when zoomed out. */
@@ -48,11 +48,12 @@ export function buildCityStyle(origin: string, p: MapPalette): StyleSpecificatio
       roads: source('roads'),
       towns: source('towns'),
       grid: source('grid'),
+      pois: source('pois'),
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': p.background } },
       { id: 'landuse', type: 'fill', source: 'landuse', paint: { 'fill-color': byClass(LanduseClass.options, (c) => p.landuse[c]) } },
-      { id: 'grid-lines', type: 'line', source: 'grid', minzoom: 14.5, paint: { 'line-color': p.grid, 'line-width': 0.6 } },
+      { id: 'grid-lines', type: 'line', source: 'grid', minzoom: 15, paint: { 'line-color': p.grid, 'line-width': 0.6 } },
       { id: 'water', type: 'fill', source: 'water', paint: { 'fill-color': p.water } },
       ...roadLayers.reverse(),
       ...roadFills,
@@ -62,6 +63,28 @@ export function buildCityStyle(origin: string, p: MapPalette): StyleSpecificatio
         source: 'towns',
         paint: { 'line-color': p.town, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 16, 3.5], 'line-dasharray': [3, 2] },
       },
+      {
+        id: 'pois',
+        type: 'circle',
+        source: 'pois',
+        minzoom: 14,
+        paint: {
+          'circle-color': ['match', ['get', 'kind'], ...PoiKind.options.flatMap((k) => [k, p.poi[k]]), '#888'],
+          'circle-radius': ['interpolate', ['linear'], ['zoom'], 14, 3, 17, 6],
+          'circle-stroke-color': p.roadCasing,
+          'circle-stroke-width': 1,
+        },
+      },
     ] as StyleSpecification['layers'],
   };
+}
+
+/**
+ * The basemap layer the density layers go beneath: a style's first label (symbol) layer, as in a
+ * site's own style; in the style built here, whose labels are deck.gl text on top, the town
+ * boundaries, so that boundaries and points of interest are drawn over the density colours.
+ */
+export function densityAnchorLayer(style: StyleSpecification | undefined): string | undefined {
+  const layers = style?.layers ?? [];
+  return (layers.find((l) => l.type === 'symbol') ?? layers.find((l) => l.id === 'town-boundaries'))?.id;
 }

@@ -1,4 +1,4 @@
-import type { LanduseClass, RoadClass } from '../../shared/index.js';
+import type { LanduseClass, PoiKind, RoadClass } from '../../shared/index.js';
 
 /**
  * The two looks of the map: dark for the wall displays (low glare, bright data on top), light for
@@ -12,8 +12,12 @@ export interface MapPalette {
   roadCasing: string;
   town: string;
   grid: string;
+  /** Points of interest, drawn as small dots from zoom 14 so the names above them have an anchor. */
+  poi: Record<PoiKind, string>;
   label: [number, number, number, number];
   labelHalo: [number, number, number, number];
+  roadLabel: [number, number, number, number];
+  poiLabel: [number, number, number, number];
 }
 
 export type Theme = 'dark' | 'light';
@@ -34,8 +38,14 @@ export const PALETTES: Record<Theme, MapPalette> = {
     roadCasing: '#070d14',
     town: '#8fa8ff',
     grid: '#2f4660',
+    poi: {
+      market: '#ffb74d', school: '#81c784', hospital: '#ef5350', construction_site: '#ffd54f',
+      material_yard: '#bcaaa4', park: '#66bb6a', government: '#9fa8da', transit: '#4fc3f7',
+    },
     label: [230, 238, 247, 255],
     labelHalo: [7, 19, 31, 230],
+    roadLabel: [214, 196, 160, 255],
+    poiLabel: [176, 196, 216, 255],
   },
   light: {
     background: '#eef1f4',
@@ -52,7 +62,13 @@ export const PALETTES: Record<Theme, MapPalette> = {
     roadCasing: '#b8b2a8',
     town: '#5b4a9a',
     grid: '#b9b0a2',
+    poi: {
+      market: '#e67e22', school: '#2e7d32', hospital: '#c62828', construction_site: '#b7950b',
+      material_yard: '#6d4c41', park: '#388e3c', government: '#3949ab', transit: '#0277bd',
+    },
     label: [40, 36, 70, 255],
     labelHalo: [255, 255, 255, 230],
+    roadLabel: [92, 64, 28, 255],
+    poiLabel: [60, 72, 88, 255],
   },
 };

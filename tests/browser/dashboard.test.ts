@@ -8,6 +8,18 @@ import type { FeatureCollection, Incident } from '../support/types.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The page's test hook (client/map/MapView.tsx). */
+interface MapHook {
+  __gridwatchMap: {
+    loaded: boolean;
+    jumpTo(lon: number, lat: number, zoom: number): void;
+    layerOrder(): string[];
+    pickIncident(lon: number, lat: number): string | null;
+    pickCluster(lon: number, lat: number): number | null;
+    pulses(): number;
+  };
+}
 const ARTIFACTS = join(ROOT, 'var', 'artifacts');
 const run = browserAvailable();
 
@@ -87,6 +99,15 @@ describe.runIf(run)('the live page', () => {
       { timeout: 2000, polling: 50 },
     );
     expect(Date.now() - posted).toBeLessThan(2500);
+    // Its arrival pulses, briefly.
+    expect(await page.evaluate(() => (window as unknown as MapHook).__gridwatchMap.pulses())).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => page.evaluate(() => (window as unknown as MapHook).__gridwatchMap.pulses()), { timeout: 5000 }).toBe(0);
+    // Zoomed out it joins a cluster; zoomed in it is a point of its own again.
+    await page.evaluate(([lon, lat]) => (window as unknown as MapHook).__gridwatchMap.jumpTo(lon, lat, 10), [body.lon, body.lat] as [number, number]);
+    await expect.poll(() => page.evaluate(([lon, lat]) => (window as unknown as MapHook).__gridwatchMap.pickCluster(lon, lat), [body.lon, body.lat] as [number, number]), { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+    await page.evaluate(([lon, lat]) => (window as unknown as MapHook).__gridwatchMap.jumpTo(lon, lat, 15), [body.lon, body.lat] as [number, number]);
+    await expect.poll(() => page.evaluate(([lon, lat]) => (window as unknown as MapHook).__gridwatchMap.pickCluster(lon, lat), [body.lon, body.lat] as [number, number]), { timeout: 5000 }).toBeNull();
+    expect(await page.evaluate(([lon, lat]) => (window as unknown as MapHook).__gridwatchMap.pickIncident(lon, lat), [body.lon, body.lat] as [number, number])).toBe(body.id);
     await page.close();
   });
 
@@ -137,18 +158,52 @@ describe.runIf(run)('the layer panel', () => {
     await page.waitForFunction(() => (window as unknown as { __gridwatchMap?: { loaded: boolean } }).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
     const legend = page.getByTestId('legend');
     await legend.filter({ hasText: '件' }).waitFor({ timeout: 10_000 });
-    const count24h = Number((await legend.textContent())!.match(/(\d+) 件/)![1]);
+    const countDefault = Number((await legend.textContent())!.match(/(\d+) 件/)![1]);
     await page.getByTestId('layer-heatmap').uncheck();
     await page.getByTestId('layer-hexagons').check();
     await page.getByTestId('layer-grid').check();
-    await page.getByTestId('time-window').selectOption('7d');
-    await expect.poll(async () => Number((await legend.textContent())!.match(/(\d+) 件/)?.[1]), { timeout: 10_000 }).toBeGreaterThanOrEqual(count24h);
+    await page.getByTestId('time-window').selectOption('30d');
+    await expect.poll(async () => Number((await legend.textContent())!.match(/(\d+) 件/)?.[1]), { timeout: 10_000 }).toBeGreaterThanOrEqual(countDefault);
     await page.waitForTimeout(2000);
     writeFileSync(join(ARTIFACTS, 'dashboard-hexagons-grid.png'), await page.screenshot());
     await page.getByTestId('layer-hexagons').uncheck();
     await page.getByTestId('layer-grid').uncheck();
     await expect.poll(() => legend.textContent()).not.toMatch(/\d+ 件/);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe.runIf(run)('density layers', () => {
+  it('lie beneath the town boundaries and the labels, and name the grid cell under the pointer', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.url);
+    await page.waitForFunction(() => (window as unknown as Partial<MapHook>).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
+    await page.getByTestId('layer-heatmap').uncheck();
+    await page.getByTestId('layer-incidents').uncheck();
+    await page.getByTestId('layer-grid').check();
+    const layerOrder = () => page.evaluate(() => (window as unknown as MapHook).__gridwatchMap.layerOrder());
+    // The choropleth joins the map once the grid layer has loaded.
+    await expect.poll(async () => (await layerOrder()).some((id) => id.includes('before:town-boundaries')), { timeout: 15_000 }).toBe(true);
+    const order = await layerOrder();
+    const density = order.findIndex((id) => id.includes('before:town-boundaries'));
+    expect(density).toBeLessThan(order.indexOf('town-boundaries'));
+    // Labels and live data are drawn after every basemap layer.
+    expect(order[order.length - 1]).toMatch(/layer-group-last/);
+
+    // Hover the middle of a cell that has incidents: the tooltip names its grid code and its count.
+    const points = (await (await fetch(`${server.url}/api/incidents/points?window=7d`)).json()) as { lon: number[]; lat: number[]; cell: number[] };
+    const cells = (await (await fetch(`${server.url}/api/layers/grid`)).json()) as FeatureCollection;
+    const cell = cells.features[points.cell[0]!]!;
+    const [lon, lat] = (await import('@turf/turf')).pointOnFeature(cell as never).geometry.coordinates as [number, number];
+    await page.evaluate(([x, y]) => (window as unknown as MapHook).__gridwatchMap.jumpTo(x, y, 16), [lon, lat] as [number, number]);
+    await page.waitForTimeout(2500);
+    const box = (await page.getByTestId('map').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const tooltip = page.locator('.deck-tooltip');
+    await expect.poll(() => tooltip.textContent(), { timeout: 5000 }).toContain(String(cell.properties.code));
+    expect(await tooltip.textContent()).toMatch(/窗口内 \d+ 件/);
+    writeFileSync(join(ARTIFACTS, 'dashboard-grid-tooltip.png'), await page.screenshot());
     await page.close();
   });
 });
