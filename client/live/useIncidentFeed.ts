@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, Incident, IncidentPage, ServerToClientEvents } from '../../shared/index.js';
+import type { ClientToServerEvents, Incident, IncidentEvent, IncidentPage, ServerToClientEvents } from '../../shared/index.js';
 import type { IncidentColumns } from './incidentColumns.js';
 
 export type LinkState = 'connecting' | 'replaying' | 'live' | 'offline';
@@ -48,9 +48,13 @@ export function useIncidentFeed(columns: IncidentColumns, onCreated?: (incidents
       const res = await fetch(`/api/incidents?limit=${KEEP}`);
       const page = (await res.json()) as IncidentPage;
       const since = new Date(Date.now() - WINDOW_MS).toISOString();
-      const day = (await (await fetch(`/api/incidents?since=${since}&limit=5000`)).json()) as IncidentPage;
-      if (cancelled) return;
-      for (const i of day.items) columns.apply(i);
+      // Every incident of the window, page by page: a busy day can hold more than one page.
+      for (let cursor: string | null = ''; cursor !== null; ) {
+        const day = (await (await fetch(`/api/incidents?since=${since}&limit=5000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).json()) as IncidentPage;
+        if (cancelled) return;
+        for (const i of day.items) columns.apply(i);
+        cursor = day.nextCursor;
+      }
       const health = (await (await fetch('/api/health')).json()) as { headSeq: number };
       if (cancelled) return;
       lastSeq.current = health.headSeq;
@@ -65,20 +69,36 @@ export function useIncidentFeed(columns: IncidentColumns, onCreated?: (incidents
       socket.on('stream:live', ({ headSeq }) =>
         setState((s) => ({ ...s, link: 'live', liveSince: new Date(), lostAt: null, headSeq })),
       );
-      socket.on('incident:events', ({ events }) => {
-        const fresh = events.filter((e) => e.seq > lastSeq.current);
-        if (fresh.length === 0) return;
-        lastSeq.current = fresh[fresh.length - 1]!.seq;
-        for (const e of fresh) columns.apply(e.incident);
-        const created = fresh.filter((e) => e.kind === 'created').map((e) => e.incident);
+      // Events are taken in at once (so a resubscribe starts from the right seq) but applied to the
+      // columns and the page at most once per frame: a burst of messages costs one render, not one each.
+      let pending: IncidentEvent[] = [];
+      let scheduled = false;
+      const flush = () => {
+        if (!scheduled || cancelled) return;
+        scheduled = false;
+        const batch = pending;
+        pending = [];
+        for (const e of batch) columns.apply(e.incident);
+        const created = batch.filter((e) => e.kind === 'created').map((e) => e.incident);
         if (created.length > 0) onCreatedRef.current?.(created);
         columns.dropOlderThan(new Date(Date.now() - WINDOW_MS).toISOString());
         setState((s) => {
           const byId = new Map(s.recent.map((i) => [i.id, i]));
-          for (const e of fresh) byId.set(e.incident.id, e.incident);
+          for (const e of batch) byId.set(e.incident.id, e.incident);
           const recent = [...byId.values()].sort((a, b) => b.reportedAt.localeCompare(a.reportedAt)).slice(0, KEEP);
-          return { ...s, recent, columnsVersion: columns.version, headSeq: lastSeq.current, received: s.received + fresh.length };
+          return { ...s, recent, columnsVersion: columns.version, headSeq: lastSeq.current, received: s.received + batch.length };
         });
+      };
+      socket.on('incident:events', ({ events }) => {
+        const fresh = events.filter((e) => e.seq > lastSeq.current);
+        if (fresh.length === 0) return;
+        lastSeq.current = fresh[fresh.length - 1]!.seq;
+        pending.push(...fresh);
+        if (scheduled) return;
+        scheduled = true;
+        requestAnimationFrame(flush);
+        // A hidden tab gets no animation frames; do not let its events pile up.
+        setTimeout(flush, 250);
       });
     })();
 

@@ -1,5 +1,5 @@
 import { MapLibreOverlay } from '@deck.gl/maplibre';
-import type { PickingInfo } from '@deck.gl/core';
+import type { LayersList, PickingInfo } from '@deck.gl/core';
 import { Map as MapLibreMap, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -81,7 +81,8 @@ export function MapView(props: MapViewProps) {
   const [gridCells, setGridCells] = useState<GridCell[] | null>(null);
   const [roadLabels, setRoadLabels] = useState<RoadLabelSets | null>(null);
   const [pois, setPois] = useState<Poi[] | null>(null);
-  const [frameNow, setFrameNow] = useState(0);
+  /** The layers last handed to deck.gl, less the pulse, so that the pulse can animate alone. */
+  const baseLayers = useRef<LayersList>([]);
   const clusters = useMemo(() => new IncidentClusters(columns), [columns]);
 
   useEffect(() => {
@@ -140,6 +141,11 @@ export function MapView(props: MapViewProps) {
           return picked ? (picked.object as IncidentCluster).count : null;
         },
         pulses: () => arrivals.pulsing(performance.now()).length,
+        /** deck.gl's own running totals (ms): attribute updates and setProps, for `npm run bench`. */
+        deckStats() {
+          const stats = (overlay as unknown as { _deck?: { stats: { get(n: string): { time: number } } } })._deck?.stats;
+          return { updateAttributesMs: stats?.get('Update Attributes').time ?? 0, setPropsMs: stats?.get('setProps Time').time ?? 0 };
+        },
         pickIncident(lon: number, lat: number): string | null {
           const p = map.project([lon, lat]);
           const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 3, layerIds: ['incidents', 'incident-clusters'] });
@@ -167,17 +173,19 @@ export function MapView(props: MapViewProps) {
     mapRef.current?.setStyle(buildCityStyle(window.location.origin, PALETTES[theme]));
   }, [theme, basemapStyle]);
 
-  // While pulses run, redraw once per animation frame; stop when the last one has faded.
+  // While pulses run, swap only the pulse layer once per animation frame, outside React: every other
+  // layer is handed back as the same instance, so deck.gl has nothing else to compare or update.
   useEffect(() => {
+    if (!visible.incidents) return;
     let frame = 0;
     const tick = () => {
-      const now = performance.now();
-      setFrameNow(now);
-      if (arrivals.pulsing(now).length > 0) frame = requestAnimationFrame(tick);
+      const pulses = arrivals.pulsing(performance.now());
+      overlayRef.current?.setProps({ layers: [...baseLayers.current, pulses.length > 0 && arrivalPulseLayer(pulses, performance.now())] });
+      if (pulses.length > 0) frame = requestAnimationFrame(tick);
     };
     frame = requestAnimationFrame(tick);
     return () => cancelAnimationFrame(frame);
-  }, [arrivals, arrivalsVersion]);
+  }, [arrivals, arrivalsVersion, visible.incidents]);
 
   const clustered = view !== null && view.zoom < CLUSTER_BELOW_ZOOM;
   const clusterList = useMemo(
@@ -189,19 +197,19 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     const palette = PALETTES[theme];
     const font = labelFont();
-    const pulses = arrivals.pulsing(frameNow);
     const dense = { beforeId: densityAnchor };
     const tooltipContext = { t, language, categoryOf: (c: string) => categories.get(c), townName, now: Date.now() };
-    overlayRef.current?.setProps({
-      layers: [
+    baseLayers.current = [
         visible.grid && gridCells && cellCounts && points && gridChoroplethLayer(gridCells, cellCounts, points.window, dense),
         visible.hexagons && hexes && incidentHexagonLayer(hexes, dense),
         visible.heatmap && points && incidentHeatmapLayer(points, dense),
         (OBJECT_BASELINE ? liveIncidentObjectLayer : liveIncidentLayer)(columns, visible.incidents && !clustered),
         ...incidentClusterLayers(clusterList, visible.incidents && clustered, font),
-        visible.incidents && pulses.length > 0 && arrivalPulseLayer(pulses, frameNow),
         ...labelLayers({ towns: city.towns, roads: roadLabels, pois, zoom: view?.zoom ?? 0, language, palette, fontFamily: font }),
-      ],
+    ];
+    const pulses = visible.incidents ? arrivals.pulsing(performance.now()) : [];
+    overlayRef.current?.setProps({
+      layers: [...baseLayers.current, pulses.length > 0 && arrivalPulseLayer(pulses, performance.now())],
       getTooltip: (info: PickingInfo) => {
         const text = tooltipText(info);
         return text ? { text, style: TOOLTIP_STYLE } : null;
@@ -228,7 +236,7 @@ export function MapView(props: MapViewProps) {
       return null;
     }
   }, [city, theme, columns, columnsVersion, categories, townName, language, visible, points, hexes, gridCells, cellCounts,
-    clustered, clusterList, roadLabels, pois, view, frameNow, arrivals, densityAnchor, t]);
+    clustered, clusterList, roadLabels, pois, view, arrivals, densityAnchor, t]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

@@ -9,6 +9,8 @@ export interface BrowserLiveResult {
   /** Main-thread task time in the page per received event (CDP Performance metrics). */
   mainThreadMsPerEvent: number;
   secondsToReceiveAll: number;
+  /** deck.gl's time updating layer attributes per event: the part the column store is about. */
+  attributeMsPerEvent: number;
 }
 
 /**
@@ -23,31 +25,51 @@ export async function benchBrowserLive(events = 1000): Promise<BrowserLiveResult
   try {
     const cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body.features;
     const out: BrowserLiveResult[] = [];
-    for (const [method, query] of [
+    // First with a day's worth of open incidents on the map (about 1,300), then with 20,000 more:
+    // the naive baseline's cost grows with what is on the map, the column store's should not.
+    for (const backlog of [0, 20_000]) {
+      if (backlog > 0) {
+        const extra = pointsInCells(cells, backlog, 99);
+        await postReports(server.url, backlog, (i) => ({ categoryCode: i % 2 ? 'E0102' : 'C0101', lon: extra[i]!.lon, lat: extra[i]!.lat }));
+      }
+    for (const [variant, query] of [
       ['column store, binary attributes', ''],
       ['array of objects (naive baseline)', '?liveBaseline=objects'],
     ] as const) {
+      const method = `${variant}${backlog ? `, +${backlog.toLocaleString('en')} open` : ''}`;
       const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Performance.enable');
       await page.goto(server.url + query);
       await page.waitForFunction(() => (window as unknown as { __gridwatchMap?: { loaded: boolean } }).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
       await page.getByTestId('link-state').filter({ hasText: '实时' }).waitFor({ timeout: 20_000 });
+      // The live layers are what is measured: the density layers, shared by both, stay off.
+      await page.getByTestId('layer-heatmap').uncheck();
       await page.waitForTimeout(1500);
       const taskTime = async () => {
         const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
         return metrics.find((m) => m.name === 'TaskDuration')!.value * 1000;
       };
+      const deckStats = () => page.evaluate(() => (window as unknown as { __gridwatchMap: { deckStats(): { updateAttributesMs: number } } }).__gridwatchMap.deckStats());
       const before = await taskTime();
+      const attrBefore = (await deckStats()).updateAttributesMs;
       const t0 = Date.now();
-      const points = pointsInCells(cells, events, 17);
+      const points = pointsInCells(cells, events, 17 + backlog);
       await postReports(server.url, events, (i) => ({ categoryCode: i % 2 ? 'E0102' : 'C0101', lon: points[i]!.lon, lat: points[i]!.lat }));
       await page.waitForFunction((n) => Number(document.querySelectorAll('.stats b')[3]?.textContent ?? 0) >= n, events, { timeout: 60_000 });
       const seconds = (Date.now() - t0) / 1000;
       await page.waitForTimeout(500); // let the last frame render
       const after = await taskTime();
-      out.push({ method, events, mainThreadMsPerEvent: Number(((after - before) / events).toFixed(3)), secondsToReceiveAll: Number(seconds.toFixed(2)) });
+      const attrAfter = (await deckStats()).updateAttributesMs;
+      out.push({
+        method,
+        events,
+        mainThreadMsPerEvent: Number(((after - before) / events).toFixed(3)),
+        attributeMsPerEvent: Number(((attrAfter - attrBefore) / events).toFixed(4)),
+        secondsToReceiveAll: Number(seconds.toFixed(2)),
+      });
       await page.close();
+    }
     }
     return out;
   } finally {
