@@ -29,7 +29,7 @@ export interface IncidentCluster {
  */
 export class IncidentClusters {
   private readonly index = new Supercluster<PointProps, ClusterProps>({
-    radius: 48,
+    radius: 36,
     maxZoom: CLUSTER_BELOW_ZOOM - 1,
     map: (p) => ({ events: p.events }),
     reduce: (acc, p) => {

@@ -10,7 +10,7 @@ import { arrivalPulseLayer } from '../layers/arrivalPulseLayer.js';
 import { countByCell, gridChoroplethLayer } from '../layers/gridChoroplethLayer.js';
 import { incidentHeatmapLayer } from '../layers/heatmapLayer.js';
 import { countByHexagon, incidentHexagonLayer } from '../layers/hexagonLayer.js';
-import { incidentClusterLayers } from '../layers/incidentClusterLayer.js';
+import { incidentClusterCountLayer, incidentClusterLayer } from '../layers/incidentClusterLayer.js';
 import { labelLayers, type RoadLabelSets } from '../layers/labelLayers.js';
 import { liveIncidentLayer, liveIncidentObjectLayer } from '../layers/liveIncidentLayer.js';
 import type { PointColumns } from '../layers/useIncidentPoints.js';
@@ -204,8 +204,9 @@ export function MapView(props: MapViewProps) {
         visible.hexagons && hexes && incidentHexagonLayer(hexes, dense),
         visible.heatmap && points && incidentHeatmapLayer(points, dense),
         (OBJECT_BASELINE ? liveIncidentObjectLayer : liveIncidentLayer)(columns, visible.incidents && !clustered),
-        ...incidentClusterLayers(clusterList, visible.incidents && clustered, font),
+        incidentClusterLayer(clusterList, visible.incidents && clustered),
         ...labelLayers({ towns: city.towns, roads: roadLabels, pois, zoom: view?.zoom ?? 0, language, palette, fontFamily: font }),
+        incidentClusterCountLayer(clusterList, visible.incidents && clustered, font),
     ];
     const pulses = visible.incidents ? arrivals.pulsing(performance.now()) : [];
     overlayRef.current?.setProps({
