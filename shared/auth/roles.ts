@@ -1,0 +1,60 @@
+import type { Permission, Role } from '../schema/auth.js';
+
+/**
+ * Who may do what. Roles follow the positions of GB/T 30428: `inspector` is the supervisor (监督员),
+ * `dispatcher` covers the acceptor (受理员), shift leader (值班长) and dispatcher (派遣员) of a small
+ * command center, `field` is a handling department's staff (处置人员). Permissions are fine-grained so
+ * that a city which splits those positions can give each its own role by editing this one table.
+ */
+export const ROLES = ['admin', 'leader', 'dispatcher', 'inspector', 'field', 'wall'] as const;
+
+export const PERMISSIONS = [
+  /** The live picture: incidents, density, the stream. */
+  'live.read',
+  /** The city's layers, the catalog, settings needed to draw the map. */
+  'city.read',
+  /** Reporters' names and phone numbers (personal data). */
+  'personal.read',
+  /** Report a new incident (上报). */
+  'incident.report',
+  /** Intake: accept or reject a report (受理 / 不予受理). */
+  'case.accept',
+  /** Register a case (立案). */
+  'case.register',
+  /** Dispatch and reassign (派遣). */
+  'case.dispatch',
+  /** Approve extensions, suspend (延期审批, 挂账). */
+  'case.supervise',
+  /** Close a case (结案). */
+  'case.close',
+  /** Verify a handled case in the field (核查). */
+  'case.verify',
+  /** Urge a case (督办). */
+  'case.urge',
+  /** Act on the tasks assigned to one's own team: acknowledge, arrive, report handled, send back. */
+  'task.handle',
+  /** Rankings and trends of towns and departments. */
+  'analytics.read',
+  'user.manage',
+  'token.manage',
+  'team.manage',
+  'city.manage',
+  'settings.manage',
+  'audit.read',
+] as const;
+
+const READ: Permission[] = ['live.read', 'city.read'];
+
+/** The one table of role → permissions. */
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  admin: [...READ, 'personal.read', 'analytics.read', 'user.manage', 'token.manage', 'team.manage', 'city.manage', 'settings.manage', 'audit.read'],
+  leader: [...READ, 'analytics.read', 'case.urge'],
+  dispatcher: [...READ, 'personal.read', 'analytics.read', 'incident.report', 'case.accept', 'case.register', 'case.dispatch', 'case.supervise', 'case.close'],
+  inspector: [...READ, 'incident.report', 'case.verify'],
+  field: ['city.read', 'task.handle'],
+  wall: [...READ],
+};
+
+export function roleMay(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
