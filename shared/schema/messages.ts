@@ -23,7 +23,15 @@ export type LiveMessage = z.infer<typeof LiveMessage>;
 export const SocketErrorMessage = z.object({ code: z.string(), message: z.string() });
 export type SocketErrorMessage = z.infer<typeof SocketErrorMessage>;
 
+/**
+ * Sent just before the server closes a socket whose session or token stopped being valid (logout,
+ * expiry, revocation, a changed account): the client should return to the login page.
+ */
+export const SessionEndedMessage = z.object({ code: z.enum(['logged_out', 'session_expired', 'revoked', 'account_changed']), message: z.string() });
+export type SessionEndedMessage = z.infer<typeof SessionEndedMessage>;
+
 export interface ServerToClientEvents {
+  'session:ended': (msg: SessionEndedMessage) => void;
   hello: (msg: HelloMessage) => void;
   'incident:events': (msg: IncidentEventsMessage) => void;
   'stream:live': (msg: LiveMessage) => void;
