@@ -12,7 +12,15 @@ import { loadCatalog, loadWorkCalendar } from './catalog/loadCatalog.js';
 import { loadDefaultCity } from './city/cityCache.js';
 import type { Config } from './config.js';
 import { GridIndex } from './grid/gridIndex.js';
+import { AuthService } from './auth/authService.js';
+import { authenticate, authorize, checkOrigin, limitWrites } from './auth/httpAuth.js';
+import { auditRouter } from './http/audit.js';
+import { authRouter } from './http/auth.js';
 import { categoriesRouter } from './http/categories.js';
+import { securityHeaders } from './http/securityHeaders.js';
+import { tokensRouter } from './http/tokens.js';
+import { usersRouter } from './http/users.js';
+import { secureSockets } from './realtime/socketAuth.js';
 import { cityRouter } from './http/city.js';
 import { errorHandler, notFoundApi } from './http/errors.js';
 import { incidentsRouter } from './http/incidents.js';
@@ -50,6 +58,18 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   log.info({ cells: cells.length, fromCache, ms: Date.now() - started }, 'city loaded');
 
   const store = new SqliteIncidentStore(join(config.dataDir, 'gridwatch.db'));
+  const auth = new AuthService(
+    store.authStore(),
+    {
+      sessionTtlMs: config.sessionTtlSeconds * 1000,
+      wallSessionTtlMs: config.wallSessionTtlSeconds * 1000,
+      maxFailuresPerAccount: config.loginMaxFailures,
+      maxFailuresPerAddress: config.loginMaxFailuresPerAddress,
+      failureWindowMs: config.loginBlockSeconds * 1000,
+    },
+    log.child({ module: 'auth' }),
+  );
+  await auth.bootstrapAdmin(config.adminPassword);
   const cellAt = (lon: number, lat: number) => cells[grid.locate(lon, lat)]?.properties;
   const service = new IncidentService({
     store,
@@ -75,7 +95,15 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.set('trust proxy', config.trustProxy ? 1 : false);
+  app.use(securityHeaders());
   app.use(compression());
+  // Who is asking, whether they may, whether a cookie write comes from our own pages, and how often:
+  // all before the body is even read.
+  app.use(authenticate(auth));
+  app.use(authorize());
+  app.use(checkOrigin());
+  app.use(limitWrites(config.writeRatePerMinute));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   app.get('/api/health', async (_req, res) => {
@@ -90,7 +118,11 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.get('/api/settings', (_req, res) => {
     res.set('Cache-Control', 'no-cache').json({ basemapStyle: config.basemapStyle });
   });
-  app.use('/api/incidents', incidentsRouter(service, store, (lon, lat) => grid.locate(lon, lat)));
+  app.use('/api', authRouter(auth));
+  app.use('/api', usersRouter(auth));
+  app.use('/api', tokensRouter(auth));
+  app.use('/api', auditRouter(auth));
+  app.use('/api/incidents', incidentsRouter(service, store, (lon, lat) => grid.locate(lon, lat), auth));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', categoriesRouter(catalog.categories, catalog.departments));
   app.use('/api', notFoundApi);
@@ -107,6 +139,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
 
   const http = createServer(app);
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(http, { serveClient: false });
+  const sockets = secureSockets(io, auth, log.child({ module: 'sockets' }));
   const stream = new IncidentStream(io, store, await store.headSeq(), log.child({ module: 'stream' }));
 
   await new Promise<void>((resolve, reject) => {
@@ -126,6 +159,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     http,
     async close() {
       sim?.stop();
+      sockets.stop();
       await service.drain();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await store.close();

@@ -21,6 +21,16 @@ export const ConfigSchema = z.object({
   /** A site's own MapLibre style (URL of a style JSON on its tile server or a PMTiles setup); empty = the built-in one. */
   BASEMAP_STYLE: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The first admin's password, used only when the store has no users yet. */
+  GRIDWATCH_ADMIN_PASSWORD: z.string().min(10).max(200).optional(),
+  SESSION_TTL_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(12 * 3600),
+  WALL_SESSION_TTL_SECONDS: z.coerce.number().int().min(1).max(366 * 86_400).default(30 * 86_400),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
+  LOGIN_BLOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  WRITE_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1200),
+  /** on: behind one reverse proxy (nginx), trust its X-Forwarded-For/-Proto for addresses and Secure cookies. */
+  TRUST_PROXY: OnOff.default('off'),
 });
 
 export interface Config {
@@ -38,6 +48,14 @@ export interface Config {
   ingestMaxBatch: number;
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
   basemapStyle: string | null;
+  adminPassword: string | null;
+  sessionTtlSeconds: number;
+  wallSessionTtlSeconds: number;
+  loginMaxFailures: number;
+  loginMaxFailuresPerAddress: number;
+  loginBlockSeconds: number;
+  writeRatePerMinute: number;
+  trustProxy: boolean;
 }
 
 /** Parses the environment; throws a readable error naming every bad variable. */
@@ -63,5 +81,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingestMaxBatch: c.INGEST_MAX_BATCH,
     logLevel: c.LOG_LEVEL,
     basemapStyle: c.BASEMAP_STYLE ?? null,
+    adminPassword: c.GRIDWATCH_ADMIN_PASSWORD ?? null,
+    sessionTtlSeconds: c.SESSION_TTL_SECONDS,
+    wallSessionTtlSeconds: c.WALL_SESSION_TTL_SECONDS,
+    loginMaxFailures: c.LOGIN_MAX_FAILURES,
+    loginMaxFailuresPerAddress: c.LOGIN_MAX_FAILURES_PER_ADDRESS,
+    loginBlockSeconds: c.LOGIN_BLOCK_SECONDS,
+    writeRatePerMinute: c.WRITE_RATE_PER_MINUTE,
+    trustProxy: c.TRUST_PROXY === 'on',
   };
 }

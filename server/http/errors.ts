@@ -32,6 +32,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     if (err instanceof Refusal) {
+      const retry = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+      if (err.status === 429 && retry !== undefined) res.set('Retry-After', String(retry));
       res.status(err.status).json(body(err.code, err.message, err.details));
       return;
     }

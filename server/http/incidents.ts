@@ -2,6 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { IncidentQuery, TIME_WINDOW_MS, TimeWindow, type IncidentPoints } from '../../shared/index.js';
 import type { IncidentService } from '../incident/incidentService.js';
+import type { AuthService } from '../auth/authService.js';
+import { addressOf, principalOf } from '../auth/httpAuth.js';
+import { incidentFor } from '../auth/redaction.js';
 import { Refusal } from '../refusal.js';
 import type { IncidentStore } from '../store/store.js';
 import { parseOr400 } from './errors.js';
@@ -10,6 +13,7 @@ export function incidentsRouter(
   service: IncidentService,
   store: IncidentStore,
   cellIndexAt: (lon: number, lat: number) => number,
+  auth: AuthService,
 ): Router {
   const r = Router();
 
@@ -35,18 +39,22 @@ export function incidentsRouter(
   r.post('/', async (req, res) => {
     // The service validates with the shared schema; the reply is sent only after the commit.
     const incident = await service.report(req.body as never);
-    res.status(201).location(`/api/incidents/${incident.id}`).json(incident);
+    const reader = principalOf(res);
+    await auth.audit({ principal: reader, address: addressOf(req) }, 'incident.report', 'incident', incident.id, { categoryCode: incident.categoryCode });
+    res.status(201).location(`/api/incidents/${incident.id}`).json(incidentFor(reader, incident));
   });
 
   r.get('/', async (req, res) => {
     const query = parseOr400(IncidentQuery, req.query, 'query');
-    res.json(await store.listIncidents(query));
+    const page = await store.listIncidents(query);
+    const reader = principalOf(res);
+    res.json({ ...page, items: page.items.map((i) => incidentFor(reader, i)) });
   });
 
   r.get('/:id', async (req, res) => {
     const incident = await store.getIncident(req.params.id);
     if (!incident) throw new Refusal(404, 'not_found', `No incident has the id ${req.params.id}.`);
-    res.json(incident);
+    res.json(incidentFor(principalOf(res), incident));
   });
 
   return r;

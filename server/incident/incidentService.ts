@@ -74,6 +74,7 @@ export class IncidentService implements IncidentIntake {
       communityCode: cell.communityCode,
       source: report.source ?? 'inspector',
       description: report.description ?? '',
+      reporter: report.reporter && (report.reporter.name || report.reporter.phone) ? report.reporter : null,
       reportedAt,
       createdAt: receivedAt,
       deadlineAt: this.deps.deadlineFor(reportedAt, category),

@@ -1,4 +1,4 @@
-import type { Incident, IncidentSource, IncidentStatus } from '../../shared/index.js';
+import type { Incident, IncidentSource, IncidentStatus, ReporterContact } from '../../shared/index.js';
 
 /**
  * What a source of reports (the HTTP API, the simulator, later the 12345 bridge) hands to the
@@ -12,6 +12,8 @@ export interface IncidentReport {
   source?: IncidentSource;
   /** ISO 8601 with offset; defaults to the time of receipt. */
   reportedAt?: string;
+  /** The reporting person's contact (personal data). */
+  reporter?: ReporterContact;
 }
 
 /** A past incident with the status changes it went through, for back-filling history. */

@@ -5,7 +5,10 @@ import {
   type IncidentEvent,
   type ServerToClientEvents,
 } from '../../shared/index.js';
+import { may } from '../auth/principal.js';
+import { eventsFor } from '../auth/redaction.js';
 import type { Logger } from '../log.js';
+import { socketPrincipal } from './socketAuth.js';
 import type { IncidentStore } from '../store/store.js';
 
 type GwServer = Server<ClientToServerEvents, ServerToClientEvents>;
@@ -18,8 +21,14 @@ export interface IncidentStreamOptions {
   maxQueuedPackets?: number;
 }
 
-/** Everyone in this room is up to date and receives each batch as it is committed. */
+/**
+ * Everyone in a live room is up to date and receives each batch as it is committed: the full events
+ * in one, with reporters' personal data redacted in the other. Each batch is encoded once per room.
+ */
 const LIVE_ROOM = 'incidents:live';
+const LIVE_ROOM_PERSONAL = 'incidents:live:personal';
+const roomFor = (socket: GwSocket) => (may(socketPrincipal(socket), 'personal.read') ? LIVE_ROOM_PERSONAL : LIVE_ROOM);
+const isLive = (socket: GwSocket | undefined) => !!socket && (socket.rooms.has(LIVE_ROOM) || socket.rooms.has(LIVE_ROOM_PERSONAL));
 
 interface Subscriber {
   /** The last seq this client has been sent. */
@@ -73,10 +82,11 @@ export class IncidentStream {
       this.log.error({ head: this.head, first: first.seq }, 'event batch out of sequence');
     }
     this.demoteSlowClients();
-    this.io.to(LIVE_ROOM).emit('incident:events', { events });
+    this.io.to(LIVE_ROOM_PERSONAL).emit('incident:events', { events });
+    this.io.to(LIVE_ROOM).emit('incident:events', { events: eventsFor(null, events) });
     this.head = last.seq;
     for (const [id, sub] of this.subs) {
-      if (!sub.replaying && this.io.sockets.sockets.get(id)?.rooms.has(LIVE_ROOM)) sub.cursor = this.head;
+      if (!sub.replaying && isLive(this.io.sockets.sockets.get(id))) sub.cursor = this.head;
     }
   }
 
@@ -101,11 +111,12 @@ export class IncidentStream {
       const sub: Subscriber = { cursor: sinceSeq, generation: (prev?.generation ?? 0) + 1, replaying: false };
       this.subs.set(socket.id, sub);
       void socket.leave(LIVE_ROOM);
+      void socket.leave(LIVE_ROOM_PERSONAL);
       void this.catchUp(socket, sub);
     });
     socket.conn.on('drain', () => {
       const sub = this.subs.get(socket.id);
-      if (sub && !sub.replaying && !socket.rooms.has(LIVE_ROOM)) void this.catchUp(socket, sub);
+      if (sub && !sub.replaying && !isLive(socket)) void this.catchUp(socket, sub);
     });
     socket.on('disconnect', () => this.subs.delete(socket.id));
   }
@@ -119,7 +130,7 @@ export class IncidentStream {
         if (sub.generation !== generation || socket.disconnected) return;
         if (sub.cursor >= this.head) {
           // Same tick as the check above: no broadcast can slip in between.
-          void socket.join(LIVE_ROOM);
+          void socket.join(roomFor(socket));
           socket.emit('stream:live', { headSeq: this.head });
           return;
         }
@@ -128,7 +139,7 @@ export class IncidentStream {
         if (sub.generation !== generation || socket.disconnected) return;
         const last = events[events.length - 1];
         if (!last) return;
-        socket.emit('incident:events', { events });
+        socket.emit('incident:events', { events: eventsFor(socketPrincipal(socket), events) });
         sub.cursor = last.seq;
       }
     } catch (err) {
@@ -148,12 +159,12 @@ export class IncidentStream {
   }
 
   private demoteSlowClients(): void {
-    const live = this.io.sockets.adapter.rooms.get(LIVE_ROOM);
-    if (!live) return;
+    const live = [...(this.io.sockets.adapter.rooms.get(LIVE_ROOM) ?? []), ...(this.io.sockets.adapter.rooms.get(LIVE_ROOM_PERSONAL) ?? [])];
     for (const id of live) {
       const socket = this.io.sockets.sockets.get(id);
       if (socket && this.queued(socket) > this.maxQueued) {
         void socket.leave(LIVE_ROOM);
+        void socket.leave(LIVE_ROOM_PERSONAL);
         this.log.warn({ socket: id, queued: this.queued(socket) }, 'slow client taken off the live room');
       }
     }

@@ -1,4 +1,4 @@
-import type { Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus } from '../../shared/index.js';
+import type { Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus, ReporterContact } from '../../shared/index.js';
 
 /** An incident ready to be stored: validated, placed in its cell and town, with its deadline. */
 export interface IncidentRecord {
@@ -11,6 +11,8 @@ export interface IncidentRecord {
   communityCode: string;
   source: IncidentSource;
   description: string;
+  /** The reporter's contact, personal data; null when none was given. */
+  reporter: ReporterContact | null;
   /** Epoch milliseconds. */
   reportedAt: number;
   createdAt: number;

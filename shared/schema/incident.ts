@@ -27,6 +27,18 @@ export type IncidentStatus = z.infer<typeof IncidentStatus>;
 /** Statuses after which a case no longer needs anyone's work. */
 export const TERMINAL_STATUSES: readonly IncidentStatus[] = ['rejected', 'closed'];
 
+/**
+ * Who reported it, when a person did (a 12345 caller, an app user): personal data, shown only to the
+ * roles allowed to read it (`personal.read`) and redacted for everyone else, in the API and the stream.
+ */
+export const ReporterContact = z
+  .object({
+    name: z.string().trim().min(1).max(50).optional(),
+    phone: z.string().regex(/^\+?[0-9][0-9 -]{2,19}$/, 'digits, spaces, dashes, an optional leading +').optional(),
+  })
+  .strict();
+export type ReporterContact = z.infer<typeof ReporterContact>;
+
 /** The body of `POST /api/incidents`. Unknown keys are refused so that typos are not silently lost. */
 export const NewIncident = z
   .object({
@@ -36,6 +48,7 @@ export const NewIncident = z
     description: z.string().max(2000).optional(),
     source: IncidentSource.optional(),
     reportedAt: IsoTimestamp.optional(),
+    reporter: ReporterContact.optional(),
   })
   .strict();
 export type NewIncident = z.infer<typeof NewIncident>;
@@ -59,6 +72,10 @@ export const Incident = z.object({
   updatedAt: IsoTimestamp,
   deadlineAt: IsoTimestamp,
   closedAt: IsoTimestamp.nullable(),
+  /** null when no person is on record, or when the reader may not see personal data (then `reporterRedacted`). */
+  reporter: ReporterContact.nullable(),
+  /** True when a reporter is on record but withheld from this reader. */
+  reporterRedacted: z.boolean().optional(),
 });
 export type Incident = z.infer<typeof Incident>;
 

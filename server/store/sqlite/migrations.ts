@@ -58,4 +58,63 @@ export const MIGRATIONS: Migration[] = [
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `,
   },
+  {
+    version: 2,
+    name: 'reporter contact; users, sessions, API tokens and the audit log',
+    sql: `
+      -- The reporter's contact (personal data) as JSON {name?, phone?}; null when none was given.
+      ALTER TABLE incidents ADD COLUMN reporter TEXT;
+
+      CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        username      TEXT NOT NULL UNIQUE,
+        display_name  TEXT NOT NULL,
+        role          TEXT NOT NULL,
+        password_hash TEXT NOT NULL,   -- scrypt, with its parameters and salt
+        disabled      INTEGER NOT NULL DEFAULT 0,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL
+      );
+
+      -- Machines' tokens. Only a hash of the secret is kept: the token is shown once, at creation.
+      CREATE TABLE api_tokens (
+        id           TEXT PRIMARY KEY,
+        name         TEXT NOT NULL,
+        role         TEXT NOT NULL,
+        secret_hash  TEXT NOT NULL,
+        created_by   TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        last_used_at INTEGER,
+        revoked_at   INTEGER
+      );
+
+      -- Sessions are keyed by a hash of the cookie's value, so a copy of the database opens none.
+      -- A session belongs to a user, or (a wall display's kiosk session) to the token it came from.
+      CREATE TABLE sessions (
+        id_hash    TEXT PRIMARY KEY,
+        user_id    INTEGER REFERENCES users (id),
+        token_id   TEXT REFERENCES api_tokens (id),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX sessions_by_user ON sessions (user_id);
+      CREATE INDEX sessions_by_token ON sessions (token_id);
+
+      CREATE TABLE audit_log (
+        id          INTEGER PRIMARY KEY,
+        at          INTEGER NOT NULL,
+        actor       TEXT NOT NULL,
+        role        TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        object_type TEXT NOT NULL,
+        object_id   TEXT NOT NULL,
+        detail      TEXT,
+        address     TEXT
+      );
+      CREATE TRIGGER audit_is_append_only_u BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_is_append_only_d BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
 ];

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Incident, IncidentEvent, IncidentEventKind, IncidentPage, IncidentQuery, IncidentStatus } from '../../../shared/index.js';
+import type { Incident, IncidentEvent, IncidentEventKind, IncidentPage, IncidentQuery, IncidentStatus, ReporterContact } from '../../../shared/index.js';
 import { InvalidCursorError, type HistoricalRecord, type IncidentPoint, type IncidentRecord, type IncidentStore } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
+import { SqliteAuthStore } from './sqliteAuthStore.js';
 
 interface IncidentRow {
   id: string;
@@ -23,6 +24,7 @@ interface IncidentRow {
   updated_at: number;
   deadline_at: number;
   closed_at: number | null;
+  reporter: string | null;
 }
 
 interface EventRow {
@@ -54,6 +56,7 @@ function rowToIncident(r: IncidentRow): Incident {
     updatedAt: iso(r.updated_at),
     deadlineAt: iso(r.deadline_at),
     closedAt: r.closed_at === null ? null : iso(r.closed_at),
+    reporter: r.reporter === null ? null : (JSON.parse(r.reporter) as ReporterContact),
   };
 }
 
@@ -85,6 +88,7 @@ function snapshot(rec: IncidentRecord, state: SnapshotState): Incident {
     updatedAt: iso(state.updatedAt),
     deadlineAt: iso(rec.deadlineAt),
     closedAt: state.closedAt === null ? null : iso(state.closedAt),
+    reporter: rec.reporter,
   };
 }
 
@@ -95,13 +99,15 @@ function snapshot(rec: IncidentRecord, state: SnapshotState): Incident {
 type PackedIncident = [
   string, number, number, string, number, number, string, string, string, string, string, string,
   number, number, number, number, number | null,
+  // Added in schema version 2; older entries end before it.
+  (ReporterContact | null)?,
 ];
 
 function packIncident(i: Incident): string {
   const packed: PackedIncident = [
     i.id, i.seq, i.version, i.categoryCode, i.lon, i.lat, i.gridCode, i.townCode, i.communityCode, i.status,
     i.source, i.description, Date.parse(i.reportedAt), Date.parse(i.createdAt), Date.parse(i.updatedAt),
-    Date.parse(i.deadlineAt), i.closedAt === null ? null : Date.parse(i.closedAt),
+    Date.parse(i.deadlineAt), i.closedAt === null ? null : Date.parse(i.closedAt), i.reporter,
   ];
   return JSON.stringify(packed);
 }
@@ -130,7 +136,7 @@ function applyPatch(prev: Incident, patch: Patch, row: { seq: number; at: number
 
 function unpackIncident(text: string): Incident {
   const [id, seq, version, categoryCode, lon, lat, gridCode, townCode, communityCode, status, source, description,
-    reportedAt, createdAt, updatedAt, deadlineAt, closedAt] = JSON.parse(text) as PackedIncident;
+    reportedAt, createdAt, updatedAt, deadlineAt, closedAt, reporter] = JSON.parse(text) as PackedIncident;
   return {
     id, seq, version, categoryCode, lon, lat, gridCode, townCode, communityCode,
     status: status as IncidentStatus,
@@ -141,6 +147,7 @@ function unpackIncident(text: string): Incident {
     updatedAt: iso(updatedAt),
     deadlineAt: iso(deadlineAt),
     closedAt: closedAt === null ? null : iso(closedAt),
+    reporter: reporter ?? null,
   };
 }
 
@@ -177,6 +184,11 @@ function migrate(db: Database.Database): void {
 }
 
 export class SqliteIncidentStore implements IncidentStore {
+  /** The auth tables on this same connection: one writer for the file, so no lock contention. */
+  authStore(): SqliteAuthStore {
+    return new SqliteAuthStore(this.db);
+  }
+
   private readonly db: Database.Database;
   /** The last committed seq; only advanced after a commit succeeds. */
   private head: number;
@@ -194,9 +206,9 @@ export class SqliteIncidentStore implements IncidentStore {
     const db = this.db;
     this.stmts = {
       insertIncident: db.prepare(`INSERT INTO incidents (id, seq, version, category_code, lon, lat, grid_code, town_code,
-        community_code, status, source, description, reported_at, created_at, updated_at, deadline_at, closed_at)
+        community_code, status, source, description, reported_at, created_at, updated_at, deadline_at, closed_at, reporter)
         VALUES (@id, @seq, @version, @categoryCode, @lon, @lat, @gridCode, @townCode, @communityCode, @status, @source,
-        @description, @reportedAt, @createdAt, @updatedAt, @deadlineAt, @closedAt)`),
+        @description, @reportedAt, @createdAt, @updatedAt, @deadlineAt, @closedAt, @reporterJson)`),
       insertRtree: db.prepare('INSERT INTO incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
       insertEvent: db.prepare('INSERT INTO events (seq, incident_rid, kind, at, payload) VALUES (?, ?, ?, ?, ?)'),
       getIncident: db.prepare('SELECT * FROM incidents WHERE id = ?'),
@@ -215,7 +227,8 @@ export class SqliteIncidentStore implements IncidentStore {
 
   /** Inserts the incident row and its R*-tree entry; returns its rid. */
   private insertRow(rec: IncidentRecord, state: SnapshotState): number {
-    const rid = Number(this.stmts.insertIncident.run({ ...rec, ...state }).lastInsertRowid);
+    const reporterJson = rec.reporter ? JSON.stringify(rec.reporter) : null;
+    const rid = Number(this.stmts.insertIncident.run({ ...rec, ...state, reporter: undefined, reporterJson }).lastInsertRowid);
     this.stmts.insertRtree.run(rid, rec.lon, rec.lon, rec.lat, rec.lat);
     return rid;
   }

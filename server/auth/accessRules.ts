@@ -1,0 +1,60 @@
+import { match } from 'path-to-regexp';
+import type { ClientToServerEvents, Permission } from '../../shared/index.js';
+
+/**
+ * Who may call what: every HTTP route and every socket message, in one table. A request or message
+ * without a rule here is refused, whatever handlers exist.
+ *
+ * - `public`: anyone, signed in or not;
+ * - `signed-in`: any valid session or token;
+ * - a permission: a principal whose role has it (shared/auth/roles.ts says which roles do).
+ */
+export type Allow = 'public' | 'signed-in' | Permission;
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface HttpRule {
+  method: Method;
+  path: string;
+  allow: Allow;
+}
+
+export const HTTP_RULES: readonly HttpRule[] = [
+  { method: 'GET', path: '/api/health', allow: 'public' },
+  { method: 'POST', path: '/api/auth/login', allow: 'public' },
+  { method: 'POST', path: '/api/auth/logout', allow: 'signed-in' },
+  { method: 'GET', path: '/api/auth/me', allow: 'signed-in' },
+  // Opened with a wall display's bearer token; the handler refuses any other kind of principal.
+  { method: 'POST', path: '/api/auth/kiosk', allow: 'live.read' },
+
+  { method: 'GET', path: '/api/settings', allow: 'city.read' },
+  { method: 'GET', path: '/api/city', allow: 'city.read' },
+  { method: 'GET', path: '/api/layers/:name', allow: 'city.read' },
+  { method: 'GET', path: '/api/grid/cell', allow: 'city.read' },
+  { method: 'GET', path: '/api/categories', allow: 'city.read' },
+  { method: 'GET', path: '/api/departments', allow: 'city.read' },
+
+  { method: 'GET', path: '/api/incidents', allow: 'live.read' },
+  { method: 'GET', path: '/api/incidents/points', allow: 'live.read' },
+  { method: 'GET', path: '/api/incidents/:id', allow: 'live.read' },
+  { method: 'POST', path: '/api/incidents', allow: 'incident.report' },
+
+  { method: 'GET', path: '/api/users', allow: 'user.manage' },
+  { method: 'POST', path: '/api/users', allow: 'user.manage' },
+  { method: 'PATCH', path: '/api/users/:username', allow: 'user.manage' },
+  { method: 'GET', path: '/api/tokens', allow: 'token.manage' },
+  { method: 'POST', path: '/api/tokens', allow: 'token.manage' },
+  { method: 'DELETE', path: '/api/tokens/:id', allow: 'token.manage' },
+  { method: 'GET', path: '/api/audit', allow: 'audit.read' },
+];
+
+export const SOCKET_RULES: Record<keyof ClientToServerEvents, Allow> = {
+  subscribe: 'live.read',
+};
+
+const compiled = HTTP_RULES.map((rule) => ({ rule, test: match(rule.path, { decode: false }) }));
+
+/** The rule for a request, or undefined when there is none (and the request is refused). HEAD is GET. */
+export function ruleFor(method: string, path: string): HttpRule | undefined {
+  const m = method === 'HEAD' ? 'GET' : method;
+  return compiled.find((c) => c.rule.method === m && c.test(path) !== false)?.rule;
+}

@@ -1,0 +1,301 @@
+import { randomBytes } from 'node:crypto';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { ApiTokenView, CreatedApiToken, NewApiToken, NewUser, SessionEndedMessage, UserChange, UserView } from '../../shared/index.js';
+import type { Logger } from '../log.js';
+import { Refusal } from '../refusal.js';
+import type { AuthStore, StoredSession, StoredToken, StoredUser } from '../store/authStore.js';
+import { decoyHash, hashPassword, verifyPassword } from './password.js';
+import type { Principal } from './principal.js';
+import { hashSecret, newApiToken, newSecret, parseApiToken, sameHash } from './secrets.js';
+
+export interface AuthSettings {
+  /** How long a signed-in session lasts without use. */
+  sessionTtlMs: number;
+  /** How long a wall display's kiosk session lasts without use: an unattended screen runs for weeks. */
+  wallSessionTtlMs: number;
+  /** Failed logins of one account, and from one address, before further tries are refused for a while. */
+  maxFailuresPerAccount: number;
+  maxFailuresPerAddress: number;
+  /** How long the failures are counted and the block lasts. */
+  failureWindowMs: number;
+}
+
+export type EndReason = SessionEndedMessage['code'];
+/** Told when credentials stop being valid, with the keys of `credentialKeys`, so open sockets close. */
+export type CredentialsEndedListener = (keys: string[], reason: EndReason) => void;
+
+export interface AuditContext {
+  principal: Principal | null;
+  address: string | null;
+}
+
+/** A new session: its secret id goes into the cookie and nowhere else. */
+export interface OpenedSession {
+  sessionId: string;
+  expiresAt: number;
+  principal: Principal;
+}
+
+const toUserView = ({ username, displayName, role, disabled, createdAt, updatedAt }: StoredUser): UserView => ({
+  username, displayName, role, disabled, createdAt, updatedAt,
+});
+const toTokenView = ({ id, name, role, createdBy, createdAt, lastUsedAt, revokedAt }: StoredToken): ApiTokenView => ({
+  id, name, role, createdBy, createdAt, lastUsedAt, revokedAt,
+});
+
+/**
+ * Accounts, sessions and machine tokens: who someone is, and for how long. What they may do is
+ * decided elsewhere (accessRules.ts); this only says who is asking.
+ */
+export class AuthService {
+  private readonly failuresByAccount: RateLimiterMemory;
+  private readonly failuresByAddress: RateLimiterMemory;
+  private readonly listeners: CredentialsEndedListener[] = [];
+
+  constructor(
+    private readonly store: AuthStore,
+    private readonly settings: AuthSettings,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    const window = Math.ceil(settings.failureWindowMs / 1000);
+    this.failuresByAccount = new RateLimiterMemory({ points: settings.maxFailuresPerAccount, duration: window, blockDuration: window });
+    this.failuresByAddress = new RateLimiterMemory({ points: settings.maxFailuresPerAddress, duration: window, blockDuration: window });
+  }
+
+  onCredentialsEnded(listener: CredentialsEndedListener): void {
+    this.listeners.push(listener);
+  }
+
+  private ended(keys: string[], reason: EndReason): void {
+    for (const l of this.listeners) l(keys, reason);
+  }
+
+  /**
+   * On the first start, with no users: the admin account, with GRIDWATCH_ADMIN_PASSWORD or a random
+   * password printed once to the log.
+   */
+  async bootstrapAdmin(password: string | null): Promise<void> {
+    if ((await this.store.countUsers()) > 0) return;
+    const chosen = password ?? randomBytes(15).toString('base64url');
+    await this.store.createUser({ username: 'admin', displayName: '系统管理员', role: 'admin', passwordHash: await hashPassword(chosen), at: this.now() });
+    await this.store.appendAudit({ at: this.now(), actor: 'system', role: 'system', action: 'user.create', objectType: 'user', objectId: 'admin' });
+    if (password) this.log.info('created the admin account with the password from GRIDWATCH_ADMIN_PASSWORD');
+    else this.log.warn({ username: 'admin', password: chosen }, 'created the admin account; this password is shown only now: sign in and change it');
+  }
+
+  // --- signing in and out -------------------------------------------------------------------
+
+  /**
+   * Checks a username and password. Failures are counted per account and per address and, past the
+   * limit, refused for a while even with the right password; the answer never says which was wrong.
+   */
+  async login(username: string, password: string, address: string): Promise<OpenedSession> {
+    const accountKey = username.toLowerCase();
+    const [byAccount, byAddress] = await Promise.all([this.failuresByAccount.get(accountKey), this.failuresByAddress.get(address)]);
+    const blockedMs = Math.max(
+      byAccount && byAccount.consumedPoints >= this.settings.maxFailuresPerAccount ? byAccount.msBeforeNext : 0,
+      byAddress && byAddress.consumedPoints >= this.settings.maxFailuresPerAddress ? byAddress.msBeforeNext : 0,
+    );
+    if (blockedMs > 0) {
+      throw new Refusal(429, 'too_many_attempts', 'Too many failed sign-ins; try again later.', { retryAfterSeconds: Math.ceil(blockedMs / 1000) });
+    }
+    const user = await this.store.userByName(accountKey);
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+    if (!user || !ok || user.disabled) {
+      await Promise.all([
+        this.failuresByAccount.penalty(accountKey, 1),
+        this.failuresByAddress.penalty(address, 1),
+      ]);
+      this.log.warn({ username: accountKey, address }, 'failed sign-in');
+      throw new Refusal(401, 'invalid_credentials', 'Wrong username or password.');
+    }
+    await this.failuresByAccount.delete(accountKey);
+    const principal = this.userPrincipal(user, null);
+    const opened = await this.openSession(principal, this.settings.sessionTtlMs);
+    await this.audit({ principal: opened.principal, address }, 'auth.login', 'user', user.username);
+    return opened;
+  }
+
+  /** A kiosk link turns a wall display's token into a session, so the token leaves the address bar. */
+  async openKioskSession(principal: Principal, address: string | null): Promise<OpenedSession> {
+    if (principal.kind !== 'token' || principal.sessionHash !== null || principal.role !== 'wall') {
+      throw new Refusal(403, 'not_a_wall_token', 'A kiosk session opens only with a wall display token.');
+    }
+    const opened = await this.openSession(principal, this.settings.wallSessionTtlMs);
+    await this.audit({ principal, address }, 'auth.kiosk', 'token', principal.tokenId!);
+    return opened;
+  }
+
+  private async openSession(principal: Principal, ttlMs: number): Promise<OpenedSession> {
+    const sessionId = newSecret();
+    const idHash = hashSecret(sessionId);
+    const now = this.now();
+    await this.store.createSession({ idHash, userId: principal.userId, tokenId: principal.kind === 'token' ? principal.tokenId : null, createdAt: now, expiresAt: now + ttlMs });
+    return { sessionId, expiresAt: now + ttlMs, principal: { ...principal, sessionHash: idHash } };
+  }
+
+  async logout(principal: Principal, address: string | null): Promise<void> {
+    if (!principal.sessionHash) return;
+    await this.store.deleteSession(principal.sessionHash);
+    await this.audit({ principal, address }, 'auth.logout', principal.kind, principal.kind === 'user' ? principal.name : principal.tokenId!);
+    this.ended([`session:${principal.sessionHash}`], 'logged_out');
+  }
+
+  // --- who is asking --------------------------------------------------------------------------
+
+  /** The principal of a session cookie, sliding its expiry forward; null when unknown or expired. */
+  async fromSession(sessionId: string): Promise<Principal | null> {
+    const idHash = hashSecret(sessionId);
+    const session = await this.store.sessionByHash(idHash);
+    if (!session) return null;
+    const now = this.now();
+    if (session.expiresAt <= now) {
+      await this.store.deleteSession(idHash);
+      this.ended([`session:${idHash}`], 'session_expired');
+      return null;
+    }
+    const principal = await this.sessionPrincipal(session);
+    if (!principal) return null;
+    const ttl = principal.role === 'wall' ? this.settings.wallSessionTtlMs : this.settings.sessionTtlMs;
+    // Written at most every tenth of the lifetime, not on every request.
+    if (session.expiresAt - now < ttl * 0.9) await this.store.extendSession(idHash, now + ttl);
+    return principal;
+  }
+
+  private async sessionPrincipal(session: StoredSession): Promise<Principal | null> {
+    if (session.userId !== null) {
+      const user = await this.store.userById(session.userId);
+      return user && !user.disabled ? this.userPrincipal(user, session.idHash) : null;
+    }
+    if (session.tokenId !== null) {
+      const token = await this.store.tokenById(session.tokenId);
+      return token && !token.revokedAt ? { ...this.tokenPrincipal(token), sessionHash: session.idHash } : null;
+    }
+    return null;
+  }
+
+  /** The principal of `Authorization: Bearer gw_…`; null when malformed, unknown or revoked. */
+  async fromBearer(bearer: string): Promise<Principal | null> {
+    const parsed = parseApiToken(bearer);
+    if (!parsed) return null;
+    const token = await this.store.tokenById(parsed.id);
+    if (!token || token.revokedAt || !sameHash(token.secretHash, hashSecret(parsed.secret))) return null;
+    const now = this.now();
+    if (!token.lastUsedAt || now - Date.parse(token.lastUsedAt) > 60_000) await this.store.touchToken(token.id, now);
+    return this.tokenPrincipal(token);
+  }
+
+  /** Whether the credentials behind an earlier principal still hold, and as whom now. */
+  async revalidate(p: Principal): Promise<Principal | null> {
+    if (p.sessionHash) {
+      const session = await this.store.sessionByHash(p.sessionHash);
+      if (!session || session.expiresAt <= this.now()) return null;
+      return this.sessionPrincipal(session);
+    }
+    if (p.tokenId) {
+      const token = await this.store.tokenById(p.tokenId);
+      return token && !token.revokedAt ? this.tokenPrincipal(token) : null;
+    }
+    return null;
+  }
+
+  /** Drops expired sessions from the store; run periodically (open sockets are revalidated on their own). */
+  async sweepExpiredSessions(): Promise<void> {
+    await this.store.deleteExpiredSessions(this.now());
+  }
+
+  private userPrincipal(u: StoredUser, sessionHash: string | null): Principal {
+    return { kind: 'user', name: u.username, displayName: u.displayName, role: u.role, userId: u.id, tokenId: null, sessionHash };
+  }
+
+  private tokenPrincipal(t: StoredToken): Principal {
+    return { kind: 'token', name: t.name, displayName: t.name, role: t.role, userId: null, tokenId: t.id, sessionHash: null };
+  }
+
+  // --- accounts and tokens (admins) -------------------------------------------------------------
+
+  async listUsers(): Promise<UserView[]> {
+    return (await this.store.listUsers()).map(toUserView);
+  }
+
+  async createUser(input: NewUser, ctx: AuditContext): Promise<UserView> {
+    if (await this.store.userByName(input.username)) {
+      throw new Refusal(409, 'username_taken', `The username ${input.username} is taken.`);
+    }
+    const user = await this.store.createUser({
+      username: input.username,
+      displayName: input.displayName ?? input.username,
+      role: input.role,
+      passwordHash: await hashPassword(input.password),
+      at: this.now(),
+    });
+    await this.audit(ctx, 'user.create', 'user', user.username, { role: user.role });
+    return toUserView(user);
+  }
+
+  /** Changes an account; a changed role, password or status ends its sessions and open sockets. */
+  async updateUser(username: string, change: UserChange, ctx: AuditContext): Promise<UserView> {
+    const user = await this.store.userByName(username);
+    if (!user) throw new Refusal(404, 'not_found', `No user is called ${username}.`);
+    if (ctx.principal?.userId === user.id && (change.disabled || (change.role && change.role !== 'admin'))) {
+      throw new Refusal(409, 'own_account', 'An admin cannot disable or demote their own account.');
+    }
+    const updated = await this.store.updateUser(user.id, {
+      displayName: change.displayName,
+      role: change.role,
+      disabled: change.disabled,
+      passwordHash: change.password === undefined ? undefined : await hashPassword(change.password),
+      at: this.now(),
+    });
+    if (change.role !== undefined || change.password !== undefined || change.disabled !== undefined) {
+      const hashes = await this.store.deleteSessionsOfUser(user.id);
+      this.ended([`user:${user.id}`, ...hashes.map((h) => `session:${h}`)], 'account_changed');
+    }
+    const { password: _secret, ...logged } = change;
+    await this.audit(ctx, 'user.update', 'user', username, { ...logged, passwordChanged: change.password !== undefined });
+    return toUserView(updated);
+  }
+
+  async listTokens(): Promise<ApiTokenView[]> {
+    return (await this.store.listTokens()).map(toTokenView);
+  }
+
+  async createToken(input: NewApiToken, ctx: AuditContext): Promise<CreatedApiToken> {
+    const { id, secret, token } = newApiToken();
+    const stored = await this.store.createToken({
+      id, name: input.name, role: input.role, secretHash: hashSecret(secret), createdBy: ctx.principal?.name ?? 'system', at: this.now(),
+    });
+    await this.audit(ctx, 'token.create', 'token', id, { name: input.name, role: input.role });
+    return { ...toTokenView(stored), token };
+  }
+
+  /** Revokes a token at once: its requests are refused from now on and its sockets and kiosk sessions close. */
+  async revokeToken(id: string, ctx: AuditContext): Promise<ApiTokenView> {
+    if (!(await this.store.tokenById(id))) throw new Refusal(404, 'not_found', `No token has the id ${id}.`);
+    if (!(await this.store.revokeToken(id, this.now()))) throw new Refusal(409, 'already_revoked', 'The token was already revoked.');
+    const hashes = await this.store.deleteSessionsOfToken(id);
+    this.ended([`token:${id}`, ...hashes.map((h) => `session:${h}`)], 'revoked');
+    await this.audit(ctx, 'token.revoke', 'token', id);
+    return toTokenView((await this.store.tokenById(id))!);
+  }
+
+  // --- the audit log ---------------------------------------------------------------------------
+
+  async audit(ctx: AuditContext, action: string, objectType: string, objectId: string, detail?: unknown): Promise<void> {
+    await this.store.appendAudit({
+      at: this.now(),
+      actor: ctx.principal?.name ?? 'anonymous',
+      role: ctx.principal?.role ?? 'system',
+      action,
+      objectType,
+      objectId,
+      detail,
+      address: ctx.address,
+    });
+  }
+
+  readAudit(limit: number, beforeId?: number) {
+    return this.store.readAudit(limit, beforeId);
+  }
+}
