@@ -23,8 +23,8 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'POST', path: '/api/auth/login', allow: 'public' },
   { method: 'POST', path: '/api/auth/logout', allow: 'signed-in' },
   { method: 'GET', path: '/api/auth/me', allow: 'signed-in' },
-  // Opened with a wall display's bearer token; the handler refuses any other kind of principal.
-  { method: 'POST', path: '/api/auth/kiosk', allow: 'live.read' },
+  // Opened with a wall display's bearer token (the handler also refuses a session).
+  { method: 'POST', path: '/api/auth/kiosk', allow: 'kiosk.open' },
 
   { method: 'GET', path: '/api/settings', allow: 'city.read' },
   { method: 'GET', path: '/api/city', allow: 'city.read' },

@@ -82,8 +82,10 @@ export class IncidentStream {
       this.log.error({ head: this.head, first: first.seq }, 'event batch out of sequence');
     }
     this.demoteSlowClients();
-    this.io.to(LIVE_ROOM_PERSONAL).emit('incident:events', { events });
-    this.io.to(LIVE_ROOM).emit('incident:events', { events: eventsFor(null, events) });
+    // An emit encodes even for an empty room: skip rooms nobody is in.
+    const rooms = this.io.sockets.adapter.rooms;
+    if (rooms.get(LIVE_ROOM_PERSONAL)?.size) this.io.to(LIVE_ROOM_PERSONAL).emit('incident:events', { events });
+    if (rooms.get(LIVE_ROOM)?.size) this.io.to(LIVE_ROOM).emit('incident:events', { events: eventsFor(null, events) });
     this.head = last.seq;
     for (const [id, sub] of this.subs) {
       if (!sub.replaying && isLive(this.io.sockets.sockets.get(id))) sub.cursor = this.head;

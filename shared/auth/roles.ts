@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   'case.urge',
   /** Act on the tasks assigned to one's own team: acknowledge, arrive, report handled, send back. */
   'task.handle',
+  /** Turn a wall display's API token into a kiosk session (the display's own link). */
+  'kiosk.open',
   /** Rankings and trends of towns and departments. */
   'analytics.read',
   'user.manage',
@@ -52,7 +54,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   dispatcher: [...READ, 'personal.read', 'analytics.read', 'incident.report', 'case.accept', 'case.register', 'case.dispatch', 'case.supervise', 'case.close'],
   inspector: [...READ, 'incident.report', 'case.verify'],
   field: ['city.read', 'task.handle'],
-  wall: [...READ],
+  wall: [...READ, 'kiosk.open'],
 };
 
 export function roleMay(role: Role, permission: Permission): boolean {

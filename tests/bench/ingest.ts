@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
+import { authHeaders } from '../support/credentials.js';
 import { Pool } from 'undici';
 import { getJson, pointsInCells } from '../support/api.js';
 import { removeDataDir, startServer } from '../support/server.js';
@@ -49,7 +50,7 @@ export async function benchIngest(opts: {
     const { body: health } = await getJson<{ headSeq: number }>(`${server.url}/api/health`);
     await Promise.all(
       Array.from({ length: nClients }, (_, c) => {
-        const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, { transports: ['websocket'], forceNew: true });
+        const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, { transports: ['websocket'], forceNew: true, extraHeaders: authHeaders(server.url) });
         sockets.push(s);
         s.on('incident:events', ({ events }) => {
           const now = performance.now();

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pointsInCells, postJson } from '../support/api.js';
+import { getJson, pointsInCells, postJson } from '../support/api.js';
 import { browserAvailable, launchBrowser, luminanceSpread } from '../support/browser.js';
 import type { FeatureCollection, Incident } from '../support/types.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -88,7 +88,7 @@ describe.runIf(run)('the live page', () => {
     // live layer, so it runs with the heatmap off (the layer tests cover the heatmap).
     await page.getByTestId('layer-heatmap').uncheck();
     await page.waitForTimeout(500);
-    const cells = (await (await fetch(`${server.url}/api/layers/grid`)).json()) as FeatureCollection;
+    const cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body;
     const [p] = pointsInCells(cells.features, 1, 4001);
     const posted = Date.now();
     const { body } = await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'C0101', lon: p!.lon, lat: p!.lat, description: '浏览器测试井盖' });
@@ -135,7 +135,7 @@ describe.runIf(run)('the live page', () => {
     await link.filter({ hasText: '已断开' }).waitFor({ timeout: 10_000 });
     expect(await link.textContent()).toMatch(/起数据未更新/);
     server = await startServer({ dataDir, env: { HISTORY_DAYS: '1', PORT: port } });
-    const cells = (await (await fetch(`${server.url}/api/layers/grid`)).json()) as FeatureCollection;
+    const cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body;
     const [p] = pointsInCells(cells.features, 1, 77);
     const { body } = await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'E0102', lon: p!.lon, lat: p!.lat, description: '重启后上报' });
     await link.filter({ hasText: '实时' }).waitFor({ timeout: 30_000 });
@@ -192,8 +192,8 @@ describe.runIf(run)('density layers', () => {
     expect(order[order.length - 1]).toMatch(/layer-group-last/);
 
     // Hover the middle of a cell that has incidents: the tooltip names its grid code and its count.
-    const points = (await (await fetch(`${server.url}/api/incidents/points?window=7d`)).json()) as { lon: number[]; lat: number[]; cell: number[] };
-    const cells = (await (await fetch(`${server.url}/api/layers/grid`)).json()) as FeatureCollection;
+    const points = (await getJson<{ lon: number[]; lat: number[]; cell: number[] }>(`${server.url}/api/incidents/points?window=7d`)).body;
+    const cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body;
     const cell = cells.features[points.cell[0]!]!;
     const [lon, lat] = (await import('@turf/turf')).pointOnFeature(cell as never).geometry.coordinates as [number, number];
     await page.evaluate(([x, y]) => (window as unknown as MapHook).__gridwatchMap.jumpTo(x, y, 16), [lon, lat] as [number, number]);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, pointsInCells, postJson, streamClient, waitFor } from '../support/api.js';
+import { authHeaders } from '../support/credentials.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
 import type { ApiError, CityMeta, Feature, FeatureCollection, Incident, IncidentPage } from '../support/types.js';
 
@@ -174,7 +175,7 @@ describe('incident API against a real server and SQLite', () => {
     const out = await getJson<ApiError>(`${server.url}/api/grid/cell?lon=0&lat=0`);
     expect(out.status).toBe(404);
     for (const { name, featureCount } of meta.layers) {
-      const res = await fetch(`${server.url}/api/layers/${name}`);
+      const res = await fetch(`${server.url}/api/layers/${name}`, { headers: authHeaders(server.url) });
       expect(res.status, name).toBe(200);
       expect(res.headers.get('etag')).toBeTruthy();
       const fcoll = (await res.json()) as FeatureCollection;
@@ -213,7 +214,7 @@ describe('incident API against a real server and SQLite', () => {
       fc.asyncProperty(body, async (b) => {
         const res = await fetch(`${server.url}/api/incidents`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...authHeaders(server.url) },
           body: typeof b === 'string' ? b : JSON.stringify(b),
         });
         statuses.push(res.status);

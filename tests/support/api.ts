@@ -6,21 +6,27 @@ import type {
   IncidentEvent,
   ServerToClientEvents,
 } from './types.js';
+import { authHeaders, type Credentials } from './credentials.js';
 
 export type GwClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export async function getJson<T>(url: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(url);
+export async function getJson<T>(url: string, credentials?: Credentials): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, { headers: authHeaders(url, credentials) });
   return { status: res.status, body: (await res.json()) as T };
 }
 
-export async function postJson<T>(url: string, body: unknown): Promise<{ status: number; body: T }> {
+export async function postJson<T>(url: string, body: unknown, credentials?: Credentials): Promise<{ status: number; body: T }> {
+  return sendJson<T>('POST', url, body, credentials);
+}
+
+export async function sendJson<T>(method: string, url: string, body: unknown, credentials?: Credentials): Promise<{ status: number; body: T }> {
   const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    method,
+    headers: { 'content-type': 'application/json', ...authHeaders(url, credentials) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as T };
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
 
 /** Points guaranteed to lie inside given grid cells, with the cells they lie in. */
@@ -35,8 +41,8 @@ export function pointsInCells(cells: Feature[], n: number, stride = 97): { lon: 
 }
 
 /** A socket.io client that records every event it is streamed, in arrival order. */
-export function streamClient(url: string): { socket: GwClient; events: IncidentEvent[]; live: Promise<number> } {
-  const socket: GwClient = io(url, { transports: ['websocket'], reconnection: false, forceNew: true });
+export function streamClient(url: string, credentials?: Credentials): { socket: GwClient; events: IncidentEvent[]; live: Promise<number> } {
+  const socket: GwClient = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: authHeaders(url, credentials) });
   const events: IncidentEvent[] = [];
   socket.on('incident:events', (m) => events.push(...m.events));
   const live = new Promise<number>((resolve) => socket.once('stream:live', (m) => resolve(m.headSeq)));
@@ -73,7 +79,7 @@ export async function postReports(
           const res = await pool.request({
             path: '/api/incidents',
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...authHeaders(url) },
             body: JSON.stringify(bodyFor(i)),
           });
           answers[i] = { status: res.statusCode, body: await res.body.json() };

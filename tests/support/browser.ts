@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 
 /** Debian's chromium; CHROMIUM_PATH overrides. */
@@ -43,4 +43,16 @@ export function luminanceSpread(png: Buffer, region?: { x: number; y: number; wi
   }
   const mean = sum / n;
   return Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+}
+
+/**
+ * Opens `url`, signs in through the login page and waits until the dashboard shows (its link state
+ * appears once the session is accepted and the dashboard has mounted).
+ */
+export async function signInThroughPage(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('link-state').waitFor({ state: 'visible', timeout: 60_000 });
 }

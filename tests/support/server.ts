@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ADMIN_PASSWORD, createToken, rememberToken, signIn } from './credentials.js';
 
 /**
  * Starts the real GridWatch server in a child process (as production runs it, minus the build) on a
@@ -11,6 +12,10 @@ import { createInterface } from 'node:readline';
  */
 export interface TestServer {
   url: string;
+  /** A dispatcher API token, sent by the API helpers by default (support/credentials.ts). */
+  token: string;
+  /** The admin's session cookie. */
+  adminCookie: string;
   dataDir: string;
   proc: ChildProcess;
   logs: string[];
@@ -45,6 +50,9 @@ export async function startServer(opts: { dataDir?: string; env?: Record<string,
       SIM: 'off',
       HISTORY_DAYS: '0',
       LOG_LEVEL: 'info',
+      GRIDWATCH_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      // Tests and benches post bursts; the write limit has its own test.
+      WRITE_RATE_PER_MINUTE: '10000000',
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -71,8 +79,13 @@ export async function startServer(opts: { dataDir?: string; env?: Record<string,
       reject(new Error(`server exited with ${code} before listening:\n${logs.join('\n')}`));
     });
   });
+  const adminCookie = await signIn(url, 'admin', ADMIN_PASSWORD);
+  const token = await createToken(url, adminCookie, 'dispatcher', 'test-server');
+  rememberToken(url, token);
   return {
     url,
+    token,
+    adminCookie,
     dataDir,
     proc,
     logs,

@@ -29,6 +29,7 @@ function record(over: Partial<IncidentRecord> = {}): IncidentRecord {
     communityCode: '320412100001',
     source: 'inspector',
     description: '',
+    reporter: null,
     reportedAt: t,
     createdAt: t,
     deadlineAt: t + 4 * 3600_000,
