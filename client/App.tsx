@@ -1,142 +1,94 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { setLanguage } from './i18n/index.js';
-import type { Category, CityMeta, TimeWindow } from '../shared/index.js';
-import { ArrivalLog } from './live/arrivals.js';
-import { IncidentColumns } from './live/incidentColumns.js';
-import { useIncidentFeed } from './live/useIncidentFeed.js';
-import { MapView } from './map/MapView.js';
-import { LayerPanel, type LayerVisibility } from './map/LayerPanel.js';
-import { useIncidentPoints } from './layers/useIncidentPoints.js';
-import type { Theme } from './map/palette.js';
+import { KIOSK_PATH } from './auth/kioskLink.js';
+import { SessionProvider, useSession } from './auth/session.js';
+import { Dashboard } from './dashboard/Dashboard.js';
 
-function timeOf(iso: string): string {
-  return new Date(iso).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
+// Each its own chunk, loaded only by a page that is not signed in; the dashboard (with the map) is
+// the first screen and loads with the app.
+const LoginPage = lazy(() => import('./auth/LoginPage.js').then((m) => ({ default: m.LoginPage })));
+const KioskPage = lazy(() => import('./auth/KioskPage.js').then((m) => ({ default: m.KioskPage })));
+
+/** An empty page in the app's background: no flash of the login form while the session is asked. */
+function Blank({ unreachable = false }: { unreachable?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <div className="session-blank" aria-busy="true">
+      {unreachable && <p data-testid="session-unreachable">{t('auth.reconnecting')}</p>}
+    </div>
+  );
 }
 
 /**
- * The dashboard: the live map of the city with its layer panel, the connection state, the key
- * figures and the newest incidents. Theme and language are remembered on this device.
+ * A lazy screen that failed to load (the server was restarted with a newer build, whose chunks have
+ * other names, or the network dropped): say so and offer a reload instead of leaving a blank page.
  */
-export function App() {
-  const { t, i18n } = useTranslation();
-  const zh = i18n.language !== 'en';
-  const [city, setCity] = useState<CityMeta | null>(null);
-  const [settings, setSettings] = useState<{ basemapStyle: string | null } | null>(null);
-  const [categories, setCategories] = useState<Map<string, Category>>(new Map());
-  const categoriesRef = useRef(categories);
-  categoriesRef.current = categories;
-  const columns = useMemo(() => new IncidentColumns((code) => categoriesRef.current.get(code)?.priority ?? 2), []);
-  const arrivals = useMemo(() => new ArrivalLog(), []);
-  const [arrivalsVersion, setArrivalsVersion] = useState(0);
-  const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem('gridwatch.theme') === 'light' ? 'light' : 'dark'));
-  const [visible, setVisible] = useState<LayerVisibility>({ incidents: true, heatmap: true, hexagons: false, grid: false });
-  const [timeWindow, setTimeWindow] = useState<TimeWindow>('7d');
-  const density = useIncidentPoints(timeWindow, visible.heatmap || visible.hexagons || visible.grid);
-  const points = density.points;
-  const feed = useIncidentFeed(columns, (created) => {
-    const now = performance.now();
-    for (const i of created) arrivals.add(i.lon, i.lat, now);
-    setArrivalsVersion(arrivals.version);
-    density.append(created);
-  });
-  useEffect(() => {
-    localStorage.setItem('gridwatch.theme', theme);
-    document.documentElement.dataset.theme = theme;
-  }, [theme]);
+class ScreenLoadBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override render() {
+    return this.state.failed ? <ScreenLoadFailed /> : this.props.children;
+  }
+}
 
-  useEffect(() => {
-    void fetch('/api/city').then(async (r) => setCity((await r.json()) as CityMeta));
-    void fetch('/api/settings').then(async (r) => setSettings((await r.json()) as { basemapStyle: string | null }));
-    void fetch('/api/categories').then(async (r) => {
-      const list = (await r.json()) as Category[];
-      setCategories(new Map(list.map((c) => [c.code, c])));
-    });
-  }, []);
-
-  const townName = (code: string) => {
-    const town = city?.towns.find((x) => x.code === code);
-    return town ? (zh ? town.name.zh : town.name.en) : code;
-  };
-
+function ScreenLoadFailed() {
+  const { t } = useTranslation();
   return (
-    <main>
-      <header>
-        <h1>
-          GridWatch <span>{city ? `${zh ? city.name.zh : city.name.en} · ${t('app.title')}` : t('app.title')}</span>
-        </h1>
-        <button type="button" className="theme" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
-          {theme === 'dark' ? t('ui.themeLight') : t('ui.themeDark')}
+    <main className="login">
+      <div className="login-card">
+        <p className="login-error" role="alert">
+          {t('ui.loadFailed')}
+        </p>
+        <button type="button" className="login-submit" data-testid="reload" onClick={() => location.reload()}>
+          {t('ui.reload')}
         </button>
-        <button type="button" className="theme" data-testid="language" onClick={() => setLanguage(zh ? 'en' : 'zh-CN')}>
-          {t('ui.language')}
-        </button>
-        <div className={`link link-${feed.link}`} data-testid="link-state">
-          {t(`link.${feed.link}`)}
-          {feed.link !== 'live' && feed.lostAt ? ` · ${t('link.staleSince', { time: timeOf(feed.lostAt.toISOString()) })}` : ''}
-        </div>
-      </header>
-      <div className="body">
-      <section className="map-pane">
-        {city && settings && (
-          <MapView
-            city={city}
-            basemapStyle={settings.basemapStyle}
-            theme={theme}
-            columns={columns}
-            columnsVersion={feed.columnsVersion}
-            arrivals={arrivals}
-            arrivalsVersion={arrivalsVersion}
-            categories={categories}
-            townName={townName}
-            language={zh ? 'zh-CN' : 'en'}
-            visible={visible}
-            points={points}
-          />
-        )}
-        <LayerPanel
-          visible={visible}
-          onToggle={(k) => setVisible((v) => ({ ...v, [k]: !v[k] }))}
-          window={timeWindow}
-          onWindow={setTimeWindow}
-          pointCount={points?.count ?? null}
-        />
-      </section>
-      <aside>
-      <section className="stats">
-        <div>
-          <b>{city?.towns.length ?? '–'}</b>
-          {t('stats.towns')}
-        </div>
-        <div>
-          <b>{city?.layers.find((l) => l.name === 'grid')?.featureCount.toLocaleString('zh-CN') ?? '–'}</b>
-          {t('stats.cells')}
-        </div>
-        <div>
-          <b>{feed.headSeq.toLocaleString('zh-CN')}</b>
-          {t('stats.seq')}
-        </div>
-        <div>
-          <b>{feed.received}</b>
-          {t('stats.received')}
-        </div>
-      </section>
-      <section className="feed">
-        <h2>{t('feed.title')}</h2>
-        <ol data-testid="feed">
-          {feed.recent.map((i) => (
-            <li key={i.id} data-id={i.id}>
-              <time>{timeOf(i.reportedAt)}</time>
-              <span className="cat">{(zh ? categories.get(i.categoryCode)?.name.zh : categories.get(i.categoryCode)?.name.en) ?? i.categoryCode}</span>
-              <span className="town">{townName(i.townCode)}</span>
-              <span className="src">{t(`source.${i.source}`)}</span>
-              <span className="desc">{i.description}</span>
-            </li>
-          ))}
-        </ol>
-      </section>
-      </aside>
       </div>
     </main>
+  );
+}
+
+/** A lazily loaded screen, with the blank page while it loads. */
+function Lazy({ children }: { children: ReactNode }) {
+  return (
+    <ScreenLoadBoundary>
+      <Suspense fallback={<Blank />}>{children}</Suspense>
+    </ScreenLoadBoundary>
+  );
+}
+
+/** Shows the screen the session allows: the dashboard when signed in, the login page otherwise. */
+function SessionGate() {
+  const session = useSession();
+  // A display's link (/kiosk#token=…) signs in with its token even over an existing session: the
+  // browser of a wall display may still hold the session of whoever set it up.
+  const [kioskLink, setKioskLink] = useState(() => location.pathname === KIOSK_PATH);
+  if (kioskLink) {
+    return (
+      <Lazy>
+        <KioskPage onFinished={() => setKioskLink(false)} />
+      </Lazy>
+    );
+  }
+  switch (session.state) {
+    case 'loading':
+      return <Blank unreachable={session.unreachable} />;
+    case 'signed-out':
+      return (
+        <Lazy>
+          <LoginPage />
+        </Lazy>
+      );
+    case 'signed-in':
+      return <Dashboard user={session.user!} onSignOut={session.signOut} />;
+  }
+}
+
+export function App() {
+  return (
+    <SessionProvider>
+      <SessionGate />
+    </SessionProvider>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, Incident, IncidentEvent, IncidentPage, ServerToClientEvents } from '../../shared/index.js';
+import type { ClientToServerEvents, Incident, IncidentEvent, IncidentPage, ServerToClientEvents, SessionEndedMessage } from '../../shared/index.js';
 import type { IncidentColumns } from './incidentColumns.js';
 
 export type LinkState = 'connecting' | 'replaying' | 'live' | 'offline';
@@ -21,14 +21,33 @@ const WINDOW_MS = 24 * 3_600_000;
 
 const KEEP = 30;
 
+/** Why the feed stopped for good: the server ended the session, or refused it (a 401, a refused handshake). */
+export type FeedSessionEnd = SessionEndedMessage['code'] | 'unauthenticated';
+
+/** Thrown out of the loading when the server answers 401: the session is gone. */
+class Unauthenticated extends Error {}
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (res.status === 401) throw new Unauthenticated(url);
+  return (await res.json()) as T;
+}
+
 /**
  * Keeps the newest incidents current: loads a first page over HTTP, then subscribes to the stream
  * from the highest seq it holds, and resubscribes from there after every reconnect, so that nothing
- * is missed and nothing arrives twice.
+ * is missed and nothing arrives twice. When the session ends (the server says so, refuses the
+ * handshake or answers 401) the feed stops and calls `onSessionEnded` once: the page signs out.
  */
-export function useIncidentFeed(columns: IncidentColumns, onCreated?: (incidents: Incident[]) => void): IncidentFeed {
+export function useIncidentFeed(
+  columns: IncidentColumns,
+  onCreated?: (incidents: Incident[]) => void,
+  onSessionEnded?: (reason: FeedSessionEnd) => void,
+): IncidentFeed {
   const onCreatedRef = useRef(onCreated);
   onCreatedRef.current = onCreated;
+  const onSessionEndedRef = useRef(onSessionEnded);
+  onSessionEndedRef.current = onSessionEnded;
   const [state, setState] = useState<IncidentFeed>({
     link: 'connecting',
     liveSince: null,
@@ -43,19 +62,25 @@ export function useIncidentFeed(columns: IncidentColumns, onCreated?: (incidents
   useEffect(() => {
     let cancelled = false;
     let socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
+    let ended = false;
+    const sessionEnded = (reason: FeedSessionEnd) => {
+      if (ended || cancelled) return;
+      ended = true;
+      socket?.close();
+      onSessionEndedRef.current?.(reason);
+    };
 
     void (async () => {
-      const res = await fetch(`/api/incidents?limit=${KEEP}`);
-      const page = (await res.json()) as IncidentPage;
+      const page = await getJson<IncidentPage>(`/api/incidents?limit=${KEEP}`);
       const since = new Date(Date.now() - WINDOW_MS).toISOString();
       // Every incident of the window, page by page: a busy day can hold more than one page.
       for (let cursor: string | null = ''; cursor !== null; ) {
-        const day = (await (await fetch(`/api/incidents?since=${since}&limit=5000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).json()) as IncidentPage;
+        const day: IncidentPage = await getJson<IncidentPage>(`/api/incidents?since=${since}&limit=5000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
         if (cancelled) return;
         for (const i of day.items) columns.apply(i);
         cursor = day.nextCursor;
       }
-      const health = (await (await fetch('/api/health')).json()) as { headSeq: number };
+      const health = await getJson<{ headSeq: number }>('/api/health');
       if (cancelled) return;
       lastSeq.current = health.headSeq;
       setState((s) => ({ ...s, recent: page.items, columnsVersion: columns.version, headSeq: health.headSeq }));
@@ -66,6 +91,12 @@ export function useIncidentFeed(columns: IncidentColumns, onCreated?: (incidents
         socket!.emit('subscribe', { sinceSeq: lastSeq.current });
       });
       socket.on('disconnect', () => setState((s) => ({ ...s, link: 'offline', lostAt: new Date() })));
+      // The server ends a session by saying so and then closing the socket; a handshake without a
+      // valid session is refused. Either way reconnecting cannot help.
+      socket.on('session:ended', ({ code }) => sessionEnded(code));
+      socket.on('connect_error', (err) => {
+        if (err.message === 'unauthenticated') sessionEnded('unauthenticated');
+      });
       socket.on('stream:live', ({ headSeq }) =>
         setState((s) => ({ ...s, link: 'live', liveSince: new Date(), lostAt: null, headSeq })),
       );
@@ -100,7 +131,10 @@ export function useIncidentFeed(columns: IncidentColumns, onCreated?: (incidents
         // A hidden tab gets no animation frames; do not let its events pile up.
         setTimeout(flush, 250);
       });
-    })();
+    })().catch((err: unknown) => {
+      if (err instanceof Unauthenticated) sessionEnded('unauthenticated');
+      else throw err;
+    });
 
     return () => {
       cancelled = true;

@@ -22,7 +22,8 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'GET', path: '/api/health', allow: 'public' },
   { method: 'POST', path: '/api/auth/login', allow: 'public' },
   { method: 'POST', path: '/api/auth/logout', allow: 'signed-in' },
-  { method: 'GET', path: '/api/auth/me', allow: 'signed-in' },
+  // Answers {user: null} to nobody: a signed-out page asks without an error.
+  { method: 'GET', path: '/api/auth/me', allow: 'public' },
   // Opened with a wall display's bearer token (the handler also refuses a session).
   { method: 'POST', path: '/api/auth/kiosk', allow: 'kiosk.open' },
 

@@ -119,8 +119,10 @@ export class AuthService {
 
   /** A kiosk link turns a wall display's token into a session, so the token leaves the address bar. */
   async openKioskSession(principal: Principal, address: string | null): Promise<OpenedSession> {
-    if (principal.kind !== 'token' || principal.sessionHash !== null || principal.role !== 'wall') {
-      throw new Refusal(403, 'not_a_wall_token', 'A kiosk session opens only with a wall display token.');
+    // The access rules let only the wall role here; a wall *session* (a person's account, or a
+    // kiosk session already open) has nothing to exchange.
+    if (principal.kind !== 'token' || principal.sessionHash !== null) {
+      throw new Refusal(409, 'already_signed_in', 'A kiosk session is opened with the display\'s API token, not with a session.');
     }
     const opened = await this.openSession(principal, this.settings.wallSessionTtlMs);
     await this.audit({ principal, address }, 'auth.kiosk', 'token', principal.tokenId!);

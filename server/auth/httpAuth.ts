@@ -76,13 +76,16 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /**
  * Cross-site request forgery: a write carried by the session cookie must come from a page of this
  * server (its Origin, or Referer, names this host). SameSite=Strict already keeps the cookie off
- * cross-site requests; this is the second lock. Bearer-token requests carry no ambient credential.
+ * cross-site requests; this is the second lock. Bearer-token requests carry no ambient credential,
+ * and a sign-in from another site's page (login CSRF) is refused by its Origin.
  */
 export function checkOrigin(): RequestHandler {
   return (req, res, next) => {
     if (!UNSAFE.has(req.method) || !req.path.startsWith('/api/') || res.locals.via === 'bearer') return next();
     const expected = `${req.protocol}://${req.get('host')}`;
     const origin = req.get('origin') ?? (req.get('referer') ? safeOrigin(req.get('referer')!) : null);
+    // Without a cookie there is no credential to abuse (signing in): refuse only a foreign page.
+    if (res.locals.via !== 'cookie' && origin === null) return next();
     if (origin !== expected) {
       throw new Refusal(403, 'cross_origin', 'Writes with a session must come from this server\'s own pages.', { origin });
     }

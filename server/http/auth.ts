@@ -27,7 +27,8 @@ export function authRouter(auth: AuthService): Router {
   });
 
   r.get('/auth/me', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(me(principalOf(res)!));
+    const principal = principalOf(res);
+    res.set('Cache-Control', 'no-store').json(principal ? me(principal) : ({ user: null } satisfies MeResponse));
   });
 
   r.post('/auth/kiosk', async (req, res) => {

@@ -26,7 +26,8 @@ export const SessionUser = z.object({
   permissions: z.array(Permission),
 });
 export type SessionUser = z.infer<typeof SessionUser>;
-export const MeResponse = z.object({ user: SessionUser });
+/** `GET /api/auth/me` and the sign-in answers; `user` is null when nobody is signed in (me only). */
+export const MeResponse = z.object({ user: SessionUser.nullable() });
 export type MeResponse = z.infer<typeof MeResponse>;
 
 /** A user account as admins see it (never with its password hash). */

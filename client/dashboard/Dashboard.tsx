@@ -1,0 +1,162 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { setLanguage } from '../i18n/index.js';
+import type { Category, CityMeta, SessionUser, TimeWindow } from '../../shared/index.js';
+import type { SignOutReason } from '../auth/session.js';
+import { ArrivalLog } from '../live/arrivals.js';
+import { IncidentColumns } from '../live/incidentColumns.js';
+import { useIncidentFeed } from '../live/useIncidentFeed.js';
+import { MapView } from '../map/MapView.js';
+import { LayerPanel, type LayerVisibility } from '../map/LayerPanel.js';
+import { useIncidentPoints } from '../layers/useIncidentPoints.js';
+import type { Theme } from '../map/palette.js';
+import { applyTheme, savedTheme } from '../theme.js';
+
+function timeOf(iso: string): string {
+  return new Date(iso).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
+}
+
+/**
+ * The dashboard: the live map of the city with its layer panel, the connection state, the key
+ * figures and the newest incidents. Theme and language are remembered on this device. `onSignOut`
+ * takes the page back to the login page: with no reason when the user signs out, with the server's
+ * reason when it ended the session.
+ */
+export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?: SignOutReason) => void }) {
+  const { t, i18n } = useTranslation();
+  const onSignOutRef = useRef(onSignOut);
+  onSignOutRef.current = onSignOut;
+  const zh = i18n.language !== 'en';
+  const [city, setCity] = useState<CityMeta | null>(null);
+  const [settings, setSettings] = useState<{ basemapStyle: string | null } | null>(null);
+  const [categories, setCategories] = useState<Map<string, Category>>(new Map());
+  const categoriesRef = useRef(categories);
+  categoriesRef.current = categories;
+  const columns = useMemo(() => new IncidentColumns((code) => categoriesRef.current.get(code)?.priority ?? 2), []);
+  const arrivals = useMemo(() => new ArrivalLog(), []);
+  const [arrivalsVersion, setArrivalsVersion] = useState(0);
+  const [theme, setTheme] = useState<Theme>(savedTheme);
+  const [visible, setVisible] = useState<LayerVisibility>({ incidents: true, heatmap: true, hexagons: false, grid: false });
+  const [timeWindow, setTimeWindow] = useState<TimeWindow>('7d');
+  const density = useIncidentPoints(timeWindow, visible.heatmap || visible.hexagons || visible.grid);
+  const points = density.points;
+  const feed = useIncidentFeed(
+    columns,
+    (created) => {
+      const now = performance.now();
+      for (const i of created) arrivals.add(i.lon, i.lat, now);
+      setArrivalsVersion(arrivals.version);
+      density.append(created);
+    },
+    (reason) => onSignOutRef.current(reason),
+  );
+  useEffect(() => applyTheme(theme), [theme]);
+
+  useEffect(() => {
+    // A 401 means the session ended between the sign-in and now: back to the login page.
+    const load = async <T,>(url: string, then: (body: T) => void) => {
+      const r = await fetch(url);
+      if (r.status === 401) onSignOutRef.current('unauthenticated');
+      else then((await r.json()) as T);
+    };
+    void load<CityMeta>('/api/city', setCity);
+    void load<{ basemapStyle: string | null }>('/api/settings', setSettings);
+    void load<Category[]>('/api/categories', (list) => setCategories(new Map(list.map((c) => [c.code, c]))));
+  }, []);
+
+  const townName = (code: string) => {
+    const town = city?.towns.find((x) => x.code === code);
+    return town ? (zh ? town.name.zh : town.name.en) : code;
+  };
+
+  return (
+    <main>
+      <header>
+        <h1>
+          GridWatch <span>{city ? `${zh ? city.name.zh : city.name.en} · ${t('app.title')}` : t('app.title')}</span>
+        </h1>
+        <button type="button" className="theme" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
+          {theme === 'dark' ? t('ui.themeLight') : t('ui.themeDark')}
+        </button>
+        <button type="button" className="theme" data-testid="language" onClick={() => setLanguage(zh ? 'en' : 'zh-CN')}>
+          {t('ui.language')}
+        </button>
+        <div className="user" data-testid="user" title={user.username}>
+          <span className="user-name">{user.displayName}</span>
+          <span className="user-role">{t(`roles.${user.role}`)}</span>
+        </div>
+        {/* An unattended wall display has nobody to sign out. */}
+        {user.role !== 'wall' && (
+          <button type="button" className="logout" data-testid="logout" onClick={() => onSignOutRef.current()}>
+            {t('auth.logout')}
+          </button>
+        )}
+        <div className={`link link-${feed.link}`} data-testid="link-state">
+          {t(`link.${feed.link}`)}
+          {feed.link !== 'live' && feed.lostAt ? ` · ${t('link.staleSince', { time: timeOf(feed.lostAt.toISOString()) })}` : ''}
+        </div>
+      </header>
+      <div className="body">
+      <section className="map-pane">
+        {city && settings && (
+          <MapView
+            city={city}
+            basemapStyle={settings.basemapStyle}
+            theme={theme}
+            columns={columns}
+            columnsVersion={feed.columnsVersion}
+            arrivals={arrivals}
+            arrivalsVersion={arrivalsVersion}
+            categories={categories}
+            townName={townName}
+            language={zh ? 'zh-CN' : 'en'}
+            visible={visible}
+            points={points}
+          />
+        )}
+        <LayerPanel
+          visible={visible}
+          onToggle={(k) => setVisible((v) => ({ ...v, [k]: !v[k] }))}
+          window={timeWindow}
+          onWindow={setTimeWindow}
+          pointCount={points?.count ?? null}
+        />
+      </section>
+      <aside>
+      <section className="stats">
+        <div>
+          <b>{city?.towns.length ?? '–'}</b>
+          {t('stats.towns')}
+        </div>
+        <div>
+          <b>{city?.layers.find((l) => l.name === 'grid')?.featureCount.toLocaleString('zh-CN') ?? '–'}</b>
+          {t('stats.cells')}
+        </div>
+        <div>
+          <b>{feed.headSeq.toLocaleString('zh-CN')}</b>
+          {t('stats.seq')}
+        </div>
+        <div>
+          <b>{feed.received}</b>
+          {t('stats.received')}
+        </div>
+      </section>
+      <section className="feed">
+        <h2>{t('feed.title')}</h2>
+        <ol data-testid="feed">
+          {feed.recent.map((i) => (
+            <li key={i.id} data-id={i.id}>
+              <time>{timeOf(i.reportedAt)}</time>
+              <span className="cat">{(zh ? categories.get(i.categoryCode)?.name.zh : categories.get(i.categoryCode)?.name.en) ?? i.categoryCode}</span>
+              <span className="town">{townName(i.townCode)}</span>
+              <span className="src">{t(`source.${i.source}`)}</span>
+              <span className="desc">{i.description}</span>
+            </li>
+          ))}
+        </ol>
+      </section>
+      </aside>
+      </div>
+    </main>
+  );
+}
