@@ -20,6 +20,8 @@ export interface IncidentCluster {
   eventShare: number;
   /** The column-store row of a lone incident; -1 for a cluster. */
   row: number;
+  /** supercluster's id of a cluster; -1 for a lone incident. */
+  clusterId: number;
 }
 
 /**
@@ -47,11 +49,17 @@ export class IncidentClusters {
       const [lon, lat] = f.geometry.coordinates as [number, number];
       const p = f.properties;
       if ('cluster' in p && p.cluster) {
-        return { position: [lon, lat], count: p.point_count, eventShare: p.events / p.point_count, row: -1 };
+        return { position: [lon, lat], count: p.point_count, eventShare: p.events / p.point_count, row: -1, clusterId: p.cluster_id };
       }
       const point = p as PointProps;
-      return { position: [lon, lat], count: 1, eventShare: point.events, row: point.row };
+      return { position: [lon, lat], count: 1, eventShare: point.events, row: point.row, clusterId: -1 };
     });
+  }
+
+  /** The column-store rows a cluster holds (a lone incident: its own row). */
+  rowsOf(cluster: IncidentCluster): number[] {
+    if (cluster.clusterId < 0) return [cluster.row];
+    return this.index.getLeaves(cluster.clusterId, Infinity).map((f) => f.properties.row);
   }
 
   private refresh(): void {

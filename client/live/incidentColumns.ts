@@ -39,6 +39,11 @@ export class IncidentColumns {
     return this.rowOf.has(id);
   }
 
+  /** The row of an open incident, or -1. */
+  rowOfId(id: string): number {
+    return this.rowOf.get(id) ?? -1;
+  }
+
   incidentAt(row: number): Incident | undefined {
     return row >= 0 && row < this.length ? this.incidents[row] : undefined;
   }

@@ -134,10 +134,16 @@ export function MapView(props: MapViewProps) {
         },
         zoom: () => map.getZoom(),
         layerOrder: () => map.getLayersOrder(),
-        /** The size of the cluster drawn at a place (1 for a lone incident), or null where none is. */
-        pickCluster(lon: number, lat: number): number | null {
-          const p = map.project([lon, lat]);
-          const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 3, layerIds: ['incident-clusters'] });
+        /** The size of the cluster holding an incident at the current zoom, if that cluster is drawn; else null. */
+        clusterHolding(id: string): number | null {
+          const row = columns.rowOfId(id);
+          const b = map.getBounds();
+          const holding = clusters
+            .clustersIn([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], map.getZoom())
+            .find((c) => clusters.rowsOf(c).includes(row));
+          if (row < 0 || !holding) return null;
+          const p = map.project(holding.position);
+          const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 2, layerIds: ['incident-clusters'] });
           return picked ? (picked.object as IncidentCluster).count : null;
         },
         pulses: () => arrivals.pulsing(performance.now()).length,

@@ -1,5 +1,6 @@
 import { getJson, pointsInCells, postReports } from '../support/api.js';
-import { browserAvailable, launchBrowser } from '../support/browser.js';
+import { browserAvailable, launchBrowser, signInThroughPage } from '../support/browser.js';
+import { ADMIN_PASSWORD } from '../support/credentials.js';
 import { removeDataDir, startServer } from '../support/server.js';
 import type { FeatureCollection } from '../support/types.js';
 
@@ -40,7 +41,7 @@ export async function benchBrowserLive(events = 1000): Promise<BrowserLiveResult
       const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Performance.enable');
-      await page.goto(server.url + query);
+      await signInThroughPage(page, server.url + query, 'admin', ADMIN_PASSWORD);
       await page.waitForFunction(() => (window as unknown as { __gridwatchMap?: { loaded: boolean } }).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
       await page.getByTestId('link-state').filter({ hasText: '实时' }).waitFor({ timeout: 20_000 });
       // The live layers are what is measured: the density layers, shared by both, stay off.

@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, pointsInCells, postJson } from '../support/api.js';
-import { browserAvailable, launchBrowser, luminanceSpread } from '../support/browser.js';
+import { browserAvailable, launchBrowser, luminanceSpread, signInThroughPage } from '../support/browser.js';
+import { createToken, createUser } from '../support/credentials.js';
 import type { FeatureCollection, Incident } from '../support/types.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
 
@@ -16,7 +17,7 @@ interface MapHook {
     jumpTo(lon: number, lat: number, zoom: number): void;
     layerOrder(): string[];
     pickIncident(lon: number, lat: number): string | null;
-    pickCluster(lon: number, lat: number): number | null;
+    clusterHolding(id: string): number | null;
     pulses(): number;
   };
 }
@@ -24,6 +25,10 @@ const ARTIFACTS = join(ROOT, 'var', 'artifacts');
 const run = browserAvailable();
 
 let server: TestServer;
+/** The browser tests use the dashboard as a dispatcher, signed in through the real login page. */
+const DISPATCHER = 'duty-dispatcher';
+const PASSWORD = 'duty-dispatcher-password';
+const signIn = (page: Page, url = server.url) => signInThroughPage(page, url, DISPATCHER, PASSWORD);
 let browser: Browser;
 
 beforeAll(async () => {
@@ -35,6 +40,7 @@ beforeAll(async () => {
     execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
   }
   server = await startServer({ env: { HISTORY_DAYS: '1' } });
+  await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', PASSWORD);
   browser = await launchBrowser();
   mkdirSync(ARTIFACTS, { recursive: true });
 }, 240_000);
@@ -61,7 +67,7 @@ describe.runIf(run)('the dashboard in a real browser', () => {
       page.on('response', (r) => {
         if (r.status() >= 400) failed.push(`${r.url()} ${r.status()}`);
       });
-      await page.goto(server.url, { waitUntil: 'load' });
+      await signIn(page);
       await page.waitForFunction(() => (window as unknown as { __gridwatchMap?: { loaded: boolean } }).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
       await page.getByTestId('link-state').filter({ hasText: '实时' }).waitFor({ timeout: 20_000 });
       await page.waitForTimeout(1500);
@@ -78,10 +84,48 @@ describe.runIf(run)('the dashboard in a real browser', () => {
   }
 });
 
+describe.runIf(run)('signing in', () => {
+  it('refuses a wrong password on the login page, signs in, shows who is signed in, and signs out', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByTestId('login-username').fill(DISPATCHER);
+    await page.getByTestId('login-password').fill('not-the-password');
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('login-error').textContent(), { timeout: 10_000 }).toMatch(/用户名或密码不正确/);
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('link-state').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('user').textContent()).toMatch(/值班调度/);
+    writeFileSync(join(ARTIFACTS, 'signed-in-header.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 1280, height: 80 } }));
+    await page.getByTestId('logout').click();
+    await page.getByTestId('login-username').waitFor({ timeout: 10_000 });
+    // The session is gone, not just the page: a reload stays on the login page.
+    await page.reload();
+    await page.getByTestId('login-username').waitFor({ timeout: 10_000 });
+    await context.close();
+  });
+
+  it('turns a wall display\'s kiosk link into a session, with no sign-out button and the token out of the address bar', async () => {
+    const token = await createToken(server.url, server.adminCookie, 'wall', 'hall display');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/kiosk#token=${token}`);
+    await page.getByTestId('link-state').filter({ hasText: '实时' }).waitFor({ timeout: 60_000 });
+    expect(page.url()).not.toContain(token);
+    expect(await page.getByTestId('user').textContent()).toMatch(/大屏/);
+    expect(await page.getByTestId('logout').count()).toBe(0);
+    // The display stays signed in across a reload (a power cut), by its session cookie alone.
+    await page.reload();
+    await page.getByTestId('link-state').waitFor({ timeout: 60_000 });
+    await context.close();
+  });
+});
+
 describe.runIf(run)('the live page', () => {
   it('shows a POSTed incident in the feed and on the map within 2 seconds', async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    await page.goto(server.url);
+    await signIn(page);
     await page.waitForFunction(() => (window as unknown as { __gridwatchMap?: { loaded: boolean } }).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
     await page.getByTestId('link-state').filter({ hasText: '实时' }).waitFor({ timeout: 20_000 });
     // Software WebGL redraws the kernel-density heatmap slowly on every frame; this test is about the
@@ -90,6 +134,9 @@ describe.runIf(run)('the live page', () => {
     await page.waitForTimeout(500);
     const cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body;
     const [p] = pointsInCells(cells.features, 1, 4001);
+    // Look at the place at street zoom, where every incident is a point of its own.
+    await page.evaluate(([lon, lat]) => (window as unknown as MapHook).__gridwatchMap.jumpTo(lon, lat, 14), [p!.lon, p!.lat] as [number, number]);
+    await page.waitForTimeout(1000);
     const posted = Date.now();
     const { body } = await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'C0101', lon: p!.lon, lat: p!.lat, description: '浏览器测试井盖' });
     await page.locator(`li[data-id="${body.id}"]`).waitFor({ timeout: 2000 });
@@ -104,17 +151,17 @@ describe.runIf(run)('the live page', () => {
     await expect.poll(() => page.evaluate(() => (window as unknown as MapHook).__gridwatchMap.pulses()), { timeout: 5000 }).toBe(0);
     // Zoomed out it joins a cluster; zoomed in it is a point of its own again.
     await page.evaluate(([lon, lat]) => (window as unknown as MapHook).__gridwatchMap.jumpTo(lon, lat, 10), [body.lon, body.lat] as [number, number]);
-    await expect.poll(() => page.evaluate(([lon, lat]) => (window as unknown as MapHook).__gridwatchMap.pickCluster(lon, lat), [body.lon, body.lat] as [number, number]), { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => page.evaluate((id) => (window as unknown as MapHook).__gridwatchMap.clusterHolding(id), body.id), { timeout: 5000 }).toBeGreaterThanOrEqual(1);
     await page.evaluate(([lon, lat]) => (window as unknown as MapHook).__gridwatchMap.jumpTo(lon, lat, 15), [body.lon, body.lat] as [number, number]);
-    await expect.poll(() => page.evaluate(([lon, lat]) => (window as unknown as MapHook).__gridwatchMap.pickCluster(lon, lat), [body.lon, body.lat] as [number, number]), { timeout: 5000 }).toBeNull();
-    expect(await page.evaluate(([lon, lat]) => (window as unknown as MapHook).__gridwatchMap.pickIncident(lon, lat), [body.lon, body.lat] as [number, number])).toBe(body.id);
+    await expect.poll(() => page.evaluate((id) => (window as unknown as MapHook).__gridwatchMap.clusterHolding(id), body.id), { timeout: 5000 }).toBeNull();
+    await expect.poll(() => page.evaluate(([lon, lat]) => (window as unknown as MapHook).__gridwatchMap.pickIncident(lon, lat), [body.lon, body.lat] as [number, number]), { timeout: 5000 }).toBe(body.id);
     await page.close();
   });
 
   it('switches the language and remembers it', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(server.url);
+    await signIn(page);
     await expect.poll(() => page.locator('h2').first().textContent()).toBe('最新案件');
     await page.getByTestId('language').click();
     await expect.poll(() => page.locator('h2').first().textContent()).toBe('Latest incidents');
@@ -126,7 +173,7 @@ describe.runIf(run)('the live page', () => {
 
   it('shows the outage when the server restarts and catches up without duplicates', async () => {
     const page = await browser.newPage();
-    await page.goto(server.url);
+    await signIn(page);
     const link = page.getByTestId('link-state');
     await link.filter({ hasText: '实时' }).waitFor({ timeout: 20_000 });
     const port = new URL(server.url).port;
@@ -154,7 +201,7 @@ describe.runIf(run)('the layer panel', () => {
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
-    await page.goto(server.url);
+    await signIn(page);
     await page.waitForFunction(() => (window as unknown as { __gridwatchMap?: { loaded: boolean } }).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
     const legend = page.getByTestId('legend');
     await legend.filter({ hasText: '件' }).waitFor({ timeout: 10_000 });
@@ -177,7 +224,7 @@ describe.runIf(run)('the layer panel', () => {
 describe.runIf(run)('density layers', () => {
   it('lie beneath the town boundaries and the labels, and name the grid cell under the pointer', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(server.url);
+    await signIn(page);
     await page.waitForFunction(() => (window as unknown as Partial<MapHook>).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
     await page.getByTestId('layer-heatmap').uncheck();
     await page.getByTestId('layer-incidents').uncheck();
@@ -211,7 +258,7 @@ describe.runIf(run)('density layers', () => {
 describe.runIf(run)('Chinese labels', () => {
   it('render as glyphs, not boxes, in the font the map labels use', async () => {
     const page = await browser.newPage();
-    await page.goto(server.url);
+    await signIn(page);
     await page.waitForFunction(() => (window as unknown as { __gridwatchMap?: { loaded: boolean } }).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
     // Draw town names and a character no font has (a private-use code point, always a box) in the
     // labels' font stack: without a CJK font every Chinese character falls back to that same box.
