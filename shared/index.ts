@@ -6,3 +6,4 @@ export * from './schema/team.js';
 export * from './schema/messages.js';
 export * from './schema/auth.js';
 export * from './auth/roles.js';
+export * from './workflow/caseWorkflow.js';

@@ -51,7 +51,7 @@ const READ: Permission[] = ['live.read', 'city.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [...READ, 'personal.read', 'analytics.read', 'user.manage', 'token.manage', 'team.manage', 'city.manage', 'settings.manage', 'audit.read'],
   leader: [...READ, 'analytics.read', 'case.urge'],
-  dispatcher: [...READ, 'personal.read', 'analytics.read', 'incident.report', 'case.accept', 'case.register', 'case.dispatch', 'case.supervise', 'case.close'],
+  dispatcher: [...READ, 'personal.read', 'analytics.read', 'incident.report', 'case.accept', 'case.register', 'case.dispatch', 'case.supervise', 'case.verify', 'case.close'],
   inspector: [...READ, 'incident.report', 'case.verify'],
   field: ['city.read', 'task.handle'],
   wall: [...READ, 'kiosk.open'],

@@ -82,7 +82,7 @@ export async function benchIngest(opts: {
         const res = await pool.request({
           path: '/api/incidents',
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...authHeaders(server.url) },
           body: JSON.stringify({ categoryCode: 'E0102', lon: p.lon, lat: p.lat, description: `bench-${n}`, source: 'sensor' }),
         });
         await res.body.dump();
@@ -92,6 +92,8 @@ export async function benchIngest(opts: {
     }
     await Promise.all(Array.from({ length: concurrency }, worker));
     const elapsed = (performance.now() - t0) / 1000;
+    // A refused report means the bench measured something else than ingest (credentials, limits).
+    if (refused > 0) throw new Error(`${refused} of ${acknowledged + refused} reports were refused`);
     // Let the last broadcasts arrive before judging delivery.
     const waitUntil = performance.now() + 5000;
     while (performance.now() < waitUntil && perClient.some((n) => n < acknowledged)) await new Promise((r) => setTimeout(r, 20));

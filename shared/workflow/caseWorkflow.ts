@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import type { Permission } from '../schema/auth.js';
+import type { IncidentStatus } from '../schema/incident.js';
+
+/**
+ * The case loop of digital city management (GB/T 30428), as data: which action may be taken in
+ * which state, by whom (a permission, see auth/roles.ts), and where it leads. Pure: the server
+ * applies it in a transaction, the client reads it to offer only the actions that can succeed.
+ *
+ *   reported ─accept→ accepted ─register→ registered ─dispatch→ dispatched ─acknowledge→ handling
+ *      │reject                                 ↑ return ←──────────┴──────────────┤ arrive (stays)
+ *      ↓                                       │                     report-handled ↓
+ *   rejected                                   │              handled ─verify→ verified ─close→ closed
+ *                                              │                 └─rework→ handling
+ *   suspend: registered | dispatched | handling → suspended ─resume→ back where it was
+ *   extend (延期) and urge (督办) change no state; dispatch again reassigns.
+ */
+export const CaseAction = z.enum([
+  'accept',
+  'reject',
+  'register',
+  'dispatch',
+  'acknowledge',
+  'arrive',
+  'report-handled',
+  'verify',
+  'rework',
+  'close',
+  'return',
+  'extend',
+  'urge',
+  'suspend',
+  'resume',
+]);
+export type CaseAction = z.infer<typeof CaseAction>;
+
+export const ClosureKind = z.enum(['normal', 'overdue', 'erroneous', 'special']);
+export type ClosureKind = z.infer<typeof ClosureKind>;
+
+export interface ActionRule {
+  from: readonly IncidentStatus[];
+  /** The next state; `same` keeps it; `resume` returns to the state before suspension. */
+  to: IncidentStatus | 'same' | 'resume';
+  permission: Permission;
+  /** 立案 … 结案 names, for timelines and buttons. */
+  name: { zh: string; en: string };
+}
+
+const OPEN: readonly IncidentStatus[] = ['reported', 'accepted', 'registered', 'dispatched', 'handling', 'handled', 'verified', 'suspended'];
+
+export const ACTION_RULES: Record<CaseAction, ActionRule> = {
+  accept: { from: ['reported'], to: 'accepted', permission: 'case.accept', name: { zh: '受理', en: 'Accept' } },
+  reject: { from: ['reported'], to: 'rejected', permission: 'case.accept', name: { zh: '不予受理', en: 'Reject' } },
+  register: { from: ['accepted'], to: 'registered', permission: 'case.register', name: { zh: '立案', en: 'Register' } },
+  dispatch: { from: ['registered', 'dispatched', 'handling'], to: 'dispatched', permission: 'case.dispatch', name: { zh: '派遣', en: 'Dispatch' } },
+  acknowledge: { from: ['dispatched'], to: 'handling', permission: 'task.handle', name: { zh: '接单', en: 'Acknowledge' } },
+  arrive: { from: ['handling'], to: 'same', permission: 'task.handle', name: { zh: '到场', en: 'Arrive' } },
+  'report-handled': { from: ['handling'], to: 'handled', permission: 'task.handle', name: { zh: '处置完成', en: 'Report handled' } },
+  verify: { from: ['handled'], to: 'verified', permission: 'case.verify', name: { zh: '核查通过', en: 'Verify' } },
+  rework: { from: ['handled'], to: 'handling', permission: 'case.verify', name: { zh: '返工', en: 'Rework' } },
+  close: { from: ['verified'], to: 'closed', permission: 'case.close', name: { zh: '结案', en: 'Close' } },
+  return: { from: ['dispatched', 'handling'], to: 'registered', permission: 'task.handle', name: { zh: '退回', en: 'Return' } },
+  extend: { from: ['dispatched', 'handling'], to: 'same', permission: 'case.supervise', name: { zh: '延期', en: 'Extend' } },
+  urge: { from: OPEN, to: 'same', permission: 'case.urge', name: { zh: '督办', en: 'Urge' } },
+  suspend: { from: ['registered', 'dispatched', 'handling'], to: 'suspended', permission: 'case.supervise', name: { zh: '挂账', en: 'Suspend' } },
+  resume: { from: ['suspended'], to: 'resume', permission: 'case.supervise', name: { zh: '恢复', en: 'Resume' } },
+};
+
+/** The body of `POST /api/cases/:id/actions`. */
+export const CaseActionRequest = z
+  .object({
+    action: CaseAction,
+    /** The version the actor saw: a stale one is refused (409), never silently overwritten. */
+    version: z.number().int().positive(),
+    teamId: z.string().min(1).max(64).optional(),
+    note: z.string().max(2000).optional(),
+    /** extend: how many hours, in the handling limit's own kind of time. */
+    extendHours: z.number().positive().max(24 * 90).optional(),
+    closureKind: ClosureKind.optional(),
+  })
+  .strict();
+export type CaseActionRequest = z.infer<typeof CaseActionRequest>;
+
+/** The part of an incident the workflow changes. Times are epoch milliseconds. */
+export interface CaseState {
+  status: IncidentStatus;
+  version: number;
+  teamId: string | null;
+  /** When the handling must be done (from the category's time limit; moved by extensions). */
+  deadlineAt: number;
+  urgeCount: number;
+  reworkCount: number;
+  suspendedFrom: IncidentStatus | null;
+  closureKind: ClosureKind | null;
+  closedAt: number | null;
+  arrivedAt: number | null;
+}
+
+/** What applying an action needs from outside: the clock and the working calendar's arithmetic. */
+export interface WorkflowContext {
+  now: number;
+  /** The deadline `hours` after `fromMs`, counted in the case's own kind of time limit. */
+  addLimitHours(fromMs: number, hours: number): number;
+}
+
+/** A refused action: `invalid_transition` (the state does not allow it) or a missing detail. */
+export class WorkflowError extends Error {
+  constructor(
+    readonly code: 'invalid_transition' | 'team_required' | 'note_required' | 'hours_required',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkflowError';
+  }
+}
+
+/** The actions the state allows, whoever asks. */
+export function actionsFrom(status: IncidentStatus): CaseAction[] {
+  return CaseAction.options.filter((a) => ACTION_RULES[a].from.includes(status));
+}
+
+/**
+ * The state after an action. Pure: the same state, request and context give the same result.
+ * Checks the transition and the action's details, not who asks (see ACTION_RULES[…].permission)
+ * and not the version (the store compares it in the same transaction as the write).
+ */
+export function applyCaseAction(state: CaseState, req: Omit<CaseActionRequest, 'version'>, ctx: WorkflowContext): CaseState {
+  const rule = ACTION_RULES[req.action];
+  if (!rule.from.includes(state.status)) {
+    throw new WorkflowError('invalid_transition', `A case in the state ${state.status} cannot be sent ${req.action}.`);
+  }
+  const next: CaseState = { ...state, version: state.version + 1 };
+  if (rule.to === 'resume') {
+    next.status = state.suspendedFrom ?? 'registered';
+    next.suspendedFrom = null;
+  } else if (rule.to !== 'same') {
+    next.status = rule.to;
+  }
+  switch (req.action) {
+    case 'dispatch':
+      if (!req.teamId) throw new WorkflowError('team_required', 'dispatch needs the teamId of the team to send.');
+      next.teamId = req.teamId;
+      next.arrivedAt = null;
+      break;
+    case 'return':
+      if (!req.note?.trim()) throw new WorkflowError('note_required', 'A return needs a reason in note.');
+      next.teamId = null;
+      next.arrivedAt = null;
+      break;
+    case 'arrive':
+      next.arrivedAt = ctx.now;
+      break;
+    case 'rework':
+      next.reworkCount = state.reworkCount + 1;
+      break;
+    case 'extend':
+      if (!req.extendHours) throw new WorkflowError('hours_required', 'extend needs extendHours.');
+      next.deadlineAt = ctx.addLimitHours(state.deadlineAt, req.extendHours);
+      break;
+    case 'urge':
+      next.urgeCount = state.urgeCount + 1;
+      break;
+    case 'suspend':
+      next.suspendedFrom = state.status;
+      break;
+    case 'close':
+      next.closedAt = ctx.now;
+      next.closureKind = req.closureKind ?? (ctx.now > state.deadlineAt ? 'overdue' : 'normal');
+      break;
+    default:
+      break;
+  }
+  return next;
+}

@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  ACTION_RULES,
+  CaseAction,
+  IncidentStatus,
+  ROLE_PERMISSIONS,
+  ROLES,
+  actionsFrom,
+  applyCaseAction,
+  WorkflowError,
+  type CaseState,
+} from '../../shared/index.js';
+
+const HOUR = 3_600_000;
+const ctx = { now: 1_000 * HOUR, addLimitHours: (from: number, h: number) => from + h * HOUR };
+const state = (status: IncidentStatus, over: Partial<CaseState> = {}): CaseState => ({
+  status, version: 3, teamId: status === 'dispatched' || status === 'handling' ? 'team-1' : null, deadlineAt: 1_002 * HOUR,
+  urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, closedAt: null, arrivedAt: null, ...over,
+});
+/** Details every action may need, so that only the state decides. */
+const details = { teamId: 'team-2', note: '不属于本部门', extendHours: 4 };
+
+/** The expected next state of each allowed (state, action), written out by hand from GB/T 30428's loop. */
+const EXPECTED: Record<string, IncidentStatus> = {
+  'reported accept': 'accepted', 'reported reject': 'rejected', 'reported urge': 'reported',
+  'accepted register': 'registered', 'accepted urge': 'accepted',
+  'registered dispatch': 'dispatched', 'registered suspend': 'suspended', 'registered urge': 'registered',
+  'dispatched dispatch': 'dispatched', 'dispatched acknowledge': 'handling', 'dispatched return': 'registered',
+  'dispatched extend': 'dispatched', 'dispatched urge': 'dispatched', 'dispatched suspend': 'suspended',
+  'handling dispatch': 'dispatched', 'handling arrive': 'handling', 'handling report-handled': 'handled', 'handling return': 'registered',
+  'handling extend': 'handling', 'handling urge': 'handling', 'handling suspend': 'suspended',
+  'handled verify': 'verified', 'handled rework': 'handling', 'handled urge': 'handled',
+  'verified close': 'closed', 'verified urge': 'verified',
+  'suspended resume': 'registered', 'suspended urge': 'suspended',
+};
+
+describe('the case workflow', () => {
+  it('allows exactly the transitions of the loop, every state × every action, and refuses the rest', () => {
+    for (const from of IncidentStatus.options) {
+      for (const action of CaseAction.options) {
+        const key = `${from} ${action}`;
+        if (key in EXPECTED) {
+          const next = applyCaseAction(state(from), { action, ...details }, ctx);
+          expect(next.status, key).toBe(EXPECTED[key]);
+          expect(next.version, key).toBe(4);
+        } else {
+          expect(() => applyCaseAction(state(from), { action, ...details }, ctx), key).toThrow(WorkflowError);
+        }
+      }
+    }
+    expect(Object.keys(EXPECTED).length).toBe(IncidentStatus.options.reduce((n, s) => n + actionsFrom(s).length, 0));
+  });
+
+  it('never leaves a closed or rejected case', () => {
+    for (const end of ['closed', 'rejected'] as const) expect(actionsFrom(end)).toEqual([]);
+  });
+
+  it('gives each action to the roles of its position', () => {
+    const who = (a: CaseAction) => ROLES.filter((r) => ROLE_PERMISSIONS[r].includes(ACTION_RULES[a].permission));
+    expect(who('accept')).toEqual(['dispatcher']);
+    expect(who('dispatch')).toEqual(['dispatcher']);
+    expect(who('acknowledge')).toEqual(['field']);
+    expect(who('verify').sort()).toEqual(['dispatcher', 'inspector']);
+    expect(who('urge')).toEqual(['leader']);
+    expect(who('close')).toEqual(['dispatcher']);
+    expect(who('report-handled')).toEqual(['field']);
+    // A wall display and an admin act on no case.
+    for (const a of CaseAction.options) expect(who(a)).not.toContain('wall');
+    for (const a of CaseAction.options) expect(who(a)).not.toContain('admin');
+  });
+
+  it('records what each action means: team, arrival, rework, urging, extension, suspension, closure kind', () => {
+    expect(applyCaseAction(state('registered'), { action: 'dispatch', teamId: 'T9' }, ctx).teamId).toBe('T9');
+    expect(() => applyCaseAction(state('registered'), { action: 'dispatch' }, ctx)).toThrow(/teamId/);
+    expect(() => applyCaseAction(state('handling'), { action: 'return', note: '  ' }, ctx)).toThrow(/reason/);
+    expect(applyCaseAction(state('handling'), { action: 'return', note: '非本部门职责' }, ctx).teamId).toBeNull();
+    expect(applyCaseAction(state('handling'), { action: 'arrive' }, ctx).arrivedAt).toBe(ctx.now);
+    expect(applyCaseAction(state('handled'), { action: 'rework' }, ctx).reworkCount).toBe(1);
+    expect(applyCaseAction(state('handling'), { action: 'extend', extendHours: 8 }, ctx).deadlineAt).toBe(1_010 * HOUR);
+    const suspended = applyCaseAction(state('handling'), { action: 'suspend' }, ctx);
+    expect(applyCaseAction(suspended, { action: 'resume' }, ctx).status).toBe('handling');
+    expect(applyCaseAction(state('verified'), { action: 'close' }, ctx).closureKind).toBe('normal');
+    expect(applyCaseAction(state('verified', { deadlineAt: 999 * HOUR }), { action: 'close' }, ctx).closureKind).toBe('overdue');
+    expect(applyCaseAction(state('verified'), { action: 'close', closureKind: 'erroneous' }, ctx).closureKind).toBe('erroneous');
+  });
+
+  it('keeps its invariants along any sequence of actions', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ action: fc.constantFrom(...CaseAction.options), teamId: fc.option(fc.constantFrom('A', 'B')), note: fc.option(fc.constant('原因')), extendHours: fc.option(fc.integer({ min: 1, max: 48 })) }), { maxLength: 60 }), (steps) => {
+        let s = state('reported', { version: 1, teamId: null });
+        for (const step of steps) {
+          const req = { action: step.action, teamId: step.teamId ?? undefined, note: step.note ?? undefined, extendHours: step.extendHours ?? undefined };
+          let next: CaseState;
+          try {
+            next = applyCaseAction(s, req, ctx);
+          } catch (e) {
+            expect(e).toBeInstanceOf(WorkflowError);
+            continue;
+          }
+          expect(next.version).toBe(s.version + 1);
+          expect(next.deadlineAt).toBeGreaterThanOrEqual(s.deadlineAt);
+          // Only a dispatched or handled case has a team; a suspended one remembers where it was.
+          if (['dispatched', 'handling'].includes(next.status)) expect(next.teamId).not.toBeNull();
+          if (next.status === 'registered') expect(next.teamId).toBeNull();
+          expect(next.status === 'suspended').toBe(next.suspendedFrom !== null);
+          expect(next.status === 'closed').toBe(next.closedAt !== null && next.closureKind !== null);
+          s = next;
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
