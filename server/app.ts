@@ -16,7 +16,10 @@ import { AuthService } from './auth/authService.js';
 import { authenticate, authorize, checkOrigin, limitWrites } from './auth/httpAuth.js';
 import { auditRouter } from './http/audit.js';
 import { authRouter } from './http/auth.js';
+import { CaseService } from './case/caseService.js';
+import { casesRouter } from './http/cases.js';
 import { categoriesRouter } from './http/categories.js';
+import { teamsFromBases } from './team/teamRoster.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { tokensRouter } from './http/tokens.js';
 import { usersRouter } from './http/users.js';
@@ -118,11 +121,25 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.get('/api/settings', (_req, res) => {
     res.set('Cache-Control', 'no-cache').json({ basemapStyle: config.basemapStyle });
   });
+  const teams = teamsFromBases(city.layers['team-bases'].features, catalog.categories);
+  const cases = new CaseService({
+    store,
+    teams: new Map(teams.map((t) => [t.id, t])),
+    categoryOf: (code) => catalog.byCode(code),
+    // Extensions count in the limit's own time: working hours for working limits, else the clock.
+    addLimitHours: (category, from, hours) =>
+      category.timeLimit.kind === 'working_hours' || category.timeLimit.kind === 'working_days'
+        ? computeDeadline(from, { kind: 'working_hours', amount: hours }, calendar)
+        : from + hours * 3_600_000,
+    publish: (events) => stream.publish(events),
+    now: Date.now,
+  });
   app.use('/api', authRouter(auth));
+  app.use('/api', casesRouter(cases, teams));
   app.use('/api', usersRouter(auth));
   app.use('/api', tokensRouter(auth));
   app.use('/api', auditRouter(auth));
-  app.use('/api/incidents', incidentsRouter(service, store, (lon, lat) => grid.locate(lon, lat), auth));
+  app.use('/api/incidents', incidentsRouter(service, store, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', categoriesRouter(catalog.categories, catalog.departments));
   app.use('/api', notFoundApi);

@@ -39,6 +39,12 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'GET', path: '/api/incidents/:id', allow: 'live.read' },
   { method: 'POST', path: '/api/incidents', allow: 'incident.report' },
 
+  { method: 'GET', path: '/api/cases/:id', allow: 'live.read' },
+  // Each action has its own permission (ACTION_RULES in shared/workflow/caseWorkflow.ts), checked by
+  // the case service: a leader may urge, a field team acknowledge, a dispatcher dispatch.
+  { method: 'POST', path: '/api/cases/:id/actions', allow: 'signed-in' },
+  { method: 'GET', path: '/api/teams', allow: 'live.read' },
+
   { method: 'GET', path: '/api/users', allow: 'user.manage' },
   { method: 'POST', path: '/api/users', allow: 'user.manage' },
   { method: 'PATCH', path: '/api/users/:username', allow: 'user.manage' },

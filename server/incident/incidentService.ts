@@ -41,7 +41,7 @@ export class IncidentService implements IncidentIntake {
   }
 
   /** Validates and places a report; throws a Refusal saying what is wrong with it. */
-  prepare(input: IncidentReport, receivedAt: number): IncidentRecord {
+  prepare(input: IncidentReport, receivedAt: number, reportedBy: IncidentRecord['reportedBy'] = null): IncidentRecord {
     const parsed = NewIncident.safeParse(input);
     if (!parsed.success) {
       throw new Refusal(400, 'invalid_request', 'The incident report is not valid.', z.treeifyError(parsed.error));
@@ -75,14 +75,16 @@ export class IncidentService implements IncidentIntake {
       source: report.source ?? 'inspector',
       description: report.description ?? '',
       reporter: report.reporter && (report.reporter.name || report.reporter.phone) ? report.reporter : null,
+      reportedBy,
       reportedAt,
       createdAt: receivedAt,
       deadlineAt: this.deps.deadlineFor(reportedAt, category),
     };
   }
 
-  async report(input: IncidentReport): Promise<Incident> {
-    const record = this.prepare(input, this.deps.now());
+  /** Stores a live report, once committed; `reportedBy` is the account that sent it (kept in its record). */
+  async report(input: IncidentReport, reportedBy: IncidentRecord['reportedBy'] = null): Promise<Incident> {
+    const record = this.prepare(input, this.deps.now(), reportedBy);
     return this.committer.submit(record);
   }
 

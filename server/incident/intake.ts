@@ -25,7 +25,7 @@ export interface HistoricalIncident {
 
 export interface IncidentIntake {
   /** Stores one live report; resolves with the stored incident once it is durably committed. */
-  report(report: IncidentReport): Promise<Incident>;
+  report(report: IncidentReport, reportedBy?: { name: string; role: string } | null): Promise<Incident>;
   /** Stores many past incidents in one transaction; resolves with how many were stored. */
   importHistory(records: Iterable<HistoricalIncident>): Promise<number>;
 }

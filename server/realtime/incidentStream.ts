@@ -72,15 +72,31 @@ export class IncidentStream {
     return this.head;
   }
 
-  /** Broadcasts a committed batch. Batches must arrive in seq order, each starting at head + 1. */
+  /** Batches committed after one still on its way to publish(), keyed by their first seq. */
+  private readonly early = new Map<number, IncidentEvent[]>();
+
+  /**
+   * Broadcasts a committed batch, in seq order. Writers (group-committed reports, case actions)
+   * reach here through different promise chains, so a batch may arrive before the one committed just
+   * ahead of it: it waits until the gap is filled, and the stream never shows a gap or a reordering.
+   */
   publish(events: IncidentEvent[]): void {
     const first = events[0];
-    const last = events[events.length - 1];
-    if (!first || !last) return;
-    if (first.seq !== this.head + 1) {
-      // Cannot happen with a single writer; if it does, say so loudly rather than stream a gap.
-      this.log.error({ head: this.head, first: first.seq }, 'event batch out of sequence');
+    if (!first) return;
+    if (first.seq <= this.head) {
+      this.log.error({ head: this.head, first: first.seq }, 'event batch already published');
+      return;
     }
+    this.early.set(first.seq, events);
+    for (let next = this.early.get(this.head + 1); next; next = this.early.get(this.head + 1)) {
+      this.early.delete(this.head + 1);
+      this.broadcast(next);
+    }
+    if (this.early.size > 1000) this.log.error({ head: this.head, waiting: this.early.size }, 'event batches waiting for a gap in the log');
+  }
+
+  private broadcast(events: IncidentEvent[]): void {
+    const last = events[events.length - 1]!;
     this.demoteSlowClients();
     // An emit encodes even for an empty room: skip rooms nobody is in.
     const rooms = this.io.sockets.adapter.rooms;

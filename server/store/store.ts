@@ -1,4 +1,4 @@
-import type { Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus, ReporterContact } from '../../shared/index.js';
+import type { CaseAction, CaseState, Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus, ReporterContact } from '../../shared/index.js';
 
 /** An incident ready to be stored: validated, placed in its cell and town, with its deadline. */
 export interface IncidentRecord {
@@ -13,6 +13,8 @@ export interface IncidentRecord {
   description: string;
   /** The reporter's contact, personal data; null when none was given. */
   reporter: ReporterContact | null;
+  /** The account that reported it; null for simulated history. */
+  reportedBy: { name: string; role: string } | null;
   /** Epoch milliseconds. */
   reportedAt: number;
   createdAt: number;
@@ -51,12 +53,42 @@ export interface IncidentStore {
   incidentPoints(sinceMs: number, untilMs: number): Promise<IncidentPoint[]>;
   /** Events with afterSeq < seq ≤ upToSeq, at most `limit`, in seq order. */
   readEvents(afterSeq: number, upToSeq: number, limit: number): Promise<IncidentEvent[]>;
+  /**
+   * Applies a workflow action in one transaction: reads the case, refuses a stale `expectedVersion`
+   * (VersionConflictError), asks `decide` for the next state (it may throw to refuse), writes the
+   * row and appends a `case_action` event. Returns the event.
+   */
+  applyCaseAction(
+    id: string,
+    expectedVersion: number,
+    at: number,
+    decide: (current: Incident) => { state: CaseState; action: ActionRecord },
+  ): Promise<IncidentEvent>;
+  /** Every event of one incident, oldest first: its timeline. */
+  timelineOf(id: string): Promise<IncidentEvent[]>;
   /** The seq of the last committed event (0 for an empty log). */
   headSeq(): Promise<number>;
   countIncidents(): Promise<number>;
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What an action did, for the case's timeline. */
+export interface ActionRecord {
+  name: CaseAction;
+  actor: string;
+  role: string;
+  note?: string;
+}
+
+export class NotFoundError extends Error {}
+
+/** The case changed since the actor saw it: `current` is its version now. */
+export class VersionConflictError extends Error {
+  constructor(readonly current: number) {
+    super(`The case is at version ${current} now.`);
+  }
 }
 
 export class InvalidCursorError extends Error {

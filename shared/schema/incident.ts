@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaseAction, ClosureKind } from '../workflow/caseWorkflow.js';
 import { IsoTimestamp, Latitude, Longitude } from './common.js';
 
 /** Where a report came from (信息来源). */
@@ -76,16 +77,31 @@ export const Incident = z.object({
   reporter: ReporterContact.nullable(),
   /** True when a reporter is on record but withheld from this reader. */
   reporterRedacted: z.boolean().optional(),
+  /** The account that reported it (a user or a machine's token), null for simulated history. */
+  reportedBy: z.object({ name: z.string(), role: z.string() }).nullable(),
+  // The workflow's state (shared/workflow/caseWorkflow.ts).
+  /** The team it is dispatched to. */
+  teamId: z.string().nullable(),
+  urgeCount: z.number().int().nonnegative(),
+  reworkCount: z.number().int().nonnegative(),
+  suspendedFrom: IncidentStatus.nullable(),
+  closureKind: ClosureKind.nullable(),
+  arrivedAt: IsoTimestamp.nullable(),
 });
 export type Incident = z.infer<typeof Incident>;
 
-export const IncidentEventKind = z.enum(['created', 'status_changed']);
+/** `case_action`: a workflow action taken through the API, with who took it (`action`). */
+export const IncidentEventKind = z.enum(['created', 'status_changed', 'case_action']);
 export type IncidentEventKind = z.infer<typeof IncidentEventKind>;
 
 /** One entry of the append-only event log, as the live stream carries it. */
 export const IncidentEvent = z.object({
   seq: z.number().int().positive(),
   kind: IncidentEventKind,
+  /** For `case_action`: what was done, by whom, from which state to which, and why. */
+  action: z
+    .object({ name: CaseAction, actor: z.string(), role: z.string(), from: IncidentStatus, to: IncidentStatus, note: z.string().optional() })
+    .optional(),
   at: IsoTimestamp,
   incident: Incident,
 });

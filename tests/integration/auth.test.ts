@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_RULES, type HttpRule } from '../../server/auth/accessRules.js';
-import { LoginRequest, NewApiToken, NewIncident, NewUser, ROLE_PERMISSIONS, ROLES, UserChange, type Role } from '../../shared/index.js';
+import { CaseActionRequest, LoginRequest, NewApiToken, NewIncident, NewUser, ROLE_PERMISSIONS, ROLES, UserChange, type Role } from '../../shared/index.js';
 import { getJson, pointsInCells, sendJson, streamClient, waitFor } from '../support/api.js';
 import { ADMIN_PASSWORD, authHeaders, createToken, createUser, signIn, type Credentials } from '../support/credentials.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -201,7 +201,6 @@ describe('hostile input', () => {
       tokens: JSON.stringify((await getJson<{ id: string; revokedAt: string | null }[]>(`${server.url}/api/tokens`, admin)).body.map((t) => [t.id, t.revokedAt])),
       audit: (await getJson<{ id: number }[]>(`${server.url}/api/audit?limit=1`, admin)).body[0]!.id,
     });
-    const before = await state();
 
     const hostile = fc.oneof(
       fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.string({ maxLength: 300 }), fc.constant(''),
@@ -222,12 +221,15 @@ describe('hostile input', () => {
         fc.string({ maxLength: 50 }).map((s) => `{"${s}`),
       ).filter((b) => typeof b === 'string' || !schema.safeParse(JSON.parse(JSON.stringify(b))).success); // judged as sent
     const [p] = pointsInCells(cells, 1, 3);
+    const fuzzCase = (await sendJson<Incident>('POST', `${server.url}/api/incidents`, { categoryCode: 'E0102', lon: p!.lon, lat: p!.lat })).body.id;
+    const before = await state();
     const routes = [
       { method: 'POST', path: '/api/incidents', creds: undefined, body: broken({ categoryCode: 'E0102', lon: p!.lon, lat: p!.lat, description: 'x', source: 'inspector', reporter: { phone: '123' } }, NewIncident) },
       { method: 'POST', path: '/api/auth/login', creds: null, body: broken({ username: 'admin', password: 'wrong' }, LoginRequest) },
       { method: 'POST', path: '/api/users', creds: admin, body: broken({ username: 'fuzzed', role: 'inspector', password: 'long-enough-password' }, NewUser) },
       { method: 'PATCH', path: '/api/users/user-wall', creds: admin, body: broken({ displayName: 'x', role: 'wall' }, UserChange) },
       { method: 'POST', path: '/api/tokens', creds: admin, body: broken({ name: 'fuzz', role: 'wall' }, NewApiToken) },
+      { method: 'POST', path: `/api/cases/${fuzzCase}/actions`, creds: undefined, body: broken({ action: 'accept', version: 1, note: 'x' }, CaseActionRequest) },
     ] as const;
     const request = fc.oneof(
       ...routes.map((r) => r.body.map((body) => ({ route: r, body, path: r.path }))),

@@ -30,6 +30,7 @@ function record(over: Partial<IncidentRecord> = {}): IncidentRecord {
     source: 'inspector',
     description: '',
     reporter: null,
+    reportedBy: null,
     reportedAt: t,
     createdAt: t,
     deadlineAt: t + 4 * 3600_000,

@@ -117,4 +117,18 @@ export const MIGRATIONS: Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 3,
+    name: 'who reported; the workflow state of a case',
+    sql: `
+      ALTER TABLE incidents ADD COLUMN reported_by TEXT;      -- JSON {name, role}
+      ALTER TABLE incidents ADD COLUMN team_id TEXT;
+      ALTER TABLE incidents ADD COLUMN urge_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE incidents ADD COLUMN rework_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE incidents ADD COLUMN suspended_from TEXT;
+      ALTER TABLE incidents ADD COLUMN closure_kind TEXT;
+      ALTER TABLE incidents ADD COLUMN arrived_at INTEGER;
+      CREATE INDEX incidents_by_team ON incidents (team_id, status) WHERE team_id IS NOT NULL;
+    `,
+  },
 ];

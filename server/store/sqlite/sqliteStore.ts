@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Incident, IncidentEvent, IncidentEventKind, IncidentPage, IncidentQuery, IncidentStatus, ReporterContact } from '../../../shared/index.js';
-import { InvalidCursorError, type HistoricalRecord, type IncidentPoint, type IncidentRecord, type IncidentStore } from '../store.js';
+import type { CaseState, Incident, IncidentEvent, IncidentEventKind, IncidentPage, IncidentQuery, IncidentStatus, ReporterContact } from '../../../shared/index.js';
+import { InvalidCursorError, NotFoundError, VersionConflictError, type ActionRecord, type HistoricalRecord, type IncidentPoint, type IncidentRecord, type IncidentStore } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteAuthStore } from './sqliteAuthStore.js';
 
@@ -25,6 +25,13 @@ interface IncidentRow {
   deadline_at: number;
   closed_at: number | null;
   reporter: string | null;
+  reported_by: string | null;
+  team_id: string | null;
+  urge_count: number;
+  rework_count: number;
+  suspended_from: string | null;
+  closure_kind: string | null;
+  arrived_at: number | null;
 }
 
 interface EventRow {
@@ -57,8 +64,18 @@ function rowToIncident(r: IncidentRow): Incident {
     deadlineAt: iso(r.deadline_at),
     closedAt: r.closed_at === null ? null : iso(r.closed_at),
     reporter: r.reporter === null ? null : (JSON.parse(r.reporter) as ReporterContact),
+    reportedBy: r.reported_by === null ? null : (JSON.parse(r.reported_by) as Incident['reportedBy']),
+    teamId: r.team_id,
+    urgeCount: r.urge_count,
+    reworkCount: r.rework_count,
+    suspendedFrom: r.suspended_from as IncidentStatus | null,
+    closureKind: r.closure_kind as Incident['closureKind'],
+    arrivedAt: r.arrived_at === null ? null : iso(r.arrived_at),
   };
 }
+
+/** A new case's workflow state, before any action. */
+const FRESH_CASE = { teamId: null, urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null } as const;
 
 interface SnapshotState {
   seq: number;
@@ -89,6 +106,8 @@ function snapshot(rec: IncidentRecord, state: SnapshotState): Incident {
     deadlineAt: iso(rec.deadlineAt),
     closedAt: state.closedAt === null ? null : iso(state.closedAt),
     reporter: rec.reporter,
+    reportedBy: rec.reportedBy,
+    ...FRESH_CASE,
   };
 }
 
@@ -99,15 +118,16 @@ function snapshot(rec: IncidentRecord, state: SnapshotState): Incident {
 type PackedIncident = [
   string, number, number, string, number, number, string, string, string, string, string, string,
   number, number, number, number, number | null,
-  // Added in schema version 2; older entries end before it.
+  // Added in schema version 2 and 3; older entries end before them.
   (ReporterContact | null)?,
+  (Incident['reportedBy'] | null)?,
 ];
 
 function packIncident(i: Incident): string {
   const packed: PackedIncident = [
     i.id, i.seq, i.version, i.categoryCode, i.lon, i.lat, i.gridCode, i.townCode, i.communityCode, i.status,
     i.source, i.description, Date.parse(i.reportedAt), Date.parse(i.createdAt), Date.parse(i.updatedAt),
-    Date.parse(i.deadlineAt), i.closedAt === null ? null : Date.parse(i.closedAt), i.reporter,
+    Date.parse(i.deadlineAt), i.closedAt === null ? null : Date.parse(i.closedAt), i.reporter, i.reportedBy,
   ];
   return JSON.stringify(packed);
 }
@@ -120,23 +140,50 @@ function packIncident(i: Incident): string {
 interface Patch {
   status?: IncidentStatus;
   closedAt?: number | null;
+  // A workflow action (case_action) writes the whole workflow state, and what was done.
+  deadlineAt?: number;
+  teamId?: string | null;
+  urgeCount?: number;
+  reworkCount?: number;
+  suspendedFrom?: IncidentStatus | null;
+  closureKind?: Incident['closureKind'];
+  arrivedAt?: number | null;
+  action?: ActionRecord;
 }
 
 /** seq, version and updatedAt are not stored in a patch: they follow from the event row itself. */
 function applyPatch(prev: Incident, patch: Patch, row: { seq: number; at: number }): Incident {
+  const time = (v: number | null | undefined, was: string | null) => (v === undefined ? was : v === null ? null : iso(v));
   return {
     ...prev,
     seq: row.seq,
     version: prev.version + 1,
     status: patch.status ?? prev.status,
     updatedAt: iso(row.at),
-    closedAt: patch.closedAt === undefined ? prev.closedAt : patch.closedAt === null ? null : iso(patch.closedAt),
+    closedAt: time(patch.closedAt, prev.closedAt),
+    deadlineAt: patch.deadlineAt === undefined ? prev.deadlineAt : iso(patch.deadlineAt),
+    teamId: patch.teamId === undefined ? prev.teamId : patch.teamId,
+    urgeCount: patch.urgeCount ?? prev.urgeCount,
+    reworkCount: patch.reworkCount ?? prev.reworkCount,
+    suspendedFrom: patch.suspendedFrom === undefined ? prev.suspendedFrom : patch.suspendedFrom,
+    closureKind: patch.closureKind === undefined ? prev.closureKind : patch.closureKind,
+    arrivedAt: time(patch.arrivedAt, prev.arrivedAt),
   };
+}
+
+/** The event as the stream carries it: a case_action names what was done and by whom. */
+function eventOf(r: EventRow, incident: Incident, previous: Incident | undefined): IncidentEvent {
+  const event: IncidentEvent = { seq: r.seq, kind: r.kind as IncidentEventKind, at: iso(r.at), incident };
+  if (r.kind === 'case_action') {
+    const { action } = JSON.parse(r.payload) as Patch;
+    if (action) event.action = { ...action, from: previous?.status ?? incident.status, to: incident.status };
+  }
+  return event;
 }
 
 function unpackIncident(text: string): Incident {
   const [id, seq, version, categoryCode, lon, lat, gridCode, townCode, communityCode, status, source, description,
-    reportedAt, createdAt, updatedAt, deadlineAt, closedAt, reporter] = JSON.parse(text) as PackedIncident;
+    reportedAt, createdAt, updatedAt, deadlineAt, closedAt, reporter, reportedBy] = JSON.parse(text) as PackedIncident;
   return {
     id, seq, version, categoryCode, lon, lat, gridCode, townCode, communityCode,
     status: status as IncidentStatus,
@@ -148,6 +195,9 @@ function unpackIncident(text: string): Incident {
     deadlineAt: iso(deadlineAt),
     closedAt: closedAt === null ? null : iso(closedAt),
     reporter: reporter ?? null,
+    reportedBy: reportedBy ?? null,
+    // A created event is a new case: its workflow state starts fresh.
+    ...FRESH_CASE,
   };
 }
 
@@ -206,9 +256,13 @@ export class SqliteIncidentStore implements IncidentStore {
     const db = this.db;
     this.stmts = {
       insertIncident: db.prepare(`INSERT INTO incidents (id, seq, version, category_code, lon, lat, grid_code, town_code,
-        community_code, status, source, description, reported_at, created_at, updated_at, deadline_at, closed_at, reporter)
+        community_code, status, source, description, reported_at, created_at, updated_at, deadline_at, closed_at, reporter, reported_by)
         VALUES (@id, @seq, @version, @categoryCode, @lon, @lat, @gridCode, @townCode, @communityCode, @status, @source,
-        @description, @reportedAt, @createdAt, @updatedAt, @deadlineAt, @closedAt, @reporterJson)`),
+        @description, @reportedAt, @createdAt, @updatedAt, @deadlineAt, @closedAt, @reporterJson, @reportedByJson)`),
+      updateCase: db.prepare(`UPDATE incidents SET seq = @seq, version = @version, status = @status, updated_at = @updatedAt,
+        deadline_at = @deadlineAt, closed_at = @closedAt, team_id = @teamId, urge_count = @urgeCount, rework_count = @reworkCount,
+        suspended_from = @suspendedFrom, closure_kind = @closureKind, arrived_at = @arrivedAt WHERE id = @id`),
+      ridOf: db.prepare('SELECT rid FROM incidents WHERE id = ?'),
       insertRtree: db.prepare('INSERT INTO incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
       insertEvent: db.prepare('INSERT INTO events (seq, incident_rid, kind, at, payload) VALUES (?, ?, ?, ?, ?)'),
       getIncident: db.prepare('SELECT * FROM incidents WHERE id = ?'),
@@ -228,7 +282,8 @@ export class SqliteIncidentStore implements IncidentStore {
   /** Inserts the incident row and its R*-tree entry; returns its rid. */
   private insertRow(rec: IncidentRecord, state: SnapshotState): number {
     const reporterJson = rec.reporter ? JSON.stringify(rec.reporter) : null;
-    const rid = Number(this.stmts.insertIncident.run({ ...rec, ...state, reporter: undefined, reporterJson }).lastInsertRowid);
+    const reportedByJson = rec.reportedBy ? JSON.stringify(rec.reportedBy) : null;
+    const rid = Number(this.stmts.insertIncident.run({ ...rec, ...state, reporter: undefined, reportedBy: undefined, reporterJson, reportedByJson }).lastInsertRowid);
     this.stmts.insertRtree.run(rid, rec.lon, rec.lon, rec.lat, rec.lat);
     return rid;
   }
@@ -359,14 +414,61 @@ export class SqliteIncidentStore implements IncidentStore {
     const current = new Map<number, Incident>();
     return rows.map((r) => {
       let incident: Incident;
+      let prev: Incident | undefined;
       if (r.kind === 'created') {
         incident = unpackIncident(r.payload);
       } else {
-        const prev = current.get(r.incident_rid) ?? this.stateBefore(r.incident_rid, r.seq);
+        prev = current.get(r.incident_rid) ?? this.stateBefore(r.incident_rid, r.seq);
         incident = applyPatch(prev, JSON.parse(r.payload) as Patch, r);
       }
       current.set(r.incident_rid, incident);
-      return { seq: r.seq, kind: r.kind as IncidentEventKind, at: iso(r.at), incident };
+      return eventOf(r, incident, prev);
+    });
+  }
+
+  async applyCaseAction(
+    id: string,
+    expectedVersion: number,
+    at: number,
+    decide: (current: Incident) => { state: CaseState; action: ActionRecord },
+  ): Promise<IncidentEvent> {
+    const event = this.db.transaction(() => {
+      const row = this.stmts.getIncident.get(id) as (IncidentRow & { rid: number }) | undefined;
+      if (!row) throw new NotFoundError(`No case has the id ${id}.`);
+      const current = rowToIncident(row);
+      if (current.version !== expectedVersion) throw new VersionConflictError(current.version);
+      const { state, action } = decide(current);
+      const seq = this.head + 1;
+      const patch: Patch = {
+        status: state.status,
+        closedAt: state.closedAt,
+        deadlineAt: state.deadlineAt,
+        teamId: state.teamId,
+        urgeCount: state.urgeCount,
+        reworkCount: state.reworkCount,
+        suspendedFrom: state.suspendedFrom,
+        closureKind: state.closureKind,
+        arrivedAt: state.arrivedAt,
+        action,
+      };
+      this.stmts.updateCase.run({ id, seq, version: current.version + 1, updatedAt: at, ...patch, action: undefined });
+      this.stmts.insertEvent.run(seq, row.rid, 'case_action', at, JSON.stringify(patch));
+      this.head = seq;
+      const eventRow: EventRow = { seq, incident_rid: row.rid, kind: 'case_action', at, payload: JSON.stringify(patch) };
+      return eventOf(eventRow, applyPatch(current, patch, eventRow), current);
+    })();
+    return event;
+  }
+
+  async timelineOf(id: string): Promise<IncidentEvent[]> {
+    const found = this.stmts.ridOf.get(id) as { rid: number } | undefined;
+    if (!found) return [];
+    const rows = this.stmts.eventsOfBefore.all(found.rid, Number.MAX_SAFE_INTEGER) as EventRow[];
+    let state: Incident | undefined;
+    return rows.map((r) => {
+      const prev = state;
+      state = r.kind === 'created' ? unpackIncident(r.payload) : applyPatch(state!, JSON.parse(r.payload) as Patch, r);
+      return eventOf(r, state, prev);
     });
   }
 

@@ -1,0 +1,24 @@
+import { Router } from 'express';
+import { CaseActionRequest, type Team } from '../../shared/index.js';
+import { principalOf } from '../auth/httpAuth.js';
+import type { CaseService } from '../case/caseService.js';
+import { parseOr400 } from './errors.js';
+
+/**
+ * A case is an incident as it moves through the workflow: the same record and the same id, seen
+ * with its timeline, deadlines and the actions open to the reader.
+ */
+export function casesRouter(cases: CaseService, teams: readonly Team[]): Router {
+  const r = Router();
+  r.get('/cases/:id', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await cases.view(req.params.id, principalOf(res)!));
+  });
+  r.post('/cases/:id/actions', async (req, res) => {
+    const body = parseOr400(CaseActionRequest, req.body, 'action');
+    res.json({ case: await cases.act(req.params.id, body, principalOf(res)!) });
+  });
+  r.get('/teams', (_req, res) => {
+    res.json(teams);
+  });
+  return r;
+}

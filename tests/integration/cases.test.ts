@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Team } from '../../shared/index.js';
+import { getJson, pointsInCells, postJson, streamClient, waitFor } from '../support/api.js';
+import { createToken, type Credentials } from '../support/credentials.js';
+import { removeDataDir, startServer, type TestServer } from '../support/server.js';
+import type { ApiError, FeatureCollection, Incident, IncidentEvent } from '../support/types.js';
+
+let server: TestServer;
+let cells: FeatureCollection['features'];
+let teams: Team[];
+const as: Record<'dispatcher' | 'field' | 'inspector' | 'leader' | 'wall', Credentials> = {} as never;
+
+beforeAll(async () => {
+  server = await startServer();
+  cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body.features;
+  for (const role of ['dispatcher', 'field', 'inspector', 'leader', 'wall'] as const) {
+    as[role] = { token: await createToken(server.url, server.adminCookie, role, `${role} of the case tests`) };
+  }
+  teams = (await getJson<Team[]>(`${server.url}/api/teams`)).body;
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+  if (server) removeDataDir(server.dataDir);
+});
+
+let seed = 0;
+async function newCase(): Promise<Incident> {
+  const [p] = pointsInCells(cells, 1, 101 + seed++ * 37);
+  const { status, body } = await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'E0102', lon: p!.lon, lat: p!.lat, description: '暴露垃圾' });
+  expect(status).toBe(201);
+  return body;
+}
+
+type Answer = { case: Incident } & Partial<ApiError>;
+const act = (id: string, body: Record<string, unknown>, who: Credentials) => postJson<Answer>(`${server.url}/api/cases/${id}/actions`, body, who);
+
+describe('a case', () => {
+  it('goes from report to closure, each step by the role of its position, every step on its timeline and on the stream', async () => {
+    const watcher = streamClient(server.url, as.wall);
+    watcher.socket.emit('subscribe', { sinceSeq: 0 });
+    await watcher.live;
+    const c = await newCase();
+    const sanitation = teams.find((t) => t.categories.includes('E0102'))!;
+    expect(sanitation).toBeDefined();
+    const steps: [string, Credentials, Record<string, unknown>, string][] = [
+      ['accept', as.dispatcher, {}, 'accepted'],
+      ['register', as.dispatcher, {}, 'registered'],
+      ['dispatch', as.dispatcher, { teamId: sanitation.id }, 'dispatched'],
+      ['acknowledge', as.field, {}, 'handling'],
+      ['arrive', as.field, {}, 'handling'],
+      ['urge', as.leader, { note: '尽快处理' }, 'handling'],
+      ['report-handled', as.field, { note: '已清理' }, 'handled'],
+      ['rework', as.inspector, { note: '仍有残留' }, 'handling'],
+      ['report-handled', as.field, { note: '已彻底清理' }, 'handled'],
+      ['verify', as.inspector, {}, 'verified'],
+      ['close', as.dispatcher, {}, 'closed'],
+    ];
+    let version = c.version;
+    for (const [action, who, extra, status] of steps) {
+      const res = await act(c.id, { action, version, ...extra }, who);
+      expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
+      expect(res.body.case.status).toBe(status);
+      expect(res.body.case.version).toBe(version + 1);
+      version = res.body.case.version;
+    }
+    const view = (await getJson<{ case: Incident; timeline: IncidentEvent[]; allowedActions: string[]; remainingSeconds: number | null }>(`${server.url}/api/cases/${c.id}`, as.leader)).body;
+    expect(view.case.status).toBe('closed');
+    expect(view.case.closureKind).toBe('normal');
+    expect(view.case.urgeCount).toBe(1);
+    expect(view.case.reworkCount).toBe(1);
+    expect(view.case.teamId).toBe(sanitation.id);
+    expect(view.case.reportedBy).toEqual({ name: 'test-server', role: 'dispatcher' });
+    expect(view.allowedActions).toEqual([]);
+    expect(view.remainingSeconds).toBeNull();
+    // The timeline is the record: the report, then every action with who took it, from where to where.
+    expect(view.timeline.map((e) => e.action?.name ?? e.kind)).toEqual(['created', ...steps.map((s) => s[0])]);
+    expect(view.timeline[3]!.action).toMatchObject({ name: 'dispatch', role: 'dispatcher', from: 'registered', to: 'dispatched' });
+    expect(view.timeline[8]!.action).toMatchObject({ name: 'rework', role: 'inspector', note: '仍有残留', from: 'handled', to: 'handling' });
+    // Folding the timeline gives the current state.
+    expect(view.timeline[view.timeline.length - 1]!.incident).toEqual(view.case);
+    await waitFor(() => watcher.events.filter((e) => e.incident.id === c.id).length === steps.length + 1, 5000, 'every step on the stream');
+    expect(watcher.events.filter((e) => e.incident.id === c.id).map((e) => e.incident.status).pop()).toBe('closed');
+    watcher.socket.close();
+  });
+
+  it('refuses an action the role may not take (403), a state that does not allow it (422), and an unknown team', async () => {
+    const c = await newCase();
+    expect((await act(c.id, { action: 'accept', version: c.version }, as.leader)).status).toBe(403);
+    expect((await act(c.id, { action: 'accept', version: c.version }, as.wall)).status).toBe(403);
+    expect((await act(c.id, { action: 'acknowledge', version: c.version }, as.dispatcher)).status).toBe(403);
+    const wrongState = await act(c.id, { action: 'close', version: c.version }, as.dispatcher);
+    expect(wrongState.status).toBe(422);
+    expect(wrongState.body.error?.code).toBe('invalid_transition');
+    await act(c.id, { action: 'accept', version: c.version }, as.dispatcher);
+    await act(c.id, { action: 'register', version: c.version + 1 }, as.dispatcher);
+    const team = await act(c.id, { action: 'dispatch', version: c.version + 2, teamId: 'team-none' }, as.dispatcher);
+    expect(team.status).toBe(422);
+    expect(team.body.error?.code).toBe('unknown_team');
+    const noTeam = await act(c.id, { action: 'dispatch', version: c.version + 2 }, as.dispatcher);
+    expect(noTeam.status).toBe(400);
+    expect(noTeam.body.error?.code).toBe('team_required');
+    expect((await act('no-such-case', { action: 'accept', version: 1 }, as.dispatcher)).status).toBe(404);
+    // Nothing refused changed it.
+    const view = (await getJson<{ case: Incident }>(`${server.url}/api/cases/${c.id}`, as.dispatcher)).body;
+    expect(view.case.version).toBe(c.version + 2);
+  });
+
+  it('lets one of two dispatchers acting at once win, and tells the other it saw a stale version', async () => {
+    const c = await newCase();
+    const second = { token: await createToken(server.url, server.adminCookie, 'dispatcher', 'second dispatcher') };
+    const [a, b] = await Promise.all([
+      act(c.id, { action: 'accept', version: c.version }, as.dispatcher),
+      act(c.id, { action: 'reject', version: c.version, note: '重复' }, second),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect(loser.body.error?.code).toBe('version_conflict');
+    const view = (await getJson<{ case: Incident; timeline: IncidentEvent[] }>(`${server.url}/api/cases/${c.id}`, as.dispatcher)).body;
+    expect(view.case.version).toBe(c.version + 1);
+    expect(view.timeline).toHaveLength(2);
+  });
+
+  it('suspends and resumes where it was, and extends the deadline in working time', async () => {
+    const c = await newCase();
+    const team = teams.find((t) => t.categories.includes('E0102'))!;
+    let v = c.version;
+    for (const [action, extra] of [['accept', {}], ['register', {}], ['dispatch', { teamId: team.id }]] as const) {
+      v = (await act(c.id, { action, version: v, ...extra }, as.dispatcher)).body.case.version;
+    }
+    const extended = await act(c.id, { action: 'extend', version: v, extendHours: 4 }, as.dispatcher);
+    expect(extended.status).toBe(200);
+    expect(Date.parse(extended.body.case.deadlineAt)).toBeGreaterThanOrEqual(Date.parse(c.deadlineAt) + 4 * 3_600_000);
+    const suspended = await act(c.id, { action: 'suspend', version: v + 1 }, as.dispatcher);
+    expect(suspended.body.case.status).toBe('suspended');
+    const resumed = await act(c.id, { action: 'resume', version: v + 2 }, as.dispatcher);
+    expect(resumed.body.case.status).toBe('dispatched');
+    expect(resumed.body.case.teamId).toBe(team.id);
+  });
+});
