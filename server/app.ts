@@ -61,6 +61,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   log.info({ cells: cells.length, fromCache, ms: Date.now() - started }, 'city loaded');
 
   const store = new SqliteIncidentStore(join(config.dataDir, 'gridwatch.db'));
+  const teams = teamsFromBases(city.layers['team-bases'].features, catalog.categories);
   const auth = new AuthService(
     store.authStore(),
     {
@@ -71,6 +72,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
       failureWindowMs: config.loginBlockSeconds * 1000,
     },
     log.child({ module: 'auth' }),
+    (teamId) => teams.some((t) => t.id === teamId),
   );
   await auth.bootstrapAdmin(config.adminPassword);
   const cellAt = (lon: number, lat: number) => cells[grid.locate(lon, lat)]?.properties;
@@ -121,7 +123,6 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.get('/api/settings', (_req, res) => {
     res.set('Cache-Control', 'no-cache').json({ basemapStyle: config.basemapStyle });
   });
-  const teams = teamsFromBases(city.layers['team-bases'].features, catalog.categories);
   const cases = new CaseService({
     store,
     teams: new Map(teams.map((t) => [t.id, t])),

@@ -36,8 +36,8 @@ export interface OpenedSession {
   principal: Principal;
 }
 
-const toUserView = ({ username, displayName, role, disabled, createdAt, updatedAt }: StoredUser): UserView => ({
-  username, displayName, role, disabled, createdAt, updatedAt,
+const toUserView = ({ username, displayName, role, teamId, disabled, createdAt, updatedAt }: StoredUser): UserView => ({
+  username, displayName, role, teamId, disabled, createdAt, updatedAt,
 });
 const toTokenView = ({ id, name, role, createdBy, createdAt, lastUsedAt, revokedAt }: StoredToken): ApiTokenView => ({
   id, name, role, createdBy, createdAt, lastUsedAt, revokedAt,
@@ -56,6 +56,8 @@ export class AuthService {
     private readonly store: AuthStore,
     private readonly settings: AuthSettings,
     private readonly log: Logger,
+    /** Whether a team id names a team (field accounts belong to one). */
+    private readonly teamExists: (teamId: string) => boolean = () => true,
     private readonly now: () => number = Date.now,
   ) {
     const window = Math.ceil(settings.failureWindowMs / 1000);
@@ -208,11 +210,11 @@ export class AuthService {
   }
 
   private userPrincipal(u: StoredUser, sessionHash: string | null): Principal {
-    return { kind: 'user', name: u.username, displayName: u.displayName, role: u.role, userId: u.id, tokenId: null, sessionHash };
+    return { kind: 'user', name: u.username, displayName: u.displayName, role: u.role, userId: u.id, tokenId: null, teamId: u.teamId, sessionHash };
   }
 
   private tokenPrincipal(t: StoredToken): Principal {
-    return { kind: 'token', name: t.name, displayName: t.name, role: t.role, userId: null, tokenId: t.id, sessionHash: null };
+    return { kind: 'token', name: t.name, displayName: t.name, role: t.role, userId: null, tokenId: t.id, teamId: null, sessionHash: null };
   }
 
   // --- accounts and tokens (admins) -------------------------------------------------------------
@@ -225,14 +227,16 @@ export class AuthService {
     if (await this.store.userByName(input.username)) {
       throw new Refusal(409, 'username_taken', `The username ${input.username} is taken.`);
     }
+    if (input.teamId !== undefined && !this.teamExists(input.teamId)) throw new Refusal(422, 'unknown_team', `No team has the id ${input.teamId}.`);
     const user = await this.store.createUser({
       username: input.username,
       displayName: input.displayName ?? input.username,
       role: input.role,
       passwordHash: await hashPassword(input.password),
+      teamId: input.teamId ?? null,
       at: this.now(),
     });
-    await this.audit(ctx, 'user.create', 'user', user.username, { role: user.role });
+    await this.audit(ctx, 'user.create', 'user', user.username, { role: user.role, teamId: user.teamId });
     return toUserView(user);
   }
 
@@ -240,6 +244,7 @@ export class AuthService {
   async updateUser(username: string, change: UserChange, ctx: AuditContext): Promise<UserView> {
     const user = await this.store.userByName(username);
     if (!user) throw new Refusal(404, 'not_found', `No user is called ${username}.`);
+    if (change.teamId && !this.teamExists(change.teamId)) throw new Refusal(422, 'unknown_team', `No team has the id ${change.teamId}.`);
     if (ctx.principal?.userId === user.id && (change.disabled || (change.role && change.role !== 'admin'))) {
       throw new Refusal(409, 'own_account', 'An admin cannot disable or demote their own account.');
     }
@@ -247,10 +252,11 @@ export class AuthService {
       displayName: change.displayName,
       role: change.role,
       disabled: change.disabled,
+      teamId: change.teamId,
       passwordHash: change.password === undefined ? undefined : await hashPassword(change.password),
       at: this.now(),
     });
-    if (change.role !== undefined || change.password !== undefined || change.disabled !== undefined) {
+    if (change.role !== undefined || change.password !== undefined || change.disabled !== undefined || change.teamId !== undefined) {
       const hashes = await this.store.deleteSessionsOfUser(user.id);
       this.ended([`user:${user.id}`, ...hashes.map((h) => `session:${h}`)], 'account_changed');
     }

@@ -13,6 +13,8 @@ export interface Principal {
   role: Role;
   userId: number | null;
   tokenId: string | null;
+  /** The team of a field account; null for everyone else. */
+  teamId: string | null;
   /** The session it came through (cookie), null for a bearer token. */
   sessionHash: string | null;
 }

@@ -39,6 +39,9 @@ export interface CaseView {
   overdue: boolean;
 }
 
+/** Whether a case is dispatched to the actor's own team (field accounts act only on those). */
+const ownTask = (actor: Principal, c: Incident) => actor.teamId !== null && c.teamId === actor.teamId;
+
 const ms = (iso: string | null) => (iso === null ? null : Date.parse(iso));
 
 function stateOf(i: Incident): CaseState {
@@ -66,6 +69,9 @@ export class CaseService {
   async view(id: string, reader: Principal): Promise<CaseView> {
     const current = await this.deps.store.getIncident(id);
     if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
+    if (!may(reader, 'live.read') && !ownTask(reader, current)) {
+      throw new Refusal(403, 'not_your_team', 'A field account sees only the tasks of its own team.');
+    }
     const open = current.status !== 'closed' && current.status !== 'rejected';
     const remaining = open ? Math.round((Date.parse(current.deadlineAt) - this.deps.now()) / 1000) : null;
     return {
@@ -75,6 +81,12 @@ export class CaseService {
       remainingSeconds: remaining,
       overdue: remaining !== null && remaining < 0 && current.status !== 'suspended',
     };
+  }
+
+  /** The open tasks of a field account's team, oldest deadline first. */
+  async tasksOf(actor: Principal): Promise<Incident[]> {
+    if (actor.teamId === null) return [];
+    return (await this.deps.store.casesOfTeam(actor.teamId)).map((i) => incidentFor(actor, i));
   }
 
   async act(id: string, req: CaseActionRequest, actor: Principal): Promise<Incident> {
@@ -89,6 +101,9 @@ export class CaseService {
     let event: IncidentEvent;
     try {
       event = await this.deps.store.applyCaseAction(id, req.version, now, (current) => {
+        if (rule.permission === 'task.handle' && !ownTask(actor, current)) {
+          throw new Refusal(403, 'not_your_team', 'Only the team the case is dispatched to may act on it.');
+        }
         const category = this.deps.categoryOf(current.categoryCode);
         const state = applyCaseAction(stateOf(current), req, {
           now,

@@ -17,6 +17,9 @@ export function casesRouter(cases: CaseService, teams: readonly Team[]): Router 
     const body = parseOr400(CaseActionRequest, req.body, 'action');
     res.json({ case: await cases.act(req.params.id, body, principalOf(res)!) });
   });
+  r.get('/tasks', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await cases.tasksOf(principalOf(res)!));
+  });
   r.get('/teams', (_req, res) => {
     res.json(teams);
   });

@@ -64,6 +64,8 @@ export interface IncidentStore {
     at: number,
     decide: (current: Incident) => { state: CaseState; action: ActionRecord },
   ): Promise<IncidentEvent>;
+  /** The open cases dispatched to a team (dispatched or being handled), earliest deadline first. */
+  casesOfTeam(teamId: string): Promise<Incident[]>;
   /** Every event of one incident, oldest first: its timeline. */
   timelineOf(id: string): Promise<IncidentEvent[]>;
   /** The seq of the last committed event (0 for an empty log). */

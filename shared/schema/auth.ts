@@ -23,6 +23,8 @@ export const SessionUser = z.object({
   username: z.string(),
   displayName: z.string(),
   role: Role,
+  /** The team of a field account (处置人员), whose tasks it sees and acts on. */
+  teamId: z.string().nullable(),
   permissions: z.array(Permission),
 });
 export type SessionUser = z.infer<typeof SessionUser>;
@@ -35,6 +37,7 @@ export const UserView = z.object({
   username: z.string(),
   displayName: z.string(),
   role: Role,
+  teamId: z.string().nullable(),
   disabled: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -42,12 +45,13 @@ export const UserView = z.object({
 export type UserView = z.infer<typeof UserView>;
 
 export const NewUser = z
-  .object({ username: Username, displayName: z.string().min(1).max(60).optional(), role: Role, password: Password })
-  .strict();
+  .object({ username: Username, displayName: z.string().min(1).max(60).optional(), role: Role, password: Password, teamId: z.string().min(1).max(64).optional() })
+  .strict()
+  .refine((u) => u.role !== 'field' || u.teamId !== undefined, { message: 'a field account needs its teamId', path: ['teamId'] });
 export type NewUser = z.infer<typeof NewUser>;
 
 export const UserChange = z
-  .object({ displayName: z.string().min(1).max(60).optional(), role: Role.optional(), password: Password.optional(), disabled: z.boolean().optional() })
+  .object({ displayName: z.string().min(1).max(60).optional(), role: Role.optional(), password: Password.optional(), disabled: z.boolean().optional(), teamId: z.string().min(1).max(64).nullable().optional() })
   .strict()
   .refine((c) => Object.keys(c).length > 0, 'nothing to change');
 export type UserChange = z.infer<typeof UserChange>;

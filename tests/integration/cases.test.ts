@@ -1,22 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Team } from '../../shared/index.js';
 import { getJson, pointsInCells, postJson, streamClient, waitFor } from '../support/api.js';
-import { createToken, type Credentials } from '../support/credentials.js';
+import { createToken, createUser, type Credentials } from '../support/credentials.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
 import type { ApiError, FeatureCollection, Incident, IncidentEvent } from '../support/types.js';
 
 let server: TestServer;
 let cells: FeatureCollection['features'];
 let teams: Team[];
+let sanitation: Team[];
+let otherCrew: Credentials;
 const as: Record<'dispatcher' | 'field' | 'inspector' | 'leader' | 'wall', Credentials> = {} as never;
 
 beforeAll(async () => {
   server = await startServer();
   cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body.features;
-  for (const role of ['dispatcher', 'field', 'inspector', 'leader', 'wall'] as const) {
+  for (const role of ['dispatcher', 'inspector', 'leader', 'wall'] as const) {
     as[role] = { token: await createToken(server.url, server.adminCookie, role, `${role} of the case tests`) };
   }
   teams = (await getJson<Team[]>(`${server.url}/api/teams`)).body;
+  sanitation = teams.filter((t) => t.categories.includes('E0102'));
+  // Field staff are people of a team: the team the cases go to, and another one.
+  as.field = { cookie: await createUser(server.url, server.adminCookie, 'crew-a', 'field', 'crew-a-password', sanitation[0]!.id) };
+  otherCrew = { cookie: await createUser(server.url, server.adminCookie, 'crew-b', 'field', 'crew-b-password', sanitation[1]!.id) };
 }, 120_000);
 
 afterAll(async () => {
@@ -35,18 +41,38 @@ async function newCase(): Promise<Incident> {
 type Answer = { case: Incident } & Partial<ApiError>;
 const act = (id: string, body: Record<string, unknown>, who: Credentials) => postJson<Answer>(`${server.url}/api/cases/${id}/actions`, body, who);
 
+describe('a field team', () => {
+  it('sees and acts on its own tasks only', async () => {
+    const c = await newCase();
+    let v = c.version;
+    for (const [action, extra] of [['accept', {}], ['register', {}], ['dispatch', { teamId: sanitation[0]!.id }]] as const) {
+      v = (await act(c.id, { action, version: v, ...extra }, as.dispatcher)).body.case.version;
+    }
+    const tasks = (await getJson<Incident[]>(`${server.url}/api/tasks`, as.field)).body;
+    expect(tasks.map((t) => t.id)).toContain(c.id);
+    expect(tasks.every((t) => t.teamId === sanitation[0]!.id)).toBe(true);
+    expect((await getJson<Incident[]>(`${server.url}/api/tasks`, otherCrew)).body.map((t) => t.id)).not.toContain(c.id);
+    // Another team's crew can neither open nor take it; the live map is not theirs either.
+    expect((await getJson<ApiError>(`${server.url}/api/cases/${c.id}`, otherCrew)).status).toBe(403);
+    const taken = await act(c.id, { action: 'acknowledge', version: v }, otherCrew);
+    expect(taken.status).toBe(403);
+    expect(taken.body.error?.code).toBe('not_your_team');
+    expect((await getJson(`${server.url}/api/incidents?limit=1`, otherCrew)).status).toBe(403);
+    expect((await getJson(`${server.url}/api/cases/${c.id}`, as.field)).status).toBe(200);
+    expect((await act(c.id, { action: 'acknowledge', version: v }, as.field)).status).toBe(200);
+  });
+});
+
 describe('a case', () => {
   it('goes from report to closure, each step by the role of its position, every step on its timeline and on the stream', async () => {
     const watcher = streamClient(server.url, as.wall);
     watcher.socket.emit('subscribe', { sinceSeq: 0 });
     await watcher.live;
     const c = await newCase();
-    const sanitation = teams.find((t) => t.categories.includes('E0102'))!;
-    expect(sanitation).toBeDefined();
     const steps: [string, Credentials, Record<string, unknown>, string][] = [
       ['accept', as.dispatcher, {}, 'accepted'],
       ['register', as.dispatcher, {}, 'registered'],
-      ['dispatch', as.dispatcher, { teamId: sanitation.id }, 'dispatched'],
+      ['dispatch', as.dispatcher, { teamId: sanitation[0]!.id }, 'dispatched'],
       ['acknowledge', as.field, {}, 'handling'],
       ['arrive', as.field, {}, 'handling'],
       ['urge', as.leader, { note: '尽快处理' }, 'handling'],
@@ -69,8 +95,9 @@ describe('a case', () => {
     expect(view.case.closureKind).toBe('normal');
     expect(view.case.urgeCount).toBe(1);
     expect(view.case.reworkCount).toBe(1);
-    expect(view.case.teamId).toBe(sanitation.id);
+    expect(view.case.teamId).toBe(sanitation[0]!.id);
     expect(view.case.reportedBy).toEqual({ name: 'test-server', role: 'dispatcher' });
+    expect(view.timeline[4]!.action).toMatchObject({ name: 'acknowledge', actor: 'crew-a', role: 'field' });
     expect(view.allowedActions).toEqual([]);
     expect(view.remainingSeconds).toBeNull();
     // The timeline is the record: the report, then every action with who took it, from where to where.
@@ -123,7 +150,7 @@ describe('a case', () => {
 
   it('suspends and resumes where it was, and extends the deadline in working time', async () => {
     const c = await newCase();
-    const team = teams.find((t) => t.categories.includes('E0102'))!;
+    const team = sanitation[0]!;
     let v = c.version;
     for (const [action, extra] of [['accept', {}], ['register', {}], ['dispatch', { teamId: team.id }]] as const) {
       v = (await act(c.id, { action, version: v, ...extra }, as.dispatcher)).body.case.version;

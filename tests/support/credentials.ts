@@ -52,12 +52,13 @@ export async function createToken(url: string, adminCookie: string, role: Role, 
 }
 
 /** A user of a role, created by the admin; resolves with the session cookie of that user. */
-export async function createUser(url: string, adminCookie: string, username: string, role: Role, password = `${username}-password`): Promise<string> {
+export async function createUser(url: string, adminCookie: string, username: string, role: Role, password = `${username}-password`, teamId?: string): Promise<string> {
   const origin = new URL(url).origin;
   const res = await fetch(`${origin}/api/users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie: adminCookie, origin },
-    body: JSON.stringify({ username, role, password }),
+    // A field account belongs to a team; the default city's first team unless told otherwise.
+    body: JSON.stringify({ username, role, password, teamId: teamId ?? (role === 'field' ? 'team-1' : undefined) }),
   });
   if (res.status !== 201) throw new Error(`creating user ${username} failed: ${res.status} ${await res.text()}`);
   return signIn(url, username, password);

@@ -131,4 +131,9 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX incidents_by_team ON incidents (team_id, status) WHERE team_id IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'the team a field account belongs to',
+    sql: `ALTER TABLE users ADD COLUMN team_id TEXT;`,
+  },
 ];

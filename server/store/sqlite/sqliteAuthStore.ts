@@ -11,6 +11,7 @@ interface UserRow {
   disabled: number;
   created_at: number;
   updated_at: number;
+  team_id: string | null;
 }
 interface TokenRow {
   id: string;
@@ -49,6 +50,7 @@ const toUser = (r: UserRow): StoredUser => ({
   username: r.username,
   displayName: r.display_name,
   role: r.role as Role,
+  teamId: r.team_id,
   passwordHash: r.password_hash,
   disabled: r.disabled !== 0,
   createdAt: iso(r.created_at),
@@ -79,8 +81,8 @@ export class SqliteAuthStore implements AuthStore {
   constructor(private readonly db: Database.Database) {
     this.q = {
       countUsers: db.prepare('SELECT count(*) AS n FROM users'),
-      insertUser: db.prepare(`INSERT INTO users (username, display_name, role, password_hash, disabled, created_at, updated_at)
-        VALUES (?, ?, ?, ?, 0, ?, ?)`),
+      insertUser: db.prepare(`INSERT INTO users (username, display_name, role, password_hash, disabled, created_at, updated_at, team_id)
+        VALUES (?, ?, ?, ?, 0, ?, ?, ?)`),
       userByName: db.prepare('SELECT * FROM users WHERE username = ?'),
       userById: db.prepare('SELECT * FROM users WHERE id = ?'),
       listUsers: db.prepare('SELECT * FROM users ORDER BY username'),
@@ -108,8 +110,8 @@ export class SqliteAuthStore implements AuthStore {
     return (this.q.countUsers.get() as { n: number }).n;
   }
 
-  async createUser(u: { username: string; displayName: string; role: Role; passwordHash: string; at: number }): Promise<StoredUser> {
-    const id = Number(this.q.insertUser.run(u.username, u.displayName, u.role, u.passwordHash, u.at, u.at).lastInsertRowid);
+  async createUser(u: { username: string; displayName: string; role: Role; passwordHash: string; teamId?: string | null; at: number }): Promise<StoredUser> {
+    const id = Number(this.q.insertUser.run(u.username, u.displayName, u.role, u.passwordHash, u.at, u.at, u.teamId ?? null).lastInsertRowid);
     return (await this.userById(id))!;
   }
 
@@ -129,16 +131,17 @@ export class SqliteAuthStore implements AuthStore {
 
   async updateUser(
     id: number,
-    c: { displayName?: string; role?: Role; passwordHash?: string; disabled?: boolean; at: number },
+    c: { displayName?: string; role?: Role; passwordHash?: string; disabled?: boolean; teamId?: string | null; at: number },
   ): Promise<StoredUser> {
     const sets: string[] = ['updated_at = @at'];
     if (c.displayName !== undefined) sets.push('display_name = @displayName');
     if (c.role !== undefined) sets.push('role = @role');
     if (c.passwordHash !== undefined) sets.push('password_hash = @passwordHash');
     if (c.disabled !== undefined) sets.push('disabled = @disabled');
+    if (c.teamId !== undefined) sets.push('team_id = @teamId');
     this.db
       .prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = @id`)
-      .run({ id, at: c.at, displayName: c.displayName, role: c.role, passwordHash: c.passwordHash, disabled: c.disabled ? 1 : 0 });
+      .run({ id, at: c.at, displayName: c.displayName, role: c.role, passwordHash: c.passwordHash, disabled: c.disabled ? 1 : 0, teamId: c.teamId ?? null });
     return (await this.userById(id))!;
   }
 
