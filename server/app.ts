@@ -17,6 +17,8 @@ import { authenticate, authorize, checkOrigin, limitWrites } from './auth/httpAu
 import { auditRouter } from './http/audit.js';
 import { authRouter } from './http/auth.js';
 import { CaseService } from './case/caseService.js';
+import { rankCandidates } from './dispatch/candidates.js';
+import { buildRoadGraph } from './dispatch/roadGraph.js';
 import { casesRouter } from './http/cases.js';
 import { categoriesRouter } from './http/categories.js';
 import { teamsFromBases } from './team/teamRoster.js';
@@ -62,6 +64,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
 
   const store = new SqliteIncidentStore(join(config.dataDir, 'gridwatch.db'));
   const teams = teamsFromBases(city.layers['team-bases'].features, catalog.categories);
+  const roadGraph = buildRoadGraph(city.layers.roads.features);
   const auth = new AuthService(
     store.authStore(),
     {
@@ -132,6 +135,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
       category.timeLimit.kind === 'working_hours' || category.timeLimit.kind === 'working_days'
         ? computeDeadline(from, { kind: 'working_hours', amount: hours }, calendar)
         : from + hours * 3_600_000,
+    rankCandidates: (c, workloadOf) => rankCandidates(roadGraph, c, teams, workloadOf),
     publish: (events) => stream.publish(events),
     now: Date.now,
   });

@@ -41,6 +41,7 @@ export const HTTP_RULES: readonly HttpRule[] = [
 
   // Readers of the live picture see every case; a field account only its own team's (checked by the case service).
   { method: 'GET', path: '/api/cases/:id', allow: 'signed-in' },
+  { method: 'GET', path: '/api/cases/:id/candidates', allow: 'case.dispatch' },
   { method: 'GET', path: '/api/tasks', allow: 'task.handle' },
   // Each action has its own permission (ACTION_RULES in shared/workflow/caseWorkflow.ts), checked by
   // the case service: a leader may urge, a field team acknowledge, a dispatcher dispatch.

@@ -12,6 +12,7 @@ import {
   type Team,
 } from '../../shared/index.js';
 import { may, type Principal } from '../auth/principal.js';
+import type { Candidate } from '../dispatch/candidates.js';
 import { eventsFor, incidentFor } from '../auth/redaction.js';
 import { Refusal } from '../refusal.js';
 import { NotFoundError, VersionConflictError, type IncidentStore } from '../store/store.js';
@@ -22,6 +23,8 @@ export interface CaseServiceDeps {
   categoryOf(code: string): Category | undefined;
   /** `hours` after `fromMs` in the category's kind of time (working hours, or round the clock). */
   addLimitHours(category: Category, fromMs: number, hours: number): number;
+  /** The teams that could take a case, ranked (dispatch/candidates.ts over the city's road graph). */
+  rankCandidates(at: Incident, workloadOf: (teamId: string) => number): Candidate[];
   /** Hands committed events to the live stream. */
   publish(events: IncidentEvent[]): void;
   now(): number;
@@ -81,6 +84,14 @@ export class CaseService {
       remainingSeconds: remaining,
       overdue: remaining !== null && remaining < 0 && current.status !== 'suspended',
     };
+  }
+
+  /** The five teams that can be there soonest, for the dispatcher. */
+  async candidates(id: string): Promise<Candidate[]> {
+    const current = await this.deps.store.getIncident(id);
+    if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
+    const workload = await this.deps.store.workloadByTeam();
+    return this.deps.rankCandidates(current, (teamId) => workload.get(teamId) ?? 0);
   }
 
   /** The open tasks of a field account's team, oldest deadline first. */

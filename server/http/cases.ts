@@ -13,6 +13,9 @@ export function casesRouter(cases: CaseService, teams: readonly Team[]): Router 
   r.get('/cases/:id', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await cases.view(req.params.id, principalOf(res)!));
   });
+  r.get('/cases/:id/candidates', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await cases.candidates(req.params.id));
+  });
   r.post('/cases/:id/actions', async (req, res) => {
     const body = parseOr400(CaseActionRequest, req.body, 'action');
     res.json({ case: await cases.act(req.params.id, body, principalOf(res)!) });

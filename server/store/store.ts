@@ -66,6 +66,8 @@ export interface IncidentStore {
   ): Promise<IncidentEvent>;
   /** The open cases dispatched to a team (dispatched or being handled), earliest deadline first. */
   casesOfTeam(teamId: string): Promise<Incident[]>;
+  /** Open cases (dispatched or being handled) per team. */
+  workloadByTeam(): Promise<Map<string, number>>;
   /** Every event of one incident, oldest first: its timeline. */
   timelineOf(id: string): Promise<IncidentEvent[]>;
   /** The seq of the last committed event (0 for an empty log). */

@@ -12,6 +12,9 @@ import { benchAssignment, printResult } from './assignment.js';
 import { measureBundle } from './bundle.js';
 import { benchBrowserLive } from './browserLive.js';
 import { benchIngest } from './ingest.js';
+import { benchDispatch } from './dispatch.js';
+import { loadCatalog } from '../../server/catalog/loadCatalog.js';
+import { teamsFromBases } from '../../server/team/teamRoster.js';
 
 const outDir = join(PROJECT_ROOT, 'var', 'bench');
 mkdirSync(outDir, { recursive: true });
@@ -31,6 +34,16 @@ if (!only || only === 'assignment') {
   printResult(result);
   save('assignment', result);
   failed ||= !result.ok;
+}
+
+if (!only || only === 'dispatch') {
+  const config = readConfig({});
+  const { city } = loadDefaultCity({ cacheDir: join(PROJECT_ROOT, 'var', 'test-cache'), seed: config.citySeed });
+  console.log('== dispatch: rank 500 teams for a case by travel time over the road graph');
+  const result = benchDispatch(city, teamsFromBases(city.layers['team-bases'].features, loadCatalog().categories));
+  console.table([result]);
+  console.log(`one search per team / one reversed search: ${result.ratio}× time per case`);
+  save('dispatch', { name: 'dispatch', ...result });
 }
 
 if (!only || only === 'ingest') {

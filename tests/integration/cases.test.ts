@@ -63,6 +63,29 @@ describe('a field team', () => {
   });
 });
 
+describe('dispatch candidates', () => {
+  it('rank up to five able teams by travel time, with distance, workload and route, for dispatchers only', async () => {
+    const c = await newCase();
+    const res = await getJson<{ teamId: string; etaSeconds: number; distanceMeters: number; workload: number; route: { type: string; coordinates: number[][] } }[]>(
+      `${server.url}/api/cases/${c.id}/candidates`,
+      as.dispatcher,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.length).toBeGreaterThan(0);
+    expect(res.body.length).toBeLessThanOrEqual(5);
+    const etas = res.body.map((x) => x.etaSeconds);
+    expect(etas).toEqual([...etas].sort((a, b) => a - b));
+    for (const x of res.body) {
+      expect(teams.find((t) => t.id === x.teamId)!.categories).toContain('E0102');
+      expect(x.route.type).toBe('LineString');
+      expect(x.route.coordinates[x.route.coordinates.length - 1]).toEqual([c.lon, c.lat]);
+      expect(x.distanceMeters).toBeGreaterThan(0);
+      expect(x.workload).toBeGreaterThanOrEqual(0);
+    }
+    expect((await getJson(`${server.url}/api/cases/${c.id}/candidates`, as.leader)).status).toBe(403);
+  });
+});
+
 describe('a case', () => {
   it('goes from report to closure, each step by the role of its position, every step on its timeline and on the stream', async () => {
     const watcher = streamClient(server.url, as.wall);

@@ -263,6 +263,7 @@ export class SqliteIncidentStore implements IncidentStore {
         deadline_at = @deadlineAt, closed_at = @closedAt, team_id = @teamId, urge_count = @urgeCount, rework_count = @reworkCount,
         suspended_from = @suspendedFrom, closure_kind = @closureKind, arrived_at = @arrivedAt WHERE id = @id`),
       ridOf: db.prepare('SELECT rid FROM incidents WHERE id = ?'),
+      workload: db.prepare(`SELECT team_id, count(*) AS n FROM incidents WHERE team_id IS NOT NULL AND status IN ('dispatched', 'handling') GROUP BY team_id`),
       casesOfTeam: db.prepare(`SELECT * FROM incidents WHERE team_id = ? AND status IN ('dispatched', 'handling') ORDER BY deadline_at, id`),
       insertRtree: db.prepare('INSERT INTO incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
       insertEvent: db.prepare('INSERT INTO events (seq, incident_rid, kind, at, payload) VALUES (?, ?, ?, ?, ?)'),
@@ -459,6 +460,10 @@ export class SqliteIncidentStore implements IncidentStore {
       return eventOf(eventRow, applyPatch(current, patch, eventRow), current);
     })();
     return event;
+  }
+
+  async workloadByTeam(): Promise<Map<string, number>> {
+    return new Map((this.stmts.workload.all() as { team_id: string; n: number }[]).map((r) => [r.team_id, r.n]));
   }
 
   async casesOfTeam(teamId: string): Promise<Incident[]> {
