@@ -100,7 +100,16 @@ export const IncidentEvent = z.object({
   kind: IncidentEventKind,
   /** For `case_action`: what was done, by whom, from which state to which, and why. */
   action: z
-    .object({ name: CaseAction, actor: z.string(), role: z.string(), from: IncidentStatus, to: IncidentStatus, note: z.string().optional() })
+    .object({
+      name: CaseAction,
+      actor: z.string(),
+      role: z.string(),
+      from: IncidentStatus,
+      to: IncidentStatus,
+      note: z.string().optional(),
+      /** Photo ids, served by `GET /api/photos/:id`. */
+      attachments: z.array(z.string()).optional(),
+    })
     .optional(),
   at: IsoTimestamp,
   incident: Incident,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IncidentEvent } from './incident.js';
+import { TeamStatus } from './team.js';
 
 /**
  * The Socket.IO protocol, defined once. Client → server messages are validated on arrival;
@@ -30,7 +31,24 @@ export type SocketErrorMessage = z.infer<typeof SocketErrorMessage>;
 export const SessionEndedMessage = z.object({ code: z.enum(['logged_out', 'session_expired', 'revoked', 'account_changed']), message: z.string() });
 export type SessionEndedMessage = z.infer<typeof SessionEndedMessage>;
 
+/**
+ * Where every team is, batched: one message a few times a minute for all teams, as compact rows
+ * `[teamId, lon, lat, status, caseId | null]` (status: available, en_route, on_site, off_duty,
+ * offline). Sent to every socket that may read the live picture, from its connection on.
+ */
+export const TeamPositionsMessage = z.object({
+  at: z.string(),
+  teams: z.array(z.tuple([z.string(), z.number(), z.number(), TeamStatus, z.string().nullable()])),
+});
+export type TeamPositionsMessage = z.infer<typeof TeamPositionsMessage>;
+
+/** A case went past its handling deadline just now (pushed to dispatchers and walls at that moment). */
+export const CaseOverdueMessage = z.object({ caseId: z.string(), deadlineAt: z.string(), townCode: z.string(), categoryCode: z.string() });
+export type CaseOverdueMessage = z.infer<typeof CaseOverdueMessage>;
+
 export interface ServerToClientEvents {
+  'team:positions': (msg: TeamPositionsMessage) => void;
+  'case:overdue': (msg: CaseOverdueMessage) => void;
   'session:ended': (msg: SessionEndedMessage) => void;
   hello: (msg: HelloMessage) => void;
   'incident:events': (msg: IncidentEventsMessage) => void;

@@ -77,6 +77,8 @@ export const CaseActionRequest = z
     /** extend: how many hours, in the handling limit's own kind of time. */
     extendHours: z.number().positive().max(24 * 90).optional(),
     closureKind: ClosureKind.optional(),
+    /** Photos uploaded first (`POST /api/cases/:id/photos`), e.g. with report-handled. */
+    attachments: z.array(z.string().regex(/^ph_[A-Za-z0-9]{16}$/)).max(9).optional(),
   })
   .strict();
 export type CaseActionRequest = z.infer<typeof CaseActionRequest>;
