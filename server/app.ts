@@ -20,6 +20,9 @@ import { CaseService } from './case/caseService.js';
 import { rankCandidates } from './dispatch/candidates.js';
 import { buildRoadGraph } from './dispatch/roadGraph.js';
 import { casesRouter } from './http/cases.js';
+import { idempotent } from './http/idempotency.js';
+import { photosRouter } from './http/photos.js';
+import { PhotoStore } from './photo/photoStore.js';
 import { categoriesRouter } from './http/categories.js';
 import { teamsFromBases } from './team/teamRoster.js';
 import { securityHeaders } from './http/securityHeaders.js';
@@ -140,6 +143,9 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     now: Date.now,
   });
   app.use('/api', authRouter(auth));
+  // Actions and photos may be retried by a phone's offline queue: their answers are replayed by key.
+  app.use(['/api/cases/:id/actions', '/api/cases/:id/photos'], idempotent(store.connection));
+  app.use('/api', photosRouter(new PhotoStore(join(config.dataDir, 'uploads'), store.connection), cases));
   app.use('/api', casesRouter(cases, teams));
   app.use('/api', usersRouter(auth));
   app.use('/api', tokensRouter(auth));

@@ -46,6 +46,9 @@ export const HTTP_RULES: readonly HttpRule[] = [
   // Each action has its own permission (ACTION_RULES in shared/workflow/caseWorkflow.ts), checked by
   // the case service: a leader may urge, a field team acknowledge, a dispatcher dispatch.
   { method: 'POST', path: '/api/cases/:id/actions', allow: 'signed-in' },
+  // Photos: the case service says who may add to or see which case.
+  { method: 'POST', path: '/api/cases/:id/photos', allow: 'signed-in' },
+  { method: 'GET', path: '/api/photos/:id', allow: 'signed-in' },
   { method: 'GET', path: '/api/teams', allow: 'live.read' },
 
   { method: 'GET', path: '/api/users', allow: 'user.manage' },

@@ -94,6 +94,17 @@ export class CaseService {
     return this.deps.rankCandidates(current, (teamId) => workload.get(teamId) ?? 0);
   }
 
+  /**
+   * Who may attach photos to a case: its own team while handling it, an inspector verifying it, a
+   * dispatcher; refuses everyone else.
+   */
+  async mayAddPhotos(id: string, actor: Principal): Promise<void> {
+    const current = await this.deps.store.getIncident(id);
+    if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
+    if (may(actor, 'case.dispatch') || may(actor, 'case.verify') || (may(actor, 'task.handle') && ownTask(actor, current))) return;
+    throw new Refusal(403, 'forbidden', 'Only the handling team, an inspector or a dispatcher may add photos to this case.');
+  }
+
   /** The open tasks of a field account's team, oldest deadline first. */
   async tasksOf(actor: Principal): Promise<Incident[]> {
     if (actor.teamId === null) return [];
@@ -120,7 +131,10 @@ export class CaseService {
           now,
           addLimitHours: (from, hours) => (category ? this.deps.addLimitHours(category, from, hours) : from + hours * 3_600_000),
         });
-        return { state, action: { name: req.action, actor: actor.name, role: actor.role, ...(req.note ? { note: req.note } : {}) } };
+        return {
+          state,
+          action: { name: req.action, actor: actor.name, role: actor.role, ...(req.note ? { note: req.note } : {}), ...(req.attachments?.length ? { attachments: req.attachments } : {}) },
+        };
       });
     } catch (err) {
       if (err instanceof NotFoundError) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);

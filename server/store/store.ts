@@ -84,6 +84,7 @@ export interface ActionRecord {
   actor: string;
   role: string;
   note?: string;
+  attachments?: string[];
 }
 
 export class NotFoundError extends Error {}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Team } from '../../shared/index.js';
 import { getJson, pointsInCells, postJson, streamClient, waitFor } from '../support/api.js';
-import { createToken, createUser, type Credentials } from '../support/credentials.js';
+import { authHeaders, createToken, createUser, type Credentials } from '../support/credentials.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
 import type { ApiError, FeatureCollection, Incident, IncidentEvent } from '../support/types.js';
 
@@ -60,6 +60,57 @@ describe('a field team', () => {
     expect((await getJson(`${server.url}/api/incidents?limit=1`, otherCrew)).status).toBe(403);
     expect((await getJson(`${server.url}/api/cases/${c.id}`, as.field)).status).toBe(200);
     expect((await act(c.id, { action: 'acknowledge', version: v }, as.field)).status).toBe(200);
+  });
+});
+
+describe('a field phone with a patchy connection', () => {
+  it('can resend an action with its Idempotency-Key and gets the first answer, not a second action', async () => {
+    const c = await newCase();
+    const send = () =>
+      fetch(`${server.url}/api/cases/${c.id}/actions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': `accept-${c.id}`, ...authHeaders(server.url, as.dispatcher) },
+        body: JSON.stringify({ action: 'accept', version: c.version }),
+      });
+    const first = await send();
+    const again = await send();
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.json()).toEqual(await first.json());
+    const view = (await getJson<{ timeline: IncidentEvent[] }>(`${server.url}/api/cases/${c.id}`, as.dispatcher)).body;
+    expect(view.timeline).toHaveLength(2);
+  });
+
+  it('uploads photos checked by their bytes, kept outside the web root, shown only to who may see the case', async () => {
+    const c = await newCase();
+    let v = c.version;
+    for (const [action, extra] of [['accept', {}], ['register', {}], ['dispatch', { teamId: sanitation[0]!.id }]] as const) {
+      v = (await act(c.id, { action, version: v, ...extra }, as.dispatcher)).body.case.version;
+    }
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    const upload = (body: Buffer, type: string, who: Credentials) =>
+      fetch(`${server.url}/api/cases/${c.id}/photos`, { method: 'POST', headers: { 'content-type': type, ...authHeaders(server.url, who) }, body: new Uint8Array(body) });
+    const ok = await upload(png, 'image/png', as.field);
+    expect(ok.status).toBe(201);
+    const { photoId } = (await ok.json()) as { photoId: string };
+    expect((await upload(Buffer.from('<html><script>alert(1)</script>'), 'image/png', as.field)).status).toBe(415);
+    expect((await upload(png, 'image/jpeg', as.field)).status).toBe(415);
+    expect((await upload(Buffer.alloc(9 * 1024 * 1024, 0xff), 'image/jpeg', as.field)).status).toBe(413);
+    expect((await upload(png, 'image/png', otherCrew)).status).toBe(403);
+    // Attached to the report, the photo is on the timeline; served to the team, not to another crew.
+    v = (await act(c.id, { action: 'acknowledge', version: v }, as.field)).body.case.version;
+    const done = await act(c.id, { action: 'report-handled', version: v, note: '已清理', attachments: [photoId] }, as.field);
+    expect(done.status).toBe(200);
+    const view = (await getJson<{ timeline: IncidentEvent[] }>(`${server.url}/api/cases/${c.id}`, as.dispatcher)).body;
+    expect(view.timeline[view.timeline.length - 1]!.action?.attachments).toEqual([photoId]);
+    const served = await fetch(`${server.url}/api/photos/${photoId}`, { headers: authHeaders(server.url, as.field) });
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await served.arrayBuffer()).equals(png)).toBe(true);
+    expect((await fetch(`${server.url}/api/photos/${photoId}`, { headers: authHeaders(server.url, otherCrew) })).status).toBe(403);
+    // Not under the web root: the static client does not serve it.
+    expect((await fetch(`${server.url}/uploads/${photoId}.png`)).headers.get('content-type')).not.toBe('image/png');
   });
 });
 

@@ -136,4 +136,33 @@ export const MIGRATIONS: Migration[] = [
     name: 'the team a field account belongs to',
     sql: `ALTER TABLE users ADD COLUMN team_id TEXT;`,
   },
+  {
+    version: 5,
+    name: 'idempotency keys; photos',
+    sql: `
+      -- The first answer to a request sent with an Idempotency-Key, replayed to its retries.
+      CREATE TABLE idempotency_keys (
+        principal TEXT NOT NULL,
+        key       TEXT NOT NULL,
+        request   TEXT NOT NULL,     -- method and path: a key reused for another request is refused
+        status    INTEGER NOT NULL,
+        body      TEXT NOT NULL,
+        at        INTEGER NOT NULL,
+        PRIMARY KEY (principal, key)
+      );
+      CREATE INDEX idempotency_by_age ON idempotency_keys (at);
+
+      -- Photos are files under DATA_DIR/uploads (outside the web root); this is what is known of them.
+      CREATE TABLE photos (
+        id           TEXT PRIMARY KEY,
+        case_id      TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        bytes        INTEGER NOT NULL,
+        file         TEXT NOT NULL,
+        uploaded_by  TEXT NOT NULL,
+        at           INTEGER NOT NULL
+      );
+      CREATE INDEX photos_by_case ON photos (case_id);
+    `,
+  },
 ];

@@ -239,6 +239,11 @@ export class SqliteIncidentStore implements IncidentStore {
     return new SqliteAuthStore(this.db);
   }
 
+  /** The connection itself, for the HTTP edge's small SQLite tables (idempotency keys, photos). */
+  get connection(): Database.Database {
+    return this.db;
+  }
+
   private readonly db: Database.Database;
   /** The last committed seq; only advanced after a commit succeeds. */
   private head: number;
