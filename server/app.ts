@@ -6,7 +6,7 @@ import compression from 'compression';
 import express from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { v7 as uuidv7 } from 'uuid';
-import type { ClientToServerEvents, ServerToClientEvents } from '../shared/index.js';
+import type { ClientToServerEvents, IncidentEvent, ServerToClientEvents } from '../shared/index.js';
 import { computeDeadline } from '../shared/workflow/deadlines.js';
 import { loadCatalog, loadWorkCalendar } from './catalog/loadCatalog.js';
 import { loadDefaultCity } from './city/cityCache.js';
@@ -29,6 +29,8 @@ import { securityHeaders } from './http/securityHeaders.js';
 import { tokensRouter } from './http/tokens.js';
 import { usersRouter } from './http/users.js';
 import { secureSockets } from './realtime/socketAuth.js';
+import { joinLivePicture, toLivePicture } from './realtime/livePicture.js';
+import { OverdueWatch } from './case/overdueWatch.js';
 import { cityRouter } from './http/city.js';
 import { errorHandler, notFoundApi } from './http/errors.js';
 import { incidentsRouter } from './http/incidents.js';
@@ -88,7 +90,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     cellAt,
     deadlineFor: (startMs, category) => computeDeadline(startMs, category.timeLimit, calendar),
     // Only live reports call this, and they start after the stream below exists.
-    onCommitted: (events) => stream.publish(events),
+    onCommitted: (events) => committed(events),
     now: Date.now,
     newId: uuidv7,
     maxBatch: config.ingestMaxBatch,
@@ -139,7 +141,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
         ? computeDeadline(from, { kind: 'working_hours', amount: hours }, calendar)
         : from + hours * 3_600_000,
     rankCandidates: (c, workloadOf) => rankCandidates(roadGraph, c, teams, workloadOf),
-    publish: (events) => stream.publish(events),
+    publish: (events) => committed(events),
     now: Date.now,
   });
   app.use('/api', authRouter(auth));
@@ -169,6 +171,14 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(http, { serveClient: false });
   const sockets = secureSockets(io, auth, log.child({ module: 'sockets' }));
   const stream = new IncidentStream(io, store, await store.headSeq(), log.child({ module: 'stream' }));
+  joinLivePicture(io);
+  const overdue = new OverdueWatch((msg) => toLivePicture(io).emit('case:overdue', msg));
+  for (const c of await store.casesDueAfter(Date.now())) overdue.track(c);
+  /** Every committed change goes to the live stream and to the overdue watch. */
+  function committed(events: IncidentEvent[]): void {
+    stream.publish(events);
+    for (const e of events) overdue.track(e.incident);
+  }
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -188,6 +198,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     async close() {
       sim?.stop();
       sockets.stop();
+      overdue.stop();
       await service.drain();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await store.close();

@@ -66,6 +66,8 @@ export interface IncidentStore {
   ): Promise<IncidentEvent>;
   /** The open cases dispatched to a team (dispatched or being handled), earliest deadline first. */
   casesOfTeam(teamId: string): Promise<Incident[]>;
+  /** The open cases whose handling deadline is still ahead (for the overdue watch). */
+  casesDueAfter(ms: number): Promise<Incident[]>;
   /** Open cases (dispatched or being handled) per team. */
   workloadByTeam(): Promise<Map<string, number>>;
   /** Every event of one incident, oldest first: its timeline. */

@@ -268,6 +268,7 @@ export class SqliteIncidentStore implements IncidentStore {
         deadline_at = @deadlineAt, closed_at = @closedAt, team_id = @teamId, urge_count = @urgeCount, rework_count = @reworkCount,
         suspended_from = @suspendedFrom, closure_kind = @closureKind, arrived_at = @arrivedAt WHERE id = @id`),
       ridOf: db.prepare('SELECT rid FROM incidents WHERE id = ?'),
+      dueAfter: db.prepare(`SELECT * FROM incidents WHERE deadline_at > ? AND status NOT IN ('closed', 'rejected', 'suspended')`),
       workload: db.prepare(`SELECT team_id, count(*) AS n FROM incidents WHERE team_id IS NOT NULL AND status IN ('dispatched', 'handling') GROUP BY team_id`),
       casesOfTeam: db.prepare(`SELECT * FROM incidents WHERE team_id = ? AND status IN ('dispatched', 'handling') ORDER BY deadline_at, id`),
       insertRtree: db.prepare('INSERT INTO incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
@@ -465,6 +466,10 @@ export class SqliteIncidentStore implements IncidentStore {
       return eventOf(eventRow, applyPatch(current, patch, eventRow), current);
     })();
     return event;
+  }
+
+  async casesDueAfter(ms: number): Promise<Incident[]> {
+    return (this.stmts.dueAfter.all(ms) as IncidentRow[]).map(rowToIncident);
   }
 
   async workloadByTeam(): Promise<Map<string, number>> {
