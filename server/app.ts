@@ -31,6 +31,9 @@ import { usersRouter } from './http/users.js';
 import { secureSockets } from './realtime/socketAuth.js';
 import { joinLivePicture, toLivePicture } from './realtime/livePicture.js';
 import { OverdueWatch } from './case/overdueWatch.js';
+import { teamsRouter } from './http/teams.js';
+import { startTeamSimulator } from './simulation/teamSimulator.js';
+import { Fleet } from './team/fleet.js';
 import { cityRouter } from './http/city.js';
 import { errorHandler, notFoundApi } from './http/errors.js';
 import { incidentsRouter } from './http/incidents.js';
@@ -70,6 +73,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const store = new SqliteIncidentStore(join(config.dataDir, 'gridwatch.db'));
   const teams = teamsFromBases(city.layers['team-bases'].features, catalog.categories);
   const roadGraph = buildRoadGraph(city.layers.roads.features);
+  const fleet = new Fleet(roadGraph, teams);
   const auth = new AuthService(
     store.authStore(),
     {
@@ -140,7 +144,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
       category.timeLimit.kind === 'working_hours' || category.timeLimit.kind === 'working_days'
         ? computeDeadline(from, { kind: 'working_hours', amount: hours }, calendar)
         : from + hours * 3_600_000,
-    rankCandidates: (c, workloadOf) => rankCandidates(roadGraph, c, teams, workloadOf),
+    rankCandidates: (c, workloadOf) => rankCandidates(roadGraph, c, fleet.teams(Date.now()), workloadOf),
     publish: (events) => committed(events),
     now: Date.now,
   });
@@ -148,7 +152,8 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   // Actions and photos may be retried by a phone's offline queue: their answers are replayed by key.
   app.use(['/api/cases/:id/actions', '/api/cases/:id/photos'], idempotent(store.connection));
   app.use('/api', photosRouter(new PhotoStore(join(config.dataDir, 'uploads'), store.connection), cases));
-  app.use('/api', casesRouter(cases, teams));
+  app.use('/api', casesRouter(cases, () => fleet.teams(Date.now())));
+  app.use('/api', teamsRouter(fleet));
   app.use('/api', usersRouter(auth));
   app.use('/api', tokensRouter(auth));
   app.use('/api', auditRouter(auth));
@@ -178,7 +183,14 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   function committed(events: IncidentEvent[]): void {
     stream.publish(events);
     for (const e of events) overdue.track(e.incident);
+    teamSim?.onCommitted(events);
   }
+  // Where the teams are, a few times a minute, to everyone watching the live picture.
+  const positionsTimer = setInterval(() => toLivePicture(io).emit('team:positions', fleet.message(Date.now())), config.teamPositionsMs);
+  positionsTimer.unref();
+  const teamSim = config.sim
+    ? startTeamSimulator({ fleet, cases, store, seed: config.simSeed, speed: config.simSpeed, log: log.child({ module: 'teams' }) })
+    : undefined;
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -199,6 +211,8 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
       sim?.stop();
       sockets.stop();
       overdue.stop();
+      teamSim?.stop();
+      clearInterval(positionsTimer);
       await service.drain();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await store.close();

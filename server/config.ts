@@ -29,6 +29,7 @@ export const ConfigSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
   LOGIN_BLOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   WRITE_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1200),
+  TEAM_POSITIONS_MS: z.coerce.number().int().min(200).max(600_000).default(5000),
   /** on: behind one reverse proxy (nginx), trust its X-Forwarded-For/-Proto for addresses and Secure cookies. */
   TRUST_PROXY: OnOff.default('off'),
 });
@@ -56,6 +57,8 @@ export interface Config {
   loginBlockSeconds: number;
   writeRatePerMinute: number;
   trustProxy: boolean;
+  /** How often team positions are broadcast. */
+  teamPositionsMs: number;
 }
 
 /** Parses the environment; throws a readable error naming every bad variable. */
@@ -89,5 +92,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginBlockSeconds: c.LOGIN_BLOCK_SECONDS,
     writeRatePerMinute: c.WRITE_RATE_PER_MINUTE,
     trustProxy: c.TRUST_PROXY === 'on',
+    teamPositionsMs: c.TEAM_POSITIONS_MS,
   };
 }

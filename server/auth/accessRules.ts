@@ -50,6 +50,7 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'POST', path: '/api/cases/:id/photos', allow: 'signed-in' },
   { method: 'GET', path: '/api/photos/:id', allow: 'signed-in' },
   { method: 'GET', path: '/api/teams', allow: 'live.read' },
+  { method: 'POST', path: '/api/teams/positions', allow: 'position.report' },
 
   { method: 'GET', path: '/api/users', allow: 'user.manage' },
   { method: 'POST', path: '/api/users', allow: 'user.manage' },

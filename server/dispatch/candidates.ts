@@ -20,7 +20,7 @@ export interface CandidateOptions {
 }
 
 /** Off the network (from a team's position to the road, from the road to the case): on foot or slowly, 5 m/s. */
-const OFF_ROAD_MPS = 5;
+export const OFF_ROAD_MPS = 5;
 
 /**
  * Ranks the available teams that handle a category by estimated travel time over the road network:

@@ -8,7 +8,7 @@ import { parseOr400 } from './errors.js';
  * A case is an incident as it moves through the workflow: the same record and the same id, seen
  * with its timeline, deadlines and the actions open to the reader.
  */
-export function casesRouter(cases: CaseService, teams: readonly Team[]): Router {
+export function casesRouter(cases: CaseService, teams: () => Team[]): Router {
   const r = Router();
   r.get('/cases/:id', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await cases.view(req.params.id, principalOf(res)!));
@@ -24,7 +24,7 @@ export function casesRouter(cases: CaseService, teams: readonly Team[]): Router 
     res.set('Cache-Control', 'no-store').json(await cases.tasksOf(principalOf(res)!));
   });
   r.get('/teams', (_req, res) => {
-    res.json(teams);
+    res.set('Cache-Control', 'no-store').json(teams());
   });
   return r;
 }

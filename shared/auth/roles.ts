@@ -35,6 +35,8 @@ export const PERMISSIONS = [
   'task.handle',
   /** Turn a wall display's API token into a kiosk session (the display's own link). */
   'kiosk.open',
+  /** Report team positions (a GPS gateway's token, a field phone). */
+  'position.report',
   /** Rankings and trends of towns and departments. */
   'analytics.read',
   'user.manage',
@@ -53,7 +55,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   leader: [...READ, 'analytics.read', 'case.urge'],
   dispatcher: [...READ, 'personal.read', 'analytics.read', 'incident.report', 'case.accept', 'case.register', 'case.dispatch', 'case.supervise', 'case.verify', 'case.close'],
   inspector: [...READ, 'incident.report', 'case.verify'],
-  field: ['city.read', 'task.handle'],
+  field: ['city.read', 'task.handle', 'position.report'],
   wall: [...READ, 'kiosk.open'],
 };
 

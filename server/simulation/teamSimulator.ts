@@ -1,0 +1,85 @@
+import type { IncidentEvent, TeamPositionsMessage } from '../../shared/index.js';
+import type { Principal } from '../auth/principal.js';
+import type { CaseService } from '../case/caseService.js';
+import type { Logger } from '../log.js';
+import { SeededRandom } from '../seededRandom.js';
+import type { Fleet } from '../team/fleet.js';
+import type { IncidentStore } from '../store/store.js';
+
+export interface TeamSimulatorOptions {
+  fleet: Fleet;
+  cases: CaseService;
+  store: Pick<IncidentStore, 'getIncident'>;
+  seed: number;
+  /** Simulated seconds per real second. */
+  speed: number;
+  log: Pick<Logger, 'debug' | 'info'>;
+  tickMs?: number;
+}
+
+/**
+ * Drives the field teams when no GPS gateway does: a free team patrols the roads around its base;
+ * a team a case is dispatched to acknowledges it, drives there at the roads' speed, arrives, stays a
+ * plausible while (10–40 minutes) and reports it handled, then patrols again. It acts through the
+ * case service as the team's crew, like a real phone would. Seeded: the same seed, the same choices.
+ */
+export function startTeamSimulator(o: TeamSimulatorOptions) {
+  const rng = new SeededRandom(o.seed ^ 0x7ea3);
+  const tickMs = o.tickMs ?? 1000;
+  const crews = new Map<string, Principal>(
+    o.fleet.teams(0).map((t) => [
+      t.id,
+      { kind: 'token', name: `${t.name.zh}（模拟）`, displayName: t.name.zh, role: 'field', userId: null, tokenId: null, teamId: t.id, sessionHash: null },
+    ]),
+  );
+
+  async function act(teamId: string, caseId: string, action: 'acknowledge' | 'arrive' | 'report-handled', note?: string): Promise<boolean> {
+    const current = await o.store.getIncident(caseId);
+    if (!current || current.teamId !== teamId) return false;
+    try {
+      await o.cases.act(caseId, { action, version: current.version, ...(note ? { note } : {}) }, crews.get(teamId)!);
+      return true;
+    } catch (err) {
+      // A dispatcher acted at the same moment, or the case moved on: the crew lets it go.
+      o.log.debug({ err, teamId, caseId, action }, 'simulated crew action not taken');
+      return false;
+    }
+  }
+
+  const timer = setInterval(() => {
+    const seconds = (tickMs / 1000) * o.speed;
+    for (const e of o.fleet.step(seconds)) {
+      if (e.kind === 'patrol_done') o.fleet.patrol(e.teamId, rng);
+      else {
+        o.fleet.stayOnSite(e.teamId, rng.range(10, 40) * 60);
+        void act(e.teamId, e.caseId, 'arrive');
+      }
+    }
+    for (const teamId of o.fleet.doneOnSite()) {
+      const caseId = o.fleet.caseOf(teamId);
+      o.fleet.release(teamId);
+      if (caseId) void act(teamId, caseId, 'report-handled', '已处置完毕（模拟）');
+    }
+  }, tickMs);
+  timer.unref();
+  o.log.info({ seed: o.seed, speed: o.speed }, 'team simulator started');
+
+  return {
+    /** Follows the cases: a new dispatch sends its team; a case taken from a team frees it. */
+    onCommitted(events: IncidentEvent[]): void {
+      for (const { incident: i } of events) {
+        if (i.status === 'dispatched' && i.teamId && o.fleet.caseOf(i.teamId) !== i.id) {
+          const teamId = i.teamId;
+          o.fleet.sendTo(teamId, i.id, i.lon, i.lat);
+          void act(teamId, i.id, 'acknowledge');
+        }
+        for (const t of o.fleet.teams(0)) {
+          if (o.fleet.caseOf(t.id) === i.id && (i.teamId !== t.id || ['registered', 'suspended', 'closed', 'rejected'].includes(i.status))) o.fleet.release(t.id);
+        }
+      }
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+export type { TeamPositionsMessage };
