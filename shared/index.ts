@@ -7,3 +7,4 @@ export * from './schema/messages.js';
 export * from './schema/auth.js';
 export * from './auth/roles.js';
 export * from './workflow/caseWorkflow.js';
+export * from './schema/case.js';

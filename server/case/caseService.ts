@@ -3,8 +3,9 @@ import {
   actionsFrom,
   applyCaseAction,
   WorkflowError,
-  type CaseAction,
   type CaseActionRequest,
+  type CaseView,
+  type Candidate,
   type CaseState,
   type Category,
   type Incident,
@@ -12,7 +13,6 @@ import {
   type Team,
 } from '../../shared/index.js';
 import { may, type Principal } from '../auth/principal.js';
-import type { Candidate } from '../dispatch/candidates.js';
 import { eventsFor, incidentFor } from '../auth/redaction.js';
 import { Refusal } from '../refusal.js';
 import { NotFoundError, VersionConflictError, type IncidentStore } from '../store/store.js';
@@ -28,18 +28,6 @@ export interface CaseServiceDeps {
   /** Hands committed events to the live stream. */
   publish(events: IncidentEvent[]): void;
   now(): number;
-}
-
-/** A case with what a reader needs to act on it. */
-export interface CaseView {
-  case: Incident;
-  /** Every step, oldest first: the record the current state is derived from. */
-  timeline: IncidentEvent[];
-  /** What this reader may do now. */
-  allowedActions: CaseAction[];
-  /** Seconds left until the handling deadline (negative when overdue); null once closed. */
-  remainingSeconds: number | null;
-  overdue: boolean;
 }
 
 /** Whether a case is dispatched to the actor's own team (field accounts act only on those). */

@@ -1,16 +1,6 @@
-import type { Team } from '../../shared/index.js';
+import type { Candidate, Team } from '../../shared/index.js';
 import { metresBetween, nearestNode, type RoadGraph } from './roadGraph.js';
 import { pathToTarget, travelTimesTo } from './travelTimes.js';
-
-/** A team that could take a case, with how soon it can be there and the way. */
-export interface Candidate {
-  teamId: string;
-  etaSeconds: number;
-  distanceMeters: number;
-  /** Open cases the team already has. */
-  workload: number;
-  route: { type: 'LineString'; coordinates: [number, number][] };
-}
 
 export interface CandidateOptions {
   /** How many to return. */
