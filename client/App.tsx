@@ -1,13 +1,60 @@
-import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { KIOSK_PATH } from './auth/kioskLink.js';
-import { SessionProvider, useSession } from './auth/session.js';
+import { SessionProvider, useSession, type SignOutReason } from './auth/session.js';
 import { Dashboard } from './dashboard/Dashboard.js';
+import { DISPATCH_PATH, FIELD_PATH, navigate, usePath } from './routing.js';
+import type { SessionUser } from '../shared/index.js';
 
 // Each its own chunk, loaded only by a page that is not signed in; the dashboard (with the map) is
 // the first screen and loads with the app.
 const LoginPage = lazy(() => import('./auth/LoginPage.js').then((m) => ({ default: m.LoginPage })));
 const KioskPage = lazy(() => import('./auth/KioskPage.js').then((m) => ({ default: m.KioskPage })));
+// The dispatch console and the field teams' phone view: each its own chunk, loaded only there.
+const DispatchPage = lazy(() => import('./dispatch/DispatchPage.js').then((m) => ({ default: m.DispatchPage })));
+const FieldPage = lazy(() => import('./field/FieldPage.js').then((m) => ({ default: m.FieldPage })));
+
+type Screen = 'dashboard' | 'dispatch' | 'field';
+
+/**
+ * The screen a signed-in user gets at a path. A field account has no live picture (no `live.read`):
+ * wherever it goes it gets its tasks. The dispatch console needs `case.dispatch`; anyone else asking
+ * for a screen they may not use gets the dashboard.
+ */
+function screenFor(user: SessionUser, path: string): Screen {
+  const may = (p: SessionUser['permissions'][number]) => user.permissions.includes(p);
+  if (!may('live.read')) return may('task.handle') ? 'field' : 'dashboard';
+  if (path === DISPATCH_PATH && may('case.dispatch')) return 'dispatch';
+  if (path === FIELD_PATH && may('task.handle')) return 'field';
+  return 'dashboard';
+}
+
+const PATH_OF: Record<Screen, string> = { dashboard: '/', dispatch: DISPATCH_PATH, field: FIELD_PATH };
+
+/** The signed-in screens, by path; the address bar is corrected to the screen shown. */
+function SignedIn({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?: SignOutReason) => void }) {
+  const path = usePath();
+  const screen = screenFor(user, path);
+  useEffect(() => {
+    if (PATH_OF[screen] !== path) navigate(PATH_OF[screen], { replace: true });
+  }, [screen, path]);
+  switch (screen) {
+    case 'dispatch':
+      return (
+        <Lazy>
+          <DispatchPage user={user} onSignOut={onSignOut} />
+        </Lazy>
+      );
+    case 'field':
+      return (
+        <Lazy>
+          <FieldPage user={user} onSignOut={onSignOut} />
+        </Lazy>
+      );
+    case 'dashboard':
+      return <Dashboard user={user} onSignOut={onSignOut} />;
+  }
+}
 
 /** An empty page in the app's background: no flash of the login form while the session is asked. */
 function Blank({ unreachable = false }: { unreachable?: boolean }) {
@@ -58,7 +105,10 @@ function Lazy({ children }: { children: ReactNode }) {
   );
 }
 
-/** Shows the screen the session allows: the dashboard when signed in, the login page otherwise. */
+/**
+ * Shows the screen the session allows: the login page when signed out; signed in, the dashboard, the
+ * dispatch console or the field view by path and role.
+ */
 function SessionGate() {
   const session = useSession();
   // A display's link (/kiosk#token=…) signs in with its token even over an existing session: the
@@ -81,7 +131,7 @@ function SessionGate() {
         </Lazy>
       );
     case 'signed-in':
-      return <Dashboard user={session.user!} onSignOut={session.signOut} />;
+      return <SignedIn user={session.user!} onSignOut={session.signOut} />;
   }
 }
 

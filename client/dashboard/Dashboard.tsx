@@ -11,6 +11,7 @@ import { LayerPanel, type LayerVisibility } from '../map/LayerPanel.js';
 import { useIncidentPoints } from '../layers/useIncidentPoints.js';
 import type { Theme } from '../map/palette.js';
 import { applyTheme, savedTheme } from '../theme.js';
+import { DISPATCH_PATH, Link } from '../routing.js';
 
 function timeOf(iso: string): string {
   return new Date(iso).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
@@ -75,6 +76,13 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
         <h1>
           GridWatch <span>{city ? `${zh ? city.name.zh : city.name.en} · ${t('app.title')}` : t('app.title')}</span>
         </h1>
+        {user.permissions.includes('case.dispatch') && (
+          <nav className="nav">
+            <Link to={DISPATCH_PATH} className="nav-link" data-testid="nav-dispatch">
+              {t('nav.dispatch')}
+            </Link>
+          </nav>
+        )}
         <button type="button" className="theme" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
           {theme === 'dark' ? t('ui.themeLight') : t('ui.themeDark')}
         </button>

@@ -1,0 +1,261 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ClosureKind, type CaseAction, type Category, type IncidentEvent } from '../../shared/index.js';
+import { photoUrl, type Candidate, type CaseView } from '../cases/caseApi.js';
+import { categoryName, dateTimeText, kmText, timeLeftText } from '../cases/format.js';
+import type { TeamBoard } from './caseBoard.js';
+
+/** What an action may carry besides its name. */
+export interface ActionDetails {
+  teamId?: string;
+  note?: string;
+  extendHours?: number;
+  closureKind?: ClosureKind;
+}
+
+export interface CaseDetailProps {
+  view: CaseView;
+  candidates: Candidate[] | null;
+  candidatesLoading: boolean;
+  teams: TeamBoard | null;
+  teamName: (id: string) => string;
+  categories: ReadonlyMap<string, Category>;
+  townName: (code: string) => string;
+  /** Now on the server's clock (ms). */
+  now: number;
+  busy: boolean;
+  message: { kind: 'ok' | 'error'; text: string } | null;
+  onAct: (action: CaseAction, details: ActionDetails) => void;
+}
+
+/** Actions that move the case along, shown first and large; the others (supervision) after them. */
+const MAIN_ACTIONS: readonly CaseAction[] = ['accept', 'register', 'dispatch', 'verify', 'close', 'resume'];
+
+/**
+ * One case: what and where, the time left, every step so far (who, when, from → to, why, photos),
+ * the actions this reader may take now, and for dispatch the teams that can be there soonest.
+ */
+export function CaseDetail(props: CaseDetailProps) {
+  const { view, candidates, candidatesLoading, teams, teamName, categories, townName, now, busy, message, onAct } = props;
+  const { t, i18n } = useTranslation();
+  const c = view.case;
+  const [note, setNote] = useState('');
+  const [hours, setHours] = useState('24');
+  const [closure, setClosure] = useState<ClosureKind | ''>('');
+  const [teamId, setTeamId] = useState('');
+  // A fresh form for each case.
+  useEffect(() => {
+    setNote('');
+    setHours('24');
+    setClosure('');
+    setTeamId('');
+  }, [c.id]);
+
+  const allowed = view.allowedActions;
+  const may = (a: CaseAction) => allowed.includes(a);
+  const left = Date.parse(c.deadlineAt) - now;
+  const overdue = c.status !== 'suspended' && left < 0;
+  const able = teams?.teams.filter((team) => team.categories.includes(c.categoryCode)) ?? [];
+  const chosenTeam = teamId || candidates?.[0]?.teamId || '';
+  const details = (a: CaseAction): ActionDetails => ({
+    ...(note.trim() ? { note: note.trim() } : {}),
+    ...(a === 'dispatch' ? { teamId: chosenTeam } : {}),
+    ...(a === 'extend' ? { extendHours: Number(hours) } : {}),
+    ...(a === 'close' && closure ? { closureKind: closure } : {}),
+  });
+  const ordered = [...allowed].sort((a, b) => Number(!MAIN_ACTIONS.includes(a)) - Number(!MAIN_ACTIONS.includes(b)));
+
+  return (
+    <section className="case-detail" data-testid="case-detail" data-id={c.id} data-status={c.status} data-version={c.version}>
+      <div className="case-head">
+        <h2>
+          {t('dispatch.caseTitle', { category: categoryName(categories, c.categoryCode, i18n.language), town: townName(c.townCode) })}
+        </h2>
+        <span className={`state state-${c.status}`} data-testid="case-status">
+          {t(`status.${c.status}`)}
+        </span>
+        <span className={overdue ? 'left overdue' : 'left'} data-testid="case-time-left">
+          {c.status === 'suspended' ? t('timeLeft.suspended') : view.remainingSeconds === null ? t('timeLeft.closed') : timeLeftText(t, left)}
+        </span>
+      </div>
+      <p className="case-desc">{c.description}</p>
+      <dl className="case-facts">
+        <dt>{t('dispatch.gridLabel')}</dt>
+        <dd>{c.gridCode}</dd>
+        <dt>{t('dispatch.source')}</dt>
+        <dd>{t(`source.${c.source}`)}</dd>
+        <dt>{t('dispatch.reportedAt')}</dt>
+        <dd>{dateTimeText(c.reportedAt, i18n.language)}</dd>
+        {c.reportedBy && (
+          <>
+            <dt>{t('dispatch.reportedBy')}</dt>
+            <dd>{c.reportedBy.name}</dd>
+          </>
+        )}
+        {(c.reporter || c.reporterRedacted) && (
+          <>
+            <dt>{t('dispatch.reporter')}</dt>
+            <dd>{c.reporter ? [c.reporter.name, c.reporter.phone].filter(Boolean).join(' ') : t('dispatch.redacted')}</dd>
+          </>
+        )}
+        <dt>{t('dispatch.deadline')}</dt>
+        <dd>{dateTimeText(c.deadlineAt, i18n.language)}</dd>
+        <dt>{t('dispatch.team')}</dt>
+        <dd data-testid="case-team">{c.teamId ? teamName(c.teamId) : t('dispatch.noTeam')}</dd>
+      </dl>
+      {(c.urgeCount > 0 || c.reworkCount > 0) && (
+        <p className="case-badges">
+          {c.urgeCount > 0 && <span className="badge">{t('dispatch.urged', { count: c.urgeCount })}</span>}
+          {c.reworkCount > 0 && <span className="badge">{t('dispatch.reworked', { count: c.reworkCount })}</span>}
+        </p>
+      )}
+
+      <h3>{t('dispatch.actions')}</h3>
+      {allowed.length === 0 ? (
+        <p className="muted">{t('dispatch.noActions')}</p>
+      ) : (
+        <div className="case-form">
+          <label>
+            {t('dispatch.note')}
+            <textarea data-testid="case-note" rows={2} maxLength={2000} value={note} placeholder={t('dispatch.notePlaceholder')} onChange={(e) => setNote(e.target.value)} />
+          </label>
+          {may('extend') && (
+            <label className="inline">
+              {t('dispatch.extendHours')}
+              <input data-testid="case-extend-hours" type="number" min={1} max={2160} value={hours} onChange={(e) => setHours(e.target.value)} />
+            </label>
+          )}
+          {may('close') && (
+            <label className="inline">
+              {t('dispatch.closureKind')}
+              <select data-testid="case-closure" value={closure} onChange={(e) => setClosure(e.target.value as ClosureKind | '')}>
+                <option value="">{t('closure.auto')}</option>
+                {ClosureKind.options.map((k) => (
+                  <option key={k} value={k}>
+                    {t(`closure.${k}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {may('dispatch') && (
+            <label className="inline">
+              {t('dispatch.dispatchTeam')}
+              <select data-testid="case-team-select" value={chosenTeam} onChange={(e) => setTeamId(e.target.value)}>
+                {!chosenTeam && <option value="">{t('dispatch.chooseTeam')}</option>}
+                {(candidates ?? []).map((cand) => (
+                  <option key={`c-${cand.teamId}`} value={cand.teamId}>
+                    {teamName(cand.teamId)} · {t('dispatch.eta', { minutes: Math.max(1, Math.round(cand.etaSeconds / 60)) })}
+                  </option>
+                ))}
+                {able
+                  .filter((team) => !candidates?.some((cand) => cand.teamId === team.id))
+                  .map((team) => (
+                    <option key={team.id} value={team.id}>
+                      {teamName(team.id)} · {t(`teamStatus.${teams?.status[teams.rowOfId(team.id)] ?? team.status}`)}
+                    </option>
+                  ))}
+              </select>
+            </label>
+          )}
+          <div className="case-actions">
+            {ordered.map((a) => (
+              <button
+                key={a}
+                type="button"
+                data-testid={`action-${a}`}
+                className={MAIN_ACTIONS.includes(a) ? 'act main' : 'act'}
+                disabled={busy || (a === 'dispatch' && !chosenTeam)}
+                onClick={() => onAct(a, details(a))}
+              >
+                {t(`actions.${a}`)}
+              </button>
+            ))}
+          </div>
+        </div>
+      )}
+      <p className={`action-message ${message?.kind ?? ''}`} data-testid="action-message" role="status" aria-live="polite">
+        {busy ? t('dispatch.working') : (message?.text ?? '')}
+      </p>
+
+      {may('dispatch') && (
+        <>
+          <h3>{t('dispatch.candidates')}</h3>
+          {candidatesLoading && !candidates ? (
+            <p className="muted">{t('dispatch.candidatesLoading')}</p>
+          ) : !candidates || candidates.length === 0 ? (
+            <p className="muted">{t('dispatch.noCandidates')}</p>
+          ) : (
+            <ol className="candidates" data-testid="candidates">
+              {candidates.map((cand, index) => (
+                <li key={cand.teamId} data-testid="candidate" data-team={cand.teamId}>
+                  <span className="rank">{index + 1}</span>
+                  <span className="cand-name">{teamName(cand.teamId)}</span>
+                  <span className="cand-eta">{t('dispatch.eta', { minutes: Math.max(1, Math.round(cand.etaSeconds / 60)) })}</span>
+                  <span className="cand-km">{t('dispatch.km', { km: kmText(cand.distanceMeters) })}</span>
+                  <span className="cand-load">{t('dispatch.workload', { count: cand.workload })}</span>
+                  <button type="button" className="act main" data-testid="candidate-dispatch" disabled={busy} onClick={() => onAct('dispatch', { ...details('dispatch'), teamId: cand.teamId })}>
+                    {t('dispatch.dispatchTo')}
+                  </button>
+                </li>
+              ))}
+            </ol>
+          )}
+        </>
+      )}
+
+      <h3>{t('dispatch.timeline')}</h3>
+      <ol className="timeline" data-testid="timeline">
+        {view.timeline.map((e) => (
+          <TimelineEntry key={e.seq} event={e} />
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function TimelineEntry({ event: e }: { event: IncidentEvent }) {
+  const { t, i18n } = useTranslation();
+  const when = dateTimeText(e.at, i18n.language);
+  if (e.kind === 'created') {
+    const by = e.incident.reportedBy;
+    return (
+      <li data-kind="created">
+        <time>{when}</time>
+        <b>{t('dispatch.created')}</b>
+        <span className="who">{by ? t('dispatch.by', { actor: by.name, role: t(`roles.${by.role}`, { defaultValue: by.role }) }) : t(`source.${e.incident.source}`)}</span>
+        <span className="move">→ {t(`status.${e.incident.status}`)}</span>
+      </li>
+    );
+  }
+  const a = e.action;
+  if (!a) {
+    return (
+      <li data-kind={e.kind}>
+        <time>{when}</time>
+        <b>{t('dispatch.changed')}</b>
+        <span className="move">→ {t(`status.${e.incident.status}`)}</span>
+      </li>
+    );
+  }
+  return (
+    <li data-kind="case_action" data-action={a.name}>
+      <time>{when}</time>
+      <b>{t(`actions.${a.name}`)}</b>
+      <span className="who">{t('dispatch.by', { actor: a.actor, role: t(`roles.${a.role}`, { defaultValue: a.role }) })}</span>
+      <span className="move">
+        {a.from === a.to ? t(`status.${a.to}`) : `${t(`status.${a.from}`)} → ${t(`status.${a.to}`)}`}
+      </span>
+      {a.note && <p className="note">{a.note}</p>}
+      {a.attachments && a.attachments.length > 0 && (
+        <p className="photos">
+          {a.attachments.map((id) => (
+            <a key={id} href={photoUrl(id)} target="_blank" rel="noopener noreferrer">
+              <img src={photoUrl(id)} alt={t('dispatch.photos')} loading="lazy" />
+            </a>
+          ))}
+        </p>
+      )}
+    </li>
+  );
+}

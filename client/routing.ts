@@ -1,0 +1,54 @@
+import { createElement, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+
+/**
+ * A very small client router over the History API: enough for a handful of top-level screens
+ * (`/`, `/dispatch`, `/field`). The server answers every non-API path with the same page, so a
+ * reload or a bookmark of any of them works.
+ */
+
+export const DASHBOARD_PATH = '/';
+export const DISPATCH_PATH = '/dispatch';
+export const FIELD_PATH = '/field';
+
+const CHANGE = 'gridwatch:navigate';
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('popstate', onChange);
+  window.addEventListener(CHANGE, onChange);
+  return () => {
+    window.removeEventListener('popstate', onChange);
+    window.removeEventListener(CHANGE, onChange);
+  };
+}
+
+const currentPath = () => location.pathname;
+
+/** The current path, re-rendering on navigation (links, back/forward, `navigate`). */
+export function usePath(): string {
+  return useSyncExternalStore(subscribe, currentPath);
+}
+
+/** Goes to `path` in this page; `replace` rewrites the history entry instead of adding one. */
+export function navigate(path: string, opts: { replace?: boolean } = {}): void {
+  if (location.pathname === path) return;
+  if (opts.replace) history.replaceState(null, '', path);
+  else history.pushState(null, '', path);
+  window.dispatchEvent(new Event(CHANGE));
+}
+
+/**
+ * A link that navigates inside the page; a modified click (new tab, new window) stays the
+ * browser's own.
+ */
+export function Link({ to, onClick, ...rest }: { to: string } & AnchorHTMLAttributes<HTMLAnchorElement>) {
+  return createElement('a', {
+    ...rest,
+    href: to,
+    onClick: (e: MouseEvent<HTMLAnchorElement>) => {
+      onClick?.(e);
+      if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      e.preventDefault();
+      navigate(to);
+    },
+  });
+}
