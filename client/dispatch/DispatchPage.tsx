@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { IncidentSource, type CaseAction, type Category, type CityMeta, type SessionUser } from '../../shared/index.js';
+import { IncidentSource, type CaseAction, type SessionUser } from '../../shared/index.js';
 import type { SignOutReason } from '../auth/session.js';
-import { ApiError, fetchCandidates, fetchCase, getJson, postCaseAction, type Candidate, type CaseView } from '../cases/caseApi.js';
+import { useCityAndCategories } from '../cases/useCityAndCategories.js';
+import { ApiError, fetchCandidates, fetchCase, postCaseAction, type Candidate, type CaseView } from '../cases/caseApi.js';
 import { isEnglish, timeText, townNameOf } from '../cases/format.js';
 import { setLanguage } from '../i18n/index.js';
 import type { Theme } from '../map/palette.js';
@@ -33,18 +34,9 @@ export function DispatchPage({ user, onSignOut }: { user: SessionUser; onSignOut
   const [theme, setTheme] = useState<Theme>(savedTheme);
   useEffect(() => applyTheme(theme), [theme]);
 
-  const [city, setCity] = useState<CityMeta | null>(null);
-  const [categories, setCategories] = useState<ReadonlyMap<string, Category>>(new Map());
+  const { city, categories } = useCityAndCategories(() => onSignOutRef.current('unauthenticated'));
   const priorityOf = useCallback((code: string) => categories.get(code)?.priority ?? 2, [categories]);
   const { board, state, applyLocal } = useCaseBoard(priorityOf, (reason) => onSignOutRef.current(reason));
-
-  useEffect(() => {
-    const failed = (err: unknown) => {
-      if (err instanceof ApiError && err.status === 401) onSignOutRef.current('unauthenticated');
-    };
-    getJson<CityMeta>('/api/city').then(setCity, failed);
-    getJson<Category[]>('/api/categories').then((list) => setCategories(new Map(list.map((c) => [c.code, c]))), failed);
-  }, []);
 
   const [tick, setTick] = useState(() => Date.now());
   useEffect(() => {

@@ -4,6 +4,7 @@ import type { ClientToServerEvents, Incident, IncidentEvent, IncidentPage, Serve
 import { ApiError, getJson } from '../cases/caseApi.js';
 import type { LinkState, FeedSessionEnd } from '../live/useIncidentFeed.js';
 import { CaseBoard, OPEN_STATUSES, TeamBoard } from './caseBoard.js';
+import { frameBatcher } from '../live/frameBatch.js';
 
 /** More open cases than this are not loaded (newest first); the console says so. */
 export const MAX_OPEN_CASES = 20_000;
@@ -106,26 +107,16 @@ export function useCaseBoard(
       });
       socket.on('stream:live', () => setState((s) => ({ ...s, link: 'live', lostAt: null })));
 
-      let pending: IncidentEvent[] = [];
-      let scheduled = false;
-      const flush = () => {
-        if (!scheduled || cancelled) return;
-        scheduled = false;
-        const batch = pending;
-        pending = [];
+      const applyBatch = frameBatcher<IncidentEvent>((batch) => {
         let changed = false;
         for (const e of batch) changed = board.apply(e.incident) || changed;
         if (changed) setState((s) => ({ ...s, version: board.version }));
-      };
+      }, () => cancelled);
       socket.on('incident:events', ({ events }) => {
         const fresh = events.filter((e) => e.seq > lastSeq);
         if (fresh.length === 0) return;
         lastSeq = fresh[fresh.length - 1]!.seq;
-        pending.push(...fresh);
-        if (scheduled) return;
-        scheduled = true;
-        requestAnimationFrame(flush);
-        setTimeout(flush, 250);
+        applyBatch(fresh);
       });
       socket.on('team:positions', (msg) => {
         if (!teams) return;

@@ -7,13 +7,13 @@ import {
   actionsFrom,
   type CaseAction,
   type Category,
-  type CityMeta,
   type ClientToServerEvents,
   type Incident,
   type ServerToClientEvents,
   type SessionUser,
 } from '../../shared/index.js';
 import type { SignOutReason } from '../auth/session.js';
+import { useCityAndCategories } from '../cases/useCityAndCategories.js';
 import { ApiError, getJson } from '../cases/caseApi.js';
 import { bearingDegrees, categoryName, compassPoint, dateTimeText, distanceMeters, isEnglish, kmText, timeLeftText, timeText, townNameOf } from '../cases/format.js';
 import { setLanguage } from '../i18n/index.js';
@@ -104,8 +104,6 @@ export function FieldPage({ user, onSignOut }: { user: SessionUser; onSignOut: (
   const [theme, setTheme] = useState<Theme>(savedTheme);
   useEffect(() => applyTheme(theme), [theme]);
 
-  const [city, setCity] = useState<CityMeta | null>(null);
-  const [categories, setCategories] = useState<ReadonlyMap<string, Category>>(new Map());
   const cacheKey = `gridwatch.field.tasks.${user.username}`;
   const [tasks, setTasks] = useState<TaskList>(() => readCache(cacheKey));
   const online = useOnline();
@@ -115,6 +113,7 @@ export function FieldPage({ user, onSignOut }: { user: SessionUser; onSignOut: (
   const [pushed, setPushed] = useState(false);
 
   const unauthenticated = useCallback(() => onSignOutRef.current('unauthenticated'), []);
+  const { city, categories } = useCityAndCategories(unauthenticated);
 
   const refreshing = useRef(false);
   /** Asked again while a read was under way: read once more after it, it may have missed a change. */
@@ -185,13 +184,8 @@ export function FieldPage({ user, onSignOut }: { user: SessionUser; onSignOut: (
   const outbox = useSyncExternalStore(queue.subscribe, queue.getSnapshot);
 
   useEffect(() => {
-    const failed = (err: unknown) => {
-      if (err instanceof ApiError && err.status === 401) unauthenticated();
-    };
-    getJson<CityMeta>('/api/city').then(setCity, failed);
-    getJson<Category[]>('/api/categories').then((list) => setCategories(new Map(list.map((c) => [c.code, c]))), failed);
     void refresh();
-  }, [refresh, unauthenticated]);
+  }, [refresh]);
 
   // Back online or back on screen: send what waits and read the list again.
   useEffect(() => {

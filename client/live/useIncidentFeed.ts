@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, Incident, IncidentEvent, IncidentPage, ServerToClientEvents, SessionEndedMessage } from '../../shared/index.js';
+import { frameBatcher } from './frameBatch.js';
 import type { IncidentColumns } from './incidentColumns.js';
 
 export type LinkState = 'connecting' | 'replaying' | 'live' | 'offline';
@@ -101,14 +102,8 @@ export function useIncidentFeed(
         setState((s) => ({ ...s, link: 'live', liveSince: new Date(), lostAt: null, headSeq })),
       );
       // Events are taken in at once (so a resubscribe starts from the right seq) but applied to the
-      // columns and the page at most once per frame: a burst of messages costs one render, not one each.
-      let pending: IncidentEvent[] = [];
-      let scheduled = false;
-      const flush = () => {
-        if (!scheduled || cancelled) return;
-        scheduled = false;
-        const batch = pending;
-        pending = [];
+      // columns and the page once per frame.
+      const applyBatch = frameBatcher<IncidentEvent>((batch) => {
         for (const e of batch) columns.apply(e.incident);
         const created = batch.filter((e) => e.kind === 'created').map((e) => e.incident);
         if (created.length > 0) onCreatedRef.current?.(created);
@@ -119,17 +114,12 @@ export function useIncidentFeed(
           const recent = [...byId.values()].sort((a, b) => b.reportedAt.localeCompare(a.reportedAt)).slice(0, KEEP);
           return { ...s, recent, columnsVersion: columns.version, headSeq: lastSeq.current, received: s.received + batch.length };
         });
-      };
+      }, () => cancelled);
       socket.on('incident:events', ({ events }) => {
         const fresh = events.filter((e) => e.seq > lastSeq.current);
         if (fresh.length === 0) return;
         lastSeq.current = fresh[fresh.length - 1]!.seq;
-        pending.push(...fresh);
-        if (scheduled) return;
-        scheduled = true;
-        requestAnimationFrame(flush);
-        // A hidden tab gets no animation frames; do not let its events pile up.
-        setTimeout(flush, 250);
+        applyBatch(fresh);
       });
     })().catch((err: unknown) => {
       if (err instanceof Unauthenticated) sessionEnded('unauthenticated');

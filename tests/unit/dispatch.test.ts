@@ -3,11 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { rankCandidates } from '../../server/dispatch/candidates.js';
 import { buildRoadGraph, metresBetween, nearestNode, type RoadGraph } from '../../server/dispatch/roadGraph.js';
 import { pathToTarget, travelTimesFrom, travelTimesTo } from '../../server/dispatch/travelTimes.js';
-import { loadCatalog } from '../../server/catalog/loadCatalog.js';
-import { loadCitySpec } from '../../server/city/cityCache.js';
-import { generateCity } from '../../server/city/synthetic/generateCity.js';
-import { teamsFromBases } from '../../server/team/teamRoster.js';
 import type { City, CityLayer, Team } from '../../shared/index.js';
+import { cityWithTeams } from '../support/cityWithTeams.js';
 
 type Road = CityLayer<'roads'>['features'][number];
 
@@ -82,9 +79,7 @@ describe('dispatch candidates in the default city', () => {
   let g: RoadGraph;
   let teams: Team[];
   beforeAll(() => {
-    city = generateCity(loadCitySpec(), 320412);
-    g = buildRoadGraph(city.layers.roads.features);
-    teams = teamsFromBases(city.layers['team-bases'].features, loadCatalog().categories);
+    ({ city, g, teams } = cityWithTeams());
   });
 
   it('reach almost all of the city from its centre, and every node of the main part both ways', () => {

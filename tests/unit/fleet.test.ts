@@ -1,20 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../server/catalog/loadCatalog.js';
-import { loadCitySpec } from '../../server/city/cityCache.js';
-import { generateCity } from '../../server/city/synthetic/generateCity.js';
-import { buildRoadGraph, metresBetween, type RoadGraph } from '../../server/dispatch/roadGraph.js';
+import { metresBetween, type RoadGraph } from '../../server/dispatch/roadGraph.js';
 import { SeededRandom } from '../../server/seededRandom.js';
 import { driveBetween, Fleet, positionAlong } from '../../server/team/fleet.js';
-import { teamsFromBases } from '../../server/team/teamRoster.js';
 import type { City, Team } from '../../shared/index.js';
+import { cityWithTeams } from '../support/cityWithTeams.js';
 
 let city: City;
 let g: RoadGraph;
 let teams: Team[];
 beforeAll(() => {
-  city = generateCity(loadCitySpec(), 320412);
-  g = buildRoadGraph(city.layers.roads.features);
-  teams = teamsFromBases(city.layers['team-bases'].features, loadCatalog().categories);
+  ({ city, g, teams } = cityWithTeams());
 });
 
 describe('a drive over the roads', () => {
