@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { KIOSK_PATH } from './auth/kioskLink.js';
 import { SessionProvider, useSession, type SignOutReason } from './auth/session.js';
 import { Dashboard } from './dashboard/Dashboard.js';
-import { DISPATCH_PATH, FIELD_PATH, navigate, usePath } from './routing.js';
+import { CALENDAR_PATH, DISPATCH_PATH, FIELD_PATH, navigate, usePath } from './routing.js';
 import type { SessionUser } from '../shared/index.js';
 
 // Each its own chunk, loaded only by a page that is not signed in; the dashboard (with the map) is
@@ -13,23 +13,27 @@ const KioskPage = lazy(() => import('./auth/KioskPage.js').then((m) => ({ defaul
 // The dispatch console and the field teams' phone view: each its own chunk, loaded only there.
 const DispatchPage = lazy(() => import('./dispatch/DispatchPage.js').then((m) => ({ default: m.DispatchPage })));
 const FieldPage = lazy(() => import('./field/FieldPage.js').then((m) => ({ default: m.FieldPage })));
+// The admins' working calendar: its own chunk too.
+const CalendarPage = lazy(() => import('./admin/CalendarPage.js').then((m) => ({ default: m.CalendarPage })));
 
-type Screen = 'dashboard' | 'dispatch' | 'field';
+type Screen = 'dashboard' | 'dispatch' | 'field' | 'calendar';
 
 /**
  * The screen a signed-in user gets at a path. A field account has no live picture (no `live.read`):
- * wherever it goes it gets its tasks. The dispatch console needs `case.dispatch`; anyone else asking
- * for a screen they may not use gets the dashboard.
+ * wherever it goes it gets its tasks. The dispatch console needs `case.dispatch`, the working calendar
+ * (/admin/calendar) `settings.manage`; anyone else asking for a screen they may not use gets the
+ * dashboard.
  */
 function screenFor(user: SessionUser, path: string): Screen {
   const may = (p: SessionUser['permissions'][number]) => user.permissions.includes(p);
+  if (path === CALENDAR_PATH && may('settings.manage')) return 'calendar';
   if (!may('live.read')) return may('task.handle') ? 'field' : 'dashboard';
   if (path === DISPATCH_PATH && may('case.dispatch')) return 'dispatch';
   if (path === FIELD_PATH && may('task.handle')) return 'field';
   return 'dashboard';
 }
 
-const PATH_OF: Record<Screen, string> = { dashboard: '/', dispatch: DISPATCH_PATH, field: FIELD_PATH };
+const PATH_OF: Record<Screen, string> = { dashboard: '/', dispatch: DISPATCH_PATH, field: FIELD_PATH, calendar: CALENDAR_PATH };
 
 /** The signed-in screens, by path; the address bar is corrected to the screen shown. */
 function SignedIn({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?: SignOutReason) => void }) {
@@ -49,6 +53,12 @@ function SignedIn({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?:
       return (
         <Lazy>
           <FieldPage user={user} onSignOut={onSignOut} />
+        </Lazy>
+      );
+    case 'calendar':
+      return (
+        <Lazy>
+          <CalendarPage user={user} onSignOut={onSignOut} />
         </Lazy>
       );
     case 'dashboard':

@@ -9,6 +9,8 @@ import { createElement, useSyncExternalStore, type AnchorHTMLAttributes, type Mo
 export const DASHBOARD_PATH = '/';
 export const DISPATCH_PATH = '/dispatch';
 export const FIELD_PATH = '/field';
+/** The working calendar, for admins. */
+export const CALENDAR_PATH = '/admin/calendar';
 
 const CHANGE = 'gridwatch:navigate';
 

@@ -7,8 +7,9 @@ import express from 'express';
 import { Server as SocketServer } from 'socket.io';
 import { v7 as uuidv7 } from 'uuid';
 import type { ClientToServerEvents, IncidentEvent, ServerToClientEvents } from '../shared/index.js';
-import { computeDeadline } from '../shared/workflow/deadlines.js';
-import { loadCatalog, loadWorkCalendar } from './catalog/loadCatalog.js';
+import { loadCatalog } from './catalog/loadCatalog.js';
+import { loadCalendarDefaults, WorkCalendarService } from './calendar/workCalendarService.js';
+import { calendarRouter } from './http/calendar.js';
 import { loadDefaultCity } from './city/cityCache.js';
 import type { Config } from './config.js';
 import { GridIndex } from './grid/gridIndex.js';
@@ -17,9 +18,13 @@ import { authenticate, authorize, checkOrigin, limitWrites } from './auth/httpAu
 import { auditRouter } from './http/audit.js';
 import { authRouter } from './http/auth.js';
 import { CaseService } from './case/caseService.js';
+import { CaseClock } from './case/caseClock.js';
 import { rankCandidates } from './dispatch/candidates.js';
 import { buildRoadGraph } from './dispatch/roadGraph.js';
+import { roadsRouter } from './http/roads.js';
+import { RoadSpeeds } from './traffic/roadSpeeds.js';
 import { casesRouter } from './http/cases.js';
+import { dispatchRouter, waitingCasesFrom } from './http/dispatch.js';
 import { idempotent } from './http/idempotency.js';
 import { photosRouter } from './http/photos.js';
 import { PhotoStore } from './photo/photoStore.js';
@@ -30,6 +35,7 @@ import { tokensRouter } from './http/tokens.js';
 import { usersRouter } from './http/users.js';
 import { secureSockets } from './realtime/socketAuth.js';
 import { joinLivePicture, toLivePicture } from './realtime/livePicture.js';
+import { TeamTasks } from './realtime/teamTasks.js';
 import { OverdueWatch } from './case/overdueWatch.js';
 import { teamsRouter } from './http/teams.js';
 import { startTeamSimulator } from './simulation/teamSimulator.js';
@@ -64,7 +70,6 @@ const JSON_BODY_LIMIT = '64kb';
 export async function startGridWatch(config: Config, log: Logger): Promise<RunningGridWatch> {
   const started = Date.now();
   const catalog = loadCatalog();
-  const calendar = loadWorkCalendar();
   const { city, fromCache } = loadDefaultCity({ cacheDir: config.cityCacheDir, seed: config.citySeed });
   const grid = new GridIndex(city.layers.grid.features);
   const cells = city.layers.grid.features;
@@ -73,7 +78,9 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const store = new SqliteIncidentStore(join(config.dataDir, 'gridwatch.db'));
   const teams = teamsFromBases(city.layers['team-bases'].features, catalog.categories);
   const roadGraph = buildRoadGraph(city.layers.roads.features);
-  const fleet = new Fleet(roadGraph, teams);
+  // Live road speeds (the seeded model, or a feed's readings): routing and the fleet's drives use them.
+  const roadSpeeds = new RoadSpeeds(roadGraph, { source: config.roadSpeeds, seed: config.simSeed, feedTtlMs: config.roadSpeedsTtlSeconds * 1000 });
+  const fleet = new Fleet(roadGraph, teams, { roadTimes: () => roadSpeeds.timesAt(Date.now()) });
   const auth = new AuthService(
     store.authStore(),
     {
@@ -87,12 +94,16 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     (teamId) => teams.some((t) => t.id === teamId),
   );
   await auth.bootstrapAdmin(config.adminPassword);
+  // The working calendar: the shipped defaults with admins' edits. Read `.current` at each use, so a
+  // deadline set after an edit counts against it (deadlines already set stay as they are).
+  const workCalendar = new WorkCalendarService({ defaults: loadCalendarDefaults(), db: store.connection, audit: (...a) => auth.audit(...a), now: Date.now });
+  const clock = new CaseClock(catalog.stageLimits, () => workCalendar.current);
   const cellAt = (lon: number, lat: number) => cells[grid.locate(lon, lat)]?.properties;
   const service = new IncidentService({
     store,
     categoryOf: (code) => catalog.byCode(code),
     cellAt,
-    deadlineFor: (startMs, category) => computeDeadline(startMs, category.timeLimit, calendar),
+    clock,
     // Only live reports call this, and they start after the stream below exists.
     onCommitted: (events) => committed(events),
     now: Date.now,
@@ -139,12 +150,8 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     store,
     teams: new Map(teams.map((t) => [t.id, t])),
     categoryOf: (code) => catalog.byCode(code),
-    // Extensions count in the limit's own time: working hours for working limits, else the clock.
-    addLimitHours: (category, from, hours) =>
-      category.timeLimit.kind === 'working_hours' || category.timeLimit.kind === 'working_days'
-        ? computeDeadline(from, { kind: 'working_hours', amount: hours }, calendar)
-        : from + hours * 3_600_000,
-    rankCandidates: (c, workloadOf) => rankCandidates(roadGraph, c, fleet.teams(Date.now()), workloadOf),
+    clock,
+    rankCandidates: (c, workloadOf) => rankCandidates(roadGraph, c, fleet.teams(Date.now()), workloadOf, { times: roadSpeeds.timesAt(Date.now()) }),
     publish: (events) => committed(events),
     now: Date.now,
   });
@@ -153,10 +160,13 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use(['/api/cases/:id/actions', '/api/cases/:id/photos'], idempotent(store.connection));
   app.use('/api', photosRouter(new PhotoStore(join(config.dataDir, 'uploads'), store.connection), cases));
   app.use('/api', casesRouter(cases, () => fleet.teams(Date.now())));
+  app.use('/api', dispatchRouter(cases, waitingCasesFrom(store)));
   app.use('/api', teamsRouter(fleet));
+  app.use('/api', roadsRouter(roadSpeeds));
   app.use('/api', usersRouter(auth));
   app.use('/api', tokensRouter(auth));
   app.use('/api', auditRouter(auth));
+  app.use('/api', calendarRouter(workCalendar));
   app.use('/api/incidents', incidentsRouter(service, store, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', categoriesRouter(catalog.categories, catalog.departments));
@@ -177,11 +187,15 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const sockets = secureSockets(io, auth, log.child({ module: 'sockets' }));
   const stream = new IncidentStream(io, store, await store.headSeq(), log.child({ module: 'stream' }));
   joinLivePicture(io);
+  // Field phones hear of changes to their team's cases at once (team:<teamId> rooms).
+  const teamTasks = new TeamTasks(io);
+  for (const t of teams) teamTasks.track(await store.casesOfTeam(t.id));
   const overdue = new OverdueWatch((msg) => toLivePicture(io).emit('case:overdue', msg));
   for (const c of await store.casesDueAfter(Date.now())) overdue.track(c);
   /** Every committed change goes to the live stream and to the overdue watch. */
   function committed(events: IncidentEvent[]): void {
     stream.publish(events);
+    teamTasks.publish(events);
     for (const e of events) overdue.track(e.incident);
     teamSim?.onCommitted(events);
   }

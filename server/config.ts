@@ -30,6 +30,10 @@ export const ConfigSchema = z.object({
   LOGIN_BLOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   WRITE_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1200),
   TEAM_POSITIONS_MS: z.coerce.number().int().min(200).max(600_000).default(5000),
+  /** model: the seeded traffic model (feed readings on top); feed: free-flow where the feed says nothing. */
+  ROAD_SPEEDS: z.enum(['model', 'feed']).default('model'),
+  /** How long a road speed reported by the feed holds. */
+  ROAD_SPEEDS_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   /** on: behind one reverse proxy (nginx), trust its X-Forwarded-For/-Proto for addresses and Secure cookies. */
   TRUST_PROXY: OnOff.default('off'),
 });
@@ -59,6 +63,9 @@ export interface Config {
   trustProxy: boolean;
   /** How often team positions are broadcast. */
   teamPositionsMs: number;
+  /** Where live road speeds come from. */
+  roadSpeeds: 'model' | 'feed';
+  roadSpeedsTtlSeconds: number;
 }
 
 /** Parses the environment; throws a readable error naming every bad variable. */
@@ -93,5 +100,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     writeRatePerMinute: c.WRITE_RATE_PER_MINUTE,
     trustProxy: c.TRUST_PROXY === 'on',
     teamPositionsMs: c.TEAM_POSITIONS_MS,
+    roadSpeeds: c.ROAD_SPEEDS,
+    roadSpeedsTtlSeconds: c.ROAD_SPEEDS_TTL_SECONDS,
   };
 }

@@ -7,4 +7,6 @@ export * from './schema/messages.js';
 export * from './schema/auth.js';
 export * from './auth/roles.js';
 export * from './workflow/caseWorkflow.js';
+export * from './workflow/caseStages.js';
 export * from './schema/case.js';
+export * from './schema/suggestion.js';

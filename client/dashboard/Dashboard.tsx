@@ -6,12 +6,14 @@ import type { SignOutReason } from '../auth/session.js';
 import { ArrivalLog } from '../live/arrivals.js';
 import { IncidentColumns } from '../live/incidentColumns.js';
 import { useIncidentFeed } from '../live/useIncidentFeed.js';
+import { CaseCounters } from './CaseCounters.js';
+import { useCaseSummary } from './useCaseSummary.js';
 import { MapView } from '../map/MapView.js';
 import { LayerPanel, type LayerVisibility } from '../map/LayerPanel.js';
 import { useIncidentPoints } from '../layers/useIncidentPoints.js';
 import type { Theme } from '../map/palette.js';
 import { applyTheme, savedTheme } from '../theme.js';
-import { DISPATCH_PATH, Link } from '../routing.js';
+import { CALENDAR_PATH, DISPATCH_PATH, Link } from '../routing.js';
 
 function timeOf(iso: string): string {
   return new Date(iso).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
@@ -41,6 +43,7 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
   const [timeWindow, setTimeWindow] = useState<TimeWindow>('7d');
   const density = useIncidentPoints(timeWindow, visible.heatmap || visible.hexagons || visible.grid);
   const points = density.points;
+  const cases = useCaseSummary(() => onSignOutRef.current('unauthenticated'));
   const feed = useIncidentFeed(
     columns,
     (created) => {
@@ -50,6 +53,7 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
       density.append(created);
     },
     (reason) => onSignOutRef.current(reason),
+    { onEvents: cases.onEvents, onOverdue: cases.onOverdue },
   );
   useEffect(() => applyTheme(theme), [theme]);
 
@@ -76,11 +80,18 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
         <h1>
           GridWatch <span>{city ? `${zh ? city.name.zh : city.name.en} · ${t('app.title')}` : t('app.title')}</span>
         </h1>
-        {user.permissions.includes('case.dispatch') && (
+        {(user.permissions.includes('case.dispatch') || user.permissions.includes('settings.manage')) && (
           <nav className="nav">
-            <Link to={DISPATCH_PATH} className="nav-link" data-testid="nav-dispatch">
-              {t('nav.dispatch')}
-            </Link>
+            {user.permissions.includes('case.dispatch') && (
+              <Link to={DISPATCH_PATH} className="nav-link" data-testid="nav-dispatch">
+                {t('nav.dispatch')}
+              </Link>
+            )}
+            {user.permissions.includes('settings.manage') && (
+              <Link to={CALENDAR_PATH} className="nav-link" data-testid="nav-calendar">
+                {t('calendar.nav')}
+              </Link>
+            )}
           </nav>
         )}
         <button type="button" className="theme" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
@@ -149,6 +160,7 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
           {t('stats.received')}
         </div>
       </section>
+      <CaseCounters summary={cases.summary} recentOverdue={cases.recentOverdue} />
       <section className="feed">
         <h2>{t('feed.title')}</h2>
         <ol data-testid="feed">

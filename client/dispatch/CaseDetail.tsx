@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ClosureKind, type CaseAction, type Category, type IncidentEvent } from '../../shared/index.js';
+import { ChosenClosureKind, type CaseAction, type Category, type IncidentEvent } from '../../shared/index.js';
 import { photoUrl, type Candidate, type CaseView } from '../cases/caseApi.js';
 import { categoryName, dateTimeText, kmText, timeLeftText } from '../cases/format.js';
 import type { TeamBoard } from './caseBoard.js';
@@ -10,7 +10,8 @@ export interface ActionDetails {
   teamId?: string;
   note?: string;
   extendHours?: number;
-  closureKind?: ClosureKind;
+  closureKind?: ChosenClosureKind;
+  mergeInto?: string;
 }
 
 export interface CaseDetailProps {
@@ -41,7 +42,7 @@ export function CaseDetail(props: CaseDetailProps) {
   const c = view.case;
   const [note, setNote] = useState('');
   const [hours, setHours] = useState('24');
-  const [closure, setClosure] = useState<ClosureKind | ''>('');
+  const [closure, setClosure] = useState<ChosenClosureKind | ''>('');
   const [teamId, setTeamId] = useState('');
   // A fresh form for each case.
   useEffect(() => {
@@ -63,7 +64,11 @@ export function CaseDetail(props: CaseDetailProps) {
     ...(a === 'extend' ? { extendHours: Number(hours) } : {}),
     ...(a === 'close' && closure ? { closureKind: closure } : {}),
   });
-  const ordered = [...allowed].sort((a, b) => Number(!MAIN_ACTIONS.includes(a)) - Number(!MAIN_ACTIONS.includes(b)));
+  // A stage other than handling has its own limit, shown beside the handling deadline.
+  const stage = view.stage && view.stage.name !== 'handle' ? view.stage : null;
+  const stageLeft = stage ? Date.parse(stage.deadlineAt) - now : 0;
+  // Merging needs a case to merge into: it is offered per duplicate below, not as a plain button.
+  const ordered = [...allowed].filter((a) => a !== 'merge').sort((a, b) => Number(!MAIN_ACTIONS.includes(a)) - Number(!MAIN_ACTIONS.includes(b)));
 
   return (
     <section className="case-detail" data-testid="case-detail" data-id={c.id} data-status={c.status} data-version={c.version}>
@@ -77,6 +82,11 @@ export function CaseDetail(props: CaseDetailProps) {
         <span className={overdue ? 'left overdue' : 'left'} data-testid="case-time-left">
           {c.status === 'suspended' ? t('timeLeft.suspended') : view.remainingSeconds === null ? t('timeLeft.closed') : timeLeftText(t, left)}
         </span>
+        {stage && (
+          <span className={stageLeft < 0 ? 'left stage overdue' : 'left stage'} data-testid="case-stage-left" data-stage={stage.name}>
+            {t('dispatch.stageDeadline', { stage: t(`stage.${stage.name}`) })} {timeLeftText(t, stageLeft)}
+          </span>
+        )}
       </div>
       <p className="case-desc">{c.description}</p>
       <dl className="case-facts">
@@ -100,6 +110,18 @@ export function CaseDetail(props: CaseDetailProps) {
         )}
         <dt>{t('dispatch.deadline')}</dt>
         <dd>{dateTimeText(c.deadlineAt, i18n.language)}</dd>
+        {stage && (
+          <>
+            <dt>{t('dispatch.stageDeadline', { stage: t(`stage.${stage.name}`) })}</dt>
+            <dd>{dateTimeText(stage.deadlineAt, i18n.language)}</dd>
+          </>
+        )}
+        {c.mergedInto && (
+          <>
+            <dt>{t('dispatch.mergedInto')}</dt>
+            <dd data-testid="case-merged-into">{c.mergedInto}</dd>
+          </>
+        )}
         <dt>{t('dispatch.team')}</dt>
         <dd data-testid="case-team">{c.teamId ? teamName(c.teamId) : t('dispatch.noTeam')}</dd>
       </dl>
@@ -128,9 +150,9 @@ export function CaseDetail(props: CaseDetailProps) {
           {may('close') && (
             <label className="inline">
               {t('dispatch.closureKind')}
-              <select data-testid="case-closure" value={closure} onChange={(e) => setClosure(e.target.value as ClosureKind | '')}>
+              <select data-testid="case-closure" value={closure} onChange={(e) => setClosure(e.target.value as ChosenClosureKind | '')}>
                 <option value="">{t('closure.auto')}</option>
-                {ClosureKind.options.map((k) => (
+                {ChosenClosureKind.options.map((k) => (
                   <option key={k} value={k}>
                     {t(`closure.${k}`)}
                   </option>
@@ -202,6 +224,30 @@ export function CaseDetail(props: CaseDetailProps) {
             </ol>
           )}
         </>
+      )}
+
+      {may('merge') && view.duplicateOffers.length > 0 && (
+        <>
+          <h3>{t('dispatch.duplicates')}</h3>
+          <ol className="duplicates" data-testid="duplicates">
+            {view.duplicateOffers.map((d) => (
+              <li key={d.caseId} data-testid="duplicate" data-id={d.caseId}>
+                <span className="dup-id">{d.caseId.slice(-8)}</span>
+                <span className="dup-facts">
+                  {t('dispatch.duplicateRow', { distance: Math.round(d.distanceMeters), time: dateTimeText(d.reportedAt, i18n.language), status: t(`status.${d.status}`) })}
+                </span>
+                <button type="button" className="act" data-testid="duplicate-merge" disabled={busy} onClick={() => onAct('merge', { ...details('merge'), mergeInto: d.caseId })}>
+                  {t('dispatch.mergeInto')}
+                </button>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+      {view.mergedCases.length > 0 && (
+        <p className="muted" data-testid="merged-cases">
+          {t('dispatch.mergedCases')}: {view.mergedCases.map((id) => id.slice(-8)).join('、')}
+        </p>
       )}
 
       <h3>{t('dispatch.timeline')}</h3>

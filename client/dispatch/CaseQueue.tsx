@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Category, Incident } from '../../shared/index.js';
+import { nextDueAt, stageOfStatus, type Category, type Incident } from '../../shared/index.js';
 import { categoryName, timeLeftText } from '../cases/format.js';
 
 /** Every row has this height, so the list can be windowed by arithmetic. Kept in step with style.css. */
@@ -54,9 +54,13 @@ export function CaseQueue({ items, cursorId, openedId, categories, townName, now
   const rows = [];
   for (let index = first; index < last; index++) {
     const i = items[index]!;
-    const left = Date.parse(i.deadlineAt) - now;
+    // Time to the next deadline: the stage's own limit before handling, the handling deadline after.
+    const due = nextDueAt(i);
+    const left = (due ?? Date.parse(i.deadlineAt)) - now;
+    const stage = stageOfStatus(i.status);
+    const stageBinds = stage !== null && stage !== 'handle' && i.stageDeadlineAt !== null && due === Date.parse(i.stageDeadlineAt);
     const priority = categories.get(i.categoryCode)?.priority ?? 2;
-    const overdue = i.status !== 'suspended' && left < 0;
+    const overdue = due !== null && left < 0;
     rows.push(
       <div
         key={i.id}
@@ -77,7 +81,9 @@ export function CaseQueue({ items, cursorId, openedId, categories, townName, now
           <span className={`state state-${i.status}`}>{t(`status.${i.status}`)}</span>
         </div>
         <div className="queue-line sub">
-          <span className={overdue ? 'left overdue' : 'left'}>{i.status === 'suspended' ? t('timeLeft.suspended') : timeLeftText(t, left)}</span>
+          <span className={overdue ? 'left overdue' : 'left'}>
+            {i.status === 'suspended' ? t('timeLeft.suspended') : `${stageBinds ? `${t(`stage.${stage}`)} ` : ''}${timeLeftText(t, left)}`}
+          </span>
           <span className="queue-src">{t(`source.${i.source}`)}</span>
           {i.urgeCount > 0 && <span className="badge">{t('dispatch.urged', { count: i.urgeCount })}</span>}
           <span className="queue-desc">{i.description}</span>

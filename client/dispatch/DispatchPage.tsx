@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { IncidentSource, type CaseAction, type SessionUser } from '../../shared/index.js';
+import { IncidentSource, type CaseAction, type SessionUser, type Suggestion } from '../../shared/index.js';
 import type { SignOutReason } from '../auth/session.js';
 import { useCityAndCategories } from '../cases/useCityAndCategories.js';
 import { ApiError, fetchCandidates, fetchCase, postCaseAction, type Candidate, type CaseView } from '../cases/caseApi.js';
@@ -12,6 +12,7 @@ import { applyTheme, savedTheme } from '../theme.js';
 import { CaseDetail, type ActionDetails } from './CaseDetail.js';
 import { CaseQueue } from './CaseQueue.js';
 import { DispatchMap } from './DispatchMap.js';
+import { candidatesWithSuggestionFirst, SuggestionPanel, useSuggestions } from './SuggestionPanel.js';
 import { OPEN_STATUSES } from './caseBoard.js';
 import { buildQueue, DEFAULT_FILTER, type QueueFilter, type StateFilter } from './queue.js';
 import { MAX_OPEN_CASES, useCaseBoard } from './useCaseBoard.js';
@@ -72,6 +73,10 @@ export function DispatchPage({ user, onSignOut }: { user: SessionUser; onSignOut
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<Message | null>(null);
   const [help, setHelp] = useState(false);
+  // The left pane shows the queue or the dispatch suggestions; a suggestion picked there is drawn on the map.
+  const [leftTab, setLeftTab] = useState<'queue' | 'suggestions'>('queue');
+  const [focus, setFocus] = useState<Suggestion | null>(null);
+  const suggestions = useSuggestions(() => onSignOutRef.current('unauthenticated'));
   const loadGeneration = useRef(0);
 
   const errorText = useCallback(
@@ -150,6 +155,12 @@ export function DispatchPage({ user, onSignOut }: { user: SessionUser; onSignOut
     };
   }, [canDispatch, viewCaseId, viewVersion]);
   const shownCandidates = canDispatch && candidates && candidates.caseId === viewCaseId ? candidates.list : null;
+  // A suggestion picked for the open case, while it still waits: its team's route first on the map.
+  const openedStatus = view && view.case.id === openedId ? view.case.status : null;
+  const mapCandidates = useMemo(
+    () => (focus && focus.caseId === openedId && (openedStatus === null || openedStatus === 'registered') ? candidatesWithSuggestionFirst(focus, shownCandidates) : shownCandidates),
+    [focus, openedId, openedStatus, shownCandidates],
+  );
 
   const act = useCallback(
     async (action: CaseAction, details: ActionDetails) => {
@@ -190,6 +201,8 @@ export function DispatchPage({ user, onSignOut }: { user: SessionUser; onSignOut
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const target = e.target as HTMLElement | null;
     if (target?.closest('input, textarea, select, [contenteditable="true"]')) return;
+    // The queue's keys move in the queue only while it is shown.
+    if (leftTab !== 'queue' && ['j', 'k', 'ArrowDown', 'ArrowUp', 'Enter'].includes(e.key)) return;
     const move = (delta: number) => {
       if (queue.length === 0) return;
       const index = cursorId ? queue.findIndex((i) => i.id === cursorId) : -1;
@@ -292,64 +305,103 @@ export function DispatchPage({ user, onSignOut }: { user: SessionUser; onSignOut
       </header>
 
       <div className="dispatch-body">
-        <section className="queue-pane" aria-label={t('dispatch.queue')}>
-          <div className="queue-filters">
-            <select data-testid="filter-state" aria-label={t('dispatch.filters.state')} value={filter.state} onChange={(e) => setFilterField('state', e.target.value as StateFilter)}>
-              <option value="needs-action">{t('dispatch.filters.needsAction')}</option>
-              <option value="all-open">{t('dispatch.filters.allOpen')}</option>
-              <option value="overdue">{t('dispatch.filters.overdue')}</option>
-              {OPEN_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`status.${s}`)}
-                </option>
-              ))}
-            </select>
-            <select data-testid="filter-town" aria-label={t('dispatch.filters.town')} value={filter.town} onChange={(e) => setFilterField('town', e.target.value)}>
-              <option value="">
-                {t('dispatch.filters.town')}: {t('dispatch.filters.all')}
-              </option>
-              {city?.towns.map((town) => (
-                <option key={town.code} value={town.code}>
-                  {zh ? town.name.zh : town.name.en}
-                </option>
-              ))}
-            </select>
-            <select data-testid="filter-category" aria-label={t('dispatch.filters.category')} value={filter.category} onChange={(e) => setFilterField('category', e.target.value)}>
-              <option value="">
-                {t('dispatch.filters.category')}: {t('dispatch.filters.all')}
-              </option>
-              {presentCategories.map((code) => {
-                const c = categories.get(code);
-                return (
-                  <option key={code} value={code}>
-                    {c ? (zh ? c.name.zh : c.name.en) : code}
-                  </option>
-                );
-              })}
-            </select>
-            <select data-testid="filter-source" aria-label={t('dispatch.filters.source')} value={filter.source} onChange={(e) => setFilterField('source', e.target.value)}>
-              <option value="">
-                {t('dispatch.filters.source')}: {t('dispatch.filters.all')}
-              </option>
-              {IncidentSource.options.map((s) => (
-                <option key={s} value={s}>
-                  {t(`source.${s}`)}
-                </option>
-              ))}
-            </select>
+        <section className="queue-pane" aria-label={leftTab === 'queue' ? t('dispatch.queue') : t('dispatch.tabs.suggestions')}>
+          <div className="pane-tabs" role="tablist">
+            <button type="button" role="tab" aria-selected={leftTab === 'queue'} className={leftTab === 'queue' ? 'active' : ''} data-testid="tab-queue" onClick={() => setLeftTab('queue')}>
+              {t('dispatch.tabs.queue')}
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={leftTab === 'suggestions'}
+              className={leftTab === 'suggestions' ? 'active' : ''}
+              data-testid="tab-suggestions"
+              onClick={() => setLeftTab('suggestions')}
+            >
+              {t('dispatch.tabs.suggestions')}
+              {suggestions.batch && <span className="tab-count">{suggestions.batch.suggestions.filter((x) => x.teamId !== null).length}</span>}
+            </button>
           </div>
-          <h2>
-            {t('dispatch.queue')} <span className="count" data-testid="queue-count">{t('dispatch.queueCount', { shown: queue.length, total: all.length })}</span>
-          </h2>
-          {state.capped && <p className="muted small">{t('dispatch.capped', { count: MAX_OPEN_CASES })}</p>}
-          {state.loading && all.length === 0 ? (
-            <p className="muted">{t('dispatch.loading')}</p>
-          ) : queue.length === 0 ? (
-            <p className="muted" data-testid="queue-empty">
-              {t('dispatch.empty')}
-            </p>
-          ) : null}
-          <CaseQueue items={queue} cursorId={cursorId} openedId={openedId} categories={categories} townName={townName} now={now} onOpen={open} />
+          {leftTab === 'suggestions' ? (
+            <SuggestionPanel
+              suggestions={suggestions}
+              board={board}
+              boardVersion={state.version}
+              teams={teams}
+              teamName={teamName}
+              categories={categories}
+              townName={townName}
+              now={now}
+              openedId={openedId}
+              onSelect={(s) => {
+                setFocus(s);
+                open(s.caseId);
+              }}
+              onDispatched={applyLocal}
+              onUnauthenticated={() => onSignOutRef.current('unauthenticated')}
+              errorText={errorText}
+            />
+          ) : (
+            <>
+              <div className="queue-filters">
+                <select data-testid="filter-state" aria-label={t('dispatch.filters.state')} value={filter.state} onChange={(e) => setFilterField('state', e.target.value as StateFilter)}>
+                  <option value="needs-action">{t('dispatch.filters.needsAction')}</option>
+                  <option value="all-open">{t('dispatch.filters.allOpen')}</option>
+                  <option value="overdue">{t('dispatch.filters.overdue')}</option>
+                  {OPEN_STATUSES.map((s) => (
+                    <option key={s} value={s}>
+                      {t(`status.${s}`)}
+                    </option>
+                  ))}
+                </select>
+                <select data-testid="filter-town" aria-label={t('dispatch.filters.town')} value={filter.town} onChange={(e) => setFilterField('town', e.target.value)}>
+                  <option value="">
+                    {t('dispatch.filters.town')}: {t('dispatch.filters.all')}
+                  </option>
+                  {city?.towns.map((town) => (
+                    <option key={town.code} value={town.code}>
+                      {zh ? town.name.zh : town.name.en}
+                    </option>
+                  ))}
+                </select>
+                <select data-testid="filter-category" aria-label={t('dispatch.filters.category')} value={filter.category} onChange={(e) => setFilterField('category', e.target.value)}>
+                  <option value="">
+                    {t('dispatch.filters.category')}: {t('dispatch.filters.all')}
+                  </option>
+                  {presentCategories.map((code) => {
+                    const c = categories.get(code);
+                    return (
+                      <option key={code} value={code}>
+                        {c ? (zh ? c.name.zh : c.name.en) : code}
+                      </option>
+                    );
+                  })}
+                </select>
+                <select data-testid="filter-source" aria-label={t('dispatch.filters.source')} value={filter.source} onChange={(e) => setFilterField('source', e.target.value)}>
+                  <option value="">
+                    {t('dispatch.filters.source')}: {t('dispatch.filters.all')}
+                  </option>
+                  {IncidentSource.options.map((s) => (
+                    <option key={s} value={s}>
+                      {t(`source.${s}`)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <h2>
+                {t('dispatch.queue')} <span className="count" data-testid="queue-count">{t('dispatch.queueCount', { shown: queue.length, total: all.length })}</span>
+              </h2>
+              {state.capped && <p className="muted small">{t('dispatch.capped', { count: MAX_OPEN_CASES })}</p>}
+              {state.loading && all.length === 0 ? (
+                <p className="muted">{t('dispatch.loading')}</p>
+              ) : queue.length === 0 ? (
+                <p className="muted" data-testid="queue-empty">
+                  {t('dispatch.empty')}
+                </p>
+              ) : null}
+              <CaseQueue items={queue} cursorId={cursorId} openedId={openedId} categories={categories} townName={townName} now={now} onOpen={open} />
+            </>
+          )}
         </section>
 
         <section className="detail-pane">
@@ -386,7 +438,7 @@ export function DispatchPage({ user, onSignOut }: { user: SessionUser; onSignOut
               teams={teams}
               teamsVersion={state.teamsVersion}
               selected={opened?.case ?? (openedId ? (board.get(openedId) ?? null) : null)}
-              candidates={shownCandidates}
+              candidates={mapCandidates}
               categories={categories}
               townName={townName}
               teamName={teamName}

@@ -1,4 +1,4 @@
-import type { Incident, IncidentStatus } from '../../shared/index.js';
+import { nextDueAt, type Incident, type IncidentStatus } from '../../shared/index.js';
 
 /** Which cases the queue shows by state: a preset or one state. */
 export type StateFilter = 'needs-action' | 'all-open' | 'overdue' | IncidentStatus;
@@ -22,8 +22,10 @@ export const DEFAULT_FILTER: QueueFilter = { town: '', category: '', state: 'nee
  */
 const WAITING_ON_CENTER: ReadonlySet<IncidentStatus> = new Set(['reported', 'accepted', 'registered', 'handled', 'verified', 'suspended']);
 
+/** Past the limit of its stage or its handling deadline (a suspended case's clocks are stopped). */
 export function isOverdue(i: Incident, now: number): boolean {
-  return i.status !== 'suspended' && Date.parse(i.deadlineAt) < now;
+  const due = nextDueAt(i);
+  return due !== null && due < now;
 }
 
 function matchesState(i: Incident, state: StateFilter, overdue: boolean): boolean {
@@ -41,8 +43,8 @@ function matchesState(i: Incident, state: StateFilter, overdue: boolean): boolea
 
 /**
  * The queue: the cases that pass the filter, most urgent first. Overdue cases come first; then by
- * the category's priority (1 = urgent); then by the time left, least first; suspended cases (their
- * clock stopped) after the others of their priority. Keys are computed once per case, so thousands
+ * the category's priority (1 = urgent); then by the time left to the next deadline (the stage's or
+ * the handling's), least first; suspended cases (their clocks stopped) after the others of their priority. Keys are computed once per case, so thousands
  * sort in a few milliseconds.
  */
 export function buildQueue(cases: readonly Incident[], filter: QueueFilter, priorityOf: (code: string) => number, now: number): Incident[] {
@@ -51,8 +53,9 @@ export function buildQueue(cases: readonly Incident[], filter: QueueFilter, prio
     if (filter.town && i.townCode !== filter.town) continue;
     if (filter.category && i.categoryCode !== filter.category) continue;
     if (filter.source && i.source !== filter.source) continue;
-    const deadline = Date.parse(i.deadlineAt);
-    const overdue = i.status !== 'suspended' && deadline < now;
+    const due = nextDueAt(i);
+    const deadline = due ?? Date.parse(i.deadlineAt);
+    const overdue = due !== null && due < now;
     if (!matchesState(i, filter.state, overdue)) continue;
     keyed.push({ i, overdue: overdue ? 0 : 1, priority: priorityOf(i.categoryCode), suspended: i.status === 'suspended' ? 1 : 0, deadline });
   }

@@ -22,10 +22,10 @@ import { applyTheme, savedTheme } from '../theme.js';
 import { FieldActionQueue, predictTask, type QueuedAction, type QueueSnapshot } from './actionQueue.js';
 import { MAX_PHOTO_BYTES, openPhotoStore, preparePhoto, type PhotoStore } from './photoStore.js';
 
-/** How often the task list is read again when the server does not push changes to this account. */
+/** How often the task list is read again while the team's push channel is down. */
 const POLL_MS = 20_000;
-/** … and when it does, just in case. */
-const POLL_PUSHED_MS = 120_000;
+/** … and while it is up (`task:changed` reads it at once), as a fallback. */
+const POLL_PUSHED_MS = 60_000;
 const MAX_PHOTOS = 9;
 
 interface TaskList {
@@ -211,23 +211,23 @@ export function FieldPage({ user, onSignOut }: { user: SessionUser; onSignOut: (
     return () => clearInterval(timer);
   }, [pushed, refresh]);
 
-  // The stream, where the server lets this account subscribe: a change to one of the team's cases
-  // reads the list again at once. Where it does not (field accounts have no live picture), polling.
-  const taskIds = useRef(new Set<string>());
-  taskIds.current = new Set(tasks.list.map((i) => i.id));
+  // The team's push channel: the server puts this account's socket in its team's room and sends
+  // `task:changed` (ids and state only) whenever one of the team's cases changes; the list is read
+  // again at once, and on every (re)connect for what was missed meanwhile. Polling is the fallback.
+  const tRef = useRef(t);
+  tRef.current = t;
   useEffect(() => {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ['websocket'] });
-    socket.on('hello', ({ headSeq }) => socket.emit('subscribe', { sinceSeq: headSeq }));
-    socket.on('stream:live', () => setPushed(true));
-    socket.on('stream:error', ({ code }) => {
-      if (code === 'forbidden') {
-        setPushed(false);
-        socket.close();
-      }
+    socket.on('connect', () => {
+      setPushed(true);
+      refreshSoon();
     });
     socket.on('disconnect', () => setPushed(false));
-    socket.on('incident:events', ({ events }) => {
-      if (events.some((e) => e.incident.teamId === user.teamId || taskIds.current.has(e.incident.id))) refreshSoon();
+    socket.on('task:changed', ({ teamId, action }) => {
+      refreshSoon();
+      if (teamId !== user.teamId) return;
+      if (action === 'dispatch') setToast(tRef.current('field.newTask'));
+      else if (action === 'urge') setToast(tRef.current('field.urged'));
     });
     socket.on('session:ended', ({ code }) => onSignOutRef.current(code));
     socket.on('connect_error', (err) => {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, Incident, IncidentEvent, IncidentPage, ServerToClientEvents, SessionEndedMessage } from '../../shared/index.js';
+import type { CaseOverdueMessage, ClientToServerEvents, Incident, IncidentEvent, IncidentPage, ServerToClientEvents, SessionEndedMessage } from '../../shared/index.js';
 import { frameBatcher } from './frameBatch.js';
 import type { IncidentColumns } from './incidentColumns.js';
 
@@ -25,6 +25,14 @@ const KEEP = 30;
 /** Why the feed stopped for good: the server ended the session, or refused it (a 401, a refused handshake). */
 export type FeedSessionEnd = SessionEndedMessage['code'] | 'unauthenticated';
 
+/** What else a page may follow on the same socket. */
+export interface FeedListeners {
+  /** Every batch of events applied, in seq order (after the columns took them). */
+  onEvents?: (events: IncidentEvent[]) => void;
+  /** A case went past a deadline just now. */
+  onOverdue?: (msg: CaseOverdueMessage) => void;
+}
+
 /** Thrown out of the loading when the server answers 401: the session is gone. */
 class Unauthenticated extends Error {}
 
@@ -44,7 +52,10 @@ export function useIncidentFeed(
   columns: IncidentColumns,
   onCreated?: (incidents: Incident[]) => void,
   onSessionEnded?: (reason: FeedSessionEnd) => void,
+  listeners: FeedListeners = {},
 ): IncidentFeed {
+  const listenersRef = useRef(listeners);
+  listenersRef.current = listeners;
   const onCreatedRef = useRef(onCreated);
   onCreatedRef.current = onCreated;
   const onSessionEndedRef = useRef(onSessionEnded);
@@ -107,6 +118,7 @@ export function useIncidentFeed(
         for (const e of batch) columns.apply(e.incident);
         const created = batch.filter((e) => e.kind === 'created').map((e) => e.incident);
         if (created.length > 0) onCreatedRef.current?.(created);
+        listenersRef.current.onEvents?.(batch);
         columns.dropOlderThan(new Date(Date.now() - WINDOW_MS).toISOString());
         setState((s) => {
           const byId = new Map(s.recent.map((i) => [i.id, i]));
@@ -115,6 +127,7 @@ export function useIncidentFeed(
           return { ...s, recent, columnsVersion: columns.version, headSeq: lastSeq.current, received: s.received + batch.length };
         });
       }, () => cancelled);
+      socket.on('case:overdue', (msg) => listenersRef.current.onOverdue?.(msg));
       socket.on('incident:events', ({ events }) => {
         const fresh = events.filter((e) => e.seq > lastSeq.current);
         if (fresh.length === 0) return;

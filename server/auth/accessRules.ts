@@ -40,8 +40,11 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'POST', path: '/api/incidents', allow: 'incident.report' },
 
   // Readers of the live picture see every case; a field account only its own team's (checked by the case service).
+  // The board's counters (first: /api/cases/:id would match it too).
+  { method: 'GET', path: '/api/cases/summary', allow: 'live.read' },
   { method: 'GET', path: '/api/cases/:id', allow: 'signed-in' },
   { method: 'GET', path: '/api/cases/:id/candidates', allow: 'case.dispatch' },
+  { method: 'GET', path: '/api/dispatch/suggestions', allow: 'case.dispatch' },
   { method: 'GET', path: '/api/tasks', allow: 'task.handle' },
   // Each action has its own permission (ACTION_RULES in shared/workflow/caseWorkflow.ts), checked by
   // the case service: a leader may urge, a field team acknowledge, a dispatcher dispatch.
@@ -51,6 +54,9 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'GET', path: '/api/photos/:id', allow: 'signed-in' },
   { method: 'GET', path: '/api/teams', allow: 'live.read' },
   { method: 'POST', path: '/api/teams/positions', allow: 'position.report' },
+  // Live road speeds: read with the live picture; reported by a traffic feed's token (the handler refuses sessions).
+  { method: 'GET', path: '/api/roads/speeds', allow: 'live.read' },
+  { method: 'POST', path: '/api/roads/speeds', allow: 'position.report' },
 
   { method: 'GET', path: '/api/users', allow: 'user.manage' },
   { method: 'POST', path: '/api/users', allow: 'user.manage' },
@@ -59,8 +65,16 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'POST', path: '/api/tokens', allow: 'token.manage' },
   { method: 'DELETE', path: '/api/tokens/:id', allow: 'token.manage' },
   { method: 'GET', path: '/api/audit', allow: 'audit.read' },
+  // The working calendar deadlines are counted against: read by anyone who reads the city, kept by admins.
+  { method: 'GET', path: '/api/calendar', allow: 'city.read' },
+  { method: 'PUT', path: '/api/calendar/:year', allow: 'settings.manage' },
 ];
 
+/**
+ * Messages a client may send. What the server sends is not listed: it goes to the socket itself or
+ * only to a room whose sockets may hear it (the live stream's audience rooms and `live-picture`:
+ * live.read; `team:<teamId>`: the field accounts of that team, `task:changed`, ids and state only).
+ */
 export const SOCKET_RULES: Record<keyof ClientToServerEvents, Allow> = {
   subscribe: 'live.read',
 };

@@ -11,18 +11,25 @@ import {
   type Incident,
   type IncidentEvent,
   type Team,
+  type DuplicateOffer,
+  type CaseSummary,
+  TERMINAL_STATUSES,
+  stageDueAt,
+  stageOfStatus,
 } from '../../shared/index.js';
+import { distance } from '@turf/turf';
 import { may, type Principal } from '../auth/principal.js';
 import { eventsFor, incidentFor } from '../auth/redaction.js';
 import { Refusal } from '../refusal.js';
+import type { CaseClock } from './caseClock.js';
 import { NotFoundError, VersionConflictError, type IncidentStore } from '../store/store.js';
 
 export interface CaseServiceDeps {
   store: IncidentStore;
   teams: ReadonlyMap<string, Team>;
   categoryOf(code: string): Category | undefined;
-  /** `hours` after `fromMs` in the category's kind of time (working hours, or round the clock). */
-  addLimitHours(category: Category, fromMs: number, hours: number): number;
+  /** Stage deadlines and extensions, in the category's kind of time. */
+  clock: Pick<CaseClock, 'stageDeadline' | 'addLimitHours' | 'localDayStart'>;
   /** The teams that could take a case, ranked (dispatch/candidates.ts over the city's road graph). */
   rankCandidates(at: Incident, workloadOf: (teamId: string) => number): Candidate[];
   /** Hands committed events to the live stream. */
@@ -32,6 +39,10 @@ export interface CaseServiceDeps {
 
 /** Whether a case is dispatched to the actor's own team (field accounts act only on those). */
 const ownTask = (actor: Principal, c: Incident) => actor.teamId !== null && c.teamId === actor.teamId;
+
+/** Duplicates (GB/T 30428): the same category within 50 m and 24 h of an open case. */
+export const DUPLICATE_RADIUS_M = 50;
+export const DUPLICATE_WINDOW_MS = 24 * 3_600_000;
 
 const ms = (iso: string | null) => (iso === null ? null : Date.parse(iso));
 
@@ -47,6 +58,8 @@ function stateOf(i: Incident): CaseState {
     closureKind: i.closureKind,
     closedAt: ms(i.closedAt),
     arrivedAt: ms(i.arrivedAt),
+    stageDeadlineAt: ms(i.stageDeadlineAt),
+    mergedInto: i.mergedInto,
   };
 }
 
@@ -63,15 +76,34 @@ export class CaseService {
     if (!may(reader, 'live.read') && !ownTask(reader, current)) {
       throw new Refusal(403, 'not_your_team', 'A field account sees only the tasks of its own team.');
     }
+    const now = this.deps.now();
     const open = current.status !== 'closed' && current.status !== 'rejected';
-    const remaining = open ? Math.round((Date.parse(current.deadlineAt) - this.deps.now()) / 1000) : null;
+    const handlingDue = Date.parse(current.deadlineAt);
+    const remaining = open ? Math.round((handlingDue - now) / 1000) : null;
+    const stageName = stageOfStatus(current.status);
+    const stageDue = stageDueAt({ status: current.status, deadlineAt: Date.parse(current.deadlineAt), stageDeadlineAt: ms(current.stageDeadlineAt) });
+    // Overdue compares milliseconds: a rounded "0 s left" may already be past the deadline.
+    const stageLeft = stageDue === null ? null : Math.round((stageDue - now) / 1000);
+    const { offers, merged } = await this.duplicates(id);
     return {
       case: incidentFor(reader, current),
       timeline: eventsFor(reader, await this.deps.store.timelineOf(id)),
       allowedActions: actionsFrom(current.status).filter((a) => may(reader, ACTION_RULES[a].permission)),
       remainingSeconds: remaining,
-      overdue: remaining !== null && remaining < 0 && current.status !== 'suspended',
+      overdue: open && now > handlingDue && current.status !== 'suspended',
+      stage:
+        stageName === null || stageDue === null || stageLeft === null
+          ? null
+          : { name: stageName, deadlineAt: new Date(stageDue).toISOString(), remainingSeconds: stageLeft, overdue: now > stageDue },
+      duplicateOffers: offers,
+      mergedCases: merged,
     };
+  }
+
+  /** The board's counters now (open cases by status, today's reports and closures, overdue). */
+  async summary(): Promise<CaseSummary> {
+    const now = this.deps.now();
+    return this.deps.store.caseSummary(now, this.deps.clock.localDayStart(now));
   }
 
   /** The five teams that can be there soonest, for the dispatcher. */
@@ -99,6 +131,41 @@ export class CaseService {
     return (await this.deps.store.casesOfTeam(actor.teamId)).map((i) => incidentFor(actor, i));
   }
 
+  /**
+   * The open cases this one may duplicate (GB/T 30428: reports of the same category within 50 m and
+   * 24 h of an open case are offered for merging), nearest first, and the duplicates already merged into it.
+   */
+  async duplicates(id: string): Promise<{ offers: DuplicateOffer[]; merged: string[] }> {
+    const current = await this.deps.store.getIncident(id);
+    if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
+    const merged = (await this.deps.store.casesMergedInto(id)).map((c) => c.id);
+    if (!actionsFrom(current.status).includes('merge')) return { offers: [], merged };
+    const reportedAt = Date.parse(current.reportedAt);
+    const near = await this.deps.store.openCasesNear({
+      categoryCode: current.categoryCode,
+      lon: current.lon,
+      lat: current.lat,
+      metres: DUPLICATE_RADIUS_M,
+      sinceMs: reportedAt - DUPLICATE_WINDOW_MS,
+    });
+    const offers = near
+      .filter((c) => c.id !== id && Date.parse(c.reportedAt) <= reportedAt + DUPLICATE_WINDOW_MS)
+      .map((c) => ({ caseId: c.id, status: c.status, reportedAt: c.reportedAt, distanceMeters: Math.round(distance([c.lon, c.lat], [current.lon, current.lat], { units: 'meters' })) }))
+      .filter((o) => o.distanceMeters <= DUPLICATE_RADIUS_M)
+      .sort((a, b) => a.distanceMeters - b.distanceMeters || a.reportedAt.localeCompare(b.reportedAt));
+    return { offers, merged };
+  }
+
+  /** A report merges into another open case, never into itself or into a closed one. */
+  private async checkMergeTarget(id: string, targetId: string): Promise<void> {
+    if (targetId === id) throw new Refusal(422, 'invalid_merge_target', 'A case cannot be merged into itself.');
+    const target = await this.deps.store.getIncident(targetId);
+    if (!target) throw new Refusal(422, 'invalid_merge_target', `No case has the id ${targetId}.`);
+    if (TERMINAL_STATUSES.includes(target.status)) {
+      throw new Refusal(422, 'invalid_merge_target', `The case ${targetId} is ${target.status}; merge into an open case.`);
+    }
+  }
+
   async act(id: string, req: CaseActionRequest, actor: Principal): Promise<Incident> {
     const rule = ACTION_RULES[req.action];
     if (!may(actor, rule.permission)) {
@@ -107,6 +174,7 @@ export class CaseService {
     if (req.teamId !== undefined && !this.deps.teams.has(req.teamId)) {
       throw new Refusal(422, 'unknown_team', `No team has the id ${req.teamId}.`);
     }
+    if (req.action === 'merge' && req.mergeInto !== undefined) await this.checkMergeTarget(id, req.mergeInto);
     const now = this.deps.now();
     let event: IncidentEvent;
     try {
@@ -115,9 +183,13 @@ export class CaseService {
           throw new Refusal(403, 'not_your_team', 'Only the team the case is dispatched to may act on it.');
         }
         const category = this.deps.categoryOf(current.categoryCode);
+        if (!category) {
+          throw new Refusal(409, 'unknown_category', `The case's category ${current.categoryCode} is no longer in the catalog; its deadlines cannot be counted.`);
+        }
         const state = applyCaseAction(stateOf(current), req, {
           now,
-          addLimitHours: (from, hours) => (category ? this.deps.addLimitHours(category, from, hours) : from + hours * 3_600_000),
+          addLimitHours: (from, hours) => this.deps.clock.addLimitHours(category, from, hours),
+          stageDeadline: (stage, from) => this.deps.clock.stageDeadline(category, stage, from),
         });
         return {
           state,

@@ -1,23 +1,30 @@
 import FlatQueue from 'flatqueue';
-import type { CaseOverdueMessage, Incident } from '../../shared/index.js';
+import { stageOfStatus, type CaseOverdueMessage, type CaseStage, type Incident } from '../../shared/index.js';
 
-const WATCHED = new Set(['reported', 'accepted', 'registered', 'dispatched', 'handling', 'handled', 'verified']);
+/** Statuses whose handling deadline runs (it counts from the report, through every stage until closure). */
+const HANDLING_RUNS = new Set(['reported', 'accepted', 'registered', 'dispatched', 'handling', 'handled', 'verified']);
 /** setTimeout's longest wait; a later deadline is looked at again after it. */
 const MAX_WAIT_MS = 2 ** 31 - 1;
 
+type Watched = Pick<Incident, 'id' | 'status' | 'deadlineAt' | 'stageDeadlineAt' | 'townCode' | 'categoryCode'>;
+
 interface Due {
+  caseId: string;
+  stage: CaseStage;
   deadline: number;
   townCode: string;
   categoryCode: string;
 }
 
 /**
- * Tells the moment a case goes past its handling deadline: one timer, armed for the earliest
- * deadline of the open cases (a priority queue; changed or closed cases are skipped when they come
- * up). Suspended cases are not due (GB/T 30428: 挂账 leaves the set of cases due).
+ * Tells the moment a case goes past a deadline: its handling deadline, and the limit of the stage it
+ * is in (accepting, registering, dispatching, verifying, closing). One timer, armed for the earliest
+ * deadline of all (a priority queue of clocks; clocks that changed or stopped are skipped when they
+ * come up). Suspended cases are not due (GB/T 30428: 挂账 leaves the set of cases due).
  */
 export class OverdueWatch {
   private readonly queue = new FlatQueue<string>();
+  /** By clock key: `<caseId> handle` or `<caseId> stage`. */
   private readonly due = new Map<string, Due>();
   private timer: NodeJS.Timeout | undefined;
   private armedFor = Infinity;
@@ -28,21 +35,27 @@ export class OverdueWatch {
   ) {}
 
   /** Follows a case's latest state. */
-  track(i: Pick<Incident, 'id' | 'status' | 'deadlineAt' | 'townCode' | 'categoryCode'>): void {
-    const deadline = Date.parse(i.deadlineAt);
-    if (!WATCHED.has(i.status) || deadline <= this.now()) {
-      this.due.delete(i.id);
-      return;
-    }
-    const was = this.due.get(i.id);
-    this.due.set(i.id, { deadline, townCode: i.townCode, categoryCode: i.categoryCode });
-    if (was?.deadline !== deadline) this.queue.push(i.id, deadline);
-    if (deadline < this.armedFor) this.arm();
+  track(i: Watched): void {
+    const stage = stageOfStatus(i.status);
+    this.set(`${i.id} handle`, HANDLING_RUNS.has(i.status) ? Date.parse(i.deadlineAt) : null, i, 'handle');
+    const stageDeadline = stage !== null && stage !== 'handle' && i.stageDeadlineAt !== null ? Date.parse(i.stageDeadlineAt) : null;
+    this.set(`${i.id} stage`, stageDeadline, i, stage ?? 'handle');
   }
 
   stop(): void {
     clearTimeout(this.timer);
     this.armedFor = Infinity;
+  }
+
+  private set(key: string, deadline: number | null, i: Watched, stage: CaseStage): void {
+    if (deadline === null || deadline <= this.now()) {
+      this.due.delete(key);
+      return;
+    }
+    const was = this.due.get(key);
+    this.due.set(key, { caseId: i.id, stage, deadline, townCode: i.townCode, categoryCode: i.categoryCode });
+    if (was?.deadline !== deadline) this.queue.push(key, deadline);
+    if (deadline < this.armedFor) this.arm();
   }
 
   private arm(): void {
@@ -62,20 +75,20 @@ export class OverdueWatch {
     const now = this.now();
     this.dropStale();
     while (this.queue.length > 0 && this.queue.peekValue()! <= now) {
-      const id = this.queue.pop()!;
-      const d = this.due.get(id)!;
-      this.due.delete(id);
-      this.alert({ caseId: id, deadlineAt: new Date(d.deadline).toISOString(), townCode: d.townCode, categoryCode: d.categoryCode });
+      const key = this.queue.pop()!;
+      const d = this.due.get(key)!;
+      this.due.delete(key);
+      this.alert({ caseId: d.caseId, stage: d.stage, deadlineAt: new Date(d.deadline).toISOString(), townCode: d.townCode, categoryCode: d.categoryCode });
       this.dropStale();
     }
     this.arm();
   }
 
-  /** Pops queue heads that no longer stand for a case's current deadline. */
+  /** Pops queue heads that no longer stand for a clock's current deadline. */
   private dropStale(): void {
     while (this.queue.length > 0) {
-      const id = this.queue.peek()!;
-      if (this.due.get(id)?.deadline === this.queue.peekValue()) return;
+      const key = this.queue.peek()!;
+      if (this.due.get(key)?.deadline === this.queue.peekValue()) return;
       this.queue.pop();
     }
   }

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Catalog, type Category, type Department } from '../../shared/index.js';
+import { Catalog, type Category, type Department, type StageLimitsByUrgency } from '../../shared/index.js';
 import { buildWorkCalendar, WorkCalendarData, type WorkCalendar } from '../../shared/workflow/workCalendar.js';
 import { SHIPPED_DATA_DIR } from '../paths.js';
 
 export interface CatalogIndex {
   categories: readonly Category[];
   departments: readonly Department[];
+  stageLimits: StageLimitsByUrgency;
   byCode(code: string): Category | undefined;
 }
 
@@ -29,7 +30,7 @@ export function buildCatalogIndex(raw: unknown): CatalogIndex {
     byCode.set(c.code, c);
   }
   if (problems.length) throw new Error(`Invalid category catalog:\n  ${problems.join('\n  ')}`);
-  return { categories: catalog.categories, departments: catalog.departments, byCode: (code) => byCode.get(code) };
+  return { categories: catalog.categories, departments: catalog.departments, stageLimits: catalog.stageLimits, byCode: (code) => byCode.get(code) };
 }
 
 function readJson(...path: string[]): unknown {

@@ -10,6 +10,10 @@ import { parseOr400 } from './errors.js';
  */
 export function casesRouter(cases: CaseService, teams: () => Team[]): Router {
   const r = Router();
+  // Before /cases/:id, which would take "summary" for an id.
+  r.get('/cases/summary', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await cases.summary());
+  });
   r.get('/cases/:id', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await cases.view(req.params.id, principalOf(res)!));
   });

@@ -25,7 +25,8 @@ export function teamsRouter(fleet: Fleet): Router {
     // All or nothing: a report naming an unknown team changes no position.
     const unknown = positions.filter((p) => !fleet.has(p.teamId)).map((p) => p.teamId);
     if (unknown.length > 0) throw new Refusal(422, 'unknown_team', 'Some teams are unknown.', { unknown });
-    for (const p of positions) fleet.report(p.teamId, p.lon, p.lat, p.status);
+    const at = Date.now();
+    for (const p of positions) fleet.report(p.teamId, p.lon, p.lat, p.status, at);
     res.status(204).end();
   });
   return r;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { NewIncident, type Category, type GridCellProps, type Incident, type IncidentEvent } from '../../shared/index.js';
+import { NewIncident, stageOfStatus, type Category, type GridCellProps, type Incident, type IncidentEvent } from '../../shared/index.js';
+import type { CaseClock } from '../case/caseClock.js';
 import { Refusal } from '../refusal.js';
 import { createGroupCommitter } from '../store/groupCommit.js';
 import type { HistoricalRecord, IncidentRecord, IncidentStore } from '../store/store.js';
@@ -11,8 +12,8 @@ export interface IncidentServiceDeps {
   categoryOf(code: string): Category | undefined;
   /** The unit grid cell holding the point, or undefined outside the city. */
   cellAt(lon: number, lat: number): GridCellProps | undefined;
-  /** The handling deadline (epoch ms) of a case of this category reported at startMs. */
-  deadlineFor(startMs: number, category: Category): number;
+  /** The handling deadline and the deadline to accept a new report. */
+  clock: Pick<CaseClock, 'handlingDeadline' | 'stageDeadline'>;
   /** Called with each committed batch of events, in seq order. */
   onCommitted(events: IncidentEvent[]): void;
   now(): number;
@@ -78,7 +79,9 @@ export class IncidentService implements IncidentIntake {
       reportedBy,
       reportedAt,
       createdAt: receivedAt,
-      deadlineAt: this.deps.deadlineFor(reportedAt, category),
+      deadlineAt: this.deps.clock.handlingDeadline(category, reportedAt),
+      // Acceptance (受理) counts from when the report reached the center.
+      stageDeadlineAt: this.deps.clock.stageDeadline(category, 'accept', receivedAt),
     };
   }
 
@@ -100,7 +103,13 @@ export class IncidentService implements IncidentIntake {
         if (err instanceof Refusal) continue;
         throw err;
       }
-      accepted.push({ incident, transitions: h.transitions.map((t) => ({ status: t.status, at: Date.parse(t.at) })) });
+      const category = this.deps.categoryOf(incident.categoryCode)!;
+      const transitions = h.transitions.map((t) => {
+        const at = Date.parse(t.at);
+        const stage = stageOfStatus(t.status);
+        return { status: t.status, at, stageDeadlineAt: stage === null || stage === 'handle' ? null : this.deps.clock.stageDeadline(category, stage, at) };
+      });
+      accepted.push({ incident, transitions });
     }
     return this.deps.store.importHistory(accepted);
   }

@@ -18,7 +18,8 @@ export interface TeamSimulatorOptions {
 }
 
 /**
- * Drives the field teams when no GPS gateway does: a free team patrols the roads around its base;
+ * Drives the field teams when no GPS gateway does: a free team on duty patrols the roads around its
+ * base (off duty, it drives back to its base and stays there);
  * a team a case is dispatched to acknowledges it, drives there at the roads' speed, arrives, stays a
  * plausible while (10–40 minutes) and reports it handled, then patrols again. It acts through the
  * case service as the team's crew, like a real phone would. Seeded: the same seed, the same choices.
@@ -49,7 +50,7 @@ export function startTeamSimulator(o: TeamSimulatorOptions) {
   const timer = setInterval(() => {
     const seconds = (tickMs / 1000) * o.speed;
     for (const e of o.fleet.step(seconds)) {
-      if (e.kind === 'patrol_done') o.fleet.patrol(e.teamId, rng);
+      if (e.kind === 'patrol_done') o.fleet.patrol(e.teamId, rng, Date.now());
       else {
         o.fleet.stayOnSite(e.teamId, rng.range(10, 40) * 60);
         void act(e.teamId, e.caseId, 'arrive');

@@ -1,4 +1,4 @@
-import type { CaseAction, CaseState, Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus, ReporterContact } from '../../shared/index.js';
+import type { CaseAction, CaseState, CaseSummary, Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus, ReporterContact } from '../../shared/index.js';
 
 /** An incident ready to be stored: validated, placed in its cell and town, with its deadline. */
 export interface IncidentRecord {
@@ -19,12 +19,14 @@ export interface IncidentRecord {
   reportedAt: number;
   createdAt: number;
   deadlineAt: number;
+  /** When it must be accepted (受理), the first stage's deadline. */
+  stageDeadlineAt: number;
 }
 
 /** A past incident and the status changes it went through (epoch ms), for back-filling history. */
 export interface HistoricalRecord {
   incident: IncidentRecord;
-  transitions: { status: IncidentStatus; at: number }[];
+  transitions: { status: IncidentStatus; at: number; stageDeadlineAt: number | null }[];
 }
 
 export interface IncidentPoint {
@@ -66,8 +68,19 @@ export interface IncidentStore {
   ): Promise<IncidentEvent>;
   /** The open cases dispatched to a team (dispatched or being handled), earliest deadline first. */
   casesOfTeam(teamId: string): Promise<Incident[]>;
-  /** The open cases whose handling deadline is still ahead (for the overdue watch). */
+  /** The open cases whose handling or stage deadline is still ahead (for the overdue watch). */
   casesDueAfter(ms: number): Promise<Incident[]>;
+  /**
+   * Open cases of a category reported since `sinceMs` within about `metres` of a point (a bounding
+   * box: the caller measures the true distance), oldest first: the candidates a duplicate merges into.
+   */
+  openCasesNear(q: { categoryCode: string; lon: number; lat: number; metres: number; sinceMs: number }): Promise<Incident[]>;
+  /** The oldest cases in these statuses, oldest report first (ties by id), and how many there are in all. */
+  oldestWithStatus(status: IncidentStatus[], limit: number): Promise<{ items: Incident[]; total: number }>;
+  /** The board's counters at `nowMs`, with the head seq they stand at (see CaseSummary). */
+  caseSummary(nowMs: number, dayStartMs: number): Promise<CaseSummary>;
+  /** The duplicates merged into a case, oldest first. */
+  casesMergedInto(id: string): Promise<Incident[]>;
   /** Open cases (dispatched or being handled) per team. */
   workloadByTeam(): Promise<Map<string, number>>;
   /** Every event of one incident, oldest first: its timeline. */

@@ -2,8 +2,9 @@ import { around } from 'geokdbush';
 import type { Team, TeamPositionsMessage, TeamStatus } from '../../shared/index.js';
 import type { SeededRandom } from '../seededRandom.js';
 import { OFF_ROAD_MPS } from '../dispatch/candidates.js';
-import { metresBetween, nearestNode, type RoadGraph } from '../dispatch/roadGraph.js';
+import { metresBetween, nearestNode, type EdgeTimes, type RoadGraph } from '../dispatch/roadGraph.js';
 import { pathToTarget, travelTimesTo } from '../dispatch/travelTimes.js';
+import { LOCAL_OFFSET_MINUTES, onDuty } from './shift.js';
 
 /** A drive along the road network: the vertices and the time at which each is reached (s from its start). */
 export interface Drive {
@@ -23,18 +24,38 @@ interface Unit {
   driven: number;
   /** While on site: simulated seconds left there. */
   onSiteLeft: number;
+  /** When a GPS gateway (or the crew's phone) last reported this team's position; null if never. */
+  reportedAt: number | null;
 }
+
+export interface FleetOptions {
+  /** A team whose GPS reports stop for this long is shown offline (10 minutes by default). */
+  gpsSilentMs?: number;
+  /** Local time for shifts, minutes east of UTC (UTC+8 by default). */
+  utcOffsetMinutes?: number;
+  /** Edge times at the live road speeds of now (traffic/roadSpeeds.ts), for every drive; free-flow without. */
+  roadTimes?: () => EdgeTimes | undefined;
+}
+
+/** A team whose reports stop for this long is offline. */
+export const GPS_SILENT_MS = 10 * 60_000;
+/** An off-duty team this close to its base stays put. */
+const AT_BASE_METRES = 50;
 
 /** What happened to a unit in a step, for the simulator to act on. */
 export type FleetEvent = { kind: 'arrived'; teamId: string; caseId: string } | { kind: 'patrol_done'; teamId: string };
 
-/** The drive from a point to another over the road network (one reversed search from the destination). */
-export function driveBetween(g: RoadGraph, from: { lon: number; lat: number }, to: { lon: number; lat: number }): Drive | null {
+/**
+ * The drive from a point to another over the road network: one reversed search from the destination,
+ * stopped once it reaches the start, at the edge times given (live road speeds as the drive sets
+ * off; free-flow when none are given).
+ */
+export function driveBetween(g: RoadGraph, from: { lon: number; lat: number }, to: { lon: number; lat: number }, times?: EdgeTimes): Drive | null {
   const start = nearestNode(g, from.lon, from.lat).node;
   const end = nearestNode(g, to.lon, to.lat).node;
-  const times = travelTimesTo(g, end);
-  if (!Number.isFinite(times.seconds[start]!)) return null;
-  const nodes = pathToTarget(times, start);
+  const search = travelTimesTo(g, end, { times, until: (n) => n === start });
+  if (!search.settled[start] || !Number.isFinite(search.seconds[start]!)) return null;
+  const nodes = pathToTarget(search, start);
   const n = nodes.length + 2;
   const d: Drive = { lon: new Float64Array(n), lat: new Float64Array(n), atSeconds: new Float64Array(n) };
   d.lon[0] = from.lon;
@@ -45,7 +66,7 @@ export function driveBetween(g: RoadGraph, from: { lon: number; lat: number }, t
     d.lon[k + 1] = g.lon[node]!;
     d.lat[k + 1] = g.lat[node]!;
     // Time so far: what is left from the start minus what is left from here.
-    d.atSeconds[k + 1] = onto + times.seconds[start]! - times.seconds[node]!;
+    d.atSeconds[k + 1] = onto + search.seconds[start]! - search.seconds[node]!;
   });
   d.lon[n - 1] = to.lon;
   d.lat[n - 1] = to.lat;
@@ -67,15 +88,28 @@ export function positionAlong(d: Drive, seconds: number): { lon: number; lat: nu
 /**
  * The field teams as they are now: position, status and the case they are on, moved along the road
  * network at the roads' speeds. Pure state and movement; the simulator (or a GPS gateway) drives it.
+ *
+ * Status at an instant (`statusAt`): a team on a case is `en_route` or `on_site` whatever the hour
+ * (it finishes the case first); a free team is `available` within its shift and `off_duty` outside
+ * it, and available again the moment its shift starts; a team whose GPS reports have stopped for
+ * `gpsSilentMs` is `offline` until it reports again. A status a gateway reports explicitly
+ * (`off_duty`, `offline`) holds until it reports another.
  */
 export class Fleet {
   private readonly units: Unit[];
   private readonly byId: Map<string, Unit>;
+  private readonly gpsSilentMs: number;
+  private readonly utcOffsetMinutes: number;
+  private readonly roadTimes: () => EdgeTimes | undefined;
 
   constructor(
     private readonly g: RoadGraph,
     teams: readonly Team[],
+    options: FleetOptions = {},
   ) {
+    this.gpsSilentMs = options.gpsSilentMs ?? GPS_SILENT_MS;
+    this.utcOffsetMinutes = options.utcOffsetMinutes ?? LOCAL_OFFSET_MINUTES;
+    this.roadTimes = options.roadTimes ?? (() => undefined);
     this.units = teams.map((team) => ({
       team,
       lon: team.position!.lon,
@@ -85,19 +119,37 @@ export class Fleet {
       drive: null,
       driven: 0,
       onSiteLeft: 0,
+      reportedAt: null,
     }));
     this.byId = new Map(this.units.map((u) => [u.team.id, u]));
   }
 
-  /** The teams with their current position and status (what dispatch ranks). */
+  private statusOf(u: Unit, at: number): TeamStatus {
+    if (u.reportedAt !== null && at - u.reportedAt > this.gpsSilentMs) return 'offline';
+    if (u.status === 'available' && !onDuty(u.team.shift, at, this.utcOffsetMinutes)) return 'off_duty';
+    return u.status;
+  }
+
+  /** A team's status at an instant (see the class comment); undefined for an unknown team. */
+  statusAt(teamId: string, at: number): TeamStatus | undefined {
+    const u = this.byId.get(teamId);
+    return u && this.statusOf(u, at);
+  }
+
+  /** The teams with their shift, position and status at `at` (what dispatch ranks: only `available` ones). */
   teams(at: number): Team[] {
-    return this.units.map((u) => ({ ...u.team, status: u.status, position: { lon: u.lon, lat: u.lat, at: new Date(at).toISOString() } }));
+    return this.units.map((u) => ({
+      ...u.team,
+      status: this.statusOf(u, at),
+      // A reported position is as old as its report; a simulated one is where the team is now.
+      position: { lon: u.lon, lat: u.lat, at: new Date(u.reportedAt ?? at).toISOString() },
+    }));
   }
 
   message(at: number): TeamPositionsMessage {
     return {
       at: new Date(at).toISOString(),
-      teams: this.units.map((u) => [u.team.id, Math.round(u.lon * 1e6) / 1e6, Math.round(u.lat * 1e6) / 1e6, u.status, u.caseId]),
+      teams: this.units.map((u) => [u.team.id, Math.round(u.lon * 1e6) / 1e6, Math.round(u.lat * 1e6) / 1e6, this.statusOf(u, at), u.caseId]),
     };
   }
 
@@ -109,14 +161,18 @@ export class Fleet {
     return this.byId.get(teamId)?.caseId ?? null;
   }
 
-  /** A position reported by a GPS gateway; a known team only. */
-  report(teamId: string, lon: number, lat: number, status?: TeamStatus): boolean {
+  /**
+   * A position reported by a GPS gateway at `at`; a known team only. From then on the team is
+   * offline whenever its reports stop for `gpsSilentMs`.
+   */
+  report(teamId: string, lon: number, lat: number, status: TeamStatus | undefined, at: number): boolean {
     const u = this.byId.get(teamId);
     if (!u) return false;
     u.lon = lon;
     u.lat = lat;
     if (status) u.status = status;
     u.drive = null;
+    u.reportedAt = Math.max(at, u.reportedAt ?? at);
     return true;
   }
 
@@ -126,7 +182,7 @@ export class Fleet {
     if (!u) return;
     u.caseId = caseId;
     u.status = 'en_route';
-    u.drive = driveBetween(this.g, u, { lon, lat });
+    u.drive = driveBetween(this.g, u, { lon, lat }, this.roadTimes());
     u.driven = 0;
   }
 
@@ -149,15 +205,27 @@ export class Fleet {
     u.onSiteLeft = 0;
   }
 
-  /** A free team patrols: to a random crossing within about 2 km of its base. */
-  patrol(teamId: string, rng: SeededRandom): void {
+  /**
+   * A free team on duty at `at` patrols: to a random crossing within about 2 km of its base. A free
+   * team off duty does not patrol: it drives back to its base and stays there.
+   */
+  patrol(teamId: string, rng: SeededRandom, at: number): void {
     const u = this.byId.get(teamId);
     if (!u || u.status !== 'available') return;
     const base = u.team.position!;
+    if (this.statusOf(u, at) !== 'available') {
+      if (!u.drive && metresBetween(u.lon, u.lat, base.lon, base.lat) > AT_BASE_METRES) {
+        u.drive = driveBetween(this.g, u, base, this.roadTimes());
+        u.driven = 0;
+        // No road leads back (a scrap of one-way street): it is taken home, not routed every tick.
+        if (!u.drive) [u.lon, u.lat] = [base.lon, base.lat];
+      }
+      return;
+    }
     const near = around(this.g.index, base.lon, base.lat, 60, 2, (n) => this.g.connected[n] === 1);
     if (near.length === 0) return;
     const n = near[rng.int(0, near.length - 1)]!;
-    u.drive = driveBetween(this.g, u, { lon: this.g.lon[n]!, lat: this.g.lat[n]! });
+    u.drive = driveBetween(this.g, u, { lon: this.g.lon[n]!, lat: this.g.lat[n]! }, this.roadTimes());
     u.driven = 0;
   }
 

@@ -1,21 +1,62 @@
-import type { Category, CityLayer, Team } from '../../shared/index.js';
+import type { Category, CityLayer, Shift, Team } from '../../shared/index.js';
+
+/** On duty all day: the district's duty teams (值班), and departments this roster does not know. */
+export const ROUND_THE_CLOCK: Shift = { start: '00:00', end: '24:00' };
+
+/**
+ * Default working hours by department, local time (UTC+8). Plausible values, not a regulation:
+ * sanitation sweeps from before the morning rush until the evening (05:00–21:00), enforcement squads
+ * work the day and the evening markets (08:00–20:00), municipal maintenance (07:00–19:00) and greening
+ * (07:00–17:00) work the day. A city with its own roster sets its own.
+ */
+export const DEPARTMENT_SHIFTS: Readonly<Record<string, Shift>> = {
+  huanwei: { start: '05:00', end: '21:00' },
+  cgzf: { start: '08:00', end: '20:00' },
+  shizheng: { start: '07:00', end: '19:00' },
+  yuanlin: { start: '07:00', end: '17:00' },
+};
+
+/** The last enforcement squad of the roster (经开区's) works the night markets: 16:00–02:00. */
+export const NIGHT_MARKET_SHIFT: Shift = { start: '16:00', end: '02:00' };
+
+/**
+ * The default shift of the `index`-th team (0-based, in the roster's order) of a department with
+ * `count` teams. Deterministic: the first team of each department (the district seat's town, first in
+ * the city's order) is on duty round the clock, so every department can be dispatched at any hour; the
+ * last enforcement squad covers the evening and night markets past midnight; the others work their
+ * department's hours. Unknown departments are on duty round the clock.
+ */
+export function defaultShift(department: string, index: number, count: number): Shift {
+  const daily = DEPARTMENT_SHIFTS[department];
+  if (!daily || index === 0) return ROUND_THE_CLOCK;
+  if (department === 'cgzf' && index === count - 1) return NIGHT_MARKET_SHIFT;
+  return daily;
+}
 
 /**
  * The default teams: one per team base of the city (enforcement squads, sanitation stations,
  * municipal and greening maintenance), each handling the categories of its department, available at
- * its base. Pure; a city with its own roster imports it instead.
+ * its base, with its department's shift (defaultShift). Pure; a city with its own roster imports it
+ * instead.
  */
 export function teamsFromBases(bases: CityLayer<'team-bases'>['features'], categories: readonly Category[]): Team[] {
+  const count = new Map<string, number>();
+  for (const b of bases) count.set(b.properties.department, (count.get(b.properties.department) ?? 0) + 1);
+  const seen = new Map<string, number>();
   return bases.map((b) => {
     const [lon, lat] = b.geometry.coordinates;
+    const department = b.properties.department;
+    const index = seen.get(department) ?? 0;
+    seen.set(department, index + 1);
     return {
       id: b.properties.id.replace(/^base-/, 'team-'),
       name: b.properties.name,
-      department: b.properties.department,
+      department,
       baseId: b.properties.id,
       townCode: b.properties.townCode,
-      categories: categories.filter((c) => c.department === b.properties.department).map((c) => c.code),
+      categories: categories.filter((c) => c.department === department).map((c) => c.code),
       members: 4,
+      shift: defaultShift(department, index, count.get(department)!),
       status: 'available',
       position: { lon, lat, at: new Date(0).toISOString() },
     };

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import { CaseAction } from '../workflow/caseWorkflow.js';
-import { Incident, IncidentEvent } from './incident.js';
+import { CaseStage } from '../workflow/caseStages.js';
+import { Incident, IncidentEvent, IncidentStatus } from './incident.js';
+
+/** An open case a report may duplicate (same category, within 50 m and 24 h), offered for merging. */
+export const DuplicateOffer = z.object({
+  caseId: z.string(),
+  status: IncidentStatus,
+  reportedAt: z.string(),
+  distanceMeters: z.number().nonnegative(),
+});
+export type DuplicateOffer = z.infer<typeof DuplicateOffer>;
 
 /** `GET /api/cases/:id`: a case with what a reader needs to act on it. */
 export const CaseView = z.object({
@@ -12,8 +22,32 @@ export const CaseView = z.object({
   /** Seconds left until the handling deadline (negative when overdue); null once closed. */
   remainingSeconds: z.number().nullable(),
   overdue: z.boolean(),
+  /** The stage the case is in and its own clock (handling runs against the handling deadline); null when none runs. */
+  stage: z
+    .object({ name: CaseStage, deadlineAt: z.string(), remainingSeconds: z.number(), overdue: z.boolean() })
+    .nullable(),
+  /** Open cases this one may duplicate (only while it can still be merged), nearest first. */
+  duplicateOffers: z.array(DuplicateOffer),
+  /** Ids of the duplicates merged into this case. */
+  mergedCases: z.array(z.string()),
 });
 export type CaseView = z.infer<typeof CaseView>;
+
+/**
+ * `GET /api/cases/summary`: the counters of the command center's board, as of event `headSeq` (a
+ * client adds the stream's events after it): open cases by status, today's reports and closures
+ * (local day), and the open cases past a deadline (their stage's or the handling one) now.
+ */
+export const CaseSummary = z.object({
+  at: z.string(),
+  headSeq: z.number().int().nonnegative(),
+  dayStart: z.string(),
+  open: z.partialRecord(IncidentStatus, z.number().int().nonnegative()),
+  reportedToday: z.number().int().nonnegative(),
+  closedToday: z.number().int().nonnegative(),
+  overdue: z.number().int().nonnegative(),
+});
+export type CaseSummary = z.infer<typeof CaseSummary>;
 
 /** One row of `GET /api/cases/:id/candidates`: a team that could take the case. */
 export const Candidate = z.object({

@@ -52,8 +52,27 @@ export const Category = z
   });
 export type Category = z.infer<typeof Category>;
 
+/**
+ * The time limits of the stages around the handling (GB/T 30428): accepting a report (受理), registering
+ * it as a case (立案), dispatching it (派遣), verifying the handling (核查) and closing (结案). Handling
+ * itself has the category's own `timeLimit`. Each stage's clock starts when the case enters it.
+ */
+export const StageLimits = z.object({
+  accept: TimeLimit,
+  register: TimeLimit,
+  dispatch: TimeLimit,
+  verify: TimeLimit,
+  close: TimeLimit,
+});
+export type StageLimits = z.infer<typeof StageLimits>;
+
+/** Stage limits by urgency: `urgent` applies to priority-1 (safety) categories, `normal` to the rest. */
+export const StageLimitsByUrgency = z.object({ normal: StageLimits, urgent: StageLimits });
+export type StageLimitsByUrgency = z.infer<typeof StageLimitsByUrgency>;
+
 export const Catalog = z.object({
   departments: z.array(Department).min(1),
   categories: z.array(Category).min(1),
+  stageLimits: StageLimitsByUrgency,
 });
 export type Catalog = z.infer<typeof Catalog>;

@@ -87,6 +87,13 @@ export const Incident = z.object({
   suspendedFrom: IncidentStatus.nullable(),
   closureKind: ClosureKind.nullable(),
   arrivedAt: IsoTimestamp.nullable(),
+  /**
+   * When the current stage (accept, register, dispatch, verify, close) must be done; null while it is
+   * being handled (`deadlineAt` applies) and once closed. See workflow/caseStages.ts.
+   */
+  stageDeadlineAt: IsoTimestamp.nullable(),
+  /** A duplicate merged into another case: that case's id. */
+  mergedInto: z.string().nullable(),
 });
 export type Incident = z.infer<typeof Incident>;
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { IncidentEvent } from './incident.js';
+import { CaseStage } from '../workflow/caseStages.js';
+import { CaseAction } from '../workflow/caseWorkflow.js';
+import { IncidentEvent, IncidentStatus } from './incident.js';
 import { TeamStatus } from './team.js';
 
 /**
@@ -42,13 +44,23 @@ export const TeamPositionsMessage = z.object({
 });
 export type TeamPositionsMessage = z.infer<typeof TeamPositionsMessage>;
 
-/** A case went past its handling deadline just now (pushed to dispatchers and walls at that moment). */
-export const CaseOverdueMessage = z.object({ caseId: z.string(), deadlineAt: z.string(), townCode: z.string(), categoryCode: z.string() });
+/**
+ * A case went past a deadline just now (pushed to dispatchers and walls at that moment): the handling
+ * deadline (`stage: 'handle'`), or the limit of the stage it is in (accept, register, dispatch, verify, close).
+ */
+export const CaseOverdueMessage = z.object({
+  caseId: z.string(),
+  stage: CaseStage,
+  deadlineAt: z.string(),
+  townCode: z.string(),
+  categoryCode: z.string(),
+});
 export type CaseOverdueMessage = z.infer<typeof CaseOverdueMessage>;
 
 export interface ServerToClientEvents {
   'team:positions': (msg: TeamPositionsMessage) => void;
   'case:overdue': (msg: CaseOverdueMessage) => void;
+  'task:changed': (msg: TaskChangedMessage) => void;
   'session:ended': (msg: SessionEndedMessage) => void;
   hello: (msg: HelloMessage) => void;
   'incident:events': (msg: IncidentEventsMessage) => void;
@@ -59,3 +71,20 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   subscribe: (msg: SubscribeMessage) => void;
 }
+
+/**
+ * A case of a field team changed (dispatched to it, reassigned away, returned, reworked, urged,
+ * extended, closed, …): sent to the room of that team (`team:<teamId>`, every socket of a field
+ * account of the team), and to the old team's room when the case is taken from it. Ids and state
+ * only, never the report or the reporter: the phone reads its tasks again (`GET /api/tasks`).
+ * `teamId` is the team the case belongs to now (null once returned); `action` the workflow action
+ * that changed it, null for other changes.
+ */
+export const TaskChangedMessage = z.object({
+  caseId: z.string(),
+  teamId: z.string().nullable(),
+  status: IncidentStatus,
+  version: z.number().int().positive(),
+  action: CaseAction.nullable(),
+});
+export type TaskChangedMessage = z.infer<typeof TaskChangedMessage>;

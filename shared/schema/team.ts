@@ -7,6 +7,20 @@ export type TeamStatus = z.infer<typeof TeamStatus>;
 export const TeamPosition = z.object({ lon: Longitude, lat: Latitude, at: IsoTimestamp });
 export type TeamPosition = z.infer<typeof TeamPosition>;
 
+/** A time of day, local time (UTC+8), `HH:MM`. */
+const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 00:00–23:59');
+
+/**
+ * A team's working hours each day in local time (UTC+8): on duty from `start` (inclusive) to `end`
+ * (exclusive). A shift whose end is earlier than its start crosses midnight (`16:00`–`02:00`);
+ * `00:00`–`24:00` is round the clock. See server/team/shift.ts.
+ */
+export const Shift = z
+  .object({ start: ClockTime, end: z.union([ClockTime, z.literal('24:00')]) })
+  .strict()
+  .refine((s) => s.start !== s.end, { message: 'A shift cannot start and end at the same time; 00:00–24:00 is round the clock.' });
+export type Shift = z.infer<typeof Shift>;
+
 /** A field team (城管执法中队, 环卫班组, 市政养护队, …) that handles cases of some categories. */
 export const Team = z.object({
   id: z.string(),
@@ -16,6 +30,8 @@ export const Team = z.object({
   townCode: z.string(),
   categories: z.array(z.string()),
   members: z.number().int().positive(),
+  /** Working hours; outside them a free team is off duty. */
+  shift: Shift,
   status: TeamStatus,
   position: TeamPosition.nullable(),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Permission } from '../schema/auth.js';
 import type { IncidentStatus } from '../schema/incident.js';
+import { stageOfStatus, type CaseStage } from './caseStages.js';
 
 /**
  * The case loop of digital city management (GB/T 30428), as data: which action may be taken in
@@ -13,7 +14,10 @@ import type { IncidentStatus } from '../schema/incident.js';
  *   rejected                                   │              handled ─verify→ verified ─close→ closed
  *                                              │                 └─rework→ handling
  *   suspend: registered | dispatched | handling → suspended ─resume→ back where it was
+ *   merge (合并): a duplicate of an open case, before dispatch → closed as `duplicate`
  *   extend (延期) and urge (督办) change no state; dispatch again reassigns.
+ *
+ * Every change of state starts the new stage's clock (caseStages.ts).
  */
 export const CaseAction = z.enum([
   'accept',
@@ -31,11 +35,16 @@ export const CaseAction = z.enum([
   'urge',
   'suspend',
   'resume',
+  'merge',
 ]);
 export type CaseAction = z.infer<typeof CaseAction>;
 
-export const ClosureKind = z.enum(['normal', 'overdue', 'erroneous', 'special']);
+/** How a case was closed: on time, late, as an erroneous report, specially, or merged as a duplicate. */
+export const ClosureKind = z.enum(['normal', 'overdue', 'erroneous', 'special', 'duplicate']);
 export type ClosureKind = z.infer<typeof ClosureKind>;
+/** The kinds a dispatcher may choose when closing; `duplicate` comes only from merging. */
+export const ChosenClosureKind = ClosureKind.exclude(['duplicate']);
+export type ChosenClosureKind = z.infer<typeof ChosenClosureKind>;
 
 export interface ActionRule {
   from: readonly IncidentStatus[];
@@ -64,6 +73,7 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   urge: { from: OPEN, to: 'same', permission: 'case.urge', name: { zh: '督办', en: 'Urge' } },
   suspend: { from: ['registered', 'dispatched', 'handling'], to: 'suspended', permission: 'case.supervise', name: { zh: '挂账', en: 'Suspend' } },
   resume: { from: ['suspended'], to: 'resume', permission: 'case.supervise', name: { zh: '恢复', en: 'Resume' } },
+  merge: { from: ['reported', 'accepted', 'registered'], to: 'closed', permission: 'case.accept', name: { zh: '合并重复', en: 'Merge duplicate' } },
 };
 
 /** The body of `POST /api/cases/:id/actions`. */
@@ -76,7 +86,10 @@ export const CaseActionRequest = z
     note: z.string().max(2000).optional(),
     /** extend: how many hours, in the handling limit's own kind of time. */
     extendHours: z.number().positive().max(24 * 90).optional(),
-    closureKind: ClosureKind.optional(),
+    /** close: how; `duplicate` is only set by merge. */
+    closureKind: ChosenClosureKind.optional(),
+    /** merge: the id of the open case this report duplicates. */
+    mergeInto: z.string().min(1).max(64).optional(),
     /** Photos uploaded first (`POST /api/cases/:id/photos`), e.g. with report-handled. */
     attachments: z.array(z.string().regex(/^ph_[A-Za-z0-9]{16}$/)).max(9).optional(),
   })
@@ -96,6 +109,10 @@ export interface CaseState {
   closureKind: ClosureKind | null;
   closedAt: number | null;
   arrivedAt: number | null;
+  /** When the current stage must be done (null while handling: `deadlineAt` applies; null when closed). */
+  stageDeadlineAt: number | null;
+  /** merge: the case this one duplicates. */
+  mergedInto: string | null;
 }
 
 /** What applying an action needs from outside: the clock and the working calendar's arithmetic. */
@@ -103,12 +120,14 @@ export interface WorkflowContext {
   now: number;
   /** The deadline `hours` after `fromMs`, counted in the case's own kind of time limit. */
   addLimitHours(fromMs: number, hours: number): number;
+  /** When a stage entered at `fromMs` must be done, by the case's category and urgency. */
+  stageDeadline(stage: Exclude<CaseStage, 'handle'>, fromMs: number): number;
 }
 
 /** A refused action: `invalid_transition` (the state does not allow it) or a missing detail. */
 export class WorkflowError extends Error {
   constructor(
-    readonly code: 'invalid_transition' | 'team_required' | 'note_required' | 'hours_required',
+    readonly code: 'invalid_transition' | 'team_required' | 'note_required' | 'hours_required' | 'merge_target_required',
     message: string,
   ) {
     super(message);
@@ -169,8 +188,19 @@ export function applyCaseAction(state: CaseState, req: Omit<CaseActionRequest, '
       next.closedAt = ctx.now;
       next.closureKind = req.closureKind ?? (ctx.now > state.deadlineAt ? 'overdue' : 'normal');
       break;
+    case 'merge':
+      if (!req.mergeInto) throw new WorkflowError('merge_target_required', 'merge needs mergeInto, the id of the case it duplicates.');
+      next.closedAt = ctx.now;
+      next.closureKind = 'duplicate';
+      next.mergedInto = req.mergeInto;
+      break;
     default:
       break;
+  }
+  if (next.status !== state.status) {
+    // A new stage: its clock starts now (handling runs against the handling deadline instead).
+    const stage = stageOfStatus(next.status);
+    next.stageDeadlineAt = stage === null || stage === 'handle' ? null : ctx.stageDeadline(stage, ctx.now);
   }
   return next;
 }

@@ -13,19 +13,26 @@ import {
 } from '../../shared/index.js';
 
 const HOUR = 3_600_000;
-const ctx = { now: 1_000 * HOUR, addLimitHours: (from: number, h: number) => from + h * HOUR };
+/** Stage limits of 1 to 5 hours by stage, so that a wrong stage shows as a wrong deadline. */
+const STAGE_HOURS = { accept: 1, register: 2, dispatch: 3, verify: 4, close: 5 } as const;
+const ctx = {
+  now: 1_000 * HOUR,
+  addLimitHours: (from: number, h: number) => from + h * HOUR,
+  stageDeadline: (stage: keyof typeof STAGE_HOURS, from: number) => from + STAGE_HOURS[stage] * HOUR,
+};
 const state = (status: IncidentStatus, over: Partial<CaseState> = {}): CaseState => ({
   status, version: 3, teamId: status === 'dispatched' || status === 'handling' ? 'team-1' : null, deadlineAt: 1_002 * HOUR,
-  urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, closedAt: null, arrivedAt: null, ...over,
+  urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, closedAt: null, arrivedAt: null,
+  stageDeadlineAt: 999 * HOUR, mergedInto: null, ...over,
 });
 /** Details every action may need, so that only the state decides. */
-const details = { teamId: 'team-2', note: '不属于本部门', extendHours: 4 };
+const details = { teamId: 'team-2', note: '不属于本部门', extendHours: 4, mergeInto: 'case-1' };
 
 /** The expected next state of each allowed (state, action), written out by hand from GB/T 30428's loop. */
 const EXPECTED: Record<string, IncidentStatus> = {
-  'reported accept': 'accepted', 'reported reject': 'rejected', 'reported urge': 'reported',
-  'accepted register': 'registered', 'accepted urge': 'accepted',
-  'registered dispatch': 'dispatched', 'registered suspend': 'suspended', 'registered urge': 'registered',
+  'reported accept': 'accepted', 'reported reject': 'rejected', 'reported urge': 'reported', 'reported merge': 'closed',
+  'accepted register': 'registered', 'accepted urge': 'accepted', 'accepted merge': 'closed',
+  'registered dispatch': 'dispatched', 'registered merge': 'closed', 'registered suspend': 'suspended', 'registered urge': 'registered',
   'dispatched dispatch': 'dispatched', 'dispatched acknowledge': 'handling', 'dispatched return': 'registered',
   'dispatched extend': 'dispatched', 'dispatched urge': 'dispatched', 'dispatched suspend': 'suspended',
   'handling dispatch': 'dispatched', 'handling arrive': 'handling', 'handling report-handled': 'handled', 'handling return': 'registered',
@@ -83,14 +90,32 @@ describe('the case workflow', () => {
     expect(applyCaseAction(state('verified'), { action: 'close' }, ctx).closureKind).toBe('normal');
     expect(applyCaseAction(state('verified', { deadlineAt: 999 * HOUR }), { action: 'close' }, ctx).closureKind).toBe('overdue');
     expect(applyCaseAction(state('verified'), { action: 'close', closureKind: 'erroneous' }, ctx).closureKind).toBe('erroneous');
+    const merged = applyCaseAction(state('accepted'), { action: 'merge', mergeInto: 'case-7' }, ctx);
+    expect([merged.status, merged.closureKind, merged.mergedInto, merged.closedAt]).toEqual(['closed', 'duplicate', 'case-7', ctx.now]);
+    expect(() => applyCaseAction(state('accepted'), { action: 'merge' }, ctx)).toThrow(/mergeInto/);
+  });
+
+  it('starts each stage\'s clock when the case enters it, and stops it while handling and once closed', () => {
+    const stageAfter = (from: IncidentStatus, action: CaseAction) => applyCaseAction(state(from), { action, ...details }, ctx).stageDeadlineAt;
+    expect(stageAfter('reported', 'accept')).toBe(ctx.now + 2 * HOUR); // now registering
+    expect(stageAfter('accepted', 'register')).toBe(ctx.now + 3 * HOUR); // now dispatching
+    expect(stageAfter('handling', 'return')).toBe(ctx.now + 3 * HOUR); // back to dispatching
+    expect(stageAfter('handling', 'report-handled')).toBe(ctx.now + 4 * HOUR); // verifying
+    expect(stageAfter('handled', 'verify')).toBe(ctx.now + 5 * HOUR); // closing
+    expect(stageAfter('registered', 'dispatch')).toBeNull(); // handling: the handling deadline applies
+    expect(stageAfter('verified', 'close')).toBeNull();
+    expect(stageAfter('handling', 'suspend')).toBeNull();
+    // Actions that keep the state keep the stage's clock running.
+    expect(stageAfter('reported', 'urge')).toBe(999 * HOUR);
+    expect(stageAfter('dispatched', 'dispatch')).toBe(999 * HOUR);
   });
 
   it('keeps its invariants along any sequence of actions', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ action: fc.constantFrom(...CaseAction.options), teamId: fc.option(fc.constantFrom('A', 'B')), note: fc.option(fc.constant('原因')), extendHours: fc.option(fc.integer({ min: 1, max: 48 })) }), { maxLength: 60 }), (steps) => {
+      fc.property(fc.array(fc.record({ action: fc.constantFrom(...CaseAction.options), teamId: fc.option(fc.constantFrom('A', 'B')), note: fc.option(fc.constant('原因')), extendHours: fc.option(fc.integer({ min: 1, max: 48 })), mergeInto: fc.option(fc.constant('case-1')) }), { maxLength: 60 }), (steps) => {
         let s = state('reported', { version: 1, teamId: null });
         for (const step of steps) {
-          const req = { action: step.action, teamId: step.teamId ?? undefined, note: step.note ?? undefined, extendHours: step.extendHours ?? undefined };
+          const req = { action: step.action, teamId: step.teamId ?? undefined, note: step.note ?? undefined, extendHours: step.extendHours ?? undefined, mergeInto: step.mergeInto ?? undefined };
           let next: CaseState;
           try {
             next = applyCaseAction(s, req, ctx);
@@ -103,8 +128,13 @@ describe('the case workflow', () => {
           // Only a dispatched or handled case has a team; a suspended one remembers where it was.
           if (['dispatched', 'handling'].includes(next.status)) expect(next.teamId).not.toBeNull();
           if (next.status === 'registered') expect(next.teamId).toBeNull();
+          // A stage clock runs exactly in the stages that have one, and never before the action.
+          const timed = ['reported', 'accepted', 'registered', 'handled', 'verified'].includes(next.status);
+          if (next.status !== s.status) expect(next.stageDeadlineAt !== null).toBe(timed);
+          if (next.stageDeadlineAt !== null && next.status !== s.status) expect(next.stageDeadlineAt).toBeGreaterThan(ctx.now);
           expect(next.status === 'suspended').toBe(next.suspendedFrom !== null);
           expect(next.status === 'closed').toBe(next.closedAt !== null && next.closureKind !== null);
+          expect(next.mergedInto !== null).toBe(next.closureKind === 'duplicate');
           s = next;
         }
       }),

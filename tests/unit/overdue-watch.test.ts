@@ -4,7 +4,9 @@ import type { CaseOverdueMessage, IncidentStatus } from '../../shared/index.js';
 
 const T0 = Date.parse('2026-11-23T08:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
-const c = (id: string, deadlineS: number, status: IncidentStatus = 'dispatched') => ({ id, status, deadlineAt: at(deadlineS), townCode: '320412100', categoryCode: 'E0102' });
+const c = (id: string, deadlineS: number, status: IncidentStatus = 'dispatched', stageS: number | null = null) => ({
+  id, status, deadlineAt: at(deadlineS), stageDeadlineAt: stageS === null ? null : at(stageS), townCode: '320412100', categoryCode: 'E0102',
+});
 
 describe('the overdue watch', () => {
   beforeEach(() => {
@@ -42,6 +44,21 @@ describe('the overdue watch', () => {
     watch.track(c('x', 1));
     vi.advanceTimersByTime(10_000);
     expect(alerts).toEqual(['x']);
+    watch.stop();
+  });
+
+  it('alerts a stage that runs over its own limit, and the handling deadline after it, each once', () => {
+    const alerts: string[] = [];
+    const watch = new OverdueWatch((m) => alerts.push(`${m.caseId} ${m.stage} ${(Date.parse(m.deadlineAt) - T0) / 1000}`));
+    watch.track(c('a', 100, 'reported', 10)); // not accepted within its limit
+    watch.track(c('b', 100, 'accepted', 20));
+    watch.track(c('b', 100, 'registered', 50)); // registered in time: the dispatch clock replaces it
+    watch.track(c('v', 200, 'handled', 30));
+    watch.track(c('v', 200, 'closed')); // verified and closed before its verify limit
+    vi.advanceTimersByTime(60_000);
+    expect(alerts).toEqual(['a accept 10', 'b dispatch 50']);
+    vi.advanceTimersByTime(60_000);
+    expect(alerts).toEqual(['a accept 10', 'b dispatch 50', 'a handle 100', 'b handle 100']);
     watch.stop();
   });
 });

@@ -34,6 +34,7 @@ function record(over: Partial<IncidentRecord> = {}): IncidentRecord {
     reportedAt: t,
     createdAt: t,
     deadlineAt: t + 4 * 3600_000,
+    stageDeadlineAt: t + 1800_000,
     ...over,
   };
 }
@@ -70,7 +71,7 @@ describe('SQLite incident store', () => {
     const t = Date.parse('2026-10-01T00:00:00Z');
     const h = (id: string, at: number, steps: number[]) => ({
       incident: record({ id, reportedAt: at, createdAt: at }),
-      transitions: steps.map((dt, i) => ({ status: (['accepted', 'registered', 'closed'] as const)[i]!, at: at + dt })),
+      transitions: steps.map((dt, i) => ({ status: (['accepted', 'registered', 'closed'] as const)[i]!, at: at + dt, stageDeadlineAt: i < 2 ? at + dt + 1800_000 : null })),
     });
     const count = await store.importHistory([h('a', t, [5000, 9000, 20000]), h('b', t + 1000, [2000]), h('c', t + 3000, [])]);
     expect(count).toBe(3);
@@ -93,6 +94,48 @@ describe('SQLite incident store', () => {
     // Live appends continue the same sequence.
     const [next] = await store.appendIncidents([record()]);
     expect(next!.seq).toBe(8);
+  });
+
+  it('keeps the stage deadline and the merge through actions, the log and a re-read', async () => {
+    const [created] = await store.appendIncidents([record()]);
+    const rec = created!.incident;
+    expect(rec.stageDeadlineAt).toBe(new Date(Date.parse(rec.createdAt) + 1800_000).toISOString());
+    const at = Date.parse(rec.createdAt) + 60_000;
+    const event = await store.applyCaseAction(rec.id, 1, at, () => ({
+      state: {
+        status: 'closed', version: 2, teamId: null, deadlineAt: Date.parse(rec.deadlineAt), urgeCount: 0, reworkCount: 0,
+        suspendedFrom: null, closureKind: 'duplicate', closedAt: at, arrivedAt: null, stageDeadlineAt: null, mergedInto: 'inc-older',
+      },
+      action: { name: 'merge', actor: 'd', role: 'dispatcher' },
+    }));
+    expect(event.incident.mergedInto).toBe('inc-older');
+    expect(event.incident.stageDeadlineAt).toBeNull();
+    expect(await store.getIncident(rec.id)).toEqual(event.incident);
+    const [, replayed] = await store.readEvents(0, 10, 10);
+    expect(replayed).toEqual(event);
+    expect((await store.casesMergedInto('inc-older')).map((c) => c.id)).toEqual([rec.id]);
+  });
+
+  it('finds open cases of a category near a point since a time, in a box around it', async () => {
+    const t = Date.parse('2026-11-01T00:00:00Z');
+    const at = (id: string, dLonM: number, over: Partial<IncidentRecord> = {}) =>
+      record({ id, lon: 119.95 + dLonM / (111_320 * Math.cos((31.7 * Math.PI) / 180)), lat: 31.7, reportedAt: t, createdAt: t, ...over });
+    await store.appendIncidents([
+      at('near', 30),
+      at('far', 120),
+      at('other-category', 10, { categoryCode: 'E0101' }),
+      at('too-old', 10, { reportedAt: t - 2 * 86_400_000 }),
+      at('closed', 20),
+    ]);
+    await store.applyCaseAction('closed', 1, t, (c) => ({
+      state: {
+        status: 'rejected', version: 2, teamId: null, deadlineAt: Date.parse(c.deadlineAt), urgeCount: 0, reworkCount: 0,
+        suspendedFrom: null, closureKind: null, closedAt: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null,
+      },
+      action: { name: 'reject', actor: 'd', role: 'dispatcher' },
+    }));
+    const found = await store.openCasesNear({ categoryCode: 'E0102', lon: 119.95, lat: 31.7, metres: 50, sinceMs: t - 86_400_000 });
+    expect(found.map((c) => c.id)).toEqual(['near']);
   });
 
   it('reads a window of the log bounded above', async () => {

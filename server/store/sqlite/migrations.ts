@@ -165,4 +165,38 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX photos_by_case ON photos (case_id);
     `,
   },
+  {
+    version: 6,
+    name: 'stage deadlines; merged duplicates',
+    sql: `
+      -- When the current stage (accept, register, dispatch, verify, close) must be done; NULL while
+      -- handling (the handling deadline applies) and once closed.
+      ALTER TABLE incidents ADD COLUMN stage_deadline_at INTEGER;
+      -- A duplicate report merged into an open case: that case's id.
+      ALTER TABLE incidents ADD COLUMN merged_into TEXT;
+      CREATE INDEX incidents_by_merged_into ON incidents (merged_into) WHERE merged_into IS NOT NULL;
+      -- Today's closures, for the board's counters.
+      CREATE INDEX incidents_by_closed_at ON incidents (closed_at) WHERE closed_at IS NOT NULL;
+    `,
+  },
+  {
+    version: 7,
+    name: 'the working calendar as admins edit it',
+    sql: `
+      -- A year listed here replaces that year of the shipped calendar (data/calendar/holidays-cn.json):
+      -- its holidays and adjusted workdays are exactly the days below, none of the file's.
+      CREATE TABLE calendar_years (
+        year       INTEGER PRIMARY KEY,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT NOT NULL
+      );
+      -- One row per special day: a day is a holiday or an adjusted workday (调休), never both.
+      CREATE TABLE calendar_days (
+        day  TEXT PRIMARY KEY,   -- local ISO date, YYYY-MM-DD
+        year INTEGER NOT NULL REFERENCES calendar_years (year),
+        kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday'))
+      );
+      CREATE INDEX calendar_days_by_year ON calendar_days (year);
+    `,
+  },
 ];

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { CaseState, Incident, IncidentEvent, IncidentEventKind, IncidentPage, IncidentQuery, IncidentStatus, ReporterContact } from '../../../shared/index.js';
+import type { CaseState, CaseSummary, Incident, IncidentEvent, IncidentEventKind, IncidentPage, IncidentQuery, IncidentStatus, ReporterContact } from '../../../shared/index.js';
 import { InvalidCursorError, NotFoundError, VersionConflictError, type ActionRecord, type HistoricalRecord, type IncidentPoint, type IncidentRecord, type IncidentStore } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteAuthStore } from './sqliteAuthStore.js';
@@ -32,6 +32,8 @@ interface IncidentRow {
   suspended_from: string | null;
   closure_kind: string | null;
   arrived_at: number | null;
+  stage_deadline_at: number | null;
+  merged_into: string | null;
 }
 
 interface EventRow {
@@ -71,11 +73,13 @@ function rowToIncident(r: IncidentRow): Incident {
     suspendedFrom: r.suspended_from as IncidentStatus | null,
     closureKind: r.closure_kind as Incident['closureKind'],
     arrivedAt: r.arrived_at === null ? null : iso(r.arrived_at),
+    stageDeadlineAt: r.stage_deadline_at === null ? null : iso(r.stage_deadline_at),
+    mergedInto: r.merged_into,
   };
 }
 
 /** A new case's workflow state, before any action. */
-const FRESH_CASE = { teamId: null, urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null } as const;
+const FRESH_CASE = { teamId: null, urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null, mergedInto: null } as const;
 
 interface SnapshotState {
   seq: number;
@@ -83,6 +87,7 @@ interface SnapshotState {
   status: IncidentStatus;
   updatedAt: number;
   closedAt: number | null;
+  stageDeadlineAt: number | null;
 }
 
 /** The incident as it stood after one of its events: what the log records and the stream carries. */
@@ -108,6 +113,7 @@ function snapshot(rec: IncidentRecord, state: SnapshotState): Incident {
     reporter: rec.reporter,
     reportedBy: rec.reportedBy,
     ...FRESH_CASE,
+    stageDeadlineAt: state.stageDeadlineAt === null ? null : iso(state.stageDeadlineAt),
   };
 }
 
@@ -118,9 +124,10 @@ function snapshot(rec: IncidentRecord, state: SnapshotState): Incident {
 type PackedIncident = [
   string, number, number, string, number, number, string, string, string, string, string, string,
   number, number, number, number, number | null,
-  // Added in schema version 2 and 3; older entries end before them.
+  // Added in schema versions 2, 3 and 6; older entries end before them.
   (ReporterContact | null)?,
   (Incident['reportedBy'] | null)?,
+  (number | null)?,
 ];
 
 function packIncident(i: Incident): string {
@@ -128,6 +135,7 @@ function packIncident(i: Incident): string {
     i.id, i.seq, i.version, i.categoryCode, i.lon, i.lat, i.gridCode, i.townCode, i.communityCode, i.status,
     i.source, i.description, Date.parse(i.reportedAt), Date.parse(i.createdAt), Date.parse(i.updatedAt),
     Date.parse(i.deadlineAt), i.closedAt === null ? null : Date.parse(i.closedAt), i.reporter, i.reportedBy,
+    i.stageDeadlineAt === null ? null : Date.parse(i.stageDeadlineAt),
   ];
   return JSON.stringify(packed);
 }
@@ -148,6 +156,8 @@ interface Patch {
   suspendedFrom?: IncidentStatus | null;
   closureKind?: Incident['closureKind'];
   arrivedAt?: number | null;
+  stageDeadlineAt?: number | null;
+  mergedInto?: string | null;
   action?: ActionRecord;
 }
 
@@ -168,6 +178,8 @@ function applyPatch(prev: Incident, patch: Patch, row: { seq: number; at: number
     suspendedFrom: patch.suspendedFrom === undefined ? prev.suspendedFrom : patch.suspendedFrom,
     closureKind: patch.closureKind === undefined ? prev.closureKind : patch.closureKind,
     arrivedAt: time(patch.arrivedAt, prev.arrivedAt),
+    stageDeadlineAt: time(patch.stageDeadlineAt, prev.stageDeadlineAt),
+    mergedInto: patch.mergedInto === undefined ? prev.mergedInto : patch.mergedInto,
   };
 }
 
@@ -183,7 +195,7 @@ function eventOf(r: EventRow, incident: Incident, previous: Incident | undefined
 
 function unpackIncident(text: string): Incident {
   const [id, seq, version, categoryCode, lon, lat, gridCode, townCode, communityCode, status, source, description,
-    reportedAt, createdAt, updatedAt, deadlineAt, closedAt, reporter, reportedBy] = JSON.parse(text) as PackedIncident;
+    reportedAt, createdAt, updatedAt, deadlineAt, closedAt, reporter, reportedBy, stageDeadlineAt] = JSON.parse(text) as PackedIncident;
   return {
     id, seq, version, categoryCode, lon, lat, gridCode, townCode, communityCode,
     status: status as IncidentStatus,
@@ -198,6 +210,7 @@ function unpackIncident(text: string): Incident {
     reportedBy: reportedBy ?? null,
     // A created event is a new case: its workflow state starts fresh.
     ...FRESH_CASE,
+    stageDeadlineAt: stageDeadlineAt == null ? null : iso(stageDeadlineAt),
   };
 }
 
@@ -261,14 +274,26 @@ export class SqliteIncidentStore implements IncidentStore {
     const db = this.db;
     this.stmts = {
       insertIncident: db.prepare(`INSERT INTO incidents (id, seq, version, category_code, lon, lat, grid_code, town_code,
-        community_code, status, source, description, reported_at, created_at, updated_at, deadline_at, closed_at, reporter, reported_by)
+        community_code, status, source, description, reported_at, created_at, updated_at, deadline_at, closed_at, reporter, reported_by,
+        stage_deadline_at)
         VALUES (@id, @seq, @version, @categoryCode, @lon, @lat, @gridCode, @townCode, @communityCode, @status, @source,
-        @description, @reportedAt, @createdAt, @updatedAt, @deadlineAt, @closedAt, @reporterJson, @reportedByJson)`),
+        @description, @reportedAt, @createdAt, @updatedAt, @deadlineAt, @closedAt, @reporterJson, @reportedByJson, @stageDeadlineAt)`),
       updateCase: db.prepare(`UPDATE incidents SET seq = @seq, version = @version, status = @status, updated_at = @updatedAt,
         deadline_at = @deadlineAt, closed_at = @closedAt, team_id = @teamId, urge_count = @urgeCount, rework_count = @reworkCount,
-        suspended_from = @suspendedFrom, closure_kind = @closureKind, arrived_at = @arrivedAt WHERE id = @id`),
+        suspended_from = @suspendedFrom, closure_kind = @closureKind, arrived_at = @arrivedAt,
+        stage_deadline_at = @stageDeadlineAt, merged_into = @mergedInto WHERE id = @id`),
       ridOf: db.prepare('SELECT rid FROM incidents WHERE id = ?'),
-      dueAfter: db.prepare(`SELECT * FROM incidents WHERE deadline_at > ? AND status NOT IN ('closed', 'rejected', 'suspended')`),
+      dueAfter: db.prepare(`SELECT * FROM incidents WHERE (deadline_at > @ms OR stage_deadline_at > @ms) AND status NOT IN ('closed', 'rejected', 'suspended')`),
+      openNear: db.prepare(`SELECT * FROM incidents WHERE rowid IN (SELECT rid FROM incidents_rtree
+        WHERE min_lon >= @w AND max_lon <= @e AND min_lat >= @s AND max_lat <= @n)
+        AND category_code = @categoryCode AND reported_at >= @since AND status NOT IN ('closed', 'rejected') ORDER BY reported_at`),
+      mergedInto: db.prepare(`SELECT * FROM incidents WHERE merged_into = ? ORDER BY reported_at`),
+      openByStatus: db.prepare(`SELECT status, count(*) AS n FROM incidents WHERE status NOT IN ('closed', 'rejected') GROUP BY status`),
+      reportedSince: db.prepare('SELECT count(*) AS n FROM incidents WHERE reported_at >= ?'),
+      closedSince: db.prepare('SELECT count(*) AS n FROM incidents WHERE closed_at >= ?'),
+      // stage_deadline_at is NULL while handling and once closed, so it only counts where a stage clock runs.
+      overdueAt: db.prepare(`SELECT count(*) AS n FROM incidents WHERE status NOT IN ('closed', 'rejected', 'suspended')
+        AND (deadline_at < @now OR stage_deadline_at < @now)`),
       workload: db.prepare(`SELECT team_id, count(*) AS n FROM incidents WHERE team_id IS NOT NULL AND status IN ('dispatched', 'handling') GROUP BY team_id`),
       casesOfTeam: db.prepare(`SELECT * FROM incidents WHERE team_id = ? AND status IN ('dispatched', 'handling') ORDER BY deadline_at, id`),
       insertRtree: db.prepare('INSERT INTO incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
@@ -303,7 +328,7 @@ export class SqliteIncidentStore implements IncidentStore {
       const out: IncidentEvent[] = [];
       for (const rec of records) {
         seq += 1;
-        const state = { seq, version: 1, status: 'reported' as const, updatedAt: rec.createdAt, closedAt: null };
+        const state = { seq, version: 1, status: 'reported' as const, updatedAt: rec.createdAt, closedAt: null, stageDeadlineAt: rec.stageDeadlineAt };
         const rid = this.insertRow(rec, state);
         const incident = snapshot(rec, state);
         this.stmts.insertEvent.run(seq, rid, 'created', rec.createdAt, packIncident(incident));
@@ -341,17 +366,19 @@ export class SqliteIncidentStore implements IncidentStore {
           status: last?.status ?? 'reported',
           updatedAt: last?.at ?? rec.incident.createdAt,
           closedAt: closedAtOf(rec),
+          stageDeadlineAt: last ? last.stageDeadlineAt : rec.incident.stageDeadlineAt,
         });
       });
       steps.forEach((s, i) => {
         const rec = records[s.r]!;
         const status = s.step === 0 ? 'reported' : rec.transitions[s.step - 1]!.status;
         const closedAt = status === 'closed' ? s.at : null;
-        const state = { seq: base + i + 1, version: s.step + 1, status, updatedAt: s.at, closedAt };
+        const stageDeadlineAt = s.step === 0 ? rec.incident.stageDeadlineAt : rec.transitions[s.step - 1]!.stageDeadlineAt;
+        const state = { seq: base + i + 1, version: s.step + 1, status, updatedAt: s.at, closedAt, stageDeadlineAt };
         if (s.step === 0) {
           this.stmts.insertEvent.run(state.seq, rids[s.r], 'created', s.at, packIncident(snapshot(rec.incident, state)));
         } else {
-          const patch: Patch = closedAt === null ? { status } : { status, closedAt };
+          const patch: Patch = closedAt === null ? { status, stageDeadlineAt } : { status, closedAt, stageDeadlineAt };
           this.stmts.insertEvent.run(state.seq, rids[s.r], 'status_changed', s.at, JSON.stringify(patch));
         }
       });
@@ -457,6 +484,8 @@ export class SqliteIncidentStore implements IncidentStore {
         suspendedFrom: state.suspendedFrom,
         closureKind: state.closureKind,
         arrivedAt: state.arrivedAt,
+        stageDeadlineAt: state.stageDeadlineAt,
+        mergedInto: state.mergedInto,
         action,
       };
       this.stmts.updateCase.run({ id, seq, version: current.version + 1, updatedAt: at, ...patch, action: undefined });
@@ -469,7 +498,45 @@ export class SqliteIncidentStore implements IncidentStore {
   }
 
   async casesDueAfter(ms: number): Promise<Incident[]> {
-    return (this.stmts.dueAfter.all(ms) as IncidentRow[]).map(rowToIncident);
+    return (this.stmts.dueAfter.all({ ms }) as IncidentRow[]).map(rowToIncident);
+  }
+
+  async openCasesNear(q: { categoryCode: string; lon: number; lat: number; metres: number; sinceMs: number }): Promise<Incident[]> {
+    // A box a little larger than the circle; the caller measures the true distance.
+    const dLat = q.metres / 111_320;
+    const dLon = q.metres / (111_320 * Math.cos((q.lat * Math.PI) / 180));
+    const rows = this.stmts.openNear.all({
+      w: q.lon - dLon, e: q.lon + dLon, s: q.lat - dLat, n: q.lat + dLat, categoryCode: q.categoryCode, since: q.sinceMs,
+    }) as IncidentRow[];
+    return rows.map(rowToIncident);
+  }
+
+  async oldestWithStatus(status: IncidentStatus[], limit: number): Promise<{ items: Incident[]; total: number }> {
+    if (status.length === 0) return { items: [], total: 0 };
+    const marks = status.map(() => '?').join(',');
+    // Served by incidents_by_status (status, reported_at): a short range scan per status.
+    const rows = this.db.prepare(`SELECT * FROM incidents WHERE status IN (${marks}) ORDER BY reported_at, id LIMIT ?`).all(...status, limit) as IncidentRow[];
+    const { n } = this.db.prepare(`SELECT count(*) AS n FROM incidents WHERE status IN (${marks})`).get(...status) as { n: number };
+    return { items: rows.map(rowToIncident), total: n };
+  }
+
+  async caseSummary(nowMs: number, dayStartMs: number): Promise<CaseSummary> {
+    // One synchronous read: no commit can slip in between the counts and the head they stand at.
+    const byStatus = this.stmts.openByStatus.all() as { status: IncidentStatus; n: number }[];
+    const open = Object.fromEntries(byStatus.map((r) => [r.status, r.n])) as CaseSummary['open'];
+    return {
+      at: iso(nowMs),
+      headSeq: this.head,
+      dayStart: iso(dayStartMs),
+      open,
+      reportedToday: (this.stmts.reportedSince.get(dayStartMs) as { n: number }).n,
+      closedToday: (this.stmts.closedSince.get(dayStartMs) as { n: number }).n,
+      overdue: (this.stmts.overdueAt.get({ now: nowMs }) as { n: number }).n,
+    };
+  }
+
+  async casesMergedInto(id: string): Promise<Incident[]> {
+    return (this.stmts.mergedInto.all(id) as IncidentRow[]).map(rowToIncident);
   }
 
   async workloadByTeam(): Promise<Map<string, number>> {
