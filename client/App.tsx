@@ -20,7 +20,8 @@ type Screen = 'dashboard' | 'dispatch' | 'field' | 'calendar';
 
 /**
  * The screen a signed-in user gets at a path. A field account has no live picture (no `live.read`):
- * wherever it goes it gets its tasks. The dispatch console needs `case.dispatch`, the working calendar
+ * wherever it goes it gets its tasks. The dispatch console needs `case.dispatch`, or `case.verify` for
+ * an inspector, who gets it as the verification desk (核查台); the working calendar
  * (/admin/calendar) `settings.manage`; anyone else asking for a screen they may not use gets the
  * dashboard.
  */
@@ -28,7 +29,7 @@ function screenFor(user: SessionUser, path: string): Screen {
   const may = (p: SessionUser['permissions'][number]) => user.permissions.includes(p);
   if (path === CALENDAR_PATH && may('settings.manage')) return 'calendar';
   if (!may('live.read')) return may('task.handle') ? 'field' : 'dashboard';
-  if (path === DISPATCH_PATH && may('case.dispatch')) return 'dispatch';
+  if (path === DISPATCH_PATH && (may('case.dispatch') || may('case.verify'))) return 'dispatch';
   if (path === FIELD_PATH && may('task.handle')) return 'field';
   return 'dashboard';
 }

@@ -19,7 +19,9 @@ import { auditRouter } from './http/audit.js';
 import { authRouter } from './http/auth.js';
 import { CaseService } from './case/caseService.js';
 import { CaseClock } from './case/caseClock.js';
+import { TrackRecorder } from './team/teamTrack.js';
 import { rankCandidates } from './dispatch/candidates.js';
+import { routeBetween } from './dispatch/directions.js';
 import { buildRoadGraph } from './dispatch/roadGraph.js';
 import { roadsRouter } from './http/roads.js';
 import { RoadSpeeds } from './traffic/roadSpeeds.js';
@@ -76,9 +78,16 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   log.info({ cells: cells.length, fromCache, ms: Date.now() - started }, 'city loaded');
 
   const store = new SqliteIncidentStore(join(config.dataDir, 'gridwatch.db'));
-  const teams = teamsFromBases(city.layers['team-bases'].features, catalog.categories);
+  const trackStore = store.trackStore();
+  const tracks = new TrackRecorder(trackStore);
+  const teams = teamsFromBases(city.layers['team-bases'].features, catalog.categories, config.teamsPerBase);
   const roadGraph = buildRoadGraph(city.layers.roads.features);
   // Live road speeds (the seeded model, or a feed's readings): routing and the fleet's drives use them.
+  // Road names for directions, by the graph's road index (the layer's order).
+  const roadNameOf = (r: number) => {
+    const p = city.layers.roads.features[r]!.properties;
+    return { name: p.name, roadClass: p.class };
+  };
   const roadSpeeds = new RoadSpeeds(roadGraph, { source: config.roadSpeeds, seed: config.simSeed, feedTtlMs: config.roadSpeedsTtlSeconds * 1000 });
   const fleet = new Fleet(roadGraph, teams, { roadTimes: () => roadSpeeds.timesAt(Date.now()) });
   const auth = new AuthService(
@@ -151,6 +160,8 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     teams: new Map(teams.map((t) => [t.id, t])),
     categoryOf: (code) => catalog.byCode(code),
     clock,
+    routeBetween: (from, to) => routeBetween(roadGraph, from, to, roadNameOf, roadSpeeds.timesAt(Date.now())),
+    teamPosition: (teamId) => fleet.teams(Date.now()).find((t) => t.id === teamId)?.position ?? null,
     rankCandidates: (c, workloadOf) => rankCandidates(roadGraph, c, fleet.teams(Date.now()), workloadOf, { times: roadSpeeds.timesAt(Date.now()) }),
     publish: (events) => committed(events),
     now: Date.now,
@@ -161,7 +172,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use('/api', photosRouter(new PhotoStore(join(config.dataDir, 'uploads'), store.connection), cases));
   app.use('/api', casesRouter(cases, () => fleet.teams(Date.now())));
   app.use('/api', dispatchRouter(cases, waitingCasesFrom(store)));
-  app.use('/api', teamsRouter(fleet));
+  app.use('/api', teamsRouter(fleet, trackStore));
   app.use('/api', roadsRouter(roadSpeeds));
   app.use('/api', usersRouter(auth));
   app.use('/api', tokensRouter(auth));
@@ -200,8 +211,19 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     teamSim?.onCommitted(events);
   }
   // Where the teams are, a few times a minute, to everyone watching the live picture.
-  const positionsTimer = setInterval(() => toLivePicture(io).emit('team:positions', fleet.message(Date.now())), config.teamPositionsMs);
+  // Where the teams have been: a track point per team that moved or changed status, once a tick.
+  const trackLog = log.child({ module: 'tracks' });
+  const positionsTimer = setInterval(() => {
+    const now = Date.now();
+    toLivePicture(io).emit('team:positions', fleet.message(now));
+    tracks.record(fleet.teams(now), now).catch((err: unknown) => trackLog.error({ err }, 'track points not stored'));
+  }, config.teamPositionsMs);
   positionsTimer.unref();
+  const pruneTracks = () =>
+    trackStore.prune(Date.now() - config.trackRetentionDays * 86_400_000).catch((err: unknown) => trackLog.error({ err }, 'tracks not pruned'));
+  void pruneTracks();
+  const pruneTimer = setInterval(() => void pruneTracks(), 3_600_000);
+  pruneTimer.unref();
   const teamSim = config.sim
     ? startTeamSimulator({ fleet, cases, store, seed: config.simSeed, speed: config.simSpeed, log: log.child({ module: 'teams' }) })
     : undefined;
@@ -227,6 +249,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
       overdue.stop();
       teamSim?.stop();
       clearInterval(positionsTimer);
+      clearInterval(pruneTimer);
       await service.drain();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await store.close();

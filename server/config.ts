@@ -30,6 +30,10 @@ export const ConfigSchema = z.object({
   LOGIN_BLOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   WRITE_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1200),
   TEAM_POSITIONS_MS: z.coerce.number().int().min(200).max(600_000).default(5000),
+  /** How long team tracks are kept. */
+  TRACK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Squads per team base in the default roster (1: one team per base, 32 in the default city). */
+  TEAMS_PER_BASE: z.coerce.number().int().min(1).max(100).default(1),
   /** model: the seeded traffic model (feed readings on top); feed: free-flow where the feed says nothing. */
   ROAD_SPEEDS: z.enum(['model', 'feed']).default('model'),
   /** How long a road speed reported by the feed holds. */
@@ -61,8 +65,11 @@ export interface Config {
   loginBlockSeconds: number;
   writeRatePerMinute: number;
   trustProxy: boolean;
-  /** How often team positions are broadcast. */
+  /** How often team positions are broadcast (and tracks sampled). */
   teamPositionsMs: number;
+  trackRetentionDays: number;
+  /** Squads per team base in the default roster. */
+  teamsPerBase: number;
   /** Where live road speeds come from. */
   roadSpeeds: 'model' | 'feed';
   roadSpeedsTtlSeconds: number;
@@ -100,6 +107,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     writeRatePerMinute: c.WRITE_RATE_PER_MINUTE,
     trustProxy: c.TRUST_PROXY === 'on',
     teamPositionsMs: c.TEAM_POSITIONS_MS,
+    trackRetentionDays: c.TRACK_RETENTION_DAYS,
+    teamsPerBase: c.TEAMS_PER_BASE,
     roadSpeeds: c.ROAD_SPEEDS,
     roadSpeedsTtlSeconds: c.ROAD_SPEEDS_TTL_SECONDS,
   };

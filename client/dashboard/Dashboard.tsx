@@ -80,11 +80,12 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
         <h1>
           GridWatch <span>{city ? `${zh ? city.name.zh : city.name.en} · ${t('app.title')}` : t('app.title')}</span>
         </h1>
-        {(user.permissions.includes('case.dispatch') || user.permissions.includes('settings.manage')) && (
+        {(user.permissions.includes('case.dispatch') || user.permissions.includes('case.verify') || user.permissions.includes('settings.manage')) && (
           <nav className="nav">
-            {user.permissions.includes('case.dispatch') && (
+            {/* An inspector (case.verify without case.dispatch) gets the same console as the verification desk. */}
+            {(user.permissions.includes('case.dispatch') || user.permissions.includes('case.verify')) && (
               <Link to={DISPATCH_PATH} className="nav-link" data-testid="nav-dispatch">
-                {t('nav.dispatch')}
+                {user.permissions.includes('case.dispatch') ? t('nav.dispatch') : t('nav.verify')}
               </Link>
             )}
             {user.permissions.includes('settings.manage') && (

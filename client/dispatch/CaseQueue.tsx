@@ -7,6 +7,11 @@ import { categoryName, timeLeftText } from '../cases/format.js';
 export const QUEUE_ROW_HEIGHT = 64;
 /** Rows drawn beyond the visible ones on each side, for smooth scrolling. */
 const OVERSCAN = 8;
+/**
+ * `?queueBaseline=all` draws every row of the queue (no windowing), only so that `npm run bench
+ * console` can compare against it.
+ */
+const ALL_ROWS_BASELINE = typeof window !== 'undefined' && new URLSearchParams(window.location.search).get('queueBaseline') === 'all';
 
 export interface CaseQueueProps {
   items: readonly Incident[];
@@ -49,8 +54,8 @@ export function CaseQueue({ items, cursorId, openedId, categories, townName, now
     else if (top + QUEUE_ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + QUEUE_ROW_HEIGHT - el.clientHeight;
   }, [cursorIndex]);
 
-  const first = Math.max(0, Math.floor(scrollTop / QUEUE_ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(items.length, Math.ceil((scrollTop + height) / QUEUE_ROW_HEIGHT) + OVERSCAN);
+  const first = ALL_ROWS_BASELINE ? 0 : Math.max(0, Math.floor(scrollTop / QUEUE_ROW_HEIGHT) - OVERSCAN);
+  const last = ALL_ROWS_BASELINE ? items.length : Math.min(items.length, Math.ceil((scrollTop + height) / QUEUE_ROW_HEIGHT) + OVERSCAN);
   const rows = [];
   for (let index = first; index < last; index++) {
     const i = items[index]!;

@@ -12,7 +12,7 @@ import { applyTheme, savedTheme } from '../theme.js';
 import { CaseDetail, type ActionDetails } from './CaseDetail.js';
 import { CaseQueue } from './CaseQueue.js';
 import { DispatchMap } from './DispatchMap.js';
-import { candidatesWithSuggestionFirst, SuggestionPanel, useSuggestions } from './SuggestionPanel.js';
+import { candidatesWithSuggestionFirst, SuggestionPanel, useSuggestions, type SuggestionsState } from './SuggestionPanel.js';
 import { OPEN_STATUSES } from './caseBoard.js';
 import { buildQueue, DEFAULT_FILTER, type QueueFilter, type StateFilter } from './queue.js';
 import { MAX_OPEN_CASES, useCaseBoard } from './useCaseBoard.js';
@@ -22,13 +22,33 @@ const TICK_MS = 10_000;
 
 type Message = { kind: 'ok' | 'error'; text: string };
 
+interface PageProps {
+  user: SessionUser;
+  onSignOut: (reason?: SignOutReason) => void;
+}
+
 /**
  * 调度台, the dispatch console: the queue of open cases most urgent first (filterable), the open
  * case with its timeline, its actions and the teams that can be there soonest, and a map of cases,
  * teams and routes. Driven from the keyboard as well (j/k ↑/↓, Enter, a, r, d, ?).
+ *
+ * Without `case.dispatch` (an inspector, `case.verify`) the same console is the verification desk
+ * (核查台): it opens on the cases waiting for verification, has no dispatch suggestions and asks for no
+ * candidates (both are dispatchers' endpoints), and offers what the server allows (verify, rework).
  */
-export function DispatchPage({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?: SignOutReason) => void }) {
+export function DispatchPage(props: PageProps) {
+  return props.user.permissions.includes('case.dispatch') ? <DispatchConsoleWithSuggestions {...props} /> : <DispatchConsole {...props} suggestions={null} />;
+}
+
+/** A dispatcher's console: the suggestions are read (and kept current) only for those who may dispatch. */
+function DispatchConsoleWithSuggestions(props: PageProps) {
+  const suggestions = useSuggestions(() => props.onSignOut('unauthenticated'));
+  return <DispatchConsole {...props} suggestions={suggestions} />;
+}
+
+function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggestions: SuggestionsState | null }) {
   const { t, i18n } = useTranslation();
+  const mayDispatch = user.permissions.includes('case.dispatch');
   const onSignOutRef = useRef(onSignOut);
   onSignOutRef.current = onSignOut;
   const language = i18n.language;
@@ -57,7 +77,8 @@ export function DispatchPage({ user, onSignOut }: { user: SessionUser; onSignOut
   );
 
   // The queue.
-  const [filter, setFilter] = useState<QueueFilter>(DEFAULT_FILTER);
+  // The verification desk opens on the cases waiting for it (待核查).
+  const [filter, setFilter] = useState<QueueFilter>(() => (mayDispatch ? DEFAULT_FILTER : { ...DEFAULT_FILTER, state: 'handled' }));
   // state.version: the board changed in place.
   const all = useMemo(() => board.all(), [board, state.version]);
   const queue = useMemo(() => buildQueue(all, filter, priorityOf, now), [all, filter, priorityOf, now]);
@@ -76,7 +97,6 @@ export function DispatchPage({ user, onSignOut }: { user: SessionUser; onSignOut
   // The left pane shows the queue or the dispatch suggestions; a suggestion picked there is drawn on the map.
   const [leftTab, setLeftTab] = useState<'queue' | 'suggestions'>('queue');
   const [focus, setFocus] = useState<Suggestion | null>(null);
-  const suggestions = useSuggestions(() => onSignOutRef.current('unauthenticated'));
   const loadGeneration = useRef(0);
 
   const errorText = useCallback(
@@ -131,7 +151,7 @@ export function DispatchPage({ user, onSignOut }: { user: SessionUser; onSignOut
   }, [openedId, heldSeq, view, loadCase]);
 
   // The candidates, whenever the open case can be dispatched (again after each change of it).
-  const canDispatch = !!view?.allowedActions.includes('dispatch');
+  const canDispatch = mayDispatch && !!view?.allowedActions.includes('dispatch');
   const viewCaseId = view?.case.id;
   const viewVersion = view?.case.version;
   useEffect(() => {
@@ -262,7 +282,7 @@ export function DispatchPage({ user, onSignOut }: { user: SessionUser; onSignOut
     <main className="dispatch">
       <header>
         <h1>
-          GridWatch <span>{t('dispatch.title')}</span>
+          GridWatch <span data-testid="page-title">{mayDispatch ? t('dispatch.title') : t('dispatch.verifyTitle')}</span>
         </h1>
         <nav className="nav">
           <Link to={DASHBOARD_PATH} className="nav-link" data-testid="nav-dashboard">
@@ -306,23 +326,26 @@ export function DispatchPage({ user, onSignOut }: { user: SessionUser; onSignOut
 
       <div className="dispatch-body">
         <section className="queue-pane" aria-label={leftTab === 'queue' ? t('dispatch.queue') : t('dispatch.tabs.suggestions')}>
-          <div className="pane-tabs" role="tablist">
-            <button type="button" role="tab" aria-selected={leftTab === 'queue'} className={leftTab === 'queue' ? 'active' : ''} data-testid="tab-queue" onClick={() => setLeftTab('queue')}>
-              {t('dispatch.tabs.queue')}
-            </button>
-            <button
-              type="button"
-              role="tab"
-              aria-selected={leftTab === 'suggestions'}
-              className={leftTab === 'suggestions' ? 'active' : ''}
-              data-testid="tab-suggestions"
-              onClick={() => setLeftTab('suggestions')}
-            >
-              {t('dispatch.tabs.suggestions')}
-              {suggestions.batch && <span className="tab-count">{suggestions.batch.suggestions.filter((x) => x.teamId !== null).length}</span>}
-            </button>
-          </div>
-          {leftTab === 'suggestions' ? (
+          {/* The verification desk has the queue only: suggestions are for dispatching. */}
+          {suggestions && (
+            <div className="pane-tabs" role="tablist">
+              <button type="button" role="tab" aria-selected={leftTab === 'queue'} className={leftTab === 'queue' ? 'active' : ''} data-testid="tab-queue" onClick={() => setLeftTab('queue')}>
+                {t('dispatch.tabs.queue')}
+              </button>
+              <button
+                type="button"
+                role="tab"
+                aria-selected={leftTab === 'suggestions'}
+                className={leftTab === 'suggestions' ? 'active' : ''}
+                data-testid="tab-suggestions"
+                onClick={() => setLeftTab('suggestions')}
+              >
+                {t('dispatch.tabs.suggestions')}
+                {suggestions.batch && <span className="tab-count">{suggestions.batch.suggestions.filter((x) => x.teamId !== null).length}</span>}
+              </button>
+            </div>
+          )}
+          {leftTab === 'suggestions' && suggestions ? (
             <SuggestionPanel
               suggestions={suggestions}
               board={board}
@@ -460,18 +483,31 @@ export function DispatchPage({ user, onSignOut }: { user: SessionUser; onSignOut
               <kbd>Enter</kbd>
             </dt>
             <dd>{t('dispatch.shortcuts.open')}</dd>
-            <dt>
-              <kbd>a</kbd>
-            </dt>
-            <dd>{t('dispatch.shortcuts.accept')}</dd>
-            <dt>
-              <kbd>r</kbd>
-            </dt>
-            <dd>{t('dispatch.shortcuts.register')}</dd>
-            <dt>
-              <kbd>d</kbd>
-            </dt>
-            <dd>{t('dispatch.shortcuts.dispatch')}</dd>
+            {/* The intake and dispatch keys, for those who may use them (not the verification desk). */}
+            {user.permissions.includes('case.accept') && (
+              <>
+                <dt>
+                  <kbd>a</kbd>
+                </dt>
+                <dd>{t('dispatch.shortcuts.accept')}</dd>
+              </>
+            )}
+            {user.permissions.includes('case.register') && (
+              <>
+                <dt>
+                  <kbd>r</kbd>
+                </dt>
+                <dd>{t('dispatch.shortcuts.register')}</dd>
+              </>
+            )}
+            {mayDispatch && (
+              <>
+                <dt>
+                  <kbd>d</kbd>
+                </dt>
+                <dd>{t('dispatch.shortcuts.dispatch')}</dd>
+              </>
+            )}
             <dt>
               <kbd>?</kbd>
             </dt>

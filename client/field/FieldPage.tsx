@@ -21,6 +21,7 @@ import type { Theme } from '../map/palette.js';
 import { applyTheme, savedTheme } from '../theme.js';
 import { FieldActionQueue, predictTask, type QueuedAction, type QueueSnapshot } from './actionQueue.js';
 import { MAX_PHOTO_BYTES, openPhotoStore, preparePhoto, type PhotoStore } from './photoStore.js';
+import { TaskDirections } from './TaskDirections.js';
 
 /** How often the task list is read again while the team's push channel is down. */
 const POLL_MS = 20_000;
@@ -349,6 +350,7 @@ export function FieldPage({ user, onSignOut }: { user: SessionUser; onSignOut: (
                 enqueue(task, action, extra);
                 setForm(null);
               }}
+              online={online}
             />
           ))}
         </ol>
@@ -414,9 +416,10 @@ interface TaskCardProps {
   onForm: (kind: 'report' | 'return' | null) => void;
   photos: PhotoStore;
   onAct: (action: CaseAction, extra?: { note?: string; photoKeys?: string[] }) => void;
+  online: boolean;
 }
 
-function TaskCard({ task, pending, categories, townName, now, position, form, onForm, photos, onAct }: TaskCardProps) {
+function TaskCard({ task, pending, categories, townName, now, position, form, onForm, photos, onAct, online }: TaskCardProps) {
   const { t, i18n } = useTranslation();
   const predicted = predictTask(task, pending);
   const actions = actionsFrom(predicted.status).filter((a) => ACTION_RULES[a].permission === 'task.handle' && !(a === 'arrive' && predicted.arrivedAt));
@@ -463,6 +466,9 @@ function TaskCard({ task, pending, categories, townName, now, position, form, on
         )}
         <span>{where}</span>
       </p>
+      {!predicted.arrivedAt && !returned && (
+        <TaskDirections taskId={task.id} from={position.state === 'ok' ? { lon: position.lon, lat: position.lat } : null} online={online} />
+      )}
       {predicted.arrivedAt && <p className="muted small">{t('field.arrivedAt', { time: timeText(predicted.arrivedAt) })}</p>}
 
       {form === null && !returned && actions.length > 0 && (
@@ -610,7 +616,18 @@ function ReturnForm({ onCancel, onSubmit }: { onCancel: () => void; onSubmit: (n
     >
       <label>
         {t('field.returnReason')}
-        <textarea data-testid="return-note" rows={3} maxLength={2000} value={note} placeholder={t('field.returnPlaceholder')} onChange={(e) => setNote(e.target.value)} />
+        <textarea
+          data-testid="return-note"
+          rows={3}
+          maxLength={2000}
+          value={note}
+          placeholder={t('field.returnPlaceholder')}
+          onChange={(e) => {
+            setNote(e.target.value);
+            // The reason asked for is being given: the warning has done its work.
+            if (e.target.value.trim()) setError(false);
+          }}
+        />
       </label>
       {error && (
         <p className="form-error" role="alert">

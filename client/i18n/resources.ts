@@ -56,7 +56,7 @@ export const zhCN = {
     toLogin: '前往登录页',
   },
   roles: { admin: '系统管理员', leader: '领导', dispatcher: '值班调度', inspector: '监督员', field: '处置人员', wall: '大屏' },
-  nav: { dashboard: '指挥大屏', dispatch: '调度台', field: '处置端' },
+  nav: { dashboard: '指挥大屏', dispatch: '调度台', verify: '核查台', field: '处置端' },
   status: {
     reported: '待受理',
     accepted: '已受理',
@@ -124,6 +124,7 @@ export const zhCN = {
   },
   dispatch: {
     title: '调度台',
+    verifyTitle: '核查台',
     queue: '待办案件',
     queueCount: '{{shown}} / {{total}} 件',
     capped: '仅载入最新的 {{count}} 件未结案件',
@@ -158,7 +159,7 @@ export const zhCN = {
     actions: '可执行操作',
     noActions: '当前没有可执行的操作',
     note: '备注 / 原因',
-    notePlaceholder: '不予受理、挂账、延期等请写明原因',
+    notePlaceholder: '不予受理、挂账、延期、返工等请写明原因',
     extendHours: '延期小时数',
     closureKind: '结案类型',
     dispatchTeam: '派遣给',
@@ -210,6 +211,9 @@ export const zhCN = {
   },
   field: {
     title: '处置端',
+    route: '路线：约 {{minutes}} 分钟 · {{km}} 公里',
+    legKm: '{{km}} 公里',
+    unnamedRoad: '支路',
     tasks: '本队任务',
     empty: '暂无待处置任务',
     refresh: '刷新',
@@ -353,7 +357,7 @@ export const en: typeof zhCN = {
     toLogin: 'Go to the sign-in page',
   },
   roles: { admin: 'Administrator', leader: 'Leader', dispatcher: 'Dispatcher', inspector: 'Inspector', field: 'Field team', wall: 'Wall display' },
-  nav: { dashboard: 'Command center', dispatch: 'Dispatch', field: 'Field' },
+  nav: { dashboard: 'Command center', dispatch: 'Dispatch', verify: 'Verification', field: 'Field' },
   status: {
     reported: 'Reported',
     accepted: 'Accepted',
@@ -421,6 +425,7 @@ export const en: typeof zhCN = {
   },
   dispatch: {
     title: 'Dispatch',
+    verifyTitle: 'Verification',
     queue: 'Case queue',
     queueCount: '{{shown}} / {{total}}',
     capped: 'Only the newest {{count}} open cases are loaded',
@@ -455,7 +460,7 @@ export const en: typeof zhCN = {
     actions: 'Actions',
     noActions: 'No action is open to you now',
     note: 'Note / reason',
-    notePlaceholder: 'Give a reason for a rejection, suspension or extension',
+    notePlaceholder: 'Give a reason for a rejection, suspension, extension or rework',
     extendHours: 'Extend by hours',
     closureKind: 'Closure',
     dispatchTeam: 'Dispatch to',
@@ -507,6 +512,9 @@ export const en: typeof zhCN = {
   },
   field: {
     title: 'Field',
+    route: 'Route: about {{minutes}} min · {{km}} km',
+    legKm: '{{km}} km',
+    unnamedRoad: 'side road',
     tasks: 'Team tasks',
     empty: 'No task to handle',
     refresh: 'Refresh',

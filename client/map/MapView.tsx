@@ -147,6 +147,8 @@ export function MapView(props: MapViewProps) {
           return picked ? (picked.object as IncidentCluster).count : null;
         },
         pulses: () => arrivals.pulsing(performance.now()).length,
+        /** The status of an incident as the live layer holds it, or null when it holds none (closed ones leave it). */
+        incidentStatus: (id: string): string | null => columns.incidentAt(columns.rowOfId(id))?.status ?? null,
         /** deck.gl's own running totals (ms): attribute updates and setProps, for `npm run bench`. */
         deckStats() {
           const stats = (overlay as unknown as { _deck?: { stats: { get(n: string): { time: number } } } })._deck?.stats;

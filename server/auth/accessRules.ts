@@ -46,6 +46,8 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'GET', path: '/api/cases/:id/candidates', allow: 'case.dispatch' },
   { method: 'GET', path: '/api/dispatch/suggestions', allow: 'case.dispatch' },
   { method: 'GET', path: '/api/tasks', allow: 'task.handle' },
+  // The drive to a task: its crew, or any reader of the live picture (checked by the case service).
+  { method: 'GET', path: '/api/tasks/:id/route', allow: 'signed-in' },
   // Each action has its own permission (ACTION_RULES in shared/workflow/caseWorkflow.ts), checked by
   // the case service: a leader may urge, a field team acknowledge, a dispatcher dispatch.
   { method: 'POST', path: '/api/cases/:id/actions', allow: 'signed-in' },
@@ -54,6 +56,7 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'GET', path: '/api/photos/:id', allow: 'signed-in' },
   { method: 'GET', path: '/api/teams', allow: 'live.read' },
   { method: 'POST', path: '/api/teams/positions', allow: 'position.report' },
+  { method: 'GET', path: '/api/teams/:id/track', allow: 'live.read' },
   // Live road speeds: read with the live picture; reported by a traffic feed's token (the handler refuses sessions).
   { method: 'GET', path: '/api/roads/speeds', allow: 'live.read' },
   { method: 'POST', path: '/api/roads/speeds', allow: 'position.report' },

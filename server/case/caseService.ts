@@ -13,6 +13,7 @@ import {
   type Team,
   type DuplicateOffer,
   type CaseSummary,
+  type TaskRoute,
   TERMINAL_STATUSES,
   stageDueAt,
   stageOfStatus,
@@ -32,6 +33,10 @@ export interface CaseServiceDeps {
   clock: Pick<CaseClock, 'stageDeadline' | 'addLimitHours' | 'localDayStart'>;
   /** The teams that could take a case, ranked (dispatch/candidates.ts over the city's road graph). */
   rankCandidates(at: Incident, workloadOf: (teamId: string) => number): Candidate[];
+  /** The fastest drive between two points at live road speeds, with directions; null when none by road. */
+  routeBetween(from: { lon: number; lat: number }, to: { lon: number; lat: number }): TaskRoute | null;
+  /** Where a team is now (its last reported or simulated position), or null. */
+  teamPosition(teamId: string): { lon: number; lat: number } | null;
   /** Hands committed events to the live stream. */
   publish(events: IncidentEvent[]): void;
   now(): number;
@@ -106,6 +111,11 @@ export class CaseService {
     return this.deps.store.caseSummary(now, this.deps.clock.localDayStart(now));
   }
 
+  /** Open cases per team (dispatched or being handled). */
+  workload(): Promise<Map<string, number>> {
+    return this.deps.store.workloadByTeam();
+  }
+
   /** The five teams that can be there soonest, for the dispatcher. */
   async candidates(id: string): Promise<Candidate[]> {
     const current = await this.deps.store.getIncident(id);
@@ -123,6 +133,23 @@ export class CaseService {
     if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
     if (may(actor, 'case.dispatch') || may(actor, 'case.verify') || (may(actor, 'task.handle') && ownTask(actor, current))) return;
     throw new Refusal(403, 'forbidden', 'Only the handling team, an inspector or a dispatcher may add photos to this case.');
+  }
+
+  /**
+   * The drive to a case for the crew on it: from `from` (the phone's own fix) or else from where its
+   * team is. Whoever may see the case may ask; 422 when there is no position or no road there.
+   */
+  async routeTo(id: string, reader: Principal, from?: { lon: number; lat: number }): Promise<TaskRoute> {
+    const current = await this.deps.store.getIncident(id);
+    if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
+    if (!may(reader, 'live.read') && !ownTask(reader, current)) {
+      throw new Refusal(403, 'not_your_team', 'A field account sees only the tasks of its own team.');
+    }
+    const origin = from ?? (current.teamId ? this.deps.teamPosition(current.teamId) : null);
+    if (!origin) throw new Refusal(422, 'no_position', 'Where the crew is is not known: send from=lon,lat.');
+    const route = this.deps.routeBetween(origin, current);
+    if (!route) throw new Refusal(422, 'no_route', 'There is no way by road from there to the case.');
+    return route;
   }
 
   /** The open tasks of a field account's team, oldest deadline first. */

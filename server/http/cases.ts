@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { CaseActionRequest, type Team } from '../../shared/index.js';
+import { CaseActionRequest, TaskRouteQuery, type Team } from '../../shared/index.js';
 import { principalOf } from '../auth/httpAuth.js';
 import type { CaseService } from '../case/caseService.js';
 import { parseOr400 } from './errors.js';
@@ -24,11 +24,18 @@ export function casesRouter(cases: CaseService, teams: () => Team[]): Router {
     const body = parseOr400(CaseActionRequest, req.body, 'action');
     res.json({ case: await cases.act(req.params.id, body, principalOf(res)!) });
   });
+  r.get('/tasks/:id/route', async (req, res) => {
+    const { from } = parseOr400(TaskRouteQuery, req.query, 'query');
+    const [lon, lat] = from ? from.split(',').map(Number) : [];
+    const origin = from ? { lon: lon!, lat: lat! } : undefined;
+    res.set('Cache-Control', 'no-store').json(await cases.routeTo(req.params.id, principalOf(res)!, origin));
+  });
   r.get('/tasks', async (_req, res) => {
     res.set('Cache-Control', 'no-store').json(await cases.tasksOf(principalOf(res)!));
   });
-  r.get('/teams', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(teams());
+  r.get('/teams', async (_req, res) => {
+    const workload = await cases.workload();
+    res.set('Cache-Control', 'no-store').json(teams().map((t) => ({ ...t, workload: workload.get(t.id) ?? 0 })));
   });
   return r;
 }

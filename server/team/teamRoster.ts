@@ -36,29 +36,35 @@ export function defaultShift(department: string, index: number, count: number): 
 /**
  * The default teams: one per team base of the city (enforcement squads, sanitation stations,
  * municipal and greening maintenance), each handling the categories of its department, available at
- * its base, with its department's shift (defaultShift). Pure; a city with its own roster imports it
- * instead.
+ * its base, with its department's shift (defaultShift). With `perBase` > 1 (`TEAMS_PER_BASE`), each
+ * base has that many squads: the first keeps the base's team id (`team-7`), the others are
+ * `team-7-2`, `team-7-3`, …, named after the base and numbered (湖塘环卫所 3班, squad 3). Pure; a city
+ * with its own roster imports it instead.
  */
-export function teamsFromBases(bases: CityLayer<'team-bases'>['features'], categories: readonly Category[]): Team[] {
+export function teamsFromBases(bases: CityLayer<'team-bases'>['features'], categories: readonly Category[], perBase = 1): Team[] {
   const count = new Map<string, number>();
-  for (const b of bases) count.set(b.properties.department, (count.get(b.properties.department) ?? 0) + 1);
+  for (const b of bases) count.set(b.properties.department, (count.get(b.properties.department) ?? 0) + perBase);
   const seen = new Map<string, number>();
-  return bases.map((b) => {
+  return bases.flatMap((b) => {
     const [lon, lat] = b.geometry.coordinates;
     const department = b.properties.department;
-    const index = seen.get(department) ?? 0;
-    seen.set(department, index + 1);
-    return {
-      id: b.properties.id.replace(/^base-/, 'team-'),
-      name: b.properties.name,
-      department,
-      baseId: b.properties.id,
-      townCode: b.properties.townCode,
-      categories: categories.filter((c) => c.department === department).map((c) => c.code),
-      members: 4,
-      shift: defaultShift(department, index, count.get(department)!),
-      status: 'available',
-      position: { lon, lat, at: new Date(0).toISOString() },
-    };
+    const id = b.properties.id.replace(/^base-/, 'team-');
+    const { zh, en } = b.properties.name;
+    return Array.from({ length: perBase }, (_, k): Team => {
+      const index = seen.get(department) ?? 0;
+      seen.set(department, index + 1);
+      return {
+        id: k === 0 ? id : `${id}-${k + 1}`,
+        name: perBase === 1 ? b.properties.name : { zh: `${zh} ${k + 1}班`, en: `${en}, squad ${k + 1}` },
+        department,
+        baseId: b.properties.id,
+        townCode: b.properties.townCode,
+        categories: categories.filter((c) => c.department === department).map((c) => c.code),
+        members: 4,
+        shift: defaultShift(department, index, count.get(department)!),
+        status: 'available',
+        position: { lon, lat, at: new Date(0).toISOString() },
+      };
+    });
   });
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CaseAction } from '../workflow/caseWorkflow.js';
 import { CaseStage } from '../workflow/caseStages.js';
+import { RoadClass } from './city.js';
+import { LocalizedName } from './common.js';
 import { Incident, IncidentEvent, IncidentStatus } from './incident.js';
 
 /** An open case a report may duplicate (same category, within 50 m and 24 h), offered for merging. */
@@ -48,6 +50,23 @@ export const CaseSummary = z.object({
   overdue: z.number().int().nonnegative(),
 });
 export type CaseSummary = z.infer<typeof CaseSummary>;
+
+/**
+ * `GET /api/tasks/:id/route`: the fastest drive from where the crew is to its task at live road
+ * speeds, with directions: the roads to follow in order, each with its length.
+ */
+export const TaskRoute = z.object({
+  etaSeconds: z.number().nonnegative(),
+  distanceMeters: z.number().nonnegative(),
+  legs: z.array(z.object({ name: LocalizedName.nullable(), roadClass: RoadClass, metres: z.number().nonnegative() })),
+  line: z.object({ type: z.literal('LineString'), coordinates: z.array(z.tuple([z.number(), z.number()])) }),
+});
+export type TaskRoute = z.infer<typeof TaskRoute>;
+
+/** Query of `GET /api/tasks/:id/route`: where the crew is (the phone's own fix), else the team's last known position. */
+export const TaskRouteQuery = z
+  .object({ from: z.string().regex(/^-?\d{1,3}(\.\d+)?,-?\d{1,2}(\.\d+)?$/, 'lon,lat').optional() })
+  .strict();
 
 /** One row of `GET /api/cases/:id/candidates`: a team that could take the case. */
 export const Candidate = z.object({

@@ -34,5 +34,27 @@ export const Team = z.object({
   shift: Shift,
   status: TeamStatus,
   position: TeamPosition.nullable(),
+  /** Open cases dispatched to it (dispatched or being handled), in `GET /api/teams`. */
+  workload: z.number().int().nonnegative().optional(),
 });
 export type Team = z.infer<typeof Team>;
+
+/**
+ * `GET /api/teams/:id/track`: where a team has been, oldest first, as compact rows
+ * `[lon, lat, epoch ms, status]` (a point when it moved or changed status, at least once a minute
+ * while it reported). `truncated` when the window held more points than one answer carries.
+ */
+export const TeamTrack = z.object({
+  teamId: z.string(),
+  since: IsoTimestamp,
+  until: IsoTimestamp,
+  points: z.array(z.tuple([z.number(), z.number(), z.number(), TeamStatus])),
+  truncated: z.boolean(),
+});
+export type TeamTrack = z.infer<typeof TeamTrack>;
+
+/** Query of `GET /api/teams/:id/track`: a window of at most 7 days; by default the last 2 hours. */
+export const TeamTrackQuery = z
+  .object({ since: IsoTimestamp.optional(), until: IsoTimestamp.optional() })
+  .strict();
+export type TeamTrackQuery = z.infer<typeof TeamTrackQuery>;

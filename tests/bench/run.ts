@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from '../../server/paths.js';
 import { benchAssignment, printResult } from './assignment.js';
 import { measureBundle } from './bundle.js';
 import { benchBrowserLive } from './browserLive.js';
+import { benchConsole, consoleTable } from './console.js';
 import { benchIngest } from './ingest.js';
 import { benchDispatch } from './dispatch.js';
 import { loadCatalog } from '../../server/catalog/loadCatalog.js';
@@ -105,6 +106,24 @@ if (!only || only === 'browser-live') {
       console.log(`naive objects / ${columns.method}: ${attributes.toFixed(2)}× attribute-update time, ${mainThread.toFixed(2)}× page main-thread time per event`);
     }
     save('browser-live', { name: 'browser-live', results, ratios });
+  }
+}
+
+if (!only || only === 'console') {
+  console.log('== console: the dispatch console (/dispatch) with 2,400 open cases and 512 teams reporting every second');
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(join(PROJECT_ROOT, 'dist', 'client', 'index.html'))) {
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  }
+  const result = await benchConsole();
+  if (!result) console.log('no Chromium: skipped');
+  else {
+    console.table(consoleTable(result));
+    console.log(`${result.openCases} open cases, ${result.teams} teams, team:positions every ${result.teamPositionsMs} ms (set up in ${result.setupSeconds} s)`);
+    console.log(`every row rendered (naive) / windowed queue: ${Object.entries(result.ratios).map(([k, v]) => `${k} ${v}×`).join(', ')}`);
+    console.log(`screenshots: ${result.screenshots.join(', ')}`);
+    save('console', result);
   }
 }
 

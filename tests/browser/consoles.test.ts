@@ -169,6 +169,9 @@ describe.runIf(run)('the field view (/field)', () => {
     const card = page.locator(`[data-testid="task"][data-id="${caseId}"]`);
     await card.waitFor({ timeout: 30_000 });
     expect(await card.getByTestId('countdown').textContent()).toMatch(/剩余|超期/);
+    // The drive there at live road speeds, as roads to follow, from where the phone is.
+    await card.getByTestId('task-route').waitFor({ timeout: 10_000 });
+    expect(await card.getByTestId('task-route').textContent()).toMatch(/^路线：约 \d+ 分钟 · [\d.]+ 公里(\S+ [\d.]+ 公里)+/);
     await expect.poll(() => card.textContent(), { timeout: 10_000 }).toMatch(/公里/);
     // Touch targets at least 48 px high.
     const ack = card.getByTestId('task-action-acknowledge');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseOverdueMessage, CaseSummary, CaseView, Team } from '../../shared/index.js';
+import type { CaseOverdueMessage, CaseSummary, CaseView, TaskRoute, Team } from '../../shared/index.js';
 import { getJson, pointsInCells, postJson, streamClient, waitFor } from '../support/api.js';
 import { authHeaders, createToken, createUser, type Credentials } from '../support/credentials.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -240,6 +240,29 @@ describe('a case', () => {
   });
 });
 
+describe('the drive to a task', () => {
+  it('routes the crew from where it is, or from its phone\'s fix, along named roads; only for its own team', async () => {
+    const c = await newCase();
+    let v = c.version;
+    for (const [action, extra] of [['accept', {}], ['register', {}], ['dispatch', { teamId: sanitation[0]!.id }]] as const) {
+      v = (await act(c.id, { action, version: v, ...extra }, as.dispatcher)).body.case.version;
+    }
+    const fromTeam = await getJson<TaskRoute>(`${server.url}/api/tasks/${c.id}/route`, as.field);
+    expect(fromTeam.status).toBe(200);
+    const team = (await getJson<Team[]>(`${server.url}/api/teams`, as.dispatcher)).body.find((t) => t.id === sanitation[0]!.id)!;
+    expect(fromTeam.body.line.coordinates[0]).toEqual([team.position!.lon, team.position!.lat]);
+    expect(fromTeam.body.line.coordinates.at(-1)).toEqual([c.lon, c.lat]);
+    expect(fromTeam.body.legs.length).toBeGreaterThan(0);
+    expect(fromTeam.body.legs.some((l) => l.name !== null)).toBe(true);
+    expect(fromTeam.body.distanceMeters).toBeGreaterThanOrEqual(Math.round(fromTeam.body.legs.reduce((n, l) => n + l.metres, 0)) - fromTeam.body.legs.length);
+    const here = await getJson<TaskRoute>(`${server.url}/api/tasks/${c.id}/route?from=${c.lon + 0.003},${c.lat}`, as.field);
+    expect(here.body.line.coordinates[0]).toEqual([c.lon + 0.003, c.lat]);
+    expect(here.body.distanceMeters).toBeLessThan(fromTeam.body.distanceMeters + 1);
+    expect((await getJson<TaskRoute>(`${server.url}/api/tasks/${c.id}/route`, otherCrew)).status).toBe(403);
+    expect((await getJson(`${server.url}/api/tasks/${c.id}/route?from=somewhere`, as.field)).status).toBe(400);
+  });
+});
+
 describe('deadlines of every stage', () => {
   it('runs each stage on its own clock, and the handling deadline while handling', async () => {
     const c = await newCase();
@@ -258,6 +281,11 @@ describe('deadlines of every stage', () => {
     v = await view();
     expect(v.case.stageDeadlineAt).toBeNull();
     expect(v.stage).toMatchObject({ name: 'handle', deadlineAt: c.deadlineAt, overdue: false });
+    // The team now carries it in its workload.
+    const after = (await getJson<Team[]>(`${server.url}/api/teams`, as.dispatcher)).body;
+    const open = (await getJson<{ items: Incident[] }>(`${server.url}/api/incidents?status=dispatched,handling&limit=1000`, as.dispatcher)).body.items;
+    expect(after.find((t) => t.id === sanitation[0]!.id)!.workload).toBe(open.filter((i) => i.teamId === sanitation[0]!.id).length);
+    expect(after.find((t) => t.id === sanitation[0]!.id)!.workload).toBeGreaterThanOrEqual(1);
   });
 
   it('pushes a case to the wall the moment it passes its handling deadline', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Team, TeamPositionsMessage } from '../../shared/index.js';
+import { distance as turfDistance } from '@turf/turf';
+import type { ApiError, Team, TeamPositionsMessage, TeamTrack } from '../../shared/index.js';
 import { getJson, pointsInCells, postJson, sendJson, streamClient, waitFor } from '../support/api.js';
 import { createToken, createUser, type Credentials } from '../support/credentials.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -66,5 +67,41 @@ describe('a GPS gateway', () => {
     expect(now.find((t) => t.id === mine.id)!.status).toBe('off_duty');
     expect(now.find((t) => t.id === other.id)!.position!.lon).not.toBe(119.91);
     expect((await sendJson('POST', `${server.url}/api/teams/positions`, { positions: [{ teamId: other.id, lon: 119.91, lat: 31.71 }] }, wall)).status).toBe(403);
+  });
+
+  it('keeps each team\'s track: where it moved and when, oldest first, for readers of the live picture', async () => {
+    const teams = (await getJson<Team[]>(`${server.url}/api/teams`, wall)).body;
+    const moving = async () => {
+      const now = (await getJson<Team[]>(`${server.url}/api/teams`, wall)).body;
+      return now.filter((t) => { const was = teams.find((x) => x.id === t.id)!; return was.position!.lon !== t.position!.lon || was.position!.lat !== t.position!.lat; });
+    };
+    let movers: Team[] = [];
+    for (let i = 0; i < 30 && movers.length === 0; i++) {
+      movers = await moving();
+      if (movers.length === 0) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(movers.length).toBeGreaterThan(0);
+    const team = movers[0]!;
+    let track: TeamTrack = { teamId: '', since: '', until: '', points: [], truncated: false };
+    for (let i = 0; i < 30 && track.points.length < 3; i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      track = (await getJson<TeamTrack>(`${server.url}/api/teams/${team.id}/track`, wall)).body;
+    }
+    expect(track.teamId).toBe(team.id);
+    expect(track.points.length).toBeGreaterThanOrEqual(3);
+    const times = track.points.map((p) => p[2]);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    // A point is kept only when the team moved 15 m, changed status or stood for a minute.
+    for (let k = 1; k < track.points.length; k++) {
+      const [a, b] = [track.points[k - 1]!, track.points[k]!];
+      const metres = turfDistance([a[0], a[1]], [b[0], b[1]], { units: 'meters' });
+      expect(metres >= 14.9 || a[3] !== b[3] || b[2] - a[2] >= 60_000, `point ${k}`).toBe(true);
+    }
+    const window = (q: string) => getJson<ApiError>(`${server.url}/api/teams/${team.id}/track?${q}`, wall);
+    expect((await window(`since=${new Date(Date.now() + 60_000).toISOString()}`)).body.error?.code).toBe('invalid_window');
+    expect((await window('since=yesterday')).status).toBe(400);
+    expect((await getJson(`${server.url}/api/teams/team-none/track`, wall)).status).toBe(404);
+    const crew: Credentials = { cookie: await createUser(server.url, server.adminCookie, 'track-crew', 'field', 'track-crew-password', team.id) };
+    expect((await getJson(`${server.url}/api/teams/${team.id}/track`, crew)).status).toBe(403);
   });
 });

@@ -199,4 +199,21 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX calendar_days_by_year ON calendar_days (year);
     `,
   },
+  {
+    version: 8,
+    name: 'team tracks',
+    sql: `
+      -- Where each team has been (轨迹): a point when it moved or changed status, at least once a
+      -- minute while it reports; pruned after TRACK_RETENTION_DAYS.
+      CREATE TABLE team_track (
+        team_id TEXT NOT NULL,
+        at      INTEGER NOT NULL,   -- epoch ms
+        lon     REAL NOT NULL,
+        lat     REAL NOT NULL,
+        status  TEXT NOT NULL,
+        PRIMARY KEY (team_id, at)
+      ) WITHOUT ROWID;
+      CREATE INDEX team_track_by_time ON team_track (at);
+    `,
+  },
 ];

@@ -5,6 +5,7 @@ import type { CaseState, CaseSummary, Incident, IncidentEvent, IncidentEventKind
 import { InvalidCursorError, NotFoundError, VersionConflictError, type ActionRecord, type HistoricalRecord, type IncidentPoint, type IncidentRecord, type IncidentStore } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteAuthStore } from './sqliteAuthStore.js';
+import { SqliteTrackStore } from './sqliteTrackStore.js';
 
 interface IncidentRow {
   id: string;
@@ -250,6 +251,11 @@ export class SqliteIncidentStore implements IncidentStore {
   /** The auth tables on this same connection: one writer for the file, so no lock contention. */
   authStore(): SqliteAuthStore {
     return new SqliteAuthStore(this.db);
+  }
+
+  /** The team tracks on this same connection. */
+  trackStore(): SqliteTrackStore {
+    return new SqliteTrackStore(this.db);
   }
 
   /** The connection itself, for the HTTP edge's small SQLite tables (idempotency keys, photos). */
