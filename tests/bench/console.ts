@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Category, CityMeta, Incident, Team } from '../../shared/index.js';
@@ -53,8 +53,11 @@ export interface ConsoleVariantResult {
   filterMs: Spread;
   /** j/k key press → next frame painted. */
   moveMs: Spread;
-  /** Click on a registered case → its detail shown; → its candidates shown. */
-  open: { detailMs: Spread; candidatesMs: Spread };
+  /**
+   * Click on a registered case → its detail shown; → its candidates shown (the page reads the case,
+   * then its candidates). For comparison, the server's answer times for the same two reads.
+   */
+  open: { detailMs: Spread; candidatesMs: Spread; serverDetailMs: Spread; serverCandidatesMs: Spread };
 }
 
 export interface ConsoleBenchResult {
@@ -180,7 +183,7 @@ interface TraceEvent {
  * thread's task time from its arrival until the next message, and the longest task. Marks of one
  * kind closer than `mergeMs` are one burst.
  */
-export function costsPerMessage(trace: Buffer, mergeMs = 200): Map<string, { count: number; mainThreadMs: number[]; longestTaskMs: number[]; over50: number }> {
+export function costsPerMessage(trace: Buffer, mergeMs = 350): Map<string, { count: number; mainThreadMs: number[]; longestTaskMs: number[]; over50: number }> {
   const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
   const marks = events.filter((e) => e.name.startsWith('gw:') && e.cat.includes('user_timing')).sort((a, b) => a.ts - b.ts);
   const out = new Map<string, { count: number; mainThreadMs: number[]; longestTaskMs: number[]; over50: number }>();
@@ -199,28 +202,28 @@ export function costsPerMessage(trace: Buffer, mergeMs = 200): Map<string, { cou
     if (last && last.kind === kind && m.ts - last.start < mergeMs * 1000) last.messages++;
     else bursts.push({ kind, start: m.ts, messages: 1 });
   }
-  for (let k = 0; k < bursts.length; k++) {
-    const b = bursts[k]!;
-    const end = bursts[k + 1]?.start ?? b.start + 1_000_000;
-    let sum = 0;
-    let longest = 0;
-    let over50 = 0;
-    for (const t of top) {
-      if (t.ts + t.dur! <= b.start) continue;
-      if (t.ts >= end) break;
-      // The task in which the message arrived counts whole; one running over into the next window counts in this one only.
-      if (t.ts < b.start && k > 0 && t.ts >= bursts[k - 1]!.start) continue;
-      sum += t.dur!;
-      longest = Math.max(longest, t.dur!);
-      if (t.dur! > 50_000) over50++;
-    }
+  // Each task belongs to the window it starts in, except that the task a message arrives in (the
+  // mark lies inside it) belongs to that message's window; tasks before the first window are not counted.
+  const sums = bursts.map(() => ({ sum: 0, longest: 0, over50: 0 }));
+  let w = 0;
+  for (const t of top) {
+    while (w + 1 < bursts.length && bursts[w + 1]!.start <= t.ts) w++;
+    let k = w;
+    if (k + 1 < bursts.length && bursts[k + 1]!.start < t.ts + t.dur!) k++;
+    if (t.ts + t.dur! <= bursts[0]!.start || (k === bursts.length - 1 && t.ts >= bursts[k]!.start + 1_000_000)) continue;
+    const acc = sums[k]!;
+    acc.sum += t.dur!;
+    acc.longest = Math.max(acc.longest, t.dur!);
+    if (t.dur! > 50_000) acc.over50++;
+  }
+  bursts.forEach((b, k) => {
     const entry = out.get(b.kind) ?? { count: 0, mainThreadMs: [], longestTaskMs: [], over50: 0 };
     entry.count += b.messages;
-    entry.mainThreadMs.push(sum / 1000);
-    entry.longestTaskMs.push(longest / 1000);
-    entry.over50 += over50;
+    entry.mainThreadMs.push(sums[k]!.sum / 1000);
+    entry.longestTaskMs.push(sums[k]!.longest / 1000);
+    entry.over50 += sums[k]!.over50;
     out.set(b.kind, entry);
-  }
+  });
   return out;
 }
 
@@ -239,8 +242,19 @@ interface Setup {
 }
 
 async function setUp(openCases: number, teamsPerBase: number, teamPositionsMs: number): Promise<Setup> {
-  const t0 = Date.now();
   const server = await startServer({ env: { TEAMS_PER_BASE: String(teamsPerBase), TEAM_POSITIONS_MS: String(teamPositionsMs) } });
+  try {
+    return await fill(server, openCases);
+  } catch (err) {
+    await server.stop();
+    removeDataDir(server.dataDir);
+    throw err;
+  }
+}
+
+/** Reports the open cases and moves them on, and starts the GPS gateway. */
+async function fill(server: TestServer, openCases: number): Promise<Setup> {
+  const t0 = Date.now();
   await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', DISPATCHER_PASSWORD);
   const gateway = { token: await createToken(server.url, server.adminCookie, 'field', 'bench-gps-gateway') };
   const teams = (await getJson<Team[]>(`${server.url}/api/teams`)).body;
@@ -300,7 +314,7 @@ async function setUp(openCases: number, teamsPerBase: number, teamPositionsMs: n
   const statuses = ['available', 'available', 'available', 'available', 'available', 'available', 'en_route', 'on_site', 'off_duty', 'offline'] as const;
   let seed = 12345;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  const where = teams.map((t) => ({ lon: t.position!.lon + (random() - 0.5) * 0.03, lat: t.position!.lat + (random() - 0.5) * 0.025 }));
+  const where = teams.map((t) => ({ lon: t.position!.lon + (random() - 0.5) * 0.014, lat: t.position!.lat + (random() - 0.5) * 0.012 }));
   let sending: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     for (const p of where) {
@@ -351,6 +365,7 @@ async function measureVariant(
   method: string,
   query: string,
   screenshots: string[] | null,
+  profileDir: string | null,
 ): Promise<ConsoleVariantResult> {
   const { server } = setup;
   const load = { firstRow: [] as number[], full: [] as number[], map: [] as number[] };
@@ -383,9 +398,25 @@ async function measureVariant(
     screenshots.push(file);
   }
 
+  // As a dispatcher works: a registered case open, its candidates' routes on the map, the queue
+  // back on its default filter.
+  await page.getByTestId('filter-state').selectOption('registered');
+  const working = await page.locator('[data-testid="queue-row"]').first().getAttribute('data-id');
+  await page.evaluate((caseId) => (window as unknown as BenchWindow).__bench.openCase(caseId), working!);
+  await page.getByTestId('filter-state').selectOption('needs-action');
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await sleep(1500);
+
   // Per message: twelve seconds of positions alone, then ten bursts of stream events, each about
   // 400 ms after a positions message so the two do not share a window.
-  await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
+  // Where the time goes, when asked: the trace with JavaScript's entry points, and a CPU profile of
+  // the same period (both open in Chrome's DevTools).
+  const profiler = profileDir ? await page.context().newCDPSession(page) : null;
+  await browser.startTracing(page, { categories: ['toplevel', 'disabled-by-default-devtools.timeline', 'blink.user_timing', ...(profileDir ? ['devtools.timeline'] : [])] });
+  if (profiler) {
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.start');
+  }
   await page.evaluate(() => ((window as unknown as BenchWindow).__bench.trace = true));
   await sleep(12_000);
   let streamEvents = 0;
@@ -402,7 +433,13 @@ async function measureVariant(
   await setup.nextPositions();
   await sleep(1200);
   await page.evaluate(() => ((window as unknown as BenchWindow).__bench.trace = false));
-  const costs = costsPerMessage(await browser.stopTracing());
+  const trace = await browser.stopTracing();
+  if (profileDir && profiler) {
+    const { profile } = await profiler.send('Profiler.stop');
+    writeFileSync(join(profileDir, `console-${query ? 'naive' : 'shipped'}.cpuprofile`), JSON.stringify(profile));
+    writeFileSync(join(profileDir, `console-${query ? 'naive' : 'shipped'}.trace.json`), trace);
+  }
+  const costs = costsPerMessage(trace);
   const pos = costs.get('team:positions') ?? { count: 0, mainThreadMs: [], longestTaskMs: [], over50: 0 };
   const str = costs.get('incident:events') ?? { count: 0, mainThreadMs: [], longestTaskMs: [], over50: 0 };
 
@@ -452,6 +489,17 @@ async function measureVariant(
     screenshots.push(file);
   }
   await page.close();
+  // The server's share of opening a case: the same two reads from here, with no page open.
+  const serverDetail: number[] = [];
+  const serverCands: number[] = [];
+  for (const id of ids) {
+    let t = performance.now();
+    await getJson(`${server.url}/api/cases/${id}`);
+    serverDetail.push(performance.now() - t);
+    t = performance.now();
+    await getJson(`${server.url}/api/cases/${id}/candidates`);
+    serverCands.push(performance.now() - t);
+  }
   return {
     method,
     load: { firstRowMs: spread(load.firstRow), fullQueueMs: spread(load.full), mapMs: spread(load.map) },
@@ -459,11 +507,19 @@ async function measureVariant(
     stream: { events: streamEvents, messages: str.count, mainThreadMs: spread(str.mainThreadMs), longestTaskMs: spread(str.longestTaskMs), tasksOver50ms: str.over50 },
     filterMs: spread(filterMs),
     moveMs: spread(moveMs),
-    open: { detailMs: spread(detail), candidatesMs: spread(cands) },
+    open: { detailMs: spread(detail), candidatesMs: spread(cands), serverDetailMs: spread(serverDetail), serverCandidatesMs: spread(serverCands) },
   };
 }
 
-export async function benchConsole(opts: { openCases?: number; teamsPerBase?: number; teamPositionsMs?: number } = {}): Promise<ConsoleBenchResult | null> {
+/**
+ * `profileDir`: also write each variant's trace and a CPU profile of the traced period there.
+ * `shippedOnly`: skip the naive baseline (for looking into the shipped console alone).
+ * `reducedMotion`: the browser asks for reduced motion, so the map jumps instead of animating to an
+ * opened case (MapLibre honours it): how much of opening a case is the map's animation.
+ */
+export async function benchConsole(
+  opts: { openCases?: number; teamsPerBase?: number; teamPositionsMs?: number; profileDir?: string; shippedOnly?: boolean; reducedMotion?: boolean } = {},
+): Promise<ConsoleBenchResult | null> {
   if (!browserAvailable()) return null;
   const openCases = opts.openCases ?? 2400;
   const teamPositionsMs = opts.teamPositionsMs ?? 1000;
@@ -471,14 +527,19 @@ export async function benchConsole(opts: { openCases?: number; teamsPerBase?: nu
   const browser = await launchBrowser();
   try {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, reducedMotion: opts.reducedMotion ? 'reduce' : 'no-preference' });
     await context.addInitScript({ content: INIT_SCRIPT });
     const login = await context.newPage();
     await signInThroughPage(login, `${setup.server.url}/dispatch`, DISPATCHER, DISPATCHER_PASSWORD);
     await login.close();
     const screenshots: string[] = [];
-    const shipped = await measureVariant(browser, context, setup, 'windowed queue (as shipped)', '', screenshots);
-    const naive = await measureVariant(browser, context, setup, 'every queue row rendered (naive baseline)', '?queueBaseline=all', null);
+    const profileDir = opts.profileDir ?? null;
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    const shipped = await measureVariant(browser, context, setup, 'windowed queue (as shipped)', '', screenshots, profileDir);
+    if (opts.shippedOnly) {
+      return { name: 'console', openCases, teams: setup.teams.length, teamPositionsMs, setupSeconds: Number(setup.seconds.toFixed(1)), results: [shipped], ratios: {}, screenshots };
+    }
+    const naive = await measureVariant(browser, context, setup, 'every queue row rendered (naive baseline)', '?queueBaseline=all', null, profileDir);
     const ratio = (a: number, b: number) => Number((a / b).toFixed(2));
     return {
       name: 'console',
@@ -523,6 +584,8 @@ export function consoleTable(r: ConsoleBenchResult): Record<string, string | num
     ['j/k → next frame', (v) => v.moveMs],
     ['open case → detail', (v) => v.open.detailMs],
     ['open case → candidates', (v) => v.open.candidatesMs],
+    ['  server: GET /api/cases/:id', (v) => v.open.serverDetailMs],
+    ['  server: GET /api/cases/:id/candidates', (v) => v.open.serverCandidatesMs],
   ];
   for (const [label, get] of what) {
     const row: Record<string, string | number> = { 'ms p50 / p95 / max': label };
