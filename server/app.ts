@@ -26,7 +26,7 @@ import { buildRoadGraph } from './dispatch/roadGraph.js';
 import { roadsRouter } from './http/roads.js';
 import { RoadSpeeds } from './traffic/roadSpeeds.js';
 import { casesRouter } from './http/cases.js';
-import { dispatchRouter, waitingCasesFrom } from './http/dispatch.js';
+import { dispatchRouter } from './http/dispatch.js';
 import { idempotent } from './http/idempotency.js';
 import { photosRouter } from './http/photos.js';
 import { PhotoStore } from './photo/photoStore.js';
@@ -161,7 +161,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     categoryOf: (code) => catalog.byCode(code),
     clock,
     routeBetween: (from, to) => routeBetween(roadGraph, from, to, roadNameOf, roadSpeeds.timesAt(Date.now())),
-    teamPosition: (teamId) => fleet.teams(Date.now()).find((t) => t.id === teamId)?.position ?? null,
+    teamPosition: (teamId) => fleet.positionOf(teamId),
     rankCandidates: (c, workloadOf) => rankCandidates(roadGraph, c, fleet.teams(Date.now()), workloadOf, { times: roadSpeeds.timesAt(Date.now()) }),
     publish: (events) => committed(events),
     now: Date.now,
@@ -171,7 +171,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use(['/api/cases/:id/actions', '/api/cases/:id/photos'], idempotent(store.connection));
   app.use('/api', photosRouter(new PhotoStore(join(config.dataDir, 'uploads'), store.connection), cases));
   app.use('/api', casesRouter(cases, () => fleet.teams(Date.now())));
-  app.use('/api', dispatchRouter(cases, waitingCasesFrom(store)));
+  app.use('/api', dispatchRouter(cases, store));
   app.use('/api', teamsRouter(fleet, trackStore));
   app.use('/api', roadsRouter(roadSpeeds));
   app.use('/api', usersRouter(auth));

@@ -9,4 +9,5 @@ export * from './auth/roles.js';
 export * from './workflow/caseWorkflow.js';
 export * from './workflow/caseStages.js';
 export * from './schema/case.js';
+export * from './schema/calendar.js';
 export * from './schema/suggestion.js';

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../shared/index.js';
 import type { SignOutReason } from '../auth/session.js';
-import { setLanguage } from '../i18n/index.js';
+import { LookButtons, SignedInUser } from '../auth/HeaderControls.js';
 import type { Theme } from '../map/palette.js';
 import { DASHBOARD_PATH, Link } from '../routing.js';
 import { applyTheme, savedTheme } from '../theme.js';
@@ -157,19 +157,8 @@ export function CalendarPage({ user, onSignOut }: { user: SessionUser; onSignOut
             {t('nav.dashboard')}
           </Link>
         </nav>
-        <button type="button" className="theme" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
-          {theme === 'dark' ? t('ui.themeLight') : t('ui.themeDark')}
-        </button>
-        <button type="button" className="theme" data-testid="language" onClick={() => setLanguage(zh ? 'en' : 'zh-CN')}>
-          {t('ui.language')}
-        </button>
-        <div className="user" data-testid="user" title={user.username}>
-          <span className="user-name">{user.displayName}</span>
-          <span className="user-role">{t(`roles.${user.role}`)}</span>
-        </div>
-        <button type="button" className="logout" data-testid="logout" onClick={() => onSignOutRef.current()}>
-          {t('auth.logout')}
-        </button>
+        <LookButtons theme={theme} onTheme={setTheme} />
+        <SignedInUser user={user} onSignOut={() => onSignOutRef.current()} />
       </header>
 
       <section className="calendar-toolbar" aria-busy={loading}>

@@ -33,7 +33,8 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(url: string, init?: RequestInit): Promise<T> {
+/** A JSON request; a refusal or no answer throws ApiError. */
+export async function request<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
     res = await fetch(url, { cache: 'no-store', ...init });

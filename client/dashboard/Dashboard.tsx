@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { setLanguage } from '../i18n/index.js';
+import { LookButtons, SignedInUser } from '../auth/HeaderControls.js';
 import type { Category, CityMeta, SessionUser, TimeWindow } from '../../shared/index.js';
 import type { SignOutReason } from '../auth/session.js';
 import { ArrivalLog } from '../live/arrivals.js';
@@ -95,22 +95,9 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
             )}
           </nav>
         )}
-        <button type="button" className="theme" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
-          {theme === 'dark' ? t('ui.themeLight') : t('ui.themeDark')}
-        </button>
-        <button type="button" className="theme" data-testid="language" onClick={() => setLanguage(zh ? 'en' : 'zh-CN')}>
-          {t('ui.language')}
-        </button>
-        <div className="user" data-testid="user" title={user.username}>
-          <span className="user-name">{user.displayName}</span>
-          <span className="user-role">{t(`roles.${user.role}`)}</span>
-        </div>
+        <LookButtons theme={theme} onTheme={setTheme} />
         {/* An unattended wall display has nobody to sign out. */}
-        {user.role !== 'wall' && (
-          <button type="button" className="logout" data-testid="logout" onClick={() => onSignOutRef.current()}>
-            {t('auth.logout')}
-          </button>
-        )}
+        <SignedInUser user={user} onSignOut={user.role === 'wall' ? undefined : () => onSignOutRef.current()} />
         <div className={`link link-${feed.link}`} data-testid="link-state">
           {t(`link.${feed.link}`)}
           {feed.link !== 'live' && feed.lostAt ? ` · ${t('link.staleSince', { time: timeOf(feed.lostAt.toISOString()) })}` : ''}

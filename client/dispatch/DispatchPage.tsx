@@ -5,7 +5,7 @@ import type { SignOutReason } from '../auth/session.js';
 import { useCityAndCategories } from '../cases/useCityAndCategories.js';
 import { ApiError, fetchCandidates, fetchCase, postCaseAction, type Candidate, type CaseView } from '../cases/caseApi.js';
 import { isEnglish, timeText, townNameOf } from '../cases/format.js';
-import { setLanguage } from '../i18n/index.js';
+import { LookButtons, SignedInUser } from '../auth/HeaderControls.js';
 import type { Theme } from '../map/palette.js';
 import { DASHBOARD_PATH, Link } from '../routing.js';
 import { applyTheme, savedTheme } from '../theme.js';
@@ -302,22 +302,11 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
             {t('dispatch.overdueAlert', { count: newlyOverdue })}
           </button>
         )}
-        <button type="button" className="theme" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}>
-          {theme === 'dark' ? t('ui.themeLight') : t('ui.themeDark')}
-        </button>
-        <button type="button" className="theme" data-testid="language" onClick={() => setLanguage(zh ? 'en' : 'zh-CN')}>
-          {t('ui.language')}
-        </button>
+        <LookButtons theme={theme} onTheme={setTheme} />
         <button type="button" className="theme" data-testid="shortcuts-button" aria-expanded={help} onClick={() => setHelp((h) => !h)}>
           ?
         </button>
-        <div className="user" data-testid="user" title={user.username}>
-          <span className="user-name">{user.displayName}</span>
-          <span className="user-role">{t(`roles.${user.role}`)}</span>
-        </div>
-        <button type="button" className="logout" data-testid="logout" onClick={() => onSignOutRef.current()}>
-          {t('auth.logout')}
-        </button>
+        <SignedInUser user={user} onSignOut={() => onSignOutRef.current()} />
         <div className={`link link-${state.link}`} data-testid="link-state">
           {t(`link.${state.link}`)}
           {state.link !== 'live' && state.lostAt ? ` · ${t('link.staleSince', { time: timeText(state.lostAt) })}` : ''}

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { buildWorkCalendar, WorkCalendarData, type WorkCalendar } from '../../shared/workflow/workCalendar.js';
+import type { CalendarYearView } from '../../shared/index.js';
 import type { AuditContext } from '../auth/authService.js';
 import { SHIPPED_DATA_DIR } from '../paths.js';
 import { MAX_YEAR, MIN_YEAR, parseYearChange, workingDaysIn } from './calendarRules.js';
@@ -9,23 +10,6 @@ import { MAX_YEAR, MIN_YEAR, parseYearChange, workingDaysIn } from './calendarRu
 /** The shipped calendar (data/calendar/holidays-cn.json): the defaults admins edit. */
 export function loadCalendarDefaults(): WorkCalendarData {
   return WorkCalendarData.parse(JSON.parse(readFileSync(join(SHIPPED_DATA_DIR, 'calendar', 'holidays-cn.json'), 'utf8')));
-}
-
-/** One year of the calendar as `GET /api/calendar` and `PUT /api/calendar/{year}` answer it. */
-export interface CalendarYearView {
-  year: number;
-  timezoneOffsetMinutes: number;
-  workingPeriods: [string, string][];
-  holidays: string[];
-  adjustedWorkdays: string[];
-  /** Working days in the year under this calendar. */
-  workingDays: number;
-  /** `edited` by an admin; `default` from the shipped file; `none`: no holidays known (weekends only). */
-  source: 'edited' | 'default' | 'none';
-  updatedAt: string | null;
-  updatedBy: string | null;
-  /** The years that can be read and edited. */
-  yearRange: [number, number];
 }
 
 /** Appends an audit entry (AuthService.audit). It must write synchronously: see replaceYear. */

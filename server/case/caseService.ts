@@ -89,7 +89,7 @@ export class CaseService {
     const stageDue = stageDueAt({ status: current.status, deadlineAt: Date.parse(current.deadlineAt), stageDeadlineAt: ms(current.stageDeadlineAt) });
     // Overdue compares milliseconds: a rounded "0 s left" may already be past the deadline.
     const stageLeft = stageDue === null ? null : Math.round((stageDue - now) / 1000);
-    const { offers, merged } = await this.duplicates(id);
+    const { offers, merged } = await this.duplicatesOf(current);
     return {
       case: incidentFor(reader, current),
       timeline: eventsFor(reader, await this.deps.store.timelineOf(id)),
@@ -120,8 +120,13 @@ export class CaseService {
   async candidates(id: string): Promise<Candidate[]> {
     const current = await this.deps.store.getIncident(id);
     if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
+    return (await this.candidatesOf([current]))[0]!;
+  }
+
+  /** The candidates of several cases at once, against one reading of the teams' workload. */
+  async candidatesOf(cases: readonly Incident[]): Promise<Candidate[][]> {
     const workload = await this.deps.store.workloadByTeam();
-    return this.deps.rankCandidates(current, (teamId) => workload.get(teamId) ?? 0);
+    return cases.map((c) => this.deps.rankCandidates(c, (teamId) => workload.get(teamId) ?? 0));
   }
 
   /**
@@ -162,9 +167,8 @@ export class CaseService {
    * The open cases this one may duplicate (GB/T 30428: reports of the same category within 50 m and
    * 24 h of an open case are offered for merging), nearest first, and the duplicates already merged into it.
    */
-  async duplicates(id: string): Promise<{ offers: DuplicateOffer[]; merged: string[] }> {
-    const current = await this.deps.store.getIncident(id);
-    if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
+  private async duplicatesOf(current: Incident): Promise<{ offers: DuplicateOffer[]; merged: string[] }> {
+    const id = current.id;
     const merged = (await this.deps.store.casesMergedInto(id)).map((c) => c.id);
     if (!actionsFrom(current.status).includes('merge')) return { offers: [], merged };
     const reportedAt = Date.parse(current.reportedAt);

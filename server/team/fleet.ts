@@ -157,6 +157,12 @@ export class Fleet {
     return this.byId.has(teamId);
   }
 
+  /** Where a team is now; null for an unknown team. */
+  positionOf(teamId: string): { lon: number; lat: number } | null {
+    const u = this.byId.get(teamId);
+    return u ? { lon: u.lon, lat: u.lat } : null;
+  }
+
   caseOf(teamId: string): string | null {
     return this.byId.get(teamId)?.caseId ?? null;
   }

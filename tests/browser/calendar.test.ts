@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CalendarYearView } from '../../server/calendar/workCalendarService.js';
+import type { CalendarYearView } from '../../shared/index.js';
 import { getJson } from '../support/api.js';
-import { browserAvailable, launchBrowser, signInThroughPage } from '../support/browser.js';
+import { browserAvailable, ensureClientBuilt, launchBrowser, pageProblems, signInThroughPage } from '../support/browser.js';
 import { ADMIN_PASSWORD, createUser } from '../support/credentials.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
 
@@ -17,10 +17,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!run) return;
-  if (!existsSync(join(ROOT, 'dist', 'client', 'index.html'))) {
-    const { execFileSync } = await import('node:child_process');
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
-  }
+  ensureClientBuilt();
   server = await startServer();
   browser = await launchBrowser();
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -31,19 +28,6 @@ afterAll(async () => {
   await server?.stop();
   if (server) removeDataDir(server.dataDir);
 });
-
-/** Console errors, uncaught exceptions and refused requests of a page. */
-function watch(page: Page) {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('response', (r) => {
-    if (r.status() >= 400) errors.push(`${r.url()} ${r.status()}`);
-  });
-  return errors;
-}
 
 /** The first day of March of `year` that is, as shown, a normal day on (or off) a weekend. */
 async function firstNormalDay(page: Page, year: number, weekend: boolean): Promise<string> {
@@ -62,7 +46,7 @@ describe.runIf(run)('the working calendar page (/admin/calendar)', () => {
   it('an admin marks a weekday a holiday and a weekend day a workday, saves, and the API has both', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    const errors = watch(page);
+    const errors = pageProblems(page);
     await signInThroughPage(page, server.url, 'admin', ADMIN_PASSWORD);
 
     // The admin finds it from the dashboard's header.

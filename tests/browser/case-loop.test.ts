@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, pointsInCells, postJson } from '../support/api.js';
-import { browserAvailable, launchBrowser, signInThroughPage } from '../support/browser.js';
+import { browserAvailable, ensureClientBuilt, launchBrowser, signInThroughPage } from '../support/browser.js';
 import { authHeaders, createToken, createUser } from '../support/credentials.js';
 import type { CityMeta, Feature, FeatureCollection, Incident, IncidentEvent } from '../support/types.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -72,11 +72,7 @@ let photo: Buffer;
 
 beforeAll(async () => {
   if (!run) return;
-  const { existsSync } = await import('node:fs');
-  if (!existsSync(join(ROOT, 'dist', 'client', 'index.html'))) {
-    const { execFileSync } = await import('node:child_process');
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
-  }
+  ensureClientBuilt();
   server = await startServer();
   await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', password(DISPATCHER));
   await createUser(server.url, server.adminCookie, INSPECTOR, 'inspector', password(INSPECTOR));

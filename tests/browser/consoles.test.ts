@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, pointsInCells, postJson } from '../support/api.js';
-import { browserAvailable, launchBrowser, signInThroughPage } from '../support/browser.js';
+import { browserAvailable, ensureClientBuilt, launchBrowser, signInThroughPage } from '../support/browser.js';
 import { createUser } from '../support/credentials.js';
 import type { FeatureCollection, Incident, IncidentEvent } from '../support/types.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -32,11 +32,7 @@ let place = { lon: 0, lat: 0 };
 
 beforeAll(async () => {
   if (!run) return;
-  const { existsSync } = await import('node:fs');
-  if (!existsSync(join(ROOT, 'dist', 'client', 'index.html'))) {
-    const { execFileSync } = await import('node:child_process');
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
-  }
+  ensureClientBuilt();
   server = await startServer();
   await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', DISPATCHER_PASSWORD);
   browser = await launchBrowser();

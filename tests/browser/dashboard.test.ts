@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, pointsInCells, postJson } from '../support/api.js';
-import { browserAvailable, launchBrowser, luminanceSpread, signInThroughPage } from '../support/browser.js';
+import { browserAvailable, ensureClientBuilt, launchBrowser, luminanceSpread, signInThroughPage } from '../support/browser.js';
 import { createToken, createUser } from '../support/credentials.js';
 import type { FeatureCollection, Incident } from '../support/types.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -33,12 +33,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!run) return;
-  // The page is served from the built client; build it if this checkout has not.
-  const { existsSync } = await import('node:fs');
-  if (!existsSync(join(ROOT, 'dist', 'client', 'index.html'))) {
-    const { execFileSync } = await import('node:child_process');
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
-  }
+  ensureClientBuilt();
   server = await startServer({ env: { HISTORY_DAYS: '1' } });
   await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', PASSWORD);
   browser = await launchBrowser();

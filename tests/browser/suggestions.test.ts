@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, pointsInCells, postJson } from '../support/api.js';
-import { browserAvailable, launchBrowser, signInThroughPage } from '../support/browser.js';
+import { browserAvailable, ensureClientBuilt, launchBrowser, pageProblems, signInThroughPage } from '../support/browser.js';
 import { createUser } from '../support/credentials.js';
 import type { FeatureCollection, Incident } from '../support/types.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -21,11 +21,7 @@ const waiting: Incident[] = [];
 
 beforeAll(async () => {
   if (!run) return;
-  const { existsSync } = await import('node:fs');
-  if (!existsSync(join(ROOT, 'dist', 'client', 'index.html'))) {
-    const { execFileSync } = await import('node:child_process');
-    execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
-  }
+  ensureClientBuilt();
   server = await startServer();
   await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', DISPATCHER_PASSWORD);
   const cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body.features;
@@ -58,25 +54,13 @@ afterAll(async () => {
   if (server) removeDataDir(server.dataDir);
 });
 
-function watch(page: Page) {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('response', (r) => {
-    if (r.status() >= 400) errors.push(`${r.url()} ${r.status()}`);
-  });
-  return errors;
-}
-
 const statusOf = async (id: string) => (await getJson<{ case: Incident }>(`${server.url}/api/cases/${id}`)).body.case.status;
 
 describe.runIf(run)('dispatch suggestions in the console', () => {
   it('lists the oldest registered cases with a team each, shows a picked one on the map, dispatches one, then all after a confirmation', async () => {
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
     const page = await context.newPage();
-    const errors = watch(page);
+    const errors = pageProblems(page);
     await signInThroughPage(page, `${server.url}/dispatch`, DISPATCHER, DISPATCHER_PASSWORD);
     await page.getByTestId('link-state').filter({ hasText: '实时' }).waitFor({ timeout: 30_000 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CalendarYearView } from '../../server/calendar/workCalendarService.js';
+import type { CalendarYearView } from '../../shared/index.js';
 import type { AuditEntry } from '../../shared/index.js';
 import { getJson, pointsInCells, postJson, sendJson } from '../support/api.js';
 import { createToken } from '../support/credentials.js';

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 
@@ -13,6 +15,28 @@ export function browserAvailable(): boolean {
   if (CHROMIUM) return true;
   if (process.env.CI) throw new Error('CI is set but no Chromium was found (apt-get install chromium fonts-noto-cjk)');
   return false;
+}
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The pages are served from the built client (dist/client): builds it when this checkout has not. */
+export function ensureClientBuilt(): void {
+  if (!existsSync(join(ROOT, 'dist', 'client', 'index.html'))) {
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
+  }
+}
+
+/** Console errors, uncaught exceptions and refused requests (status ≥ 400) of a page, in one list. */
+export function pageProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`${r.url()} ${r.status()}`);
+  });
+  return problems;
 }
 
 export async function launchBrowser(): Promise<Browser> {
