@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, pointsInCells, postJson } from '../support/api.js';
-import { browserAvailable, ensureClientBuilt, launchBrowser, signInThroughPage } from '../support/browser.js';
+import { browserAvailable, ensureClientBuilt, launchBrowser, signInThroughPage, watchPage } from '../support/browser.js';
 import { authHeaders, createToken, createUser } from '../support/credentials.js';
 import type { CityMeta, Feature, FeatureCollection, Incident, IncidentEvent } from '../support/types.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -108,15 +108,7 @@ async function openPage(name: string, options: Parameters<Browser['newContext']>
   const context = await browser.newContext(options);
   contexts.push(context);
   const page = await context.newPage();
-  const w = { name, errors: [] as string[], failed: [] as string[] };
-  page.on('console', (m) => {
-    if (m.type() === 'error') w.errors.push(m.text());
-  });
-  page.on('pageerror', (e) => w.errors.push(String(e)));
-  page.on('requestfailed', (r) => w.failed.push(`${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) w.failed.push(`${r.url()} ${r.status()}`);
-  });
+  const w = { name, ...watchPage(page) };
   watched.push(w);
   return page;
 }

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, pointsInCells, postJson } from '../support/api.js';
-import { browserAvailable, ensureClientBuilt, launchBrowser, signInThroughPage } from '../support/browser.js';
+import { browserAvailable, ensureClientBuilt, launchBrowser, signInThroughPage, watchPage } from '../support/browser.js';
 import { createUser } from '../support/credentials.js';
 import type { FeatureCollection, Incident, IncidentEvent } from '../support/types.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -45,23 +45,6 @@ afterAll(async () => {
   if (server) removeDataDir(server.dataDir);
 });
 
-/** Console errors, uncaught exceptions and failed or refused requests of a page, except while `quiet()` says so. */
-function watch(page: Page, quiet: () => boolean = () => false) {
-  const errors: string[] = [];
-  const failed: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !quiet()) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('requestfailed', (r) => {
-    if (!quiet()) failed.push(`${r.url()} ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400) failed.push(`${r.url()} ${r.status()}`);
-  });
-  return { errors, failed };
-}
-
 const caseView = async (id: string) => (await getJson<CaseView>(`${server.url}/api/cases/${id}`)).body;
 
 describe.runIf(run)('the dispatch console (/dispatch)', () => {
@@ -86,7 +69,7 @@ describe.runIf(run)('the dispatch console (/dispatch)', () => {
 
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
     const page = await context.newPage();
-    const { errors, failed } = watch(page);
+    const { errors, failed } = watchPage(page);
     await signInThroughPage(page, `${server.url}/dispatch`, DISPATCHER, DISPATCHER_PASSWORD);
     expect(new URL(page.url()).pathname).toBe('/dispatch');
     await page.getByTestId('link-state').filter({ hasText: '实时' }).waitFor({ timeout: 30_000 });
@@ -157,7 +140,7 @@ describe.runIf(run)('the field view (/field)', () => {
     });
     const page = await context.newPage();
     let offline = false;
-    const { errors, failed } = watch(page, () => offline);
+    const { errors, failed } = watchPage(page, () => offline);
     // A field account signs in at / and lands on its tasks.
     await signInThroughPage(page, server.url, FIELD, FIELD_PASSWORD);
     await page.waitForURL((u) => u.pathname === '/field', { timeout: 10_000 });

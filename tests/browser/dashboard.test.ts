@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, pointsInCells, postJson } from '../support/api.js';
-import { browserAvailable, ensureClientBuilt, launchBrowser, luminanceSpread, signInThroughPage } from '../support/browser.js';
+import { browserAvailable, ensureClientBuilt, launchBrowser, luminanceSpread, signInThroughPage, watchPage } from '../support/browser.js';
 import { createToken, createUser } from '../support/credentials.js';
 import type { FeatureCollection, Incident } from '../support/types.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -52,16 +52,7 @@ describe.runIf(run)('the dashboard in a real browser', () => {
       const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
       await context.addInitScript((t) => localStorage.setItem('gridwatch.theme', t), theme);
       const page = await context.newPage();
-      const errors: string[] = [];
-      const failed: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText}`));
-      page.on('response', (r) => {
-        if (r.status() >= 400) failed.push(`${r.url()} ${r.status()}`);
-      });
+      const { errors, failed } = watchPage(page);
       await signIn(page);
       await page.waitForFunction(() => (window as unknown as { __gridwatchMap?: { loaded: boolean } }).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
       await page.getByTestId('link-state').filter({ hasText: '实时' }).waitFor({ timeout: 20_000 });

@@ -26,6 +26,29 @@ export function ensureClientBuilt(): void {
   }
 }
 
+/**
+ * A page's console errors and uncaught exceptions (`errors`), and its failed or refused requests
+ * (`failed`), each recorded unless `quiet()` says the test is causing them on purpose. A request the
+ * page cancels itself (net::ERR_ABORTED: a route asked again after the crew moved, a tile scrolled
+ * out of view) is the page's decision, not a failure, so it is not recorded.
+ */
+export function watchPage(page: Page, quiet: () => boolean = () => false): { errors: string[]; failed: string[] } {
+  const errors: string[] = [];
+  const failed: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !quiet()) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText;
+    if (why !== 'net::ERR_ABORTED' && !quiet()) failed.push(`${r.url()} ${why}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) failed.push(`${r.url()} ${r.status()}`);
+  });
+  return { errors, failed };
+}
+
 /** Console errors, uncaught exceptions and refused requests (status ≥ 400) of a page, in one list. */
 export function pageProblems(page: Page): string[] {
   const problems: string[] = [];
