@@ -162,7 +162,8 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     clock,
     routeBetween: (from, to) => routeBetween(roadGraph, from, to, roadNameOf, roadSpeeds.timesAt(Date.now())),
     teamPosition: (teamId) => fleet.positionOf(teamId),
-    rankCandidates: (c, workloadOf) => rankCandidates(roadGraph, c, fleet.teams(Date.now()), workloadOf, { times: roadSpeeds.timesAt(Date.now()) }),
+    rankCandidates: (c, workloadOf, passOver) =>
+      rankCandidates(roadGraph, c, fleet.teams(Date.now()), workloadOf, { times: roadSpeeds.timesAt(Date.now()), passOver }),
     publish: (events) => committed(events),
     now: Date.now,
   });

@@ -11,3 +11,4 @@ export * from './workflow/caseStages.js';
 export * from './schema/case.js';
 export * from './schema/calendar.js';
 export * from './schema/suggestion.js';
+export * from './workflow/caseReturns.js';

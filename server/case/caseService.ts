@@ -17,6 +17,7 @@ import {
   TERMINAL_STATUSES,
   stageDueAt,
   stageOfStatus,
+  teamsThatReturned,
 } from '../../shared/index.js';
 import { distance } from '@turf/turf';
 import { may, type Principal } from '../auth/principal.js';
@@ -32,7 +33,8 @@ export interface CaseServiceDeps {
   /** Stage deadlines and extensions, in the category's kind of time. */
   clock: Pick<CaseClock, 'stageDeadline' | 'addLimitHours' | 'localDayStart'>;
   /** The teams that could take a case, ranked (dispatch/candidates.ts over the city's road graph). */
-  rankCandidates(at: Incident, workloadOf: (teamId: string) => number): Candidate[];
+  /** `passOver`: teams not to offer (they sent this case back). */
+  rankCandidates(at: Incident, workloadOf: (teamId: string) => number, passOver: ReadonlySet<string>): Candidate[];
   /** The fastest drive between two points at live road speeds, with directions; null when none by road. */
   routeBetween(from: { lon: number; lat: number }, to: { lon: number; lat: number }): TaskRoute | null;
   /** Where a team is now (its last reported or simulated position), or null. */
@@ -123,10 +125,18 @@ export class CaseService {
     return (await this.candidatesOf([current]))[0]!;
   }
 
-  /** The candidates of several cases at once, against one reading of the teams' workload. */
+  /**
+   * The candidates of several cases at once, against one reading of the teams' workload. A team that
+   * sent a case back (退回) is not offered it again, as its timeline says (one indexed read per case).
+   */
   async candidatesOf(cases: readonly Incident[]): Promise<Candidate[][]> {
     const workload = await this.deps.store.workloadByTeam();
-    return cases.map((c) => this.deps.rankCandidates(c, (teamId) => workload.get(teamId) ?? 0));
+    return Promise.all(
+      cases.map(async (c) => {
+        const passOver = teamsThatReturned(await this.deps.store.timelineOf(c.id));
+        return this.deps.rankCandidates(c, (teamId) => workload.get(teamId) ?? 0, passOver);
+      }),
+    );
   }
 
   /**

@@ -12,6 +12,8 @@ export interface CandidateOptions {
    * that decides when a team must be looked at, and never changes the result.
    */
   prefilter?: number;
+  /** Teams not to rank whatever their ETA: those that sent this case back (退回). */
+  passOver?: ReadonlySet<string>;
   /** Edge times at live road speeds (roadGraph.edgeTimesAt, traffic/roadSpeeds.ts); free-flow by default. */
   times?: EdgeTimes;
   /** Filled in when given: how much work the ranking did (for tests and the bench). */
@@ -55,13 +57,13 @@ export function rankCandidates(
   at: { lon: number; lat: number; categoryCode: string },
   teams: readonly Team[],
   workloadOf: (teamId: string) => number,
-  { limit = 5, times, stats }: CandidateOptions = {},
+  { limit = 5, times, stats, passOver }: CandidateOptions = {},
 ): Candidate[] {
   if (limit <= 0) return [];
   const able: Team[] = [];
   const byStraight = new FlatQueue<number>();
   for (const t of teams) {
-    if (t.status !== 'available' || !t.position || !t.categories.includes(at.categoryCode)) continue;
+    if (t.status !== 'available' || !t.position || !t.categories.includes(at.categoryCode) || passOver?.has(t.id)) continue;
     byStraight.push(able.length, metresBetween(t.position.lon, t.position.lat, at.lon, at.lat));
     able.push(t);
   }

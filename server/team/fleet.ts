@@ -22,6 +22,10 @@ interface Unit {
   drive: Drive | null;
   /** Seconds driven along `drive`. */
   driven: number;
+  /** Where a drive to a case ends, so that it can be planned again on the way. */
+  target: { lon: number; lat: number } | null;
+  /** Simulated seconds until the drive to a case is planned again at the speeds of then. */
+  replanIn: number;
   /** While on site: simulated seconds left there. */
   onSiteLeft: number;
   /** When a GPS gateway (or the crew's phone) last reported this team's position; null if never. */
@@ -35,12 +39,20 @@ export interface FleetOptions {
   utcOffsetMinutes?: number;
   /** Edge times at the live road speeds of now (traffic/roadSpeeds.ts), for every drive; free-flow without. */
   roadTimes?: () => EdgeTimes | undefined;
+  /**
+   * How often (simulated seconds) a drive to a case is planned again from where the team has got to,
+   * at the speeds of then, as a crew's navigation would; 0 never. Two minutes by default.
+   */
+  replanSeconds?: number;
 }
 
 /** A team whose reports stop for this long is offline. */
 export const GPS_SILENT_MS = 10 * 60_000;
 /** An off-duty team this close to its base stays put. */
 const AT_BASE_METRES = 50;
+
+/** A crew's navigation looks again about this often (simulated seconds). */
+export const REPLAN_SECONDS = 120;
 
 /** What happened to a unit in a step, for the simulator to act on. */
 export type FleetEvent = { kind: 'arrived'; teamId: string; caseId: string } | { kind: 'patrol_done'; teamId: string };
@@ -74,6 +86,40 @@ export function driveBetween(g: RoadGraph, from: { lon: number; lat: number }, t
   return d;
 }
 
+/**
+ * The drive from `seconds` into `d` on, planned again at `times`: the stretch to the next vertex is
+ * kept (a crew does not turn round in the middle of a block), and from that vertex the fastest way at
+ * the new speeds follows. Null when `d` is already done or no road leads on.
+ */
+export function replannedDrive(g: RoadGraph, d: Drive, seconds: number, to: { lon: number; lat: number }, times?: EdgeTimes): Drive | null {
+  const last = d.atSeconds.length - 1;
+  if (seconds >= d.atSeconds[last]!) return null;
+  let k = 1;
+  while (d.atSeconds[k]! < seconds) k++;
+  const here = positionAlong(d, seconds);
+  const ahead = { lon: d.lon[k]!, lat: d.lat[k]! };
+  const toAhead = d.atSeconds[k]! - seconds;
+  const rest = k === last ? null : driveBetween(g, ahead, to, times);
+  if (k !== last && !rest) return null;
+  const n = 1 + (rest ? rest.lon.length : 1);
+  const out: Drive = { lon: new Float64Array(n), lat: new Float64Array(n), atSeconds: new Float64Array(n) };
+  out.lon[0] = here.lon;
+  out.lat[0] = here.lat;
+  if (!rest) {
+    out.lon[1] = ahead.lon;
+    out.lat[1] = ahead.lat;
+    out.atSeconds[1] = toAhead;
+    return out;
+  }
+  // `rest` starts at `ahead` itself, so its first vertex is the kept stretch's end.
+  for (let j = 0; j < rest.lon.length; j++) {
+    out.lon[j + 1] = rest.lon[j]!;
+    out.lat[j + 1] = rest.lat[j]!;
+    out.atSeconds[j + 1] = toAhead + rest.atSeconds[j]!;
+  }
+  return out;
+}
+
 /** Where a drive has got to after `seconds`. */
 export function positionAlong(d: Drive, seconds: number): { lon: number; lat: number; done: boolean } {
   const last = d.atSeconds.length - 1;
@@ -101,6 +147,7 @@ export class Fleet {
   private readonly gpsSilentMs: number;
   private readonly utcOffsetMinutes: number;
   private readonly roadTimes: () => EdgeTimes | undefined;
+  private readonly replanSeconds: number;
 
   constructor(
     private readonly g: RoadGraph,
@@ -110,6 +157,7 @@ export class Fleet {
     this.gpsSilentMs = options.gpsSilentMs ?? GPS_SILENT_MS;
     this.utcOffsetMinutes = options.utcOffsetMinutes ?? LOCAL_OFFSET_MINUTES;
     this.roadTimes = options.roadTimes ?? (() => undefined);
+    this.replanSeconds = options.replanSeconds ?? REPLAN_SECONDS;
     this.units = teams.map((team) => ({
       team,
       lon: team.position!.lon,
@@ -118,6 +166,8 @@ export class Fleet {
       caseId: null,
       drive: null,
       driven: 0,
+      target: null,
+      replanIn: 0,
       onSiteLeft: 0,
       reportedAt: null,
     }));
@@ -190,6 +240,8 @@ export class Fleet {
     u.status = 'en_route';
     u.drive = driveBetween(this.g, u, { lon, lat }, this.roadTimes());
     u.driven = 0;
+    u.target = { lon, lat };
+    u.replanIn = this.replanSeconds;
   }
 
   /** Keeps a team on site for a while. */
@@ -199,6 +251,7 @@ export class Fleet {
     u.status = 'on_site';
     u.onSiteLeft = seconds;
     u.drive = null;
+    u.target = null;
   }
 
   /** The team is free again (task done, or taken from it). */
@@ -208,6 +261,7 @@ export class Fleet {
     u.status = 'available';
     u.caseId = null;
     u.drive = null;
+    u.target = null;
     u.onSiteLeft = 0;
   }
 
@@ -248,6 +302,17 @@ export class Fleet {
         continue;
       }
       u.driven += seconds;
+      if (u.status === 'en_route' && u.target && this.replanSeconds > 0) {
+        u.replanIn -= seconds;
+        if (u.replanIn <= 0) {
+          u.replanIn = this.replanSeconds;
+          const again = replannedDrive(this.g, u.drive, u.driven, u.target, this.roadTimes());
+          if (again) {
+            u.drive = again;
+            u.driven = 0;
+          }
+        }
+      }
       const p = positionAlong(u.drive, u.driven);
       u.lon = p.lon;
       u.lat = p.lat;

@@ -94,7 +94,7 @@ describe('GET /api/dispatch/suggestions', () => {
     expect(byDefault.body.suggestions).toHaveLength(Math.min(10, waiting.length));
   });
 
-  it('is applied with the ordinary dispatch action; a returned case is suggested again', async () => {
+  it('is applied with the ordinary dispatch action; a returned case is suggested again, never to the team that returned it', async () => {
     const first = (await suggestions('?limit=1')).body.suggestions[0]!;
     expect(first.teamId).not.toBeNull();
     const dispatched = await act(first.caseId, { action: 'dispatch', teamId: first.teamId, version: first.version });
@@ -117,6 +117,14 @@ describe('GET /api/dispatch/suggestions', () => {
     expect(again.waiting).toBe(waiting.length);
     expect(again.suggestions[0]!.caseId).toBe(first.caseId);
     expect(again.suggestions[0]!.version).toBe(returned.body.case.version);
+    // 退回 says "not ours": the team that sent it back is neither suggested nor ranked for it again,
+    // though it is free and still the nearest (it never set off). At night it may be the only one of
+    // its department on duty, so the case may be left with no team: that is the honest answer.
+    expect(again.suggestions[0]!.teamId).not.toBe(first.teamId);
+    const ranked = (await getJson<Candidate[]>(`${server.url}/api/cases/${first.caseId}/candidates`)).body;
+    expect(ranked.map((c) => c.teamId)).not.toContain(first.teamId);
+    const free = (await getJson<Team[]>(`${server.url}/api/teams`)).body.find((t) => t.id === first.teamId)!;
+    expect(free.status).toBe('available');
   });
 
   it('refuses a bad limit with 400 invalid_request', async () => {

@@ -8,8 +8,10 @@ import {
   ROLES,
   actionsFrom,
   applyCaseAction,
+  teamsThatReturned,
   WorkflowError,
   type CaseState,
+  type IncidentEvent,
 } from '../../shared/index.js';
 
 const HOUR = 3_600_000;
@@ -140,5 +142,37 @@ describe('the case workflow', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('teamsThatReturned', () => {
+  /** The timeline a walk of actions writes: each event carries the case as it stood afterwards. */
+  function walk(steps: { action: CaseAction; teamId?: string; note?: string }[]): IncidentEvent[] {
+    let s = state('registered');
+    return steps.map((step, k) => {
+      const from = s.status;
+      s = applyCaseAction(s, { ...details, ...step }, ctx);
+      const incident = { status: s.status, teamId: s.teamId } as IncidentEvent['incident'];
+      return { seq: k + 1, kind: 'case_action', at: new Date(ctx.now).toISOString(), incident, action: { name: step.action, actor: 'x', role: 'dispatcher', from, to: s.status } };
+    });
+  }
+
+  it('names every team the case was with when it was sent back, and no other', () => {
+    const timeline = walk([
+      { action: 'dispatch', teamId: 'team-a' },
+      { action: 'return', note: '非本队职责' },
+      { action: 'dispatch', teamId: 'team-b' },
+      { action: 'acknowledge' },
+      { action: 'return', note: '应由市政处理' },
+      { action: 'dispatch', teamId: 'team-c' },
+      { action: 'acknowledge' },
+    ]);
+    expect([...teamsThatReturned(timeline)].sort()).toEqual(['team-a', 'team-b']);
+    // Read in seq order whatever order the list comes in.
+    expect([...teamsThatReturned([...timeline].reverse())].sort()).toEqual(['team-a', 'team-b']);
+  });
+
+  it('is empty for a case never sent back, and for a reassignment (dispatch again) that was no return', () => {
+    expect(teamsThatReturned(walk([{ action: 'dispatch', teamId: 'team-a' }, { action: 'dispatch', teamId: 'team-b' }, { action: 'acknowledge' }])).size).toBe(0);
   });
 });

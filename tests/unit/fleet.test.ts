@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { metresBetween, type RoadGraph } from '../../server/dispatch/roadGraph.js';
+import { edgeTimesAt, metresBetween, type EdgeTimes, type RoadGraph } from '../../server/dispatch/roadGraph.js';
 import { rankCandidates } from '../../server/dispatch/candidates.js';
 import { SeededRandom } from '../../server/seededRandom.js';
-import { driveBetween, Fleet, GPS_SILENT_MS, positionAlong } from '../../server/team/fleet.js';
+import { driveBetween, Fleet, GPS_SILENT_MS, positionAlong, REPLAN_SECONDS } from '../../server/team/fleet.js';
 import type { City, Team } from '../../shared/index.js';
 import { cityWithTeams } from '../support/cityWithTeams.js';
 
@@ -164,5 +164,49 @@ describe('shifts and off duty', () => {
     fleet.report(id, 119.951, 31.701, 'off_duty', NOON + 2 * GPS_SILENT_MS + 2000);
     expect(fleet.statusAt(id, NOON + 2 * GPS_SILENT_MS + 3000)).toBe('off_duty');
     expect(fleet.report('team-none', 0, 0, undefined, NOON)).toBe(false);
+  });
+});
+
+describe('a drive planned again on the way', () => {
+  /** Sends one team to a case and steps second by second until it arrives: the seconds it took. */
+  function secondsToArrive(fleet: Fleet, t: Team, target: { lon: number; lat: number }, onStep?: (second: number) => void): number {
+    fleet.sendTo(t.id, 'case-r', target.lon, target.lat);
+    for (let s = 1; s <= 4 * 3600; s++) {
+      onStep?.(s);
+      if (fleet.step(1).some((e) => e.kind === 'arrived')) return s;
+    }
+    throw new Error('never arrived');
+  }
+
+  it('changes nothing while the speeds stay as they were: the same arrival, to the second', () => {
+    const t = teams[5]!;
+    const target = { lon: t.position!.lon + 0.05, lat: t.position!.lat - 0.04 };
+    const planned = driveBetween(g, t.position!, target)!;
+    const total = planned.atSeconds[planned.atSeconds.length - 1]!;
+    expect(total).toBeGreaterThan(4 * REPLAN_SECONDS); // long enough to be planned again several times
+    const replanned = secondsToArrive(new Fleet(g, teams, { replanSeconds: 60 }), t, target);
+    const never = secondsToArrive(new Fleet(g, teams, { replanSeconds: 0 }), t, target);
+    expect(never).toBe(Math.ceil(total));
+    expect(Math.abs(replanned - never)).toBeLessThanOrEqual(1);
+  });
+
+  it('follows the speeds of the moment: a jam that starts on the way makes it later, but never as late as crawling the old way', () => {
+    const t = teams[5]!;
+    const target = { lon: t.position!.lon + 0.05, lat: t.position!.lat - 0.04 };
+    const total = (() => {
+      const d = driveBetween(g, t.position!, target)!;
+      return d.atSeconds[d.atSeconds.length - 1]!;
+    })();
+    // Every road at a fifth of its speed from one minute after setting off.
+    let times: EdgeTimes | undefined;
+    const jam = edgeTimesAt(g, new Float64Array(g.roads.count).fill(0.2));
+    const fleet = new Fleet(g, teams, { roadTimes: () => times, replanSeconds: 60 });
+    const took = secondsToArrive(fleet, t, target, (s) => {
+      if (s === 61) times = jam;
+    });
+    // Without planning again it would arrive on the free-flow schedule, as if there were no jam.
+    expect(took).toBeGreaterThan(total * 2);
+    // The first minute (and the stretch to the next crossing) at free flow, the rest at most 5× as slow.
+    expect(took).toBeLessThanOrEqual(Math.ceil(total * 5));
   });
 });
