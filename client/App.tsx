@@ -2,12 +2,14 @@ import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from '
 import { useTranslation } from 'react-i18next';
 import { KIOSK_PATH } from './auth/kioskLink.js';
 import { SessionProvider, useSession, type SignOutReason } from './auth/session.js';
-import { Dashboard } from './dashboard/Dashboard.js';
 import { CALENDAR_PATH, DISPATCH_PATH, FIELD_PATH, navigate, usePath } from './routing.js';
 import type { SessionUser } from '../shared/index.js';
 
-// Each its own chunk, loaded only by a page that is not signed in; the dashboard (with the map) is
-// the first screen and loads with the app.
+// Every screen is its own chunk, so that a page loads only the code it shows: above all, a field
+// team's phone on a patchy mobile connection never downloads the map (MapLibre and deck.gl, most of
+// the app's weight), which only the dashboard and the dispatch console draw.
+const Dashboard = lazy(() => import('./dashboard/Dashboard.js').then((m) => ({ default: m.Dashboard })));
+// Loaded only by a page that is not signed in.
 const LoginPage = lazy(() => import('./auth/LoginPage.js').then((m) => ({ default: m.LoginPage })));
 const KioskPage = lazy(() => import('./auth/KioskPage.js').then((m) => ({ default: m.KioskPage })));
 // The dispatch console and the field teams' phone view: each its own chunk, loaded only there.
@@ -63,7 +65,11 @@ function SignedIn({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?:
         </Lazy>
       );
     case 'dashboard':
-      return <Dashboard user={user} onSignOut={onSignOut} />;
+      return (
+        <Lazy>
+          <Dashboard user={user} onSignOut={onSignOut} />
+        </Lazy>
+      );
   }
 }
 

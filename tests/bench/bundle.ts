@@ -8,6 +8,43 @@ export interface BundleResult {
   initial: { raw: number; gzip: number; files: string[] };
   /** Every other script chunk, loaded on demand (lazy views, workers). */
   lazy: { file: string; raw: number; gzip: number }[];
+  /**
+   * What each signed-in screen loads in all (the entry, the screen's chunk and everything they import
+   * statically), against `all`: the whole app, which is what every screen would load if nothing were
+   * split (the naive baseline). Map workers, fetched at run time, are not counted.
+   */
+  screens: { screen: string; raw: number; gzip: number; files: number; allOverScreenGzip: number }[];
+  all: { raw: number; gzip: number };
+}
+
+/** The screens by their module (keys of Vite's manifest, relative to client/). */
+const SCREENS: Record<string, string> = {
+  'field phone (/field)': 'field/FieldPage.tsx',
+  'dashboard (/)': 'dashboard/Dashboard.tsx',
+  'dispatch console (/dispatch)': 'dispatch/DispatchPage.tsx',
+  'login': 'auth/LoginPage.tsx',
+};
+
+interface ManifestChunk {
+  file: string;
+  imports?: string[];
+  isEntry?: boolean;
+}
+
+/** The files a chunk loads before it runs: itself and its static imports, transitively. */
+function staticClosure(manifest: Record<string, ManifestChunk>, keys: string[]): Set<string> {
+  const files = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (key: string) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const chunk = manifest[key];
+    if (!chunk) throw new Error(`${key} is not in the build's manifest`);
+    files.add(chunk.file);
+    for (const k of chunk.imports ?? []) visit(k);
+  };
+  keys.forEach(visit);
+  return files;
 }
 
 /**
@@ -24,6 +61,16 @@ export function measureBundle(distClient: string): BundleResult {
     return { raw: statSync(join(distClient, f)).size, gzip: gzipSync(buf, { level: 9 }).length };
   };
   const initial = initialFiles.map(size);
+  const manifest = JSON.parse(readFileSync(join(distClient, '.vite', 'manifest.json'), 'utf8')) as Record<string, ManifestChunk>;
+  const sum = (files: Iterable<string>) => {
+    const sizes = [...files].filter((f) => f.endsWith('.js')).map(size);
+    return { raw: sizes.reduce((a, x) => a + x.raw, 0), gzip: sizes.reduce((a, x) => a + x.gzip, 0), files: sizes.length };
+  };
+  const all = sum(assets.map((a) => `assets/${a}`).filter((f) => !f.endsWith('.mjs')));
+  const screens = Object.entries(SCREENS).map(([screen, key]) => {
+    const loaded = sum(staticClosure(manifest, ['index.html', key]));
+    return { screen, ...loaded, allOverScreenGzip: all.gzip / loaded.gzip };
+  });
   return {
     name: 'bundle',
     initial: {
@@ -35,5 +82,7 @@ export function measureBundle(distClient: string): BundleResult {
       .map((a) => `assets/${a}`)
       .filter((f) => !initialFiles.includes(f))
       .map((f) => ({ file: f, ...size(f) })),
+    screens,
+    all: { raw: all.raw, gzip: all.gzip },
   };
 }

@@ -85,6 +85,10 @@ if (!only || only === 'bundle') {
     { chunk: 'initial load', raw: kb(result.initial.raw), gzip: kb(result.initial.gzip) },
     ...result.lazy.map((l) => ({ chunk: l.file, raw: kb(l.raw), gzip: kb(l.gzip) })),
   ]);
+  console.table(
+    result.screens.map((x) => ({ screen: x.screen, files: x.files, raw: kb(x.raw), gzip: kb(x.gzip), 'whole app ÷ screen (gzip)': `${x.allOverScreenGzip.toFixed(1)}×` })),
+  );
+  console.log(`whole app (the unsplit baseline): ${kb(result.all.raw)} raw, ${kb(result.all.gzip)} gzip`);
   save('bundle', result);
 }
 
