@@ -2,7 +2,7 @@ import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from '
 import { useTranslation } from 'react-i18next';
 import { KIOSK_PATH } from './auth/kioskLink.js';
 import { SessionProvider, useSession, type SignOutReason } from './auth/session.js';
-import { CALENDAR_PATH, DISPATCH_PATH, FIELD_PATH, navigate, usePath } from './routing.js';
+import { CALENDAR_PATH, DISPATCH_PATH, FIELD_PATH, navigate, SHIFTS_PATH, usePath } from './routing.js';
 import type { SessionUser } from '../shared/index.js';
 
 // Every screen is its own chunk, so that a page loads only the code it shows: above all, a field
@@ -15,28 +15,30 @@ const KioskPage = lazy(() => import('./auth/KioskPage.js').then((m) => ({ defaul
 // The dispatch console and the field teams' phone view: each its own chunk, loaded only there.
 const DispatchPage = lazy(() => import('./dispatch/DispatchPage.js').then((m) => ({ default: m.DispatchPage })));
 const FieldPage = lazy(() => import('./field/FieldPage.js').then((m) => ({ default: m.FieldPage })));
-// The admins' working calendar: its own chunk too.
+// The admins' working calendar and the teams' working hours: their own chunks too.
 const CalendarPage = lazy(() => import('./admin/CalendarPage.js').then((m) => ({ default: m.CalendarPage })));
+const TeamShiftsPage = lazy(() => import('./admin/TeamShiftsPage.js').then((m) => ({ default: m.TeamShiftsPage })));
 
-type Screen = 'dashboard' | 'dispatch' | 'field' | 'calendar';
+type Screen = 'dashboard' | 'dispatch' | 'field' | 'calendar' | 'shifts';
 
 /**
  * The screen a signed-in user gets at a path. A field account has no live picture (no `live.read`):
  * wherever it goes it gets its tasks. The dispatch console needs `case.dispatch`, or `case.verify` for
  * an inspector, who gets it as the verification desk (核查台); the working calendar
- * (/admin/calendar) `settings.manage`; anyone else asking for a screen they may not use gets the
+ * (/admin/calendar) `settings.manage`, the teams' working hours (/admin/shifts) `team.manage`; anyone else asking for a screen they may not use gets the
  * dashboard.
  */
 function screenFor(user: SessionUser, path: string): Screen {
   const may = (p: SessionUser['permissions'][number]) => user.permissions.includes(p);
   if (path === CALENDAR_PATH && may('settings.manage')) return 'calendar';
+  if (path === SHIFTS_PATH && may('team.manage')) return 'shifts';
   if (!may('live.read')) return may('task.handle') ? 'field' : 'dashboard';
   if (path === DISPATCH_PATH && (may('case.dispatch') || may('case.verify'))) return 'dispatch';
   if (path === FIELD_PATH && may('task.handle')) return 'field';
   return 'dashboard';
 }
 
-const PATH_OF: Record<Screen, string> = { dashboard: '/', dispatch: DISPATCH_PATH, field: FIELD_PATH, calendar: CALENDAR_PATH };
+const PATH_OF: Record<Screen, string> = { dashboard: '/', dispatch: DISPATCH_PATH, field: FIELD_PATH, calendar: CALENDAR_PATH, shifts: SHIFTS_PATH };
 
 /** The signed-in screens, by path; the address bar is corrected to the screen shown. */
 function SignedIn({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?: SignOutReason) => void }) {
@@ -62,6 +64,12 @@ function SignedIn({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?:
       return (
         <Lazy>
           <CalendarPage user={user} onSignOut={onSignOut} />
+        </Lazy>
+      );
+    case 'shifts':
+      return (
+        <Lazy>
+          <TeamShiftsPage user={user} onSignOut={onSignOut} />
         </Lazy>
       );
     case 'dashboard':

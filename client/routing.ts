@@ -11,6 +11,8 @@ export const DISPATCH_PATH = '/dispatch';
 export const FIELD_PATH = '/field';
 /** The working calendar, for admins. */
 export const CALENDAR_PATH = '/admin/calendar';
+/** The teams' working hours, for admins. */
+export const SHIFTS_PATH = '/admin/shifts';
 
 const CHANGE = 'gridwatch:navigate';
 

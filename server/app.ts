@@ -9,7 +9,9 @@ import { v7 as uuidv7 } from 'uuid';
 import type { ClientToServerEvents, IncidentEvent, ServerToClientEvents } from '../shared/index.js';
 import { loadCatalog } from './catalog/loadCatalog.js';
 import { loadCalendarDefaults, WorkCalendarService } from './calendar/workCalendarService.js';
+import { TeamShiftService } from './team/teamShifts.js';
 import { calendarRouter } from './http/calendar.js';
+import { teamShiftsRouter } from './http/teamShifts.js';
 import { loadDefaultCity } from './city/cityCache.js';
 import type { Config } from './config.js';
 import { GridIndex } from './grid/gridIndex.js';
@@ -89,7 +91,16 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     return { name: p.name, roadClass: p.class };
   };
   const roadSpeeds = new RoadSpeeds(roadGraph, { source: config.roadSpeeds, seed: config.simSeed, feedTtlMs: config.roadSpeedsTtlSeconds * 1000 });
-  const fleet = new Fleet(roadGraph, teams, { roadTimes: () => roadSpeeds.timesAt(Date.now()) });
+  // Teams' working hours: the roster's defaults with admins' edits; the fleet starts from them and
+  // follows each edit once it has committed.
+  const shifts = new TeamShiftService({
+    roster: teams,
+    db: store.connection,
+    audit: (...a) => auth.audit(...a),
+    applyShift: (teamId, shift) => fleet.setShift(teamId, shift),
+    now: Date.now,
+  });
+  const fleet = new Fleet(roadGraph, shifts.teamsInForce(), { roadTimes: () => roadSpeeds.timesAt(Date.now()) });
   const auth = new AuthService(
     store.authStore(),
     {
@@ -126,7 +137,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     isInsideCity: (lon: number, lat: number) => grid.locate(lon, lat) >= 0,
   });
   if (config.historyDays > 0) {
-    await backfillHistory({ store, intake: service, ctx: simModel, seed: config.simSeed, days: config.historyDays, log });
+    await backfillHistory({ store, intake: service, ctx: simModel, teams: shifts.teamsInForce(), seed: config.simSeed, days: config.historyDays, log });
   }
 
   const app = express();
@@ -173,6 +184,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use('/api', photosRouter(new PhotoStore(join(config.dataDir, 'uploads'), store.connection), cases));
   app.use('/api', casesRouter(cases, () => fleet.teams(Date.now())));
   app.use('/api', dispatchRouter(cases, store));
+  app.use('/api', teamShiftsRouter(shifts));
   app.use('/api', teamsRouter(fleet, trackStore));
   app.use('/api', roadsRouter(roadSpeeds));
   app.use('/api', usersRouter(auth));
@@ -228,6 +240,8 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const teamSim = config.sim
     ? startTeamSimulator({ fleet, cases, store, seed: config.simSeed, speed: config.simSpeed, log: log.child({ module: 'teams' }) })
     : undefined;
+  // Teams with open cases (back-filled history, or left when the server stopped) set off for them.
+  await teamSim?.resume();
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -12,3 +12,4 @@ export * from './schema/case.js';
 export * from './schema/calendar.js';
 export * from './schema/suggestion.js';
 export * from './workflow/caseReturns.js';
+export * from './workflow/teamShift.js';

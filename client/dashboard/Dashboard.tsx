@@ -13,7 +13,7 @@ import { LayerPanel, type LayerVisibility } from '../map/LayerPanel.js';
 import { useIncidentPoints } from '../layers/useIncidentPoints.js';
 import type { Theme } from '../map/palette.js';
 import { applyTheme, savedTheme } from '../theme.js';
-import { CALENDAR_PATH, DISPATCH_PATH, Link } from '../routing.js';
+import { CALENDAR_PATH, DISPATCH_PATH, Link, SHIFTS_PATH } from '../routing.js';
 
 function timeOf(iso: string): string {
   return new Date(iso).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
@@ -91,6 +91,11 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
             {user.permissions.includes('settings.manage') && (
               <Link to={CALENDAR_PATH} className="nav-link" data-testid="nav-calendar">
                 {t('calendar.nav')}
+              </Link>
+            )}
+            {user.permissions.includes('team.manage') && (
+              <Link to={SHIFTS_PATH} className="nav-link" data-testid="nav-shifts">
+                {t('shifts.nav')}
               </Link>
             )}
           </nav>

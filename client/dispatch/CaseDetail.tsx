@@ -72,21 +72,29 @@ export function CaseDetail(props: CaseDetailProps) {
 
   return (
     <section className="case-detail" data-testid="case-detail" data-id={c.id} data-status={c.status} data-version={c.version}>
+      {/* Title and state on the first line; the clocks (handling, and the stage's own limit) on a
+          second line under the title, so a long title or two clocks never leave a badge dangling. */}
       <div className="case-head">
-        <h2>
-          {t('dispatch.caseTitle', { category: categoryName(categories, c.categoryCode, i18n.language), town: townName(c.townCode) })}
-        </h2>
-        <span className={`state state-${c.status}`} data-testid="case-status">
-          {t(`status.${c.status}`)}
-        </span>
-        <span className={overdue ? 'left overdue' : 'left'} data-testid="case-time-left">
-          {c.status === 'suspended' ? t('timeLeft.suspended') : view.remainingSeconds === null ? t('timeLeft.closed') : timeLeftText(t, left)}
-        </span>
-        {stage && (
-          <span className={stageLeft < 0 ? 'left stage overdue' : 'left stage'} data-testid="case-stage-left" data-stage={stage.name}>
-            {t('dispatch.stageDeadline', { stage: t(`stage.${stage.name}`) })} {timeLeftText(t, stageLeft)}
+        <div className="case-title">
+          <h2>{t('dispatch.caseTitle', { category: categoryName(categories, c.categoryCode, i18n.language), town: townName(c.townCode) })}</h2>
+          <span className={`state state-${c.status}`} data-testid="case-status">
+            {t(`status.${c.status}`)}
           </span>
-        )}
+        </div>
+        <div className="case-clocks">
+          <span className={overdue ? 'clock overdue' : 'clock'}>
+            <span className="clock-label">{t('dispatch.deadline')}</span>
+            <span className="left" data-testid="case-time-left">
+              {c.status === 'suspended' ? t('timeLeft.suspended') : view.remainingSeconds === null ? t('timeLeft.closed') : timeLeftText(t, left)}
+            </span>
+          </span>
+          {stage && (
+            <span className={stageLeft < 0 ? 'clock stage overdue' : 'clock stage'} data-testid="case-stage-left" data-stage={stage.name}>
+              <span className="clock-label">{t('dispatch.stageDeadline', { stage: t(`stage.${stage.name}`) })}</span>
+              <span className="left">{timeLeftText(t, stageLeft)}</span>
+            </span>
+          )}
+        </div>
       </div>
       <p className="case-desc">{c.description}</p>
       <dl className="case-facts">

@@ -12,7 +12,7 @@ import { applyTheme, savedTheme } from '../theme.js';
 import { CaseDetail, type ActionDetails } from './CaseDetail.js';
 import { CaseQueue } from './CaseQueue.js';
 import { DispatchMap } from './DispatchMap.js';
-import { candidatesWithSuggestionFirst, SuggestionPanel, useSuggestions, type SuggestionsState } from './SuggestionPanel.js';
+import { candidatesWithSuggestionFirst, currentSuggestions, suggestionInputsKey, SuggestionPanel, useSuggestions, type SuggestionsState } from './SuggestionPanel.js';
 import { OPEN_STATUSES } from './caseBoard.js';
 import { buildQueue, DEFAULT_FILTER, type QueueFilter, type StateFilter } from './queue.js';
 import { MAX_OPEN_CASES, useCaseBoard } from './useCaseBoard.js';
@@ -85,6 +85,22 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
   const presentCategories = useMemo(() => [...new Set(all.map((i) => i.categoryCode))].sort(), [all]);
   const [cursorId, setCursorId] = useState<string | null>(null);
   const [openedId, setOpenedId] = useState<string | null>(null);
+
+  // The suggestions follow the stream: when it moves cases into or out of waiting for a team, they are
+  // asked for again once it settles, rather than at the next 30 s refresh. Not while the board is still
+  // loading (that is not news), and not for the changes of a case that suggestions do not read.
+  const suggestionInputs = useMemo(() => suggestionInputsKey(all), [all]);
+  const nudgeSuggestions = suggestions?.nudge;
+  const seenInputs = useRef<string | null>(null);
+  useEffect(() => {
+    if (!nudgeSuggestions || state.loading) return;
+    if (seenInputs.current !== null && seenInputs.current !== suggestionInputs) nudgeSuggestions();
+    seenInputs.current = suggestionInputs;
+  }, [suggestionInputs, state.loading, nudgeSuggestions]);
+  // The tab's count drops at once when the stream says a suggested case was dispatched elsewhere.
+  const batch = suggestions?.batch ?? null;
+  // state.version: the board changed in place.
+  const suggestedCount = useMemo(() => currentSuggestions(batch, board).filter((r) => r.s.teamId !== null).length, [batch, board, state.version]);
 
   // The open case.
   const [view, setView] = useState<CaseView | null>(null);
@@ -330,7 +346,11 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
                 onClick={() => setLeftTab('suggestions')}
               >
                 {t('dispatch.tabs.suggestions')}
-                {suggestions.batch && <span className="tab-count">{suggestions.batch.suggestions.filter((x) => x.teamId !== null).length}</span>}
+                {suggestions.batch && (
+                  <span className="tab-count" data-testid="suggestions-count">
+                    {suggestedCount}
+                  </span>
+                )}
               </button>
             </div>
           )}
@@ -450,6 +470,7 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
               teams={teams}
               teamsVersion={state.teamsVersion}
               selected={opened?.case ?? (openedId ? (board.get(openedId) ?? null) : null)}
+              cursor={cursorId && cursorId !== openedId ? (board.get(cursorId) ?? null) : null}
               candidates={mapCandidates}
               categories={categories}
               townName={townName}

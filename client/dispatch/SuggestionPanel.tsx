@@ -9,17 +9,28 @@ import type { CaseBoard, TeamBoard } from './caseBoard.js';
 export const SUGGESTIONS_REFRESH_MS = 30_000;
 /** How many of the oldest waiting cases are suggested for. */
 export const SUGGESTIONS_LIMIT = 10;
+/** After the stream changes the waiting cases, how long it must stay quiet before they are asked for again. */
+export const SUGGESTIONS_SETTLE_MS = 1_000;
+/** The longest a busy stream may put that off: under a steady flow of cases, once every this often. */
+export const SUGGESTIONS_MAX_DEFER_MS = 5_000;
 
 export interface SuggestionsState {
   batch: SuggestionBatch | null;
   loading: boolean;
   error: ApiError | null;
   refresh: () => void;
+  /**
+   * The stream changed the cases that suggestions depend on: ask again once it settles (at most one
+   * request per SUGGESTIONS_SETTLE_MS, and no later than SUGGESTIONS_MAX_DEFER_MS after the first
+   * change), without showing the refresh button busy.
+   */
+  nudge: () => void;
 }
 
 /**
- * `GET /api/dispatch/suggestions`, every SUGGESTIONS_REFRESH_MS and on demand; the answer that was
- * asked for last wins. Stops on 401 (the session is over: `onUnauthenticated`).
+ * `GET /api/dispatch/suggestions`, every SUGGESTIONS_REFRESH_MS, on demand, and after the stream
+ * changes the waiting cases (`nudge`); the answer that was asked for last wins. Stops on 401 (the
+ * session is over: `onUnauthenticated`).
  */
 export function useSuggestions(onUnauthenticated: () => void): SuggestionsState {
   const [batch, setBatch] = useState<SuggestionBatch | null>(null);
@@ -28,10 +39,15 @@ export function useSuggestions(onUnauthenticated: () => void): SuggestionsState 
   const generation = useRef(0);
   const unauthenticated = useRef(onUnauthenticated);
   unauthenticated.current = onUnauthenticated;
+  const nudgeTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const firstNudgeAt = useRef<number | null>(null);
 
-  const refresh = useCallback(() => {
+  const load = useCallback((quiet: boolean) => {
+    // Whatever was waiting on a nudge is answered by this request.
+    clearTimeout(nudgeTimer.current);
+    firstNudgeAt.current = null;
     const mine = ++generation.current;
-    setLoading(true);
+    if (!quiet) setLoading(true);
     getJson<SuggestionBatch>(`/api/dispatch/suggestions?limit=${SUGGESTIONS_LIMIT}`).then(
       (b) => {
         if (mine !== generation.current) return;
@@ -47,17 +63,60 @@ export function useSuggestions(onUnauthenticated: () => void): SuggestionsState 
       },
     );
   }, []);
+  const refresh = useCallback(() => load(false), [load]);
+
+  const nudge = useCallback(() => {
+    const now = Date.now();
+    firstNudgeAt.current ??= now;
+    clearTimeout(nudgeTimer.current);
+    const wait = Math.max(0, Math.min(SUGGESTIONS_SETTLE_MS, firstNudgeAt.current + SUGGESTIONS_MAX_DEFER_MS - now));
+    nudgeTimer.current = setTimeout(() => load(true), wait);
+  }, [load]);
 
   useEffect(() => {
     refresh();
     const timer = setInterval(refresh, SUGGESTIONS_REFRESH_MS);
     return () => {
       clearInterval(timer);
+      clearTimeout(nudgeTimer.current);
       generation.current++;
     };
   }, [refresh]);
 
-  return { batch, loading, error, refresh };
+  return { batch, loading, error, refresh, nudge };
+}
+
+/**
+ * A fingerprint of the cases suggestions depend on: which cases wait for a team (registered) and
+ * which were just sent one (dispatched, so their team is taken). It changes when the stream moves a
+ * case into or out of those states, and not when it changes anything else about the open cases.
+ */
+export function suggestionInputsKey(cases: readonly Incident[]): string {
+  let count = 0;
+  let sum = 0;
+  for (const c of cases) {
+    if (c.status !== 'registered' && c.status !== 'dispatched') continue;
+    count++;
+    // Order-free (rows move when cases close): a sum of per-case hashes.
+    let h = c.status === 'registered' ? 0x811c9dc5 : 0x1b873593;
+    for (let k = 0; k < c.id.length; k++) h = Math.imul(h ^ c.id.charCodeAt(k), 0x01000193);
+    sum = (sum + (h >>> 0)) % 0x100000000;
+  }
+  return `${count}:${sum}`;
+}
+
+/**
+ * The suggestions still open by what the stream says since they were computed: a case dispatched
+ * (or moved on) elsewhere is no longer waiting, and the version to send is the newest one known.
+ */
+export function currentSuggestions(batch: SuggestionBatch | null, board: CaseBoard): { s: Suggestion; version: number }[] {
+  const out: { s: Suggestion; version: number }[] = [];
+  for (const s of batch?.suggestions ?? []) {
+    const held = board.get(s.caseId);
+    if (held && held.version > s.version && held.status !== 'registered') continue;
+    out.push({ s, version: held && held.version > s.version ? held.version : s.version });
+  }
+  return out;
 }
 
 /** A suggestion drawn on the map like the first of a case's candidates. */
@@ -113,18 +172,8 @@ export function SuggestionPanel(props: SuggestionPanelProps) {
   const [confirming, setConfirming] = useState(false);
   const [message, setMessage] = useState<Message | null>(null);
 
-  // What the stream says since: a case dispatched (or moved on) elsewhere is no longer waiting, and
-  // the version to send is the newest one known.
-  const rows = useMemo(() => {
-    const out: { s: Suggestion; version: number }[] = [];
-    for (const s of batch?.suggestions ?? []) {
-      const held = board.get(s.caseId);
-      if (held && held.version > s.version && held.status !== 'registered') continue;
-      out.push({ s, version: held && held.version > s.version ? held.version : s.version });
-    }
-    return out;
-    // boardVersion: the board changed in place.
-  }, [batch, board, boardVersion]);
+  // boardVersion: the board changed in place.
+  const rows = useMemo(() => currentSuggestions(batch, board), [batch, board, boardVersion]);
   const teamAvailable = (id: string) => {
     if (!teams) return true;
     const row = teams.rowOfId(id);
@@ -192,7 +241,7 @@ export function SuggestionPanel(props: SuggestionPanelProps) {
           {loading ? t('dispatch.suggestions.loading') : t('dispatch.suggestions.refresh')}
         </button>
       </div>
-      <p className="muted small suggestions-hint">{t('dispatch.suggestions.hint')}</p>
+      <p className="muted small suggestions-hint">{t('dispatch.suggestions.hintLive')}</p>
       {error && !batch && (
         <p className="action-message error" role="alert">
           {errorText(error)}

@@ -57,6 +57,10 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'GET', path: '/api/teams', allow: 'live.read' },
   { method: 'POST', path: '/api/teams/positions', allow: 'position.report' },
   { method: 'GET', path: '/api/teams/:id/track', allow: 'live.read' },
+  // Teams' working hours, kept by admins (the live picture shows each team's shift in GET /api/teams).
+  { method: 'GET', path: '/api/teams/shifts', allow: 'team.manage' },
+  { method: 'PUT', path: '/api/teams/:id/shift', allow: 'team.manage' },
+  { method: 'DELETE', path: '/api/teams/:id/shift', allow: 'team.manage' },
   // Live road speeds: read with the live picture; reported by a traffic feed's token (the handler refuses sessions).
   { method: 'GET', path: '/api/roads/speeds', allow: 'live.read' },
   { method: 'POST', path: '/api/roads/speeds', allow: 'position.report' },

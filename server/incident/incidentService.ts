@@ -1,10 +1,23 @@
 import { z } from 'zod';
-import { NewIncident, stageOfStatus, type Category, type GridCellProps, type Incident, type IncidentEvent } from '../../shared/index.js';
+import {
+  ACTION_RULES,
+  applyCaseAction,
+  NewIncident,
+  roleMay,
+  stageOfStatus,
+  WorkflowError,
+  type CaseState,
+  type Category,
+  type GridCellProps,
+  type Incident,
+  type IncidentEvent,
+  type WorkflowContext,
+} from '../../shared/index.js';
 import type { CaseClock } from '../case/caseClock.js';
 import { Refusal } from '../refusal.js';
 import { createGroupCommitter } from '../store/groupCommit.js';
-import type { HistoricalRecord, IncidentRecord, IncidentStore } from '../store/store.js';
-import type { HistoricalIncident, IncidentIntake, IncidentReport } from './intake.js';
+import type { HistoricalRecord, HistoricalState, IncidentRecord, IncidentStore } from '../store/store.js';
+import type { HistoricalIncident, HistoricalTransition, IncidentIntake, IncidentReport } from './intake.js';
 
 /** What the incident service needs from the rest of the server, passed in so it can be tested alone. */
 export interface IncidentServiceDeps {
@@ -12,8 +25,8 @@ export interface IncidentServiceDeps {
   categoryOf(code: string): Category | undefined;
   /** The unit grid cell holding the point, or undefined outside the city. */
   cellAt(lon: number, lat: number): GridCellProps | undefined;
-  /** The handling deadline and the deadline to accept a new report. */
-  clock: Pick<CaseClock, 'handlingDeadline' | 'stageDeadline'>;
+  /** The handling deadline, the deadline to accept a new report, and (for imported extensions) limit arithmetic. */
+  clock: Pick<CaseClock, 'handlingDeadline' | 'stageDeadline' | 'addLimitHours'>;
   /** Called with each committed batch of events, in seq order. */
   onCommitted(events: IncidentEvent[]): void;
   now(): number;
@@ -91,8 +104,13 @@ export class IncidentService implements IncidentIntake {
     return this.committer.submit(record);
   }
 
-  /** Back-fills past incidents; reports that would be refused live are skipped, not stored. */
-  async importHistory(records: Iterable<HistoricalIncident>): Promise<number> {
+  /**
+   * Back-fills past incidents. Each step with an action goes through the same workflow as a live one
+   * (shared/workflow/caseWorkflow.ts), at its own time, so the stored state (team, stage deadlines,
+   * closure kind…) is what live actions would have left. Records whose report would be refused live,
+   * or whose steps the workflow refuses, are skipped, not stored.
+   */
+  async importHistory(records: Iterable<HistoricalIncident>, opts: { teamExists?(teamId: string): boolean } = {}): Promise<number> {
     const accepted: HistoricalRecord[] = [];
     for (const h of records) {
       const reportedAt = Date.parse(h.report.reportedAt);
@@ -104,18 +122,93 @@ export class IncidentService implements IncidentIntake {
         throw err;
       }
       const category = this.deps.categoryOf(incident.categoryCode)!;
-      const transitions = h.transitions.map((t) => {
-        const at = Date.parse(t.at);
-        const stage = stageOfStatus(t.status);
-        return { status: t.status, at, stageDeadlineAt: stage === null || stage === 'handle' ? null : this.deps.clock.stageDeadline(category, stage, at) };
-      });
-      accepted.push({ incident, transitions });
+      const transitions = this.replay(incident, category, h.transitions, opts.teamExists);
+      if (transitions) accepted.push({ incident, transitions });
     }
     return this.deps.store.importHistory(accepted);
+  }
+
+  /** What each past step changed, or null when the workflow would not have allowed one of them. */
+  private replay(incident: IncidentRecord, category: Category, steps: readonly HistoricalTransition[], teamExists?: (teamId: string) => boolean): HistoricalRecord['transitions'] | null {
+    const clock = this.deps.clock;
+    let state: CaseState = {
+      status: 'reported',
+      version: 1,
+      teamId: null,
+      deadlineAt: incident.deadlineAt,
+      urgeCount: 0,
+      reworkCount: 0,
+      suspendedFrom: null,
+      closureKind: null,
+      closedAt: null,
+      arrivedAt: null,
+      stageDeadlineAt: incident.stageDeadlineAt,
+      mergedInto: null,
+    };
+    const ctx: WorkflowContext = {
+      now: 0,
+      addLimitHours: (from, hours) => clock.addLimitHours(category, from, hours),
+      stageDeadline: (stage, from) => clock.stageDeadline(category, stage, from),
+    };
+    const out: HistoricalRecord['transitions'] = [];
+    for (const step of steps) {
+      const at = Date.parse(step.at);
+      const a = step.action;
+      let next: CaseState;
+      if (!a) {
+        // Only the status is known: nothing to check it against, the rest of the state stays.
+        const stage = stageOfStatus(step.status);
+        next = {
+          ...state,
+          status: step.status,
+          stageDeadlineAt: stage === null || stage === 'handle' ? null : clock.stageDeadline(category, stage, at),
+          closedAt: step.status === 'closed' ? at : state.closedAt,
+        };
+        out.push({ at, changes: changesBetween(state, next) });
+        state = next;
+        continue;
+      }
+      if (!roleMay(a.role, ACTION_RULES[a.name].permission)) return null;
+      if (a.teamId !== undefined && teamExists && !teamExists(a.teamId)) return null;
+      ctx.now = at;
+      try {
+        next = applyCaseAction(state, { action: a.name, teamId: a.teamId, note: a.note }, ctx);
+      } catch (err) {
+        if (err instanceof WorkflowError) return null;
+        throw err;
+      }
+      // A record that says one status but whose action leads to another contradicts itself.
+      if (next.status !== step.status) return null;
+      // The team sent is in the state (teamId), not in the action's record.
+      const action = a.teamId === undefined ? a : { name: a.name, actor: a.actor, role: a.role, ...(a.note ? { note: a.note } : {}) };
+      out.push({ at, changes: changesBetween(state, next), action });
+      state = next;
+    }
+    return out;
   }
 
   /** Resolves once every report handed in so far is committed; used at shutdown. */
   drain(): Promise<void> {
     return this.committer.drain();
   }
+}
+
+/**
+ * The workflow fields that differ between two states, as the store logs a past step. Spelled out
+ * rather than looped over keys: it runs about a million times per import.
+ */
+function changesBetween(prev: CaseState, next: CaseState): Partial<HistoricalState> {
+  const c: Partial<HistoricalState> = {};
+  if (next.status !== prev.status) c.status = next.status;
+  if (next.closedAt !== prev.closedAt) c.closedAt = next.closedAt;
+  if (next.deadlineAt !== prev.deadlineAt) c.deadlineAt = next.deadlineAt;
+  if (next.teamId !== prev.teamId) c.teamId = next.teamId;
+  if (next.urgeCount !== prev.urgeCount) c.urgeCount = next.urgeCount;
+  if (next.reworkCount !== prev.reworkCount) c.reworkCount = next.reworkCount;
+  if (next.suspendedFrom !== prev.suspendedFrom) c.suspendedFrom = next.suspendedFrom;
+  if (next.closureKind !== prev.closureKind) c.closureKind = next.closureKind;
+  if (next.arrivedAt !== prev.arrivedAt) c.arrivedAt = next.arrivedAt;
+  if (next.stageDeadlineAt !== prev.stageDeadlineAt) c.stageDeadlineAt = next.stageDeadlineAt;
+  if (next.mergedInto !== prev.mergedInto) c.mergedInto = next.mergedInto;
+  return c;
 }

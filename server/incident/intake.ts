@@ -1,4 +1,5 @@
-import type { Incident, IncidentSource, IncidentStatus, ReporterContact } from '../../shared/index.js';
+import { z } from 'zod';
+import { CaseAction, IncidentStatus, IsoTimestamp, NewIncident, Role, type Incident, type IncidentSource, type ReporterContact } from '../../shared/index.js';
 
 /**
  * What a source of reports (the HTTP API, the simulator, later the 12345 bridge) hands to the
@@ -16,16 +17,75 @@ export interface IncidentReport {
   reporter?: ReporterContact;
 }
 
-/** A past incident with the status changes it went through, for back-filling history. */
+/** Who took a past action and how: what a live action's timeline entry records, plus the team sent. */
+export interface HistoricalAction {
+  name: CaseAction;
+  /** A person's name with their position (值班长 王敏), or a team's crew. */
+  actor: string;
+  /** A role that may take the action (ACTION_RULES[name].permission). */
+  role: Role;
+  note?: string;
+  /** dispatch: the team sent, one of the roster's. */
+  teamId?: string;
+}
+
+/** One step of a past case, in time order. */
+export interface HistoricalTransition {
+  /** The status after the step. */
+  status: IncidentStatus;
+  /** ISO 8601. */
+  at: string;
+  /**
+   * The workflow action that caused it, logged as a `case_action`. Sources that only know the status
+   * (older data files, a department outside the roster) leave it out: the step is a `status_changed`.
+   */
+  action?: HistoricalAction;
+}
+
+/** A past incident with the steps it went through, for back-filling history. */
 export interface HistoricalIncident {
   report: IncidentReport & { reportedAt: string };
-  /** Status changes after the report, in time order (ISO 8601 timestamps). */
-  transitions: { status: IncidentStatus; at: string }[];
+  transitions: HistoricalTransition[];
 }
+
+/**
+ * The shape of a historical record from outside (a data file, another system): parse with this
+ * before `importHistory`, which then checks the meaning (each action legal from the status before
+ * it, taken by a role that may, naming a known team). The simulator's own records need no parsing.
+ */
+export const HistoricalIncidentRecord = z
+  .object({
+    report: NewIncident.extend({ reportedAt: IsoTimestamp }),
+    transitions: z
+      .array(
+        z
+          .object({
+            status: IncidentStatus,
+            at: IsoTimestamp,
+            action: z
+              .object({
+                name: CaseAction,
+                actor: z.string().trim().min(1).max(100),
+                role: Role,
+                note: z.string().max(2000).optional(),
+                teamId: z.string().min(1).max(64).optional(),
+              })
+              .strict()
+              .optional(),
+          })
+          .strict(),
+      )
+      .max(100),
+  })
+  .strict() satisfies z.ZodType<HistoricalIncident>;
 
 export interface IncidentIntake {
   /** Stores one live report; resolves with the stored incident once it is durably committed. */
   report(report: IncidentReport, reportedBy?: { name: string; role: string } | null): Promise<Incident>;
-  /** Stores many past incidents in one transaction; resolves with how many were stored. */
-  importHistory(records: Iterable<HistoricalIncident>): Promise<number>;
+  /**
+   * Stores many past incidents in one transaction; resolves with how many were stored. A record
+   * whose report would be refused live, or whose steps the workflow does not allow, is skipped.
+   * `teamExists` (the roster) also skips records that dispatch to a team it does not know.
+   */
+  importHistory(records: Iterable<HistoricalIncident>, opts?: { teamExists?(teamId: string): boolean }): Promise<number>;
 }

@@ -1,8 +1,10 @@
-import type { Category, IncidentStatus, TimeLimit } from '../../shared/index.js';
-import type { HistoricalIncident } from '../incident/intake.js';
+import { ACTION_RULES, type CaseAction, type Category, type IncidentStatus, type Team, type TimeLimit } from '../../shared/index.js';
+import type { HistoricalIncident, HistoricalTransition } from '../incident/intake.js';
 import { SeededRandom } from '../seededRandom.js';
+import { localMinuteOfDay, shiftCoversMinute } from '../../shared/workflow/teamShift.js';
 import type { SimContext } from './context.js';
 import { MINUTE_MS, reportsInMinute, type SimModel, buildSimModel } from './model.js';
+import { centerActor, crewActor, dutyStaff, inspectorAt, type Actor, type DutyStaff } from './staff.js';
 import { toReport } from './stream.js';
 
 const MIN = MINUTE_MS;
@@ -22,65 +24,234 @@ function elapsedHoursAllowed(limit: TimeLimit): number {
   }
 }
 
-/**
- * The path one past case took through the workflow, with plausible delays: most are accepted,
- * registered, dispatched, handled within their limit (some late), verified and closed; a few are
- * rejected at intake, suspended, or sent back for rework once. Steps at or after `toMs` have not
- * happened yet, so recent cases are still open at some stage.
- */
-export function simulateLifecycle(category: Category, reportedAt: number, toMs: number, rng: SeededRandom): { status: IncidentStatus; at: number }[] {
-  const steps: { status: IncidentStatus; at: number }[] = [];
-  let t = reportedAt;
-  const step = (status: IncidentStatus, minMin: number, maxMin: number) => {
-    t += Math.round(rng.range(minMin, maxMin) * MIN);
-    steps.push({ status, at: t });
-  };
-  const fate = rng.float();
-  if (fate < 0.03) {
-    step('rejected', 5, 40);
-  } else {
-    step('accepted', 2, 25);
-    step('registered', 3, 30);
-    step('dispatched', 3, 40);
-    if (fate < 0.05) {
-      step('suspended', 60 * 24, 60 * 72);
-    } else {
-      step('handling', 10, 90);
-      const allowed = elapsedHoursAllowed(category.timeLimit) * HOUR;
-      // Median about half the limit; roughly one case in ten runs over.
-      const handling = () => Math.max(10 * MIN, allowed * 0.45 * Math.exp(0.55 * rng.gaussian()));
-      t += Math.round(handling());
-      steps.push({ status: 'handled', at: t });
-      if (rng.chance(0.06)) {
-        step('handling', 30, 180);
-        t += Math.round(handling() * 0.5);
-        steps.push({ status: 'handled', at: t });
-      }
-      step('verified', 15, 150);
-      step('closed', 5, 90);
-    }
-  }
-  return steps.filter((s) => s.at < toMs);
+// Short notes where a real timeline has one: a refusal, a suspension, a send-back and a handling
+// report each say why or what was done.
+const REJECT_NOTES = ['经核实，现场无此问题', '不属于城市管理范畴，已告知反映人向相关部门反映', '上报位置不清，无法核实'];
+const SUSPEND_NOTES = ['涉及产权争议，待协调后处置', '需专项资金，纳入维修计划', '受天气影响，暂无法施工', '需相关部门审批，暂缓处置'];
+const RETURN_NOTES = ['不在本队辖区，请改派', '现场位置有误，请核实后改派'];
+const REWORK_NOTES = ['现场仍有残留，处置不到位', '核查照片与现场不符，请重新处置', '问题出现反复，需彻底整改'];
+const HANDLED_NOTES: Readonly<Record<string, readonly string[]>> = {
+  huanwei: ['垃圾已清运，现场已清扫干净', '已清理完毕，恢复整洁'],
+  cgzf: ['已现场劝导，当事人已自行整改', '已依法处理，现场秩序恢复'],
+  shizheng: ['已修复完毕，恢复正常使用', '已更换损坏部件，设施完好'],
+  yuanlin: ['已修剪清理，恢复绿化景观', '已补植完成，现场已清理'],
+};
+const HANDLED_NOTE = ['已处置完毕'];
+
+/** A team that could be sent, with its crew (who acts for it) and whether it is on duty, by minute of the day. */
+export interface Squad {
+  team: Team;
+  crew: Actor;
+  onDutyAt: Uint8Array;
 }
 
-/** Simulated past incidents for [fromMs, toMs), in time order, with the transitions each went through. */
-export function generateHistory(ctx: SimContext | SimModel, seed: number, fromMs: number, toMs: number): HistoricalIncident[] {
-  const model = 'rates' in ctx ? ctx : buildSimModel(ctx);
-  const byCode = new Map(model.ctx.categories.map((c) => [c.code, c]));
-  const out: HistoricalIncident[] = [];
-  for (let minute = Math.floor(fromMs / MIN); minute * MIN < toMs; minute++) {
-    const reports = reportsInMinute(model, seed, minute);
-    reports.forEach((r, k) => {
-      if (r.at < fromMs || r.at >= toMs) return;
-      const life = SeededRandom.derive(seed, 'life', minute, k);
-      out.push({
-        report: toReport(r),
-        transitions: simulateLifecycle(byCode.get(r.categoryCode)!, r.at, toMs, life).map((s) => ({
-          status: s.status,
-          at: new Date(s.at).toISOString(),
-        })),
-      });
-    });
+/** A team base with its squads that handle one category. */
+export interface TeamBase {
+  lon: number;
+  lat: number;
+  squads: Squad[];
+}
+
+/** For each category, the bases of the roster's teams that handle it (squads in roster order). */
+export function basesByCategory(teams: readonly Team[]): Map<string, TeamBase[]> {
+  const out = new Map<string, TeamBase[]>();
+  const byKey = new Map<string, TeamBase>();
+  for (const team of teams) {
+    if (!team.position) continue;
+    // Whether the shift covers each minute of the day, worked out once rather than at every dispatch.
+    const squad: Squad = { team, crew: crewActor(team), onDutyAt: Uint8Array.from({ length: 1440 }, (_, m) => (shiftCoversMinute(team.shift, m) ? 1 : 0)) };
+    for (const code of team.categories) {
+      const key = `${code}\u0000${team.baseId}`;
+      let base = byKey.get(key);
+      if (!base) {
+        base = { lon: team.position.lon, lat: team.position.lat, squads: [] };
+        byKey.set(key, base);
+        const list = out.get(code) ?? [];
+        list.push(base);
+        out.set(code, list);
+      }
+      base.squads.push(squad);
+    }
   }
   return out;
+}
+
+/**
+ * The squad a dispatcher sends: one on duty at `at` from the nearest base that has one, or one time
+ * in five from the next nearest (the nearest is busy, or just across a boundary); never `except`
+ * (the team that sent the case back). With no squad on duty anywhere, the nearest squad all the
+ * same (a dispatcher may call out an off-duty team). Null when no base handles the category.
+ */
+export function chooseSquad(bases: readonly TeamBase[], lon: number, lat: number, at: number, rng: SeededRandom, except?: string): Squad | null {
+  const minute = localMinuteOfDay(at);
+  const k = Math.cos((lat * Math.PI) / 180);
+  const nearest: [Squad[] | null, Squad[] | null] = [null, null];
+  const dist = [Infinity, Infinity];
+  for (const anyShift of [false, true]) {
+    for (const b of bases) {
+      const d = ((b.lon - lon) * k) ** 2 + (b.lat - lat) ** 2;
+      if (d >= dist[1]!) continue;
+      const able = b.squads.filter((s) => s.team.id !== except && (anyShift || s.onDutyAt[minute] === 1));
+      if (able.length === 0) continue;
+      if (d < dist[0]!) {
+        [nearest[1], dist[1]] = [nearest[0], dist[0]!];
+        [nearest[0], dist[0]] = [able, d];
+      } else {
+        [nearest[1], dist[1]] = [able, d];
+      }
+    }
+    if (nearest[0]) break;
+  }
+  if (!nearest[0]) return null;
+  return rng.pick(nearest[1] && rng.chance(0.2) ? nearest[1] : nearest[0]);
+}
+
+/** The status an action leads to under the shared workflow; throws where the workflow refuses it. */
+export function statusAfter(status: IncidentStatus, action: CaseAction): IncidentStatus {
+  const rule = ACTION_RULES[action];
+  if (!rule.from.includes(status) || rule.to === 'resume') throw new Error(`history: ${action} is not allowed from ${status}`);
+  return rule.to === 'same' ? status : rule.to;
+}
+
+/** One past case before its life: what, where, when, who could handle it, who was on duty. */
+export interface PastCase {
+  category: Category;
+  lon: number;
+  lat: number;
+  reportedAt: number;
+  /** The bases whose teams handle the category (basesByCategory); empty where no team on the roster does. */
+  bases: readonly TeamBase[];
+  staff: DutyStaff;
+}
+
+/** A past case as its life unfolds: the clock, its status, the squad it is with, the steps so far. */
+interface Life {
+  c: PastCase;
+  rng: SeededRandom;
+  toMs: number;
+  t: number;
+  status: IncidentStatus;
+  squad: Squad | null;
+  steps: HistoricalTransition[];
+}
+
+function wait(l: Life, minMinutes: number, maxMinutes: number): void {
+  l.t += Math.round(l.rng.range(minMinutes, maxMinutes) * MIN);
+}
+
+/**
+ * Takes an action at the life's time: by `who`, or, with nobody on record, only its status change
+ * (and no note: nobody wrote one). Steps at or after `toMs` have not happened yet and are left out.
+ */
+function take(l: Life, name: CaseAction, who: Actor | null, note?: string, teamId?: string): void {
+  l.status = statusAfter(l.status, name);
+  if (l.t >= l.toMs) return;
+  const step: HistoricalTransition = { status: l.status, at: new Date(l.t).toISOString() };
+  if (who) {
+    step.action = { name, actor: who.actor, role: who.role };
+    if (note) step.action.note = note;
+    if (teamId) step.action.teamId = teamId;
+  }
+  l.steps.push(step);
+}
+
+function dispatch(l: Life, except?: string): void {
+  const squad = chooseSquad(l.c.bases, l.c.lon, l.c.lat, l.t, l.rng, except);
+  l.squad = squad;
+  take(l, 'dispatch', squad && centerActor(l.c.staff, 'dispatcher', l.t), undefined, squad?.team.id);
+}
+
+function reportHandled(l: Life): void {
+  const notes = l.squad ? (HANDLED_NOTES[l.squad.team.department] ?? HANDLED_NOTE) : HANDLED_NOTE;
+  take(l, 'report-handled', l.squad && l.squad.crew, l.rng.pick(notes));
+}
+
+/**
+ * The path one past case took through the workflow, as the actions people took, with plausible
+ * delays: most are accepted, registered, dispatched to a nearby team, acknowledged, reached,
+ * handled within their limit (some late), verified and closed; a few are rejected at intake,
+ * suspended, sent back by the team and dispatched again, or reworked once. Each action is checked
+ * against the shared workflow and names who took it: the center's staff on duty, the area's
+ * supervisor, or the team's crew. Where no team on the roster handles the category, the handling
+ * department is not on the roster: its steps (the dispatch to it, its work) are recorded as bare
+ * status changes, since nobody on record took them. Steps at or after `toMs` have not happened yet,
+ * so recent cases are still open at some stage. Pure: the same case and PRNG state give the same path.
+ */
+export function simulateLifecycle(c: PastCase, toMs: number, rng: SeededRandom): HistoricalTransition[] {
+  const l: Life = { c, rng, toMs, t: c.reportedAt, status: 'reported', squad: null, steps: [] };
+  const inspector = inspectorAt(c.staff, c.lon, c.lat);
+  const allowed = elapsedHoursAllowed(c.category.timeLimit) * HOUR;
+  // Median about half the limit; roughly one case in ten runs over.
+  const handling = () => Math.max(10 * MIN, allowed * 0.45 * Math.exp(0.55 * rng.gaussian()));
+  const fate = rng.float();
+  if (fate < 0.03) {
+    wait(l, 5, 40);
+    take(l, 'reject', centerActor(c.staff, 'acceptor', l.t), rng.pick(REJECT_NOTES));
+    return l.steps;
+  }
+  wait(l, 2, 25);
+  take(l, 'accept', centerActor(c.staff, 'acceptor', l.t));
+  wait(l, 3, 30);
+  take(l, 'register', centerActor(c.staff, 'shiftLeader', l.t));
+  wait(l, 3, 40);
+  dispatch(l);
+  if (fate < 0.05) {
+    wait(l, 60 * 24, 60 * 72);
+    take(l, 'suspend', centerActor(c.staff, 'shiftLeader', l.t), rng.pick(SUSPEND_NOTES));
+    return l.steps;
+  }
+  const first = l.squad;
+  if (first && rng.chance(0.02)) {
+    wait(l, 5, 30);
+    take(l, 'return', first.crew, rng.pick(RETURN_NOTES));
+    wait(l, 5, 30);
+    dispatch(l, first.team.id);
+  }
+  wait(l, 2, 20);
+  take(l, 'acknowledge', l.squad && l.squad.crew);
+  if (l.squad) {
+    wait(l, 8, 60);
+    take(l, 'arrive', l.squad.crew);
+  }
+  l.t += Math.round(handling());
+  reportHandled(l);
+  if (rng.chance(0.06)) {
+    wait(l, 30, 180);
+    take(l, 'rework', inspector, rng.pick(REWORK_NOTES));
+    l.t += Math.round(handling() * 0.5);
+    reportHandled(l);
+  }
+  wait(l, 15, 150);
+  take(l, 'verify', inspector);
+  wait(l, 5, 90);
+  take(l, 'close', centerActor(c.staff, 'shiftLeader', l.t));
+  return l.steps;
+}
+
+/**
+ * Simulated past incidents for [fromMs, toMs), in time order, with the steps each went through,
+ * one at a time: an import that takes them as they come holds none it has already stored, which
+ * keeps the heap (and the collector's work) small over 90 days. `teams` is the roster the cases are
+ * dispatched to (each to a team that handles its category).
+ */
+export function* pastIncidents(ctx: SimContext | SimModel, seed: number, fromMs: number, toMs: number, teams: readonly Team[]): Generator<HistoricalIncident> {
+  const model = 'rates' in ctx ? ctx : buildSimModel(ctx);
+  const byCode = new Map(model.ctx.categories.map((c) => [c.code, c]));
+  const bases = basesByCategory(teams);
+  const staff = dutyStaff(seed);
+  for (let minute = Math.floor(fromMs / MIN); minute * MIN < toMs; minute++) {
+    const reports = reportsInMinute(model, seed, minute);
+    for (let k = 0; k < reports.length; k++) {
+      const r = reports[k]!;
+      if (r.at < fromMs || r.at >= toMs) continue;
+      const life = SeededRandom.derive(seed, 'life', minute, k);
+      const past: PastCase = { category: byCode.get(r.categoryCode)!, lon: r.lon, lat: r.lat, reportedAt: r.at, bases: bases.get(r.categoryCode) ?? [], staff };
+      yield { report: toReport(r), transitions: simulateLifecycle(past, toMs, life) };
+    }
+  }
+}
+
+/** All of pastIncidents at once. */
+export function generateHistory(ctx: SimContext | SimModel, seed: number, fromMs: number, toMs: number, teams: readonly Team[]): HistoricalIncident[] {
+  return [...pastIncidents(ctx, seed, fromMs, toMs, teams)];
 }

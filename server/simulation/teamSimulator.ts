@@ -1,15 +1,16 @@
-import type { IncidentEvent, TeamPositionsMessage } from '../../shared/index.js';
+import type { Incident, IncidentEvent, TeamPositionsMessage } from '../../shared/index.js';
 import type { Principal } from '../auth/principal.js';
 import type { CaseService } from '../case/caseService.js';
 import type { Logger } from '../log.js';
 import { SeededRandom } from '../seededRandom.js';
 import type { Fleet } from '../team/fleet.js';
 import type { IncidentStore } from '../store/store.js';
+import { crewName } from './staff.js';
 
 export interface TeamSimulatorOptions {
   fleet: Fleet;
   cases: CaseService;
-  store: Pick<IncidentStore, 'getIncident'>;
+  store: Pick<IncidentStore, 'getIncident' | 'casesOfTeam'>;
   seed: number;
   /** Simulated seconds per real second. */
   speed: number;
@@ -21,8 +22,9 @@ export interface TeamSimulatorOptions {
  * Drives the field teams when no GPS gateway does: a free team on duty patrols the roads around its
  * base (off duty, it drives back to its base and stays there);
  * a team a case is dispatched to acknowledges it, drives there at the roads' speed, arrives, stays a
- * plausible while (10–40 minutes) and reports it handled, then patrols again. It acts through the
- * case service as the team's crew, like a real phone would. Seeded: the same seed, the same choices.
+ * plausible while (10–40 minutes) and reports it handled, then takes up the next case waiting for it
+ * (see `resume`) or patrols again. It acts through the case service as the team's crew, like a real
+ * phone would. Seeded: the same seed, the same choices.
  */
 export function startTeamSimulator(o: TeamSimulatorOptions) {
   const rng = new SeededRandom(o.seed ^ 0x7ea3);
@@ -30,7 +32,7 @@ export function startTeamSimulator(o: TeamSimulatorOptions) {
   const crews = new Map<string, Principal>(
     o.fleet.teams(0).map((t) => [
       t.id,
-      { kind: 'token', name: `${t.name.zh}（模拟）`, displayName: t.name.zh, role: 'field', userId: null, tokenId: null, teamId: t.id, sessionHash: null },
+      { kind: 'token', name: crewName(t), displayName: t.name.zh, role: 'field', userId: null, tokenId: null, teamId: t.id, sessionHash: null },
     ]),
   );
 
@@ -47,6 +49,24 @@ export function startTeamSimulator(o: TeamSimulatorOptions) {
     }
   }
 
+  /**
+   * Whether the crew still has to go to a case: dispatched (not yet acknowledged), or acknowledged
+   * but not reached. A case being handled whose crew has been there is work in progress (a back-filled
+   * one may run for days, as long works do): sending crews back to all of those at start would keep
+   * the whole fleet busy for hours and leave live dispatch with no available team.
+   */
+  const awaitsCrew = (c: Incident) => c.status === 'dispatched' || (c.status === 'handling' && c.arrivedAt === null);
+
+  /** A free team takes up the most urgent case waiting for it (casesOfTeam: earliest deadline first). */
+  async function takeUp(teamId: string): Promise<boolean> {
+    const next = (await o.store.casesOfTeam(teamId)).find(awaitsCrew);
+    // A dispatch may have sent the team elsewhere while the store was read.
+    if (!next || o.fleet.caseOf(teamId) !== null) return false;
+    o.fleet.sendTo(teamId, next.id, next.lon, next.lat);
+    if (next.status === 'dispatched') void act(teamId, next.id, 'acknowledge');
+    return true;
+  }
+
   const timer = setInterval(() => {
     const seconds = (tickMs / 1000) * o.speed;
     for (const e of o.fleet.step(seconds)) {
@@ -59,7 +79,7 @@ export function startTeamSimulator(o: TeamSimulatorOptions) {
     for (const teamId of o.fleet.doneOnSite()) {
       const caseId = o.fleet.caseOf(teamId);
       o.fleet.release(teamId);
-      if (caseId) void act(teamId, caseId, 'report-handled', '已处置完毕（模拟）');
+      if (caseId) void act(teamId, caseId, 'report-handled', '已处置完毕（模拟）').then(() => takeUp(teamId));
     }
   }, tickMs);
   timer.unref();
@@ -75,9 +95,23 @@ export function startTeamSimulator(o: TeamSimulatorOptions) {
           void act(teamId, i.id, 'acknowledge');
         }
         for (const t of o.fleet.teams(0)) {
-          if (o.fleet.caseOf(t.id) === i.id && (i.teamId !== t.id || ['registered', 'suspended', 'closed', 'rejected'].includes(i.status))) o.fleet.release(t.id);
+          if (o.fleet.caseOf(t.id) === i.id && (i.teamId !== t.id || ['registered', 'suspended', 'closed', 'rejected'].includes(i.status))) {
+            o.fleet.release(t.id);
+            void takeUp(t.id);
+          }
         }
       }
+    },
+    /**
+     * Picks up where the store left off (after a back-fill or a restart): each team in roster order
+     * takes up its most urgent case still waiting for a crew, so the fleet's picture agrees with the
+     * cases; the rest follow one after another. Resolves with how many teams set off.
+     */
+    async resume(): Promise<number> {
+      let sent = 0;
+      for (const t of o.fleet.teams(0)) if (o.fleet.caseOf(t.id) === null && (await takeUp(t.id))) sent++;
+      o.log.info({ teams: sent }, 'teams took up their open cases');
+      return sent;
     },
     stop: () => clearInterval(timer),
   };

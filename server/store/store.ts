@@ -23,10 +23,18 @@ export interface IncidentRecord {
   stageDeadlineAt: number;
 }
 
-/** A past incident and the status changes it went through (epoch ms), for back-filling history. */
+/** The workflow state of a past case (the store numbers the versions itself). */
+export type HistoricalState = Omit<CaseState, 'version'>;
+
+/**
+ * A past incident and the steps it went through (epoch ms), for back-filling history. Each step
+ * lists only what it changed in the workflow state (the case starts as reported: no team, the
+ * record's deadlines) and the action that led there, logged as a `case_action` like a live one; a
+ * step without an action (a source that only knew the status) is logged as `status_changed`.
+ */
 export interface HistoricalRecord {
   incident: IncidentRecord;
-  transitions: { status: IncidentStatus; at: number; stageDeadlineAt: number | null }[];
+  transitions: { at: number; changes: Partial<HistoricalState>; action?: ActionRecord }[];
 }
 
 export interface IncidentPoint {

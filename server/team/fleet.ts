@@ -1,10 +1,10 @@
 import { around } from 'geokdbush';
-import type { Team, TeamPositionsMessage, TeamStatus } from '../../shared/index.js';
+import type { Shift, Team, TeamPositionsMessage, TeamStatus } from '../../shared/index.js';
 import type { SeededRandom } from '../seededRandom.js';
 import { OFF_ROAD_MPS } from '../dispatch/candidates.js';
 import { metresBetween, nearestNode, type EdgeTimes, type RoadGraph } from '../dispatch/roadGraph.js';
 import { pathToTarget, travelTimesTo } from '../dispatch/travelTimes.js';
-import { LOCAL_OFFSET_MINUTES, onDuty } from './shift.js';
+import { LOCAL_OFFSET_MINUTES, onDuty } from '../../shared/workflow/teamShift.js';
 
 /** A drive along the road network: the vertices and the time at which each is reached (s from its start). */
 export interface Drive {
@@ -229,6 +229,17 @@ export class Fleet {
     if (status) u.status = status;
     u.drive = null;
     u.reportedAt = Math.max(at, u.reportedAt ?? at);
+    return true;
+  }
+
+  /**
+   * Puts new working hours into force for a team (an admin changed its shift): from the next reading
+   * on, a free team outside them is off duty. A team on a case finishes it first, as at a shift's end.
+   */
+  setShift(teamId: string, shift: Shift): boolean {
+    const u = this.byId.get(teamId);
+    if (!u) return false;
+    u.team = { ...u.team, shift };
     return true;
   }
 

@@ -21,6 +21,22 @@ export const Shift = z
   .refine((s) => s.start !== s.end, { message: 'A shift cannot start and end at the same time; 00:00–24:00 is round the clock.' });
 export type Shift = z.infer<typeof Shift>;
 
+/** `PUT /api/teams/:id/shift`: a team's new working hours. */
+export const TeamShiftChange = z.object({ shift: Shift }).strict();
+export type TeamShiftChange = z.infer<typeof TeamShiftChange>;
+
+/**
+ * A team's working hours as admins keep them (`GET /api/teams/shifts`): the shift in force, the
+ * roster's default it replaces, and who set it when; `edited` is null while the default holds.
+ */
+export const TeamShiftView = z.object({
+  teamId: z.string(),
+  shift: Shift,
+  defaultShift: Shift,
+  edited: z.object({ by: z.string(), at: IsoTimestamp }).nullable(),
+});
+export type TeamShiftView = z.infer<typeof TeamShiftView>;
+
 /** A field team (城管执法中队, 环卫班组, 市政养护队, …) that handles cases of some categories. */
 export const Team = z.object({
   id: z.string(),

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Shift } from '../../shared/index.js';
-import { localMinuteOfDay, minutesOfDay, nextDutyChange, onDuty } from '../../server/team/shift.js';
+import { fewestOnDutyByHour, localMinuteOfDay, minutesOfDay, nextDutyChange, onDuty } from '../../shared/workflow/teamShift.js';
 import { defaultShift, ROUND_THE_CLOCK } from '../../server/team/teamRoster.js';
 import { cityWithTeams } from '../support/cityWithTeams.js';
 
@@ -117,5 +117,39 @@ describe('the default shifts', () => {
     expect(teams.filter((t) => t.department === 'huanwei').map((t) => t.shift)).toContainEqual({ start: '05:00', end: '21:00' });
     expect(teams.some((t) => minutesOfDay(t.shift.end) < minutesOfDay(t.shift.start))).toBe(true);
     expect(defaultShift('no-such-department', 3, 5)).toEqual(ROUND_THE_CLOCK);
+  });
+});
+
+describe('fewestOnDutyByHour', () => {
+  it('counts the shifts on duty in each hour, at the least, and shows a gap of minutes as its hour', () => {
+    const day = { start: '08:00', end: '17:00' };
+    const evening = { start: '17:30', end: '02:00' };
+    const byHour = fewestOnDutyByHour([day, evening]);
+    expect(byHour).toHaveLength(24);
+    expect(byHour.slice(8, 17)).toEqual(Array(9).fill(1));
+    // 17:00–17:30 nobody: the hour shows 0 though the evening shift starts within it.
+    expect(byHour[17]).toBe(0);
+    expect(byHour.slice(18, 24)).toEqual(Array(6).fill(1));
+    expect(byHour.slice(0, 2)).toEqual([1, 1]);
+    expect(byHour.slice(2, 8)).toEqual(Array(6).fill(0));
+    expect(fewestOnDutyByHour([{ start: '00:00', end: '24:00' }, day])).toEqual(Array.from({ length: 24 }, (_, h) => (h >= 8 && h < 17 ? 2 : 1)));
+    expect(fewestOnDutyByHour([])).toEqual(Array(24).fill(0));
+  });
+
+  it('agrees with onDuty at every minute, for any shifts', () => {
+    const clock = fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`);
+    const shift = fc.tuple(clock, fc.oneof(clock, fc.constant('24:00'))).filter(([a, b]) => a !== b).map(([start, end]) => ({ start, end }));
+    fc.assert(
+      fc.property(fc.array(shift, { maxLength: 6 }), fc.integer({ min: 0, max: 23 }), (shifts, hour) => {
+        let least = Infinity;
+        for (let m = hour * 60; m < hour * 60 + 60; m++) {
+          // Minute m of the local day, as an instant: local midnight of 2026-03-02 is 16:00 UTC the day before.
+          const at = Date.parse('2026-03-01T16:00:00Z') + m * 60_000;
+          least = Math.min(least, shifts.filter((s) => onDuty(s, at)).length);
+        }
+        expect(fewestOnDutyByHour(shifts)[hour]).toBe(least);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

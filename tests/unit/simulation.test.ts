@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import * as turf from '@turf/turf';
 import KDBush from 'kdbush';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { IncidentStatus, NewIncident, type City } from '../../shared/index.js';
+import { IncidentStatus, NewIncident, type City, type Team } from '../../shared/index.js';
 import { loadCatalog } from '../../server/catalog/loadCatalog.js';
 import { loadDefaultCity } from '../../server/city/cityCache.js';
 import { GridIndex } from '../../server/grid/gridIndex.js';
@@ -12,10 +12,12 @@ import { generateHistory } from '../../server/simulation/history.js';
 import { buildSimModel, type SimModel } from '../../server/simulation/model.js';
 import { startSimulator } from '../../server/simulation/runner.js';
 import { createIncidentStream } from '../../server/simulation/stream.js';
+import { teamsFromBases } from '../../server/team/teamRoster.js';
 
 let city: City;
 let model: SimModel;
 let grid: GridIndex;
+let teams: Team[];
 const catalog = loadCatalog();
 const codes = new Set(catalog.categories.map((c) => c.code));
 // Monday 2026-11-23 00:00 China time.
@@ -27,6 +29,7 @@ beforeAll(() => {
   city = loadDefaultCity({ cacheDir: join(PROJECT_ROOT, 'var', 'test-cache'), seed: 320412 }).city;
   grid = new GridIndex(city.layers.grid.features);
   model = buildSimModel({ city, categories: catalog.categories, isInsideCity: (lon, lat) => grid.locate(lon, lat) >= 0 });
+  teams = teamsFromBases(city.layers['team-bases'].features, catalog.categories);
 });
 
 function metres(a: number[], b: number[]): number {
@@ -106,7 +109,7 @@ describe('the incident simulator', () => {
 
   it('back-fills 90 days with at least 100,000 cases whose transitions are ordered and in the past', () => {
     const to = MONDAY + 10 * HOUR; // a busy Monday morning
-    const history = generateHistory(model, 20261123, to - 90 * DAY, to);
+    const history = generateHistory(model, 20261123, to - 90 * DAY, to, teams);
     expect(history.length).toBeGreaterThanOrEqual(100_000);
     const statuses = new Set(IncidentStatus.options);
     const finals = new Map<string, number>();

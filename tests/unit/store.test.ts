@@ -69,14 +69,20 @@ describe('SQLite incident store', () => {
 
   it('imports history as a time-ordered log whose last event per incident is its stored state', async () => {
     const t = Date.parse('2026-10-01T00:00:00Z');
+    // Steps that only know the status (an older data file): logged as status_changed.
     const h = (id: string, at: number, steps: number[]) => ({
       incident: record({ id, reportedAt: at, createdAt: at }),
-      transitions: steps.map((dt, i) => ({ status: (['accepted', 'registered', 'closed'] as const)[i]!, at: at + dt, stageDeadlineAt: i < 2 ? at + dt + 1800_000 : null })),
+      transitions: steps.map((dt, i) => {
+        const status = (['accepted', 'registered', 'closed'] as const)[i]!;
+        return { at: at + dt, changes: { status, stageDeadlineAt: i < 2 ? at + dt + 1800_000 : null, ...(status === 'closed' ? { closedAt: at + dt } : {}) } };
+      }),
     });
     const count = await store.importHistory([h('a', t, [5000, 9000, 20000]), h('b', t + 1000, [2000]), h('c', t + 3000, [])]);
     expect(count).toBe(3);
     const events = await store.readEvents(0, 1000, 1000);
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(events.map((e) => e.kind)).toEqual(['created', 'created', 'status_changed', 'created', 'status_changed', 'status_changed', 'status_changed']);
+    expect(events.every((e) => e.action === undefined)).toBe(true);
     const times = events.map((e) => Date.parse(e.at));
     expect(times).toEqual([...times].sort((x, y) => x - y));
     for (const id of ['a', 'b', 'c']) {
@@ -94,6 +100,40 @@ describe('SQLite incident store', () => {
     // Live appends continue the same sequence.
     const [next] = await store.appendIncidents([record()]);
     expect(next!.seq).toBe(8);
+  });
+
+  it('imports the actions of past cases as case_actions: who, from, to, why, and the team on the row', async () => {
+    const t = Date.parse('2026-10-01T00:00:00Z');
+    const incident = record({ id: 'past', reportedAt: t, createdAt: t });
+    const steps = [
+      { at: t + 10_000, changes: { status: 'accepted' as const, stageDeadlineAt: t + 2000_000 }, action: { name: 'accept' as const, actor: '受理员 王敏', role: 'dispatcher' } },
+      { at: t + 20_000, changes: { status: 'registered' as const, stageDeadlineAt: t + 4000_000 }, action: { name: 'register' as const, actor: '值班长 李强', role: 'dispatcher' } },
+      { at: t + 30_000, changes: { status: 'dispatched' as const, teamId: 'team-2', stageDeadlineAt: null }, action: { name: 'dispatch' as const, actor: '派遣员 张伟', role: 'dispatcher' } },
+      { at: t + 40_000, changes: { status: 'handling' as const }, action: { name: 'acknowledge' as const, actor: '湖塘环卫所（模拟）', role: 'field' } },
+      { at: t + 50_000, changes: { arrivedAt: t + 50_000 }, action: { name: 'arrive' as const, actor: '湖塘环卫所（模拟）', role: 'field', note: '已到场' } },
+    ];
+    expect(await store.importHistory([{ incident, transitions: steps }])).toBe(1);
+    const events = await store.readEvents(0, 100, 100);
+    expect(events.map((e) => e.kind)).toEqual(['created', 'case_action', 'case_action', 'case_action', 'case_action', 'case_action']);
+    expect(events.slice(1).map((e) => [e.action!.name, e.action!.actor, e.action!.from, e.action!.to])).toEqual([
+      ['accept', '受理员 王敏', 'reported', 'accepted'],
+      ['register', '值班长 李强', 'accepted', 'registered'],
+      ['dispatch', '派遣员 张伟', 'registered', 'dispatched'],
+      ['acknowledge', '湖塘环卫所（模拟）', 'dispatched', 'handling'],
+      ['arrive', '湖塘环卫所（模拟）', 'handling', 'handling'],
+    ]);
+    expect(events[5]!.action!.note).toBe('已到场');
+    expect(events.slice(3).every((e) => e.incident.teamId === 'team-2')).toBe(true);
+    const row = await store.getIncident('past');
+    expect(row).toEqual(events[5]!.incident);
+    expect(row).toMatchObject({ status: 'handling', teamId: 'team-2', arrivedAt: new Date(t + 50_000).toISOString(), stageDeadlineAt: null, version: 6 });
+    expect(await store.timelineOf('past')).toEqual(events);
+    for (let after = 0; after < events.length; after++) {
+      expect(await store.readEvents(after, 100, 1)).toEqual(events.slice(after, after + 1));
+    }
+    // The open past case is the team's work now.
+    expect((await store.casesOfTeam('team-2')).map((c) => c.id)).toEqual(['past']);
+    expect(await store.workloadByTeam()).toEqual(new Map([['team-2', 1]]));
   });
 
   it('keeps the stage deadline and the merge through actions, the log and a re-read', async () => {

@@ -216,4 +216,18 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX team_track_by_time ON team_track (at);
     `,
   },
+  {
+    version: 9,
+    name: 'team shifts as admins set them',
+    sql: `
+      -- A team listed here works these hours instead of its roster default (teamRoster.defaultShift).
+      CREATE TABLE team_shifts (
+        team_id     TEXT PRIMARY KEY,
+        shift_start TEXT NOT NULL,   -- local HH:MM
+        shift_end   TEXT NOT NULL,   -- local HH:MM, or 24:00
+        updated_at  INTEGER NOT NULL,
+        updated_by  TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -1,4 +1,4 @@
-import type { Shift } from '../../shared/index.js';
+import type { Shift } from '../schema/team.js';
 
 /** China has one time zone and no daylight saving time: local time is UTC+8 all year. */
 export const LOCAL_OFFSET_MINUTES = 8 * 60;
@@ -54,4 +54,22 @@ export function nextDutyChange(shift: Shift, atMs: number, offsetMinutes = LOCAL
   const minute = localMinuteOfDay(atMs, offsetMinutes);
   const ahead = (boundary - minute + DAY_MINUTES) % DAY_MINUTES || DAY_MINUTES;
   return (Math.floor(atMs / MINUTE_MS) + ahead) * MINUTE_MS;
+}
+
+/**
+ * How many of the shifts are on duty, at the least, in each hour of the local day (index 0 is
+ * 00:00–01:00): the figure an admin needs to see that every department can be dispatched at any
+ * hour. The least over the hour's minutes, so a gap of one minute (a shift ending at 17:00 and the
+ * next starting at 17:30) shows as the hour it falls in.
+ */
+export function fewestOnDutyByHour(shifts: readonly Shift[]): number[] {
+  const perMinute = new Int32Array(DAY_MINUTES);
+  for (const s of shifts) {
+    for (let m = 0; m < DAY_MINUTES; m++) if (shiftCoversMinute(s, m)) perMinute[m]! += 1;
+  }
+  return Array.from({ length: 24 }, (_, h) => {
+    let least = Infinity;
+    for (let m = h * 60; m < (h + 1) * 60; m++) least = Math.min(least, perMinute[m]!);
+    return least;
+  });
 }

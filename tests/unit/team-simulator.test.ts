@@ -1,0 +1,101 @@
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { CaseActionRequest, Incident, IncidentStatus, Team } from '../../shared/index.js';
+import type { Principal } from '../../server/auth/principal.js';
+import type { CaseService } from '../../server/case/caseService.js';
+import type { RoadGraph } from '../../server/dispatch/roadGraph.js';
+import { crewName } from '../../server/simulation/staff.js';
+import { startTeamSimulator } from '../../server/simulation/teamSimulator.js';
+import { Fleet } from '../../server/team/fleet.js';
+import { cityWithTeams } from '../support/cityWithTeams.js';
+
+let g: RoadGraph;
+let teams: Team[];
+beforeAll(() => {
+  ({ g, teams } = cityWithTeams());
+});
+
+const T0 = Date.parse('2026-11-23T10:00:00+08:00');
+
+/** An open case of a team, as the store holds it after a back-fill. */
+function openCase(id: string, team: Team, status: IncidentStatus, deadlineHours: number, arrived = false): Incident {
+  const at = new Date(T0).toISOString();
+  const { lon, lat } = team.position!;
+  return {
+    id, seq: 1, version: 5, categoryCode: team.categories[0]!, lon: lon + 0.01, lat: lat + 0.005, gridCode: '320412100001001', townCode: team.townCode,
+    communityCode: '320412100001', status, source: 'inspector', description: '', reportedAt: at, createdAt: at, updatedAt: at,
+    deadlineAt: new Date(T0 + deadlineHours * 3_600_000).toISOString(), closedAt: null, reporter: null, reportedBy: null, teamId: team.id,
+    urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: arrived ? at : null, stageDeadlineAt: null, mergedInto: null,
+  };
+}
+
+/** The store and the case service, in memory: actions move the cases as the workflow would. */
+function world(cases: Incident[]) {
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  const acted: { caseId: string; action: string; actor: string }[] = [];
+  const store = {
+    getIncident: async (id: string) => byId.get(id),
+    casesOfTeam: async (teamId: string) =>
+      [...byId.values()]
+        .filter((c) => c.teamId === teamId && (c.status === 'dispatched' || c.status === 'handling'))
+        .sort((a, b) => a.deadlineAt.localeCompare(b.deadlineAt) || a.id.localeCompare(b.id)),
+  };
+  const service = {
+    act: async (id: string, req: CaseActionRequest, actor: Principal) => {
+      acted.push({ caseId: id, action: req.action, actor: actor.name });
+      const c = byId.get(id)!;
+      const next: Incident = { ...c, version: c.version + 1 };
+      if (req.action === 'acknowledge') next.status = 'handling';
+      if (req.action === 'arrive') next.arrivedAt = new Date().toISOString();
+      if (req.action === 'report-handled') next.status = 'handled';
+      byId.set(id, next);
+      return next;
+    },
+  } as unknown as CaseService;
+  return { store, service, acted, byId };
+}
+
+const quiet = { debug: () => {}, info: () => {} };
+let stop: (() => void) | undefined;
+afterEach(() => stop?.());
+
+describe('the team simulator at start', () => {
+  it('sends each team to its most urgent case still waiting for a crew, and leaves work in progress be', async () => {
+    const [a, b, c] = [teams[0]!, teams[1]!, teams[2]!];
+    const { store, service, acted } = world([
+      // A's earliest deadline is a long job its crew has already reached: not a reason to drive.
+      openCase('a-on-site', a, 'handling', 1, true),
+      openCase('a-dispatched', a, 'dispatched', 3),
+      openCase('a-later', a, 'dispatched', 9),
+      // B acknowledged a case and was on its way when the history ended.
+      openCase('b-en-route', b, 'handling', 2),
+      // C's only case is in progress on site.
+      openCase('c-on-site', c, 'handling', 2, true),
+    ]);
+    const fleet = new Fleet(g, teams);
+    // A tick that never comes: only the start is under test here.
+    const sim = startTeamSimulator({ fleet, cases: service, store, seed: 1, speed: 1, log: quiet, tickMs: 3_600_000 });
+    stop = sim.stop;
+    expect(await sim.resume()).toBe(2);
+    expect([fleet.caseOf(a.id), fleet.caseOf(b.id), fleet.caseOf(c.id)]).toEqual(['a-dispatched', 'b-en-route', null]);
+    expect(fleet.statusAt(a.id, T0)).toBe('en_route');
+    expect(fleet.statusAt(b.id, T0)).toBe('en_route');
+    await vi.waitFor(() => expect(acted).toHaveLength(1));
+    // Only the dispatched case needed acknowledging, by the team's crew.
+    expect(acted).toEqual([{ caseId: 'a-dispatched', action: 'acknowledge', actor: crewName(a) }]);
+  });
+
+  it('works through a team’s waiting cases one after another', async () => {
+    const a = teams[0]!;
+    const { store, service, acted, byId } = world([openCase('first', a, 'dispatched', 1), openCase('second', a, 'dispatched', 2)]);
+    const fleet = new Fleet(g, teams);
+    // Fast enough that a drive and a stay on site take a few ticks.
+    const sim = startTeamSimulator({ fleet, cases: service, store, seed: 1, speed: 100_000, log: quiet, tickMs: 5 });
+    stop = sim.stop;
+    await sim.resume();
+    await vi.waitFor(() => expect(byId.get('second')!.status).toBe('handled'), { timeout: 5000, interval: 10 });
+    expect(acted.map((x) => `${x.caseId} ${x.action}`)).toEqual([
+      'first acknowledge', 'first arrive', 'first report-handled',
+      'second acknowledge', 'second arrive', 'second report-handled',
+    ]);
+  });
+});
