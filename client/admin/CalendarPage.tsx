@@ -2,10 +2,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../shared/index.js';
 import type { SignOutReason } from '../auth/session.js';
-import { LookButtons, SignedInUser } from '../auth/HeaderControls.js';
-import type { Theme } from '../map/palette.js';
-import { DASHBOARD_PATH, Link } from '../routing.js';
-import { applyTheme, savedTheme } from '../theme.js';
+import { CALENDAR_PATH } from '../routing.js';
+import { AdminHeader } from './AdminHeader.js';
 import { ApiError, fetchCalendarYear, saveCalendarYear, type CalendarYearView } from './calendarApi.js';
 import { isWeekend, listsOf, marksOf, monthWeeks, nextKind, sameMarks, workingDaysOf, type DayKind, type YearMarks } from './calendarModel.js';
 
@@ -25,8 +23,6 @@ export function CalendarPage({ user, onSignOut }: { user: SessionUser; onSignOut
   onSignOutRef.current = onSignOut;
   const zh = i18n.language !== 'en';
   const locale = zh ? 'zh-CN' : 'en';
-  const [theme, setTheme] = useState<Theme>(savedTheme);
-  useEffect(() => applyTheme(theme), [theme]);
 
   /** null until the server has said which year it is. */
   const [year, setYear] = useState<number | null>(null);
@@ -148,18 +144,7 @@ export function CalendarPage({ user, onSignOut }: { user: SessionUser; onSignOut
 
   return (
     <main className="calendar-page">
-      <header>
-        <h1>
-          GridWatch <span>{t('calendar.title')}</span>
-        </h1>
-        <nav className="nav">
-          <Link to={DASHBOARD_PATH} className="nav-link" data-testid="nav-dashboard">
-            {t('nav.dashboard')}
-          </Link>
-        </nav>
-        <LookButtons theme={theme} onTheme={setTheme} />
-        <SignedInUser user={user} onSignOut={() => onSignOutRef.current()} />
-      </header>
+      <AdminHeader title={t('calendar.title')} here={CALENDAR_PATH} user={user} onSignOut={() => onSignOutRef.current()} />
 
       <section className="calendar-toolbar" aria-busy={loading}>
         <div className="calendar-year">

@@ -2,12 +2,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fewestOnDutyByHour, type Department, type SessionUser, type Shift, type Team, type TeamShiftView } from '../../shared/index.js';
 import type { SignOutReason } from '../auth/session.js';
-import { LookButtons, SignedInUser } from '../auth/HeaderControls.js';
 import { ApiError } from '../cases/caseApi.js';
 import { useCityAndCategories } from '../cases/useCityAndCategories.js';
-import type { Theme } from '../map/palette.js';
-import { CALENDAR_PATH, DASHBOARD_PATH, Link } from '../routing.js';
-import { applyTheme, savedTheme } from '../theme.js';
+import { SHIFTS_PATH } from '../routing.js';
+import { AdminHeader } from './AdminHeader.js';
 import { fetchDepartments, fetchTeams, fetchTeamShifts, restoreTeamShift, saveTeamShift } from './teamShiftsApi.js';
 
 const ROUND_THE_CLOCK: Shift = { start: '00:00', end: '24:00' };
@@ -29,8 +27,6 @@ export function TeamShiftsPage({ user, onSignOut }: { user: SessionUser; onSignO
   const en = i18n.language.startsWith('en');
   const onSignOutRef = useRef(onSignOut);
   onSignOutRef.current = onSignOut;
-  const [theme, setTheme] = useState<Theme>(savedTheme);
-  useEffect(() => applyTheme(theme), [theme]);
   const { city } = useCityAndCategories(() => onSignOutRef.current('unauthenticated'));
 
   const [teams, setTeams] = useState<Team[] | null>(null);
@@ -129,21 +125,7 @@ export function TeamShiftsPage({ user, onSignOut }: { user: SessionUser; onSignO
   const allDay = t('shifts.allDay');
   return (
     <main className="shifts-page">
-      <header>
-        <h1>
-          GridWatch <span>{t('shifts.title')}</span>
-        </h1>
-        <nav className="nav">
-          <Link to={DASHBOARD_PATH} className="nav-link" data-testid="nav-dashboard">
-            {t('nav.dashboard')}
-          </Link>
-          <Link to={CALENDAR_PATH} className="nav-link" data-testid="nav-calendar">
-            {t('calendar.nav')}
-          </Link>
-        </nav>
-        <LookButtons theme={theme} onTheme={setTheme} />
-        <SignedInUser user={user} onSignOut={() => onSignOutRef.current()} />
-      </header>
+      <AdminHeader title={t('shifts.title')} here={SHIFTS_PATH} user={user} onSignOut={() => onSignOutRef.current()} />
 
       {loadError && (
         <p className="shifts-message shifts-message-error" role="alert">

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { buildWorkCalendar, WorkCalendarData, type WorkCalendar } from '../../shared/workflow/workCalendar.js';
 import type { CalendarYearView } from '../../shared/index.js';
 import type { AuditContext } from '../auth/authService.js';
+import { writeAudited, type AuditFn } from '../auth/auditedChange.js';
 import { SHIPPED_DATA_DIR } from '../paths.js';
 import { MAX_YEAR, MIN_YEAR, parseYearChange, workingDaysIn } from './calendarRules.js';
 
@@ -12,8 +13,6 @@ export function loadCalendarDefaults(): WorkCalendarData {
   return WorkCalendarData.parse(JSON.parse(readFileSync(join(SHIPPED_DATA_DIR, 'calendar', 'holidays-cn.json'), 'utf8')));
 }
 
-/** Appends an audit entry (AuthService.audit). It must write synchronously: see replaceYear. */
-export type AuditFn = (ctx: AuditContext, action: string, objectType: string, objectId: string, detail?: unknown) => Promise<void>;
 
 export interface WorkCalendarServiceDeps {
   defaults: WorkCalendarData;
@@ -49,7 +48,6 @@ export class WorkCalendarService {
         ON CONFLICT (year) DO UPDATE SET updated_at = excluded.updated_at, updated_by = excluded.updated_by`),
       deleteDays: db.prepare('DELETE FROM calendar_days WHERE year = ?'),
       insertDay: db.prepare('INSERT INTO calendar_days (day, year, kind) VALUES (?, ?, ?)'),
-      lastAuditId: db.prepare('SELECT coalesce(max(id), 0) AS id FROM audit_log').pluck(),
     };
     for (const r of this.q.years.all() as { year: number; updated_at: number; updated_by: string }[]) {
       this.edited.set(r.year, { holidays: [], adjustedWorkdays: [], updatedAt: r.updated_at, updatedBy: r.updated_by });
@@ -118,18 +116,12 @@ export class WorkCalendarService {
       holidays: diff(before.holidays, change.holidays),
       adjustedWorkdays: diff(before.adjustedWorkdays, change.adjustedWorkdays),
     };
-    this.deps.db.transaction(() => {
+    writeAudited(this.deps.db, this.deps.audit, { ctx, action: 'calendar.update', objectType: 'calendar', objectId: String(year), detail }, () => {
       this.q.upsertYear.run(year, at, actor);
       this.q.deleteDays.run(year);
       for (const d of change.holidays) this.q.insertDay.run(d, year, 'holiday');
       for (const d of change.adjustedWorkdays) this.q.insertDay.run(d, year, 'workday');
-      // The audit entry belongs to this same transaction. The SQLite auth store writes it before its
-      // promise settles, so it lands inside; that it did is checked rather than assumed, and a store
-      // that wrote later (or failed) rolls the change back instead of leaving it unaudited.
-      const lastId = this.q.lastAuditId.get() as number;
-      this.deps.audit(ctx, 'calendar.update', 'calendar', String(year), detail).catch(() => undefined);
-      if ((this.q.lastAuditId.get() as number) === lastId) throw new Error('the audit entry of a calendar change was not written');
-    })();
+    });
     this.edited.set(year, { holidays: change.holidays, adjustedWorkdays: change.adjustedWorkdays, updatedAt: at, updatedBy: actor });
     this.calendar = buildWorkCalendar(this.data());
     return this.year(year);

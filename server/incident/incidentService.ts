@@ -3,6 +3,7 @@ import {
   ACTION_RULES,
   applyCaseAction,
   NewIncident,
+  reportedCaseState,
   roleMay,
   stageOfStatus,
   WorkflowError,
@@ -131,20 +132,7 @@ export class IncidentService implements IncidentIntake {
   /** What each past step changed, or null when the workflow would not have allowed one of them. */
   private replay(incident: IncidentRecord, category: Category, steps: readonly HistoricalTransition[], teamExists?: (teamId: string) => boolean): HistoricalRecord['transitions'] | null {
     const clock = this.deps.clock;
-    let state: CaseState = {
-      status: 'reported',
-      version: 1,
-      teamId: null,
-      deadlineAt: incident.deadlineAt,
-      urgeCount: 0,
-      reworkCount: 0,
-      suspendedFrom: null,
-      closureKind: null,
-      closedAt: null,
-      arrivedAt: null,
-      stageDeadlineAt: incident.stageDeadlineAt,
-      mergedInto: null,
-    };
+    let state: CaseState = reportedCaseState(incident);
     const ctx: WorkflowContext = {
       now: 0,
       addLimitHours: (from, hours) => clock.addLimitHours(category, from, hours),

@@ -94,10 +94,10 @@ export function startTeamSimulator(o: TeamSimulatorOptions) {
           o.fleet.sendTo(teamId, i.id, i.lon, i.lat);
           void act(teamId, i.id, 'acknowledge');
         }
-        for (const t of o.fleet.teams(0)) {
-          if (o.fleet.caseOf(t.id) === i.id && (i.teamId !== t.id || ['registered', 'suspended', 'closed', 'rejected'].includes(i.status))) {
-            o.fleet.release(t.id);
-            void takeUp(t.id);
+        for (const onIt of o.fleet.teamsOnCase(i.id)) {
+          if (i.teamId !== onIt || ['registered', 'suspended', 'closed', 'rejected'].includes(i.status)) {
+            o.fleet.release(onIt);
+            void takeUp(onIt);
           }
         }
       }

@@ -218,6 +218,16 @@ export class Fleet {
   }
 
   /**
+   * The teams working on a case (sent to it or on site), without copying every team: one, or for a
+   * moment two when it has just been given to another team.
+   */
+  teamsOnCase(caseId: string): string[] {
+    const ids: string[] = [];
+    for (const u of this.units) if (u.caseId === caseId) ids.push(u.team.id);
+    return ids;
+  }
+
+  /**
    * A position reported by a GPS gateway at `at`; a known team only. From then on the team is
    * offline whenever its reports stop for `gpsSilentMs`.
    */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Shift, Team, TeamShiftView } from '../../shared/index.js';
 import type { AuditContext } from '../auth/authService.js';
-import type { AuditFn } from '../calendar/workCalendarService.js';
+import { writeAudited, type AuditFn } from '../auth/auditedChange.js';
 import { Refusal } from '../refusal.js';
 
 export interface TeamShiftServiceDeps {
@@ -42,7 +42,6 @@ export class TeamShiftService {
         ON CONFLICT (team_id) DO UPDATE SET shift_start = excluded.shift_start, shift_end = excluded.shift_end,
           updated_at = excluded.updated_at, updated_by = excluded.updated_by`),
       remove: db.prepare('DELETE FROM team_shifts WHERE team_id = ?'),
-      lastAuditId: db.prepare('SELECT coalesce(max(id), 0) AS id FROM audit_log').pluck(),
     };
     const rows = this.q.all.all() as { team_id: string; shift_start: string; shift_end: string; updated_at: number; updated_by: string }[];
     for (const r of rows) {
@@ -67,7 +66,9 @@ export class TeamShiftService {
     const before = this.known(teamId);
     const at = this.deps.now();
     const by = ctx.principal?.name ?? 'anonymous';
-    this.audited(ctx, 'team.shift.update', teamId, { from: before, to: shift }, () => this.q.upsert.run(teamId, shift.start, shift.end, at, by));
+    writeAudited(this.deps.db, this.deps.audit, { ctx, action: 'team.shift.update', objectType: 'team', objectId: teamId, detail: { from: before, to: shift } }, () =>
+      this.q.upsert.run(teamId, shift.start, shift.end, at, by),
+    );
     this.edited.set(teamId, { shift, at, by });
     this.deps.applyShift(teamId, shift);
     return this.view(teamId);
@@ -78,7 +79,9 @@ export class TeamShiftService {
     const before = this.known(teamId);
     if (!this.edited.has(teamId)) return this.view(teamId);
     const shift = this.defaults.get(teamId)!;
-    this.audited(ctx, 'team.shift.restore', teamId, { from: before, to: shift }, () => this.q.remove.run(teamId));
+    writeAudited(this.deps.db, this.deps.audit, { ctx, action: 'team.shift.restore', objectType: 'team', objectId: teamId, detail: { from: before, to: shift } }, () =>
+      this.q.remove.run(teamId),
+    );
     this.edited.delete(teamId);
     this.deps.applyShift(teamId, shift);
     return this.view(teamId);
@@ -101,19 +104,5 @@ export class TeamShiftService {
       defaultShift: this.defaults.get(teamId)!,
       edited: e ? { by: e.by, at: new Date(e.at).toISOString() } : null,
     };
-  }
-
-  /**
-   * Runs a write and its audit entry in one transaction. The SQLite auth store writes the entry
-   * before its promise settles, so it lands inside; that it did is checked, and a change that could
-   * not be audited is rolled back rather than kept (as for the working calendar).
-   */
-  private audited(ctx: AuditContext, action: string, teamId: string, detail: unknown, write: () => void): void {
-    this.deps.db.transaction(() => {
-      write();
-      const lastId = this.q.lastAuditId.get() as number;
-      this.deps.audit(ctx, action, 'team', teamId, detail).catch(() => undefined);
-      if ((this.q.lastAuditId.get() as number) === lastId) throw new Error('the audit entry of a shift change was not written');
-    })();
   }
 }

@@ -115,6 +115,14 @@ export interface CaseState {
   mergedInto: string | null;
 }
 
+/** A case as it is reported, before any action: its deadlines are the report's, nothing else is set. */
+export function reportedCaseState(deadlines: { deadlineAt: number; stageDeadlineAt: number | null }): CaseState {
+  return {
+    status: 'reported', version: 1, teamId: null, deadlineAt: deadlines.deadlineAt, urgeCount: 0, reworkCount: 0, suspendedFrom: null,
+    closureKind: null, closedAt: null, arrivedAt: null, stageDeadlineAt: deadlines.stageDeadlineAt, mergedInto: null,
+  };
+}
+
 /** What applying an action needs from outside: the clock and the working calendar's arithmetic. */
 export interface WorkflowContext {
   now: number;

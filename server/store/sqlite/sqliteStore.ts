@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CaseState, CaseSummary, Incident, IncidentEvent, IncidentEventKind, IncidentPage, IncidentQuery, IncidentStatus, ReporterContact } from '../../../shared/index.js';
+import { reportedCaseState } from '../../../shared/index.js';
 import { InvalidCursorError, NotFoundError, VersionConflictError, type ActionRecord, type HistoricalRecord, type HistoricalState, type IncidentPoint, type IncidentRecord, type IncidentStore } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteAuthStore } from './sqliteAuthStore.js';
@@ -181,14 +182,6 @@ function applyPatch(prev: Incident, patch: Patch, row: { seq: number; at: number
     arrivedAt: time(patch.arrivedAt, prev.arrivedAt),
     stageDeadlineAt: time(patch.stageDeadlineAt, prev.stageDeadlineAt),
     mergedInto: patch.mergedInto === undefined ? prev.mergedInto : patch.mergedInto,
-  };
-}
-
-/** A past case before its first step: as reported. */
-function reportedState(rec: IncidentRecord): HistoricalState {
-  return {
-    status: 'reported', closedAt: null, deadlineAt: rec.deadlineAt, teamId: null, urgeCount: 0, reworkCount: 0, suspendedFrom: null,
-    closureKind: null, arrivedAt: null, stageDeadlineAt: rec.stageDeadlineAt, mergedInto: null,
   };
 }
 
@@ -393,7 +386,7 @@ export class SqliteIncidentStore implements IncidentStore {
     const rids = new Int32Array(records.length);
     this.db.transaction(() => {
       records.forEach((rec, r) => {
-        const state = reportedState(rec.incident);
+        const state: HistoricalState = reportedCaseState(rec.incident);
         for (const t of rec.transitions) Object.assign(state, t.changes);
         const last = rec.transitions[rec.transitions.length - 1];
         const i = rec.incident;
