@@ -18,6 +18,7 @@ import { GridIndex } from './grid/gridIndex.js';
 import { AuthService } from './auth/authService.js';
 import { authenticate, authorize, checkOrigin, limitWrites } from './auth/httpAuth.js';
 import { auditRouter } from './http/audit.js';
+import { streamRouter } from './http/stream.js';
 import { authRouter } from './http/auth.js';
 import { CaseService } from './case/caseService.js';
 import { CaseClock } from './case/caseClock.js';
@@ -34,10 +35,11 @@ import { photosRouter } from './http/photos.js';
 import { PhotoStore } from './photo/photoStore.js';
 import { categoriesRouter } from './http/categories.js';
 import { teamsFromBases } from './team/teamRoster.js';
-import { securityHeaders } from './http/securityHeaders.js';
+import { noStoreByDefault, securityHeaders } from './http/securityHeaders.js';
 import { tokensRouter } from './http/tokens.js';
 import { usersRouter } from './http/users.js';
 import { secureSockets } from './realtime/socketAuth.js';
+import { limitSockets } from './realtime/socketLimits.js';
 import { joinLivePicture, toLivePicture } from './realtime/livePicture.js';
 import { TeamTasks } from './realtime/teamTasks.js';
 import { OverdueWatch } from './case/overdueWatch.js';
@@ -45,7 +47,7 @@ import { teamsRouter } from './http/teams.js';
 import { startTeamSimulator } from './simulation/teamSimulator.js';
 import { Fleet } from './team/fleet.js';
 import { cityRouter } from './http/city.js';
-import { errorHandler, notFoundApi } from './http/errors.js';
+import { errorHandler, notFoundApi, refuseMalformedUtf8 } from './http/errors.js';
 import { incidentsRouter } from './http/incidents.js';
 import { IncidentService } from './incident/incidentService.js';
 import type { Logger } from './log.js';
@@ -129,6 +131,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     now: Date.now,
     newId: uuidv7,
     maxBatch: config.ingestMaxBatch,
+    maxReportAgeMs: config.reportMaxAgeDays * 86_400_000,
   });
 
   const simModel = buildSimModel({
@@ -145,14 +148,15 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.use(securityHeaders());
+  app.use('/api', noStoreByDefault());
   app.use(compression());
   // Who is asking, whether they may, whether a cookie write comes from our own pages, and how often:
   // all before the body is even read.
   app.use(authenticate(auth));
   app.use(authorize());
-  app.use(checkOrigin());
+  app.use(checkOrigin(config.publicUrl));
   app.use(limitWrites(config.writeRatePerMinute));
-  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(express.json({ limit: JSON_BODY_LIMIT, verify: refuseMalformedUtf8 }));
 
   app.get('/api/health', async (_req, res) => {
     res.set('Cache-Control', 'no-store').json({
@@ -166,6 +170,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.get('/api/settings', (_req, res) => {
     res.set('Cache-Control', 'no-cache').json({ basemapStyle: config.basemapStyle });
   });
+  const photos = new PhotoStore(join(config.dataDir, 'uploads'), store.connection);
   const cases = new CaseService({
     store,
     teams: new Map(teams.map((t) => [t.id, t])),
@@ -173,6 +178,12 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     clock,
     routeBetween: (from, to) => routeBetween(roadGraph, from, to, roadNameOf, roadSpeeds.timesAt(Date.now())),
     teamPosition: (teamId) => fleet.positionOf(teamId),
+    isNearCity: (lon, lat) => {
+      // The city's extent and 2 km around it (about 0.02° here): the router snaps to the nearest road.
+      const [w, s, e, n] = city.meta.bbox;
+      return lon >= w - 0.02 && lon <= e + 0.02 && lat >= s - 0.02 && lat <= n + 0.02;
+    },
+    photoCaseOf: (photoId) => photos.meta(photoId)?.caseId,
     rankCandidates: (c, workloadOf, passOver) =>
       rankCandidates(roadGraph, c, fleet.teams(Date.now()), workloadOf, { times: roadSpeeds.timesAt(Date.now()), passOver }),
     publish: (events) => committed(events),
@@ -181,7 +192,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use('/api', authRouter(auth));
   // Actions and photos may be retried by a phone's offline queue: their answers are replayed by key.
   app.use(['/api/cases/:id/actions', '/api/cases/:id/photos'], idempotent(store.connection));
-  app.use('/api', photosRouter(new PhotoStore(join(config.dataDir, 'uploads'), store.connection), cases));
+  app.use('/api', photosRouter(photos, cases));
   app.use('/api', casesRouter(cases, () => fleet.teams(Date.now())));
   app.use('/api', dispatchRouter(cases, store));
   app.use('/api', teamShiftsRouter(shifts));
@@ -190,6 +201,8 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use('/api', usersRouter(auth));
   app.use('/api', tokensRouter(auth));
   app.use('/api', auditRouter(auth));
+  // The stream exists once the HTTP server does (below); the route asks for it at request time.
+  app.use('/api', streamRouter({ describeSockets: () => stream.describeSockets() }));
   app.use('/api', calendarRouter(workCalendar));
   app.use('/api/incidents', incidentsRouter(service, store, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
@@ -208,8 +221,11 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
 
   const http = createServer(app);
   const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(http, { serveClient: false });
-  const sockets = secureSockets(io, auth, log.child({ module: 'sockets' }));
-  const stream = new IncidentStream(io, store, await store.headSeq(), log.child({ module: 'stream' }));
+  const sockets = secureSockets(io, auth, log.child({ module: 'sockets' }), { publicUrl: config.publicUrl });
+  limitSockets(io, { perSession: config.streamMaxSocketsPerSession, perToken: config.streamMaxSocketsPerToken }, log.child({ module: 'sockets' }));
+  const stream = new IncidentStream(io, store, await store.headSeq(), log.child({ module: 'stream' }), {
+    maxBufferedBytes: config.streamMaxBufferedBytes,
+  });
   joinLivePicture(io);
   // Field phones hear of changes to their team's cases at once (team:<teamId> rooms).
   const teamTasks = new TeamTasks(io);
@@ -261,6 +277,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     async close() {
       sim?.stop();
       sockets.stop();
+      stream.stop();
       overdue.stop();
       teamSim?.stop();
       clearInterval(positionsTimer);

@@ -40,6 +40,16 @@ export const ConfigSchema = z.object({
   ROAD_SPEEDS_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   /** on: behind one reverse proxy (nginx), trust its X-Forwarded-For/-Proto for addresses and Secure cookies. */
   TRUST_PROXY: OnOff.default('off'),
+  /** The address users open (https://gridwatch.example.gov.cn): when set, the CSRF origin check compares against it, not the Host header. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Reports dated further back than this are refused (422 reported_too_early); the history import is exempt. */
+  REPORT_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Open sockets one signed-in session may hold at once (browser tabs); more are refused at the handshake. */
+  STREAM_MAX_SOCKETS_PER_SESSION: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Open sockets one API token may hold at once, its kiosk sessions included. */
+  STREAM_MAX_SOCKETS_PER_TOKEN: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** Bytes the server may hold for one socket that does not read: past this it is told to resync and dropped. */
+  STREAM_MAX_BUFFERED_BYTES: z.coerce.number().int().min(65_536).max(1_073_741_824).default(8 * 1024 * 1024),
 });
 
 export interface Config {
@@ -73,6 +83,13 @@ export interface Config {
   /** Where live road speeds come from. */
   roadSpeeds: 'model' | 'feed';
   roadSpeedsTtlSeconds: number;
+  /** The public address of this installation (origin only), or null to trust the Host header. */
+  publicUrl: string | null;
+  /** Reports older than this many days are refused. */
+  reportMaxAgeDays: number;
+  streamMaxSocketsPerSession: number;
+  streamMaxSocketsPerToken: number;
+  streamMaxBufferedBytes: number;
 }
 
 /** Parses the environment; throws a readable error naming every bad variable. */
@@ -111,5 +128,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     teamsPerBase: c.TEAMS_PER_BASE,
     roadSpeeds: c.ROAD_SPEEDS,
     roadSpeedsTtlSeconds: c.ROAD_SPEEDS_TTL_SECONDS,
+    publicUrl: c.PUBLIC_URL ? new URL(c.PUBLIC_URL).origin : null,
+    reportMaxAgeDays: c.REPORT_MAX_AGE_DAYS,
+    streamMaxSocketsPerSession: c.STREAM_MAX_SOCKETS_PER_SESSION,
+    streamMaxSocketsPerToken: c.STREAM_MAX_SOCKETS_PER_TOKEN,
+    streamMaxBufferedBytes: c.STREAM_MAX_BUFFERED_BYTES,
   };
 }

@@ -53,7 +53,7 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
       density.append(created);
     },
     (reason) => onSignOutRef.current(reason),
-    { onEvents: cases.onEvents, onOverdue: cases.onOverdue },
+    { onEvents: cases.onEvents, onOverdue: cases.onOverdue, onReload: cases.refresh },
   );
   useEffect(() => applyTheme(theme), [theme]);
 

@@ -12,6 +12,8 @@ export interface CaseSummaryFeed {
   /** Feed these from the live stream (useIncidentFeed's listeners). */
   onEvents(events: IncidentEvent[]): void;
   onOverdue(msg: CaseOverdueMessage): void;
+  /** Reads the summary again now (the stream was resynced: its events in between were not sent). */
+  refresh(): void;
   /** Cases that went overdue in the last minute, for a flash on the board. */
   recentOverdue: number;
 }
@@ -64,5 +66,7 @@ export function useCaseSummary(onUnauthenticated: () => void): CaseSummaryFeed {
     refreshTimer.current = window.setTimeout(() => void load(), 500);
   }, [load]);
 
-  return { summary, onEvents, onOverdue, recentOverdue };
+  const refresh = useCallback(() => void load(), [load]);
+
+  return { summary, onEvents, onOverdue, refresh, recentOverdue };
 }

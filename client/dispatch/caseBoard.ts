@@ -27,12 +27,21 @@ export class CaseBoard {
     return this.columns.incidentAt(this.columns.rowOfId(id));
   }
 
-  /** Applies a case's state unless the board holds a newer one; true when it changed something. */
+  /** Applies a case's state unless the board holds it or a newer one; true when it changed something. */
   apply(incident: Incident): boolean {
     const held = this.get(incident.id);
     if (held && held.seq >= incident.seq && held.version >= incident.version) return false;
-    this.columns.apply(incident);
-    return true;
+    return this.columns.apply(incident);
+  }
+
+  /** The stream has applied every event up to `seq` (see IncidentColumns.settle). */
+  settle(seq: number): void {
+    this.columns.settle(seq);
+  }
+
+  /** Every open case as loaded at `seq`, in place of what the board held (after a resync). */
+  replaceAll(cases: Iterable<Incident>, seq: number): void {
+    this.columns.replaceAll(cases, seq);
   }
 
   /** Every open case, in row order. */

@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, Incident, IncidentEvent, IncidentPage, ServerToClientEvents, Team } from '../../shared/index.js';
-import { ApiError, getJson } from '../cases/caseApi.js';
-import type { LinkState, FeedSessionEnd } from '../live/useIncidentFeed.js';
+import { useMemo, useRef, useState } from 'react';
+import type { Incident, IncidentEvent, IncidentPage, Team } from '../../shared/index.js';
+import { request } from '../cases/caseApi.js';
+import type { LinkState, SessionEnd } from '../live/liveStream.js';
+import { useLiveStream } from '../live/useLiveStream.js';
 import { CaseBoard, OPEN_STATUSES, TeamBoard } from './caseBoard.js';
 import { frameBatcher } from '../live/frameBatch.js';
 
@@ -26,24 +26,24 @@ export interface CaseBoardState {
   clockOffsetMs: number;
 }
 
+type BoardData = Omit<CaseBoardState, 'link' | 'lostAt'>;
+
 /**
- * The dispatch console's live data: every open case (loaded page by page, then kept current by the
- * stream from the seq read before loading, so nothing falls in between: an event already reflected
- * in a loaded case is recognised by its seq and skipped) and every team (from `/api/teams`, moved by
- * `team:positions`). Stream messages are applied at most once per animation frame.
+ * The dispatch console's live data, through the live stream (liveStream.ts): every open case (its
+ * snapshot, loaded page by page, then kept current by the stream from the seq read before loading,
+ * so nothing falls in between: an event already reflected in a loaded case is recognised by its seq
+ * and skipped) and every team (from `/api/teams`, moved by `team:positions`). Stream messages are
+ * applied at most once per animation frame.
  */
 export function useCaseBoard(
   priorityOf: (code: string) => number,
-  onSessionEnded: (reason: FeedSessionEnd) => void,
+  onSessionEnded: (reason: SessionEnd) => void,
 ): { board: CaseBoard; state: CaseBoardState; applyLocal: (i: Incident) => void } {
   const priorityRef = useRef(priorityOf);
   priorityRef.current = priorityOf;
-  const endedRef = useRef(onSessionEnded);
-  endedRef.current = onSessionEnded;
   const board = useMemo(() => new CaseBoard((code) => priorityRef.current(code)), []);
-  const [state, setState] = useState<CaseBoardState>({
-    link: 'connecting',
-    lostAt: null,
+  const teamsRef = useRef<TeamBoard | null>(null);
+  const [data, setData] = useState<BoardData>({
     loading: true,
     capped: false,
     version: 0,
@@ -53,102 +53,76 @@ export function useCaseBoard(
     clockOffsetMs: 0,
   });
 
-  useEffect(() => {
-    let cancelled = false;
-    let ended = false;
-    let socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
-    let teams: TeamBoard | null = null;
-    const sessionEnded = (reason: FeedSessionEnd) => {
-      if (ended || cancelled) return;
-      ended = true;
-      socket?.close();
-      endedRef.current(reason);
-    };
-
-    let retry: ReturnType<typeof setTimeout> | undefined;
-    const start = async () => {
-      // The stream resumes from this seq: anything after it that a page below already shows is skipped.
-      const { headSeq } = await getJson<{ headSeq: number }>('/api/health');
-      const teamList = getJson<Team[]>('/api/teams');
-      let loaded = 0;
-      let capped = false;
-      for (let cursor: string | null = ''; cursor !== null; ) {
-        const page: IncidentPage = await getJson<IncidentPage>(
-          `/api/incidents?status=${OPEN_STATUSES.join(',')}&limit=5000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        );
-        if (cancelled) return;
-        for (const i of page.items) board.apply(i);
-        loaded += page.items.length;
-        cursor = page.nextCursor;
-        if (cursor !== null && loaded >= MAX_OPEN_CASES) {
-          capped = true;
-          break;
-        }
-        setState((s) => ({ ...s, version: board.version }));
-      }
-      teams = new TeamBoard(await teamList);
-      if (cancelled) return;
-      setState((s) => ({ ...s, loading: false, capped, version: board.version, teams, teamsVersion: teams!.version }));
-
-      let lastSeq = headSeq;
-      socket = io({ transports: ['websocket'] });
-      socket.on('hello', ({ serverTime }) => {
-        const offset = Date.parse(serverTime) - Date.now();
-        if (Number.isFinite(offset)) setState((s) => ({ ...s, clockOffsetMs: offset }));
-      });
-      socket.on('connect', () => {
-        setState((s) => ({ ...s, link: 'replaying' }));
-        socket!.emit('subscribe', { sinceSeq: lastSeq });
-      });
-      socket.on('disconnect', () => setState((s) => ({ ...s, link: 'offline', lostAt: new Date() })));
-      socket.on('session:ended', ({ code }) => sessionEnded(code));
-      socket.on('connect_error', (err) => {
-        if (err.message === 'unauthenticated') sessionEnded('unauthenticated');
-      });
-      socket.on('stream:live', () => setState((s) => ({ ...s, link: 'live', lostAt: null })));
-
-      const applyBatch = frameBatcher<IncidentEvent>((batch) => {
+  const applyBatch = useMemo(
+    () =>
+      frameBatcher<IncidentEvent>((batch) => {
         let changed = false;
         for (const e of batch) changed = board.apply(e.incident) || changed;
-        if (changed) setState((s) => ({ ...s, version: board.version }));
-      }, () => cancelled);
-      socket.on('incident:events', ({ events }) => {
-        const fresh = events.filter((e) => e.seq > lastSeq);
-        if (fresh.length === 0) return;
-        lastSeq = fresh[fresh.length - 1]!.seq;
-        applyBatch(fresh);
-      });
-      socket.on('team:positions', (msg) => {
-        if (!teams) return;
-        teams.applyPositions(msg);
-        setState((s) => ({ ...s, teamsVersion: teams!.version }));
-      });
-      socket.on('case:overdue', ({ caseId }) => setState((s) => ({ ...s, overdue: [...s.overdue.filter((id) => id !== caseId), caseId].slice(-200) })));
-    };
-    const attempt = () =>
-      start().catch((err: unknown) => {
-        if (err instanceof ApiError && err.status === 401) return sessionEnded('unauthenticated');
-        if (cancelled) return;
-        // The server is unreachable or failing: say so and load again in a while (applying a case
-        // twice is harmless).
-        setState((s) => ({ ...s, link: 'offline', lostAt: s.lostAt ?? new Date() }));
-        retry = setTimeout(() => void attempt(), 5000);
-      });
-    void attempt();
+        board.settle(batch[batch.length - 1]!.seq);
+        if (changed) setData((s) => ({ ...s, version: board.version }));
+      }),
+    [board],
+  );
 
-    return () => {
-      cancelled = true;
-      clearTimeout(retry);
-      socket?.close();
-    };
-  }, [board]);
+  const link = useLiveStream(
+    {
+      snapshot: {
+        async load(seq, reload, signal) {
+          const get = <T>(url: string) => request<T>(url, { signal });
+          const teamList = get<Team[]>('/api/teams');
+          teamList.catch(() => undefined); // awaited below; a failure is handled there
+          const cases: Incident[] = [];
+          let capped = false;
+          for (let cursor: string | null = ''; cursor !== null; ) {
+            const page: IncidentPage = await get<IncidentPage>(
+              `/api/incidents?status=${OPEN_STATUSES.join(',')}&limit=5000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+            );
+            if (signal.aborted) return;
+            // The first time, the queue fills as the pages come; after a resync the board is replaced at once.
+            if (!reload) for (const i of page.items) board.apply(i);
+            else cases.push(...page.items);
+            cursor = page.nextCursor;
+            if (cursor !== null && (reload ? cases.length : board.size) >= MAX_OPEN_CASES) {
+              capped = true;
+              break;
+            }
+            if (!reload) setData((s) => ({ ...s, version: board.version }));
+          }
+          const teams = new TeamBoard(await teamList);
+          if (signal.aborted) return;
+          applyBatch.drop();
+          if (reload) board.replaceAll(cases, seq);
+          else board.settle(seq);
+          teamsRef.current = teams;
+          setData((s) => ({ ...s, loading: false, capped, version: board.version, teams, teamsVersion: teams.version }));
+        },
+      },
+      onHello: ({ serverTime }) => {
+        const offset = Date.parse(serverTime) - Date.now();
+        if (Number.isFinite(offset)) setData((s) => ({ ...s, clockOffsetMs: offset }));
+      },
+      onEvents: applyBatch,
+      on: {
+        'team:positions': (msg) => {
+          const teams = teamsRef.current;
+          if (!teams) return;
+          teams.applyPositions(msg);
+          setData((s) => ({ ...s, teamsVersion: teams.version }));
+        },
+        'case:overdue': ({ caseId }) => setData((s) => ({ ...s, overdue: [...s.overdue.filter((id) => id !== caseId), caseId].slice(-200) })),
+      },
+      onSessionEnded,
+    },
+    [board, applyBatch],
+  );
 
   const applyLocal = useMemo(
     () => (i: Incident) => {
-      if (board.apply(i)) setState((s) => ({ ...s, version: board.version }));
+      if (board.apply(i)) setData((s) => ({ ...s, version: board.version }));
     },
     [board],
   );
 
+  const state = useMemo<CaseBoardState>(() => ({ ...data, link: link.state, lostAt: link.lostAt }), [data, link]);
   return { board, state, applyLocal };
 }

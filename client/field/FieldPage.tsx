@@ -1,15 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { io, type Socket } from 'socket.io-client';
 import {
   ACTION_RULES,
   actionsFrom,
   type CaseAction,
   type Category,
-  type ClientToServerEvents,
   type Incident,
-  type ServerToClientEvents,
   type SessionUser,
 } from '../../shared/index.js';
 import type { SignOutReason } from '../auth/session.js';
@@ -17,6 +14,7 @@ import { useCityAndCategories } from '../cases/useCityAndCategories.js';
 import { ApiError, getJson } from '../cases/caseApi.js';
 import { bearingDegrees, categoryName, compassPoint, dateTimeText, distanceMeters, isEnglish, kmText, timeLeftText, timeText, townNameOf } from '../cases/format.js';
 import { setLanguage } from '../i18n/index.js';
+import { useLiveStream } from '../live/useLiveStream.js';
 import type { Theme } from '../map/palette.js';
 import { applyTheme, savedTheme } from '../theme.js';
 import { FieldActionQueue, predictTask, type QueuedAction, type QueueSnapshot } from './actionQueue.js';
@@ -111,7 +109,6 @@ export function FieldPage({ user, onSignOut }: { user: SessionUser; onSignOut: (
   const position = usePosition();
   const now = useNow(1000);
   const [toast, setToast] = useState<string | null>(null);
-  const [pushed, setPushed] = useState(false);
 
   const unauthenticated = useCallback(() => onSignOutRef.current('unauthenticated'), []);
   const { city, categories } = useCityAndCategories(unauthenticated);
@@ -205,39 +202,33 @@ export function FieldPage({ user, onSignOut }: { user: SessionUser; onSignOut: (
     document.addEventListener('visibilitychange', onVisible);
     return () => document.removeEventListener('visibilitychange', onVisible);
   }, [queue, refresh]);
+  // The team's push channel, through the live stream (no seq, no snapshot): the server puts this
+  // account's socket in its team's room and sends `task:changed` (ids and state only) whenever one of
+  // the team's cases changes; the list is read again at once, and on every (re)connect for what was
+  // missed meanwhile. Polling is the fallback.
+  const push = useLiveStream(
+    {
+      onConnect: refreshSoon,
+      on: {
+        'task:changed': ({ teamId, action }) => {
+          refreshSoon();
+          if (teamId !== user.teamId) return;
+          if (action === 'dispatch') setToast(t('field.newTask'));
+          else if (action === 'urge') setToast(t('field.urged'));
+        },
+      },
+      onSessionEnded: (reason) => onSignOutRef.current(reason),
+    },
+    [],
+  );
+  const pushed = push.state === 'live';
+
   useEffect(() => {
     const timer = setInterval(() => {
       if (document.visibilityState === 'visible') void refresh();
     }, pushed ? POLL_PUSHED_MS : POLL_MS);
     return () => clearInterval(timer);
   }, [pushed, refresh]);
-
-  // The team's push channel: the server puts this account's socket in its team's room and sends
-  // `task:changed` (ids and state only) whenever one of the team's cases changes; the list is read
-  // again at once, and on every (re)connect for what was missed meanwhile. Polling is the fallback.
-  const tRef = useRef(t);
-  tRef.current = t;
-  useEffect(() => {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({ transports: ['websocket'] });
-    socket.on('connect', () => {
-      setPushed(true);
-      refreshSoon();
-    });
-    socket.on('disconnect', () => setPushed(false));
-    socket.on('task:changed', ({ teamId, action }) => {
-      refreshSoon();
-      if (teamId !== user.teamId) return;
-      if (action === 'dispatch') setToast(tRef.current('field.newTask'));
-      else if (action === 'urge') setToast(tRef.current('field.urged'));
-    });
-    socket.on('session:ended', ({ code }) => onSignOutRef.current(code));
-    socket.on('connect_error', (err) => {
-      if (err.message === 'unauthenticated') unauthenticated();
-    });
-    return () => {
-      socket.close();
-    };
-  }, [user.teamId, refreshSoon, unauthenticated]);
 
   useEffect(() => {
     if (!toast) return;

@@ -11,6 +11,10 @@ const isOpen = (i: Incident) => i.status !== 'closed' && i.status !== 'rejected'
  * The live incidents as a column store: typed arrays that deck.gl takes as binary attributes, with
  * an id → row map so that an event updates one row in place instead of rebuilding every object.
  * Closing an incident moves the last row into its place, so the columns stay dense.
+ *
+ * A state older (by seq) than the one held is ignored: a snapshot loaded while events were being
+ * committed already shows some of the events the stream then replays. That holds for incidents the
+ * snapshot showed closed, too (remembered until the stream has passed their seq: `settle`).
  */
 export class IncidentColumns {
   length = 0;
@@ -19,6 +23,10 @@ export class IncidentColumns {
   radii: Float32Array;
   private incidents: Incident[] = [];
   private readonly rowOf = new Map<string, number>();
+  /** Incidents removed in a state newer than the stream has reached: id → the seq of that state. */
+  private readonly gone = new Map<string, number>();
+  /** The stream has applied every event up to here (see `settle`). */
+  private settled = 0;
   /** Bumped on every change: deck.gl re-reads the attributes when the data object changes. */
   version = 0;
 
@@ -48,11 +56,17 @@ export class IncidentColumns {
     return row >= 0 && row < this.length ? this.incidents[row] : undefined;
   }
 
-  /** Applies the latest state of an incident: open ones are inserted or updated, closed ones removed. */
-  apply(incident: Incident): void {
+  /**
+   * Applies a state of an incident unless a newer one (by seq) is held: open ones are inserted or
+   * updated, closed ones removed. False when it was older and ignored.
+   */
+  apply(incident: Incident): boolean {
     const row = this.rowOf.get(incident.id);
+    const held = row !== undefined ? this.incidents[row]!.seq : this.gone.get(incident.id);
+    if (held !== undefined && held > incident.seq) return false;
     if (!isOpen(incident)) {
       if (row !== undefined) this.removeRow(row);
+      if (incident.seq > this.settled) this.gone.set(incident.id, incident.seq);
     } else if (row !== undefined) {
       this.writeRow(row, incident);
     } else {
@@ -60,7 +74,33 @@ export class IncidentColumns {
       this.rowOf.set(incident.id, this.length);
       this.writeRow(this.length, incident);
       this.length += 1;
+      this.gone.delete(incident.id);
     }
+    this.version += 1;
+    return true;
+  }
+
+  /**
+   * The stream has applied every event up to `seq` (or a snapshot was read at it): no state at or
+   * before it can arrive out of order any more, so closed incidents need not be remembered.
+   */
+  settle(seq: number): void {
+    this.settled = Math.max(this.settled, seq);
+    for (const [id, s] of this.gone) if (s <= this.settled) this.gone.delete(id);
+  }
+
+  /**
+   * Puts a snapshot in place of everything held (after a resync, or a log that was reset), read at
+   * `seq`: in one step, so the map never shows it half loaded.
+   */
+  replaceAll(incidents: Iterable<Incident>, seq: number): void {
+    this.rowOf.clear();
+    this.gone.clear();
+    this.incidents = [];
+    this.length = 0;
+    this.settled = 0;
+    for (const i of incidents) this.apply(i);
+    this.settle(seq);
     this.version += 1;
   }
 

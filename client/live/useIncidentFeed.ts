@@ -1,10 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
-import { io, type Socket } from 'socket.io-client';
-import type { CaseOverdueMessage, ClientToServerEvents, Incident, IncidentEvent, IncidentPage, ServerToClientEvents, SessionEndedMessage } from '../../shared/index.js';
+import { useMemo, useRef, useState } from 'react';
+import type { CaseOverdueMessage, Incident, IncidentEvent, IncidentPage } from '../../shared/index.js';
+import { request } from '../cases/caseApi.js';
 import { frameBatcher } from './frameBatch.js';
 import type { IncidentColumns } from './incidentColumns.js';
+import type { LinkState, SessionEnd } from './liveStream.js';
+import { useLiveStream } from './useLiveStream.js';
 
-export type LinkState = 'connecting' | 'replaying' | 'live' | 'offline';
+export type { LinkState };
 
 export interface IncidentFeed {
   link: LinkState;
@@ -23,7 +25,7 @@ const WINDOW_MS = 24 * 3_600_000;
 const KEEP = 30;
 
 /** Why the feed stopped for good: the server ended the session, or refused it (a 401, a refused handshake). */
-export type FeedSessionEnd = SessionEndedMessage['code'] | 'unauthenticated';
+export type FeedSessionEnd = SessionEnd;
 
 /** What else a page may follow on the same socket. */
 export interface FeedListeners {
@@ -31,22 +33,25 @@ export interface FeedListeners {
   onEvents?: (events: IncidentEvent[]) => void;
   /** A case went past a deadline just now. */
   onOverdue?: (msg: CaseOverdueMessage) => void;
+  /** The feed loaded everything again after a resync: events in between were not sent. */
+  onReload?: () => void;
 }
 
-/** Thrown out of the loading when the server answers 401: the session is gone. */
-class Unauthenticated extends Error {}
-
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
-  if (res.status === 401) throw new Unauthenticated(url);
-  return (await res.json()) as T;
+/** The newest `KEEP` of `held` and `incoming`, each incident in its newest state (by seq). */
+function newest(held: Incident[], incoming: Iterable<Incident>): Incident[] {
+  const byId = new Map(held.map((i) => [i.id, i]));
+  for (const i of incoming) {
+    const h = byId.get(i.id);
+    if (!h || h.seq < i.seq) byId.set(i.id, i);
+  }
+  return [...byId.values()].sort((a, b) => b.reportedAt.localeCompare(a.reportedAt)).slice(0, KEEP);
 }
 
 /**
- * Keeps the newest incidents current: loads a first page over HTTP, then subscribes to the stream
- * from the highest seq it holds, and resubscribes from there after every reconnect, so that nothing
- * is missed and nothing arrives twice. When the session ends (the server says so, refuses the
- * handshake or answers 401) the feed stops and calls `onSessionEnded` once: the page signs out.
+ * Keeps the newest incidents current through the live stream (liveStream.ts): the day's incidents
+ * and the newest few as its snapshot, then every event after the seq it was read at, applied to the
+ * columns once per animation frame. When the session ends the feed stops and calls `onSessionEnded`
+ * once: the page signs out.
  */
 export function useIncidentFeed(
   columns: IncidentColumns,
@@ -58,92 +63,59 @@ export function useIncidentFeed(
   listenersRef.current = listeners;
   const onCreatedRef = useRef(onCreated);
   onCreatedRef.current = onCreated;
-  const onSessionEndedRef = useRef(onSessionEnded);
-  onSessionEndedRef.current = onSessionEnded;
-  const [state, setState] = useState<IncidentFeed>({
-    link: 'connecting',
-    liveSince: null,
-    lostAt: null,
-    headSeq: 0,
-    recent: [],
-    columnsVersion: 0,
-    received: 0,
-  });
-  const lastSeq = useRef(0);
+  const [state, setState] = useState({ headSeq: 0, recent: [] as Incident[], columnsVersion: 0, received: 0 });
 
-  useEffect(() => {
-    let cancelled = false;
-    let socket: Socket<ServerToClientEvents, ClientToServerEvents> | undefined;
-    let ended = false;
-    const sessionEnded = (reason: FeedSessionEnd) => {
-      if (ended || cancelled) return;
-      ended = true;
-      socket?.close();
-      onSessionEndedRef.current?.(reason);
-    };
-
-    void (async () => {
-      const page = await getJson<IncidentPage>(`/api/incidents?limit=${KEEP}`);
-      const since = new Date(Date.now() - WINDOW_MS).toISOString();
-      // Every incident of the window, page by page: a busy day can hold more than one page.
-      for (let cursor: string | null = ''; cursor !== null; ) {
-        const day: IncidentPage = await getJson<IncidentPage>(`/api/incidents?since=${since}&limit=5000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-        if (cancelled) return;
-        for (const i of day.items) columns.apply(i);
-        cursor = day.nextCursor;
-      }
-      const health = await getJson<{ headSeq: number }>('/api/health');
-      if (cancelled) return;
-      lastSeq.current = health.headSeq;
-      setState((s) => ({ ...s, recent: page.items, columnsVersion: columns.version, headSeq: health.headSeq }));
-
-      socket = io({ transports: ['websocket'] });
-      socket.on('connect', () => {
-        setState((s) => ({ ...s, link: 'replaying' }));
-        socket!.emit('subscribe', { sinceSeq: lastSeq.current });
-      });
-      socket.on('disconnect', () => setState((s) => ({ ...s, link: 'offline', lostAt: new Date() })));
-      // The server ends a session by saying so and then closing the socket; a handshake without a
-      // valid session is refused. Either way reconnecting cannot help.
-      socket.on('session:ended', ({ code }) => sessionEnded(code));
-      socket.on('connect_error', (err) => {
-        if (err.message === 'unauthenticated') sessionEnded('unauthenticated');
-      });
-      socket.on('stream:live', ({ headSeq }) =>
-        setState((s) => ({ ...s, link: 'live', liveSince: new Date(), lostAt: null, headSeq })),
-      );
-      // Events are taken in at once (so a resubscribe starts from the right seq) but applied to the
-      // columns and the page once per frame.
-      const applyBatch = frameBatcher<IncidentEvent>((batch) => {
-        for (const e of batch) columns.apply(e.incident);
-        const created = batch.filter((e) => e.kind === 'created').map((e) => e.incident);
+  // Events are taken in at once (so a resubscribe starts from the right seq) but applied to the
+  // columns and the page once per frame.
+  const applyBatch = useMemo(
+    () =>
+      frameBatcher<IncidentEvent>((batch) => {
+        const created: Incident[] = [];
+        // An event the snapshot already showed (or a newer state of) changes nothing, and is no arrival.
+        for (const e of batch) if (columns.apply(e.incident) && e.kind === 'created') created.push(e.incident);
+        const seq = batch[batch.length - 1]!.seq;
+        columns.settle(seq);
         if (created.length > 0) onCreatedRef.current?.(created);
         listenersRef.current.onEvents?.(batch);
         columns.dropOlderThan(new Date(Date.now() - WINDOW_MS).toISOString());
-        setState((s) => {
-          const byId = new Map(s.recent.map((i) => [i.id, i]));
-          for (const e of batch) byId.set(e.incident.id, e.incident);
-          const recent = [...byId.values()].sort((a, b) => b.reportedAt.localeCompare(a.reportedAt)).slice(0, KEEP);
-          return { ...s, recent, columnsVersion: columns.version, headSeq: lastSeq.current, received: s.received + batch.length };
-        });
-      }, () => cancelled);
-      socket.on('case:overdue', (msg) => listenersRef.current.onOverdue?.(msg));
-      socket.on('incident:events', ({ events }) => {
-        const fresh = events.filter((e) => e.seq > lastSeq.current);
-        if (fresh.length === 0) return;
-        lastSeq.current = fresh[fresh.length - 1]!.seq;
-        applyBatch(fresh);
-      });
-    })().catch((err: unknown) => {
-      if (err instanceof Unauthenticated) sessionEnded('unauthenticated');
-      else throw err;
-    });
+        setState((s) => ({
+          recent: newest(s.recent, batch.map((e) => e.incident)),
+          columnsVersion: columns.version,
+          headSeq: seq,
+          received: s.received + batch.length,
+        }));
+      }),
+    [columns],
+  );
 
-    return () => {
-      cancelled = true;
-      socket?.close();
-    };
-  }, [columns]);
+  const link = useLiveStream(
+    {
+      snapshot: {
+        async load(seq, reload, signal) {
+          const get = <T>(url: string) => request<T>(url, { signal });
+          const page = await get<IncidentPage>(`/api/incidents?limit=${KEEP}`);
+          const since = new Date(Date.now() - WINDOW_MS).toISOString();
+          // Every incident of the window, page by page: a busy day can hold more than one page.
+          const day: Incident[] = [];
+          for (let cursor: string | null = ''; cursor !== null; ) {
+            const next: IncidentPage = await get<IncidentPage>(`/api/incidents?since=${since}&limit=5000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+            day.push(...next.items);
+            cursor = next.nextCursor;
+          }
+          if (signal.aborted) return;
+          // What was still waiting for a frame is older than this snapshot.
+          applyBatch.drop();
+          columns.replaceAll(day, seq);
+          setState((s) => ({ ...s, recent: newest([], page.items), columnsVersion: columns.version, headSeq: seq }));
+          if (reload) listenersRef.current.onReload?.();
+        },
+      },
+      onEvents: applyBatch,
+      on: { 'case:overdue': (msg) => listenersRef.current.onOverdue?.(msg) },
+      onSessionEnded: (reason) => onSessionEnded?.(reason),
+    },
+    [columns, applyBatch],
+  );
 
-  return state;
+  return { link: link.state, liveSince: link.liveSince, lostAt: link.lostAt, ...state };
 }

@@ -72,6 +72,8 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'POST', path: '/api/tokens', allow: 'token.manage' },
   { method: 'DELETE', path: '/api/tokens/:id', allow: 'token.manage' },
   { method: 'GET', path: '/api/audit', allow: 'audit.read' },
+  // Who holds a socket and how far behind it is (names of accounts: admins only).
+  { method: 'GET', path: '/api/stream/sockets', allow: 'audit.read' },
   // The working calendar deadlines are counted against: read by anyone who reads the city, kept by admins.
   { method: 'GET', path: '/api/calendar', allow: 'city.read' },
   { method: 'PUT', path: '/api/calendar/:year', allow: 'settings.manage' },

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { ApiTokenView, CreatedApiToken, NewApiToken, NewUser, SessionEndedMessage, UserChange, UserView } from '../../shared/index.js';
 import type { Logger } from '../log.js';
 import { Refusal } from '../refusal.js';
@@ -42,6 +42,11 @@ const toUserView = ({ username, displayName, role, teamId, disabled, createdAt, 
 const toTokenView = ({ id, name, role, createdBy, createdAt, lastUsedAt, revokedAt }: StoredToken): ApiTokenView => ({
   id, name, role, createdBy, createdAt, lastUsedAt, revokedAt,
 });
+
+/** Gives a reserved attempt back (never below zero: a count that expired meanwhile stays gone). */
+async function refund(limiter: RateLimiterMemory, key: string): Promise<void> {
+  if (((await limiter.get(key))?.consumedPoints ?? 0) > 0) await limiter.reward(key);
+}
 
 /**
  * Accounts, sessions and machine tokens: who someone is, and for how long. What they may do is
@@ -89,34 +94,55 @@ export class AuthService {
   // --- signing in and out -------------------------------------------------------------------
 
   /**
-   * Checks a username and password. Failures are counted per account and per address and, past the
-   * limit, refused for a while even with the right password; the answer never says which was wrong.
+   * Checks a username and password. Each attempt first reserves one failure of the account and one of
+   * the address, before the password is hashed, so parallel guesses cannot all pass a check that is
+   * counted only afterwards; a successful sign-in clears the account's count and gives the address
+   * its attempt back. Past the limit the
+   * attempt is refused (429) without hashing, even with the right password; the answer never says
+   * whether the username or the password was wrong.
    */
   async login(username: string, password: string, address: string): Promise<OpenedSession> {
     const accountKey = username.toLowerCase();
-    const [byAccount, byAddress] = await Promise.all([this.failuresByAccount.get(accountKey), this.failuresByAddress.get(address)]);
-    const blockedMs = Math.max(
-      byAccount && byAccount.consumedPoints >= this.settings.maxFailuresPerAccount ? byAccount.msBeforeNext : 0,
-      byAddress && byAddress.consumedPoints >= this.settings.maxFailuresPerAddress ? byAddress.msBeforeNext : 0,
-    );
-    if (blockedMs > 0) {
-      throw new Refusal(429, 'too_many_attempts', 'Too many failed sign-ins; try again later.', { retryAfterSeconds: Math.ceil(blockedMs / 1000) });
+    await this.reserveAttempt(accountKey, address);
+    let user: StoredUser | undefined;
+    let ok: boolean;
+    try {
+      user = await this.store.userByName(accountKey);
+      ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+    } catch (err) {
+      // Not an attempt that failed: nothing was checked.
+      await this.refundAttempt(accountKey, address);
+      throw err;
     }
-    const user = await this.store.userByName(accountKey);
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
     if (!user || !ok || user.disabled) {
-      await Promise.all([
-        this.failuresByAccount.penalty(accountKey, 1),
-        this.failuresByAddress.penalty(address, 1),
-      ]);
       this.log.warn({ username: accountKey, address }, 'failed sign-in');
       throw new Refusal(401, 'invalid_credentials', 'Wrong username or password.');
     }
-    await this.failuresByAccount.delete(accountKey);
+    // The right password ends the account's count (its owner mistyped); the address only gets its
+    // own attempt back, since other accounts may be guessed from it.
+    await Promise.all([this.failuresByAccount.delete(accountKey), refund(this.failuresByAddress, address)]);
     const principal = this.userPrincipal(user, null);
     const opened = await this.openSession(principal, this.settings.sessionTtlMs);
     await this.audit({ principal: opened.principal, address }, 'auth.login', 'user', user.username);
     return opened;
+  }
+
+  /** Counts an attempt against the account and the address, or refuses it (429) when either is spent. */
+  private async reserveAttempt(accountKey: string, address: string): Promise<void> {
+    const refuse = (e: unknown): never => {
+      if (!(e instanceof RateLimiterRes)) throw e;
+      throw new Refusal(429, 'too_many_attempts', 'Too many failed sign-ins; try again later.', { retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)) });
+    };
+    await this.failuresByAccount.consume(accountKey).catch(refuse);
+    await this.failuresByAddress.consume(address).catch(async (e: unknown) => {
+      // Refused by its address: the account's reservation goes back.
+      await refund(this.failuresByAccount, accountKey);
+      refuse(e);
+    });
+  }
+
+  private async refundAttempt(accountKey: string, address: string): Promise<void> {
+    await Promise.all([refund(this.failuresByAccount, accountKey), refund(this.failuresByAddress, address)]);
   }
 
   /** A kiosk link turns a wall display's token into a session, so the token leaves the address bar. */

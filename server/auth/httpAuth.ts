@@ -78,11 +78,14 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * server (its Origin, or Referer, names this host). SameSite=Strict already keeps the cookie off
  * cross-site requests; this is the second lock. Bearer-token requests carry no ambient credential,
  * and a sign-in from another site's page (login CSRF) is refused by its Origin.
+ *
+ * `publicUrl` (PUBLIC_URL, an origin): the address users open. When set, it is what the Origin must
+ * be; the Host header, which the client names itself, is trusted only when it is not set.
  */
-export function checkOrigin(): RequestHandler {
+export function checkOrigin(publicUrl: string | null = null): RequestHandler {
   return (req, res, next) => {
     if (!UNSAFE.has(req.method) || !req.path.startsWith('/api/') || res.locals.via === 'bearer') return next();
-    const expected = `${req.protocol}://${req.get('host')}`;
+    const expected = publicUrl ?? `${req.protocol}://${req.get('host')}`;
     const origin = req.get('origin') ?? (req.get('referer') ? safeOrigin(req.get('referer')!) : null);
     // Without a cookie there is no credential to abuse (signing in): refuse only a foreign page.
     if (res.locals.via !== 'cookie' && origin === null) return next();

@@ -39,6 +39,11 @@ export interface CaseServiceDeps {
   routeBetween(from: { lon: number; lat: number }, to: { lon: number; lat: number }): TaskRoute | null;
   /** Where a team is now (its last reported or simulated position), or null. */
   teamPosition(teamId: string): { lon: number; lat: number } | null;
+  /** Whether a point lies in the city (in one of its unit grid cells). */
+  /** Whether a crew standing here can be routed: in or near the city (a crew may stand just across its boundary, on a lake shore between cells). */
+  isNearCity(lon: number, lat: number): boolean;
+  /** The case a photo was uploaded to, or undefined when no photo has that id. */
+  photoCaseOf(photoId: string): string | undefined;
   /** Hands committed events to the live stream. */
   publish(events: IncidentEvent[]): void;
   now(): number;
@@ -160,6 +165,9 @@ export class CaseService {
     if (!may(reader, 'live.read') && !ownTask(reader, current)) {
       throw new Refusal(403, 'not_your_team', 'A field account sees only the tasks of its own team.');
     }
+    if (from && !this.deps.isNearCity(from.lon, from.lat)) {
+      throw new Refusal(422, 'outside_city', 'The starting point lies outside the city (more than 2 km beyond its extent).', { lon: from.lon, lat: from.lat });
+    }
     const origin = from ?? (current.teamId ? this.deps.teamPosition(current.teamId) : null);
     if (!origin) throw new Refusal(422, 'no_position', 'Where the crew is is not known: send from=lon,lat.');
     const route = this.deps.routeBetween(origin, current);
@@ -207,6 +215,14 @@ export class CaseService {
     }
   }
 
+  /** Evidence on a case's timeline is a photo uploaded to that case: no other case's, no made-up id. */
+  private checkAttachments(id: string, attachments: readonly string[] | undefined): void {
+    const unknown = (attachments ?? []).filter((photoId) => this.deps.photoCaseOf(photoId) !== id);
+    if (unknown.length > 0) {
+      throw new Refusal(422, 'unknown_attachment', 'Attach only photos uploaded to this case.', { unknown });
+    }
+  }
+
   async act(id: string, req: CaseActionRequest, actor: Principal): Promise<Incident> {
     const rule = ACTION_RULES[req.action];
     if (!may(actor, rule.permission)) {
@@ -219,10 +235,14 @@ export class CaseService {
     const now = this.deps.now();
     let event: IncidentEvent;
     try {
-      event = await this.deps.store.applyCaseAction(id, req.version, now, (current) => {
+      // Who may act comes before the version: another team's crew learns nothing of the case.
+      const admit = (current: Incident) => {
         if (rule.permission === 'task.handle' && !ownTask(actor, current)) {
           throw new Refusal(403, 'not_your_team', 'Only the team the case is dispatched to may act on it.');
         }
+      };
+      event = await this.deps.store.applyCaseAction(id, req.version, now, (current) => {
+        this.checkAttachments(id, req.attachments);
         const category = this.deps.categoryOf(current.categoryCode);
         if (!category) {
           throw new Refusal(409, 'unknown_category', `The case's category ${current.categoryCode} is no longer in the catalog; its deadlines cannot be counted.`);
@@ -236,7 +256,7 @@ export class CaseService {
           state,
           action: { name: req.action, actor: actor.name, role: actor.role, ...(req.note ? { note: req.note } : {}), ...(req.attachments?.length ? { attachments: req.attachments } : {}) },
         };
-      });
+      }, admit);
     } catch (err) {
       if (err instanceof NotFoundError) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
       if (err instanceof VersionConflictError) {

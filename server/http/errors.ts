@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ApiError } from '../../shared/index.js';
@@ -14,6 +15,17 @@ export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, what:
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new Refusal(400, 'invalid_request', `The ${what} is not valid.`, z.treeifyError(parsed.error));
   return parsed.data;
+}
+
+/**
+ * `verify` of the JSON body parser: a body must be UTF-8 (RFC 8259), and well-formed. Otherwise the
+ * parser would quietly turn every invalid byte into U+FFFD and store text nobody sent.
+ */
+export function refuseMalformedUtf8(_req: unknown, _res: unknown, body: Buffer, encoding: string | null): void {
+  if (encoding !== null && encoding.toLowerCase() !== 'utf-8') {
+    throw new Refusal(415, 'unsupported_encoding', 'A JSON body must be UTF-8.');
+  }
+  if (!isUtf8(body)) throw new Refusal(400, 'invalid_json', 'The request body is not well-formed UTF-8.');
 }
 
 export const notFoundApi: RequestHandler = (req, res) => {

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { SingleLineText } from '../../shared/index.js';
 import { principalOf } from '../auth/httpAuth.js';
 import { Refusal } from '../refusal.js';
 import type { RoadSpeeds } from '../traffic/roadSpeeds.js';
@@ -11,7 +12,7 @@ import { parseOr400 } from './errors.js';
  */
 const SpeedReport = z
   .object({
-    ids: z.array(z.string().min(1).max(128)).min(1).max(20_000),
+    ids: z.array(SingleLineText.min(1).max(128)).min(1).max(20_000),
     kph: z.array(z.number().positive().max(200)).min(1).max(20_000),
   })
   .strict()

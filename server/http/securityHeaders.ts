@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 
 /**
@@ -29,4 +30,17 @@ export function securityHeaders() {
     strictTransportSecurity: false,
     referrerPolicy: { policy: 'same-origin' },
   });
+}
+
+/**
+ * `Cache-Control: no-store` on every API answer unless its route says otherwise: incidents, cases,
+ * timelines, tasks, users, tokens and the audit log may carry personal data, and neither the browser
+ * nor a proxy should keep them. Routes that serve public, unchanging data set their own caching (the
+ * city's layers with their ETag, the catalog, the photos of a case privately).
+ */
+export function noStoreByDefault(): RequestHandler {
+  return (_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  };
 }

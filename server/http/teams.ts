@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { Latitude, Longitude, TeamStatus, TeamTrackQuery, type TeamTrack } from '../../shared/index.js';
+import { Latitude, Longitude, SingleLineText, TeamStatus, TeamTrackQuery, type TeamTrack } from '../../shared/index.js';
 import { principalOf } from '../auth/httpAuth.js';
 import { Refusal } from '../refusal.js';
 import type { Fleet } from '../team/fleet.js';
@@ -8,7 +8,7 @@ import type { TeamTrackStore } from '../team/teamTrack.js';
 import { parseOr400 } from './errors.js';
 
 const PositionReport = z
-  .object({ positions: z.array(z.object({ teamId: z.string().min(1).max(64), lon: Longitude, lat: Latitude, status: TeamStatus.optional() }).strict()).min(1).max(1000) })
+  .object({ positions: z.array(z.object({ teamId: SingleLineText.min(1).max(64), lon: Longitude, lat: Latitude, status: TeamStatus.optional() }).strict()).min(1).max(1000) })
   .strict();
 
 const DEFAULT_TRACK_WINDOW_MS = 2 * 3_600_000;

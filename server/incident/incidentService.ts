@@ -34,10 +34,14 @@ export interface IncidentServiceDeps {
   newId(): string;
   /** Most reports per transaction; see createGroupCommitter. */
   maxBatch?: number;
+  /** A live report dated further back than this is refused (REPORT_MAX_AGE_DAYS); 30 days unless told. */
+  maxReportAgeMs?: number;
 }
 
 /** Reports may carry a client clock that runs a little fast; more than this is refused. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
+/** How far back a live report may be dated by default (REPORT_MAX_AGE_DAYS). */
+export const DEFAULT_REPORT_MAX_AGE_MS = 30 * 86_400_000;
 
 /**
  * Turns reports into stored incidents: validates them, places them in their cell and town, computes
@@ -55,8 +59,11 @@ export class IncidentService implements IncidentIntake {
     }, deps.maxBatch);
   }
 
-  /** Validates and places a report; throws a Refusal saying what is wrong with it. */
-  prepare(input: IncidentReport, receivedAt: number, reportedBy: IncidentRecord['reportedBy'] = null): IncidentRecord {
+  /**
+   * Validates and places a report; throws a Refusal saying what is wrong with it. A live report may
+   * be dated at most `maxReportAgeMs` back; the history import (`imported`) is exempt: it is the past.
+   */
+  prepare(input: IncidentReport, receivedAt: number, reportedBy: IncidentRecord['reportedBy'] = null, opts: { imported?: boolean } = {}): IncidentRecord {
     const parsed = NewIncident.safeParse(input);
     if (!parsed.success) {
       throw new Refusal(400, 'invalid_request', 'The incident report is not valid.', z.treeifyError(parsed.error));
@@ -78,6 +85,13 @@ export class IncidentService implements IncidentIntake {
     const reportedAt = report.reportedAt === undefined ? receivedAt : Date.parse(report.reportedAt);
     if (reportedAt > receivedAt + FUTURE_TOLERANCE_MS) {
       throw new Refusal(422, 'reported_in_future', 'reportedAt lies in the future.', { reportedAt: report.reportedAt });
+    }
+    const maxAgeMs = this.deps.maxReportAgeMs ?? DEFAULT_REPORT_MAX_AGE_MS;
+    if (!opts.imported && reportedAt < receivedAt - maxAgeMs) {
+      throw new Refusal(422, 'reported_too_early', `reportedAt lies more than ${Math.round(maxAgeMs / 86_400_000)} days back.`, {
+        reportedAt: report.reportedAt,
+        maxAgeDays: maxAgeMs / 86_400_000,
+      });
     }
     return {
       id: this.deps.newId(),
@@ -117,7 +131,7 @@ export class IncidentService implements IncidentIntake {
       const reportedAt = Date.parse(h.report.reportedAt);
       let incident: IncidentRecord;
       try {
-        incident = this.prepare(h.report, reportedAt);
+        incident = this.prepare(h.report, reportedAt, null, { imported: true });
       } catch (err) {
         if (err instanceof Refusal) continue;
         throw err;

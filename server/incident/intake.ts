@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CaseAction, IncidentStatus, IsoTimestamp, NewIncident, Role, type Incident, type IncidentSource, type ReporterContact } from '../../shared/index.js';
+import { CaseAction, IncidentStatus, IsoTimestamp, MultiLineText, NewIncident, Role, SingleLineText, type Incident, type IncidentSource, type ReporterContact } from '../../shared/index.js';
 
 /**
  * What a source of reports (the HTTP API, the simulator, later the 12345 bridge) hands to the
@@ -65,10 +65,10 @@ export const HistoricalIncidentRecord = z
             action: z
               .object({
                 name: CaseAction,
-                actor: z.string().trim().min(1).max(100),
+                actor: SingleLineText.trim().min(1).max(100),
                 role: Role,
-                note: z.string().max(2000).optional(),
-                teamId: z.string().min(1).max(64).optional(),
+                note: MultiLineText.max(2000).optional(),
+                teamId: SingleLineText.min(1).max(64).optional(),
               })
               .strict()
               .optional(),

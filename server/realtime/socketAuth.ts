@@ -28,7 +28,13 @@ const MESSAGES: Record<SessionEndedMessage['code'], string> = {
  * against SOCKET_RULES with the principal revalidated, and a socket whose session ends, whose token is
  * revoked or whose account changes is told so and closed at once, not at its next message.
  */
-export function secureSockets(io: GwServer, auth: AuthService, log: Logger, revalidateEveryMs = 15_000): { stop(): void } {
+export function secureSockets(
+  io: GwServer,
+  auth: AuthService,
+  log: Logger,
+  /** publicUrl: PUBLIC_URL (an origin), what a cookie handshake's Origin must be; null: the Host it names. */
+  { publicUrl = null, revalidateEveryMs = 15_000 }: { publicUrl?: string | null; revalidateEveryMs?: number } = {},
+): { stop(): void } {
   const byCredential = new Map<string, Set<GwSocket>>();
 
   const end = (socket: GwSocket, code: SessionEndedMessage['code']) => {
@@ -49,7 +55,7 @@ export function secureSockets(io: GwServer, auth: AuthService, log: Logger, reva
         if (sessionId) {
           // A cookie rides along with any page's request: only this server's own pages may use it.
           const origin = h.headers.origin;
-          if (origin && origin !== `${h.secure ? 'https' : 'http'}://${h.headers.host}`) return next(new Error('cross_origin'));
+          if (origin && origin !== (publicUrl ?? `${h.secure ? 'https' : 'http'}://${h.headers.host}`)) return next(new Error('cross_origin'));
           principal = await auth.fromSession(sessionId);
         }
       }

@@ -52,6 +52,10 @@ export interface IncidentPoint {
  * sequence number, in the same transaction as the change, so seqs have no gaps and the live stream
  * and the resync read one and the same history.
  */
+export interface EventReader {
+  read(afterSeq: number, upToSeq: number, limit: number): Promise<IncidentEvent[]>;
+}
+
 export interface IncidentStore {
   /** Stores new incidents in one transaction and returns their `created` events, in seq order. */
   appendIncidents(records: IncidentRecord[]): Promise<IncidentEvent[]>;
@@ -64,15 +68,23 @@ export interface IncidentStore {
   /** Events with afterSeq < seq ≤ upToSeq, at most `limit`, in seq order. */
   readEvents(afterSeq: number, upToSeq: number, limit: number): Promise<IncidentEvent[]>;
   /**
-   * Applies a workflow action in one transaction: reads the case, refuses a stale `expectedVersion`
-   * (VersionConflictError), asks `decide` for the next state (it may throw to refuse), writes the
-   * row and appends a `case_action` event. Returns the event.
+   * A reader for one long replay (a client catching up from far back): reads like `readEvents`, but
+   * remembers the incidents it has read, so that a later chunk need not rebuild each incident from its
+   * first event. Reads go forward; one that does not continue where the last ended starts afresh.
+   */
+  eventReader(): EventReader;
+  /**
+   * Applies a workflow action in one transaction: reads the case, asks `admit` whether the actor may
+   * act on it at all (it throws to refuse; before the version, so a refused actor learns nothing of
+   * it), refuses a stale `expectedVersion` (VersionConflictError), asks `decide` for the next state
+   * (it may throw to refuse), writes the row and appends a `case_action` event. Returns the event.
    */
   applyCaseAction(
     id: string,
     expectedVersion: number,
     at: number,
     decide: (current: Incident) => { state: CaseState; action: ActionRecord },
+    admit?: (current: Incident) => void,
   ): Promise<IncidentEvent>;
   /** The open cases dispatched to a team (dispatched or being handled), earliest deadline first. */
   casesOfTeam(teamId: string): Promise<Incident[]>;

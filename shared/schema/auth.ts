@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PERMISSIONS, ROLES } from '../auth/roles.js';
+import { SingleLineText } from './common.js';
 
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
@@ -12,10 +13,10 @@ export const Username = z
   .max(40)
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, dot, dash and underscore');
 /** Long enough to resist guessing; no composition rules (NIST SP 800-63B). */
-export const Password = z.string().min(10).max(200);
+export const Password = SingleLineText.min(10).max(200);
 
 /** `POST /api/auth/login`. */
-export const LoginRequest = z.object({ username: z.string().min(1).max(40), password: z.string().min(1).max(200) }).strict();
+export const LoginRequest = z.object({ username: SingleLineText.min(1).max(40), password: SingleLineText.min(1).max(200) }).strict();
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
 /** Who is signed in, as `GET /api/auth/me` and the login answer give it. */
@@ -45,19 +46,19 @@ export const UserView = z.object({
 export type UserView = z.infer<typeof UserView>;
 
 export const NewUser = z
-  .object({ username: Username, displayName: z.string().min(1).max(60).optional(), role: Role, password: Password, teamId: z.string().min(1).max(64).optional() })
+  .object({ username: Username, displayName: SingleLineText.min(1).max(60).optional(), role: Role, password: Password, teamId: SingleLineText.min(1).max(64).optional() })
   .strict()
   .refine((u) => u.role !== 'field' || u.teamId !== undefined, { message: 'a field account needs its teamId', path: ['teamId'] });
 export type NewUser = z.infer<typeof NewUser>;
 
 export const UserChange = z
-  .object({ displayName: z.string().min(1).max(60).optional(), role: Role.optional(), password: Password.optional(), disabled: z.boolean().optional(), teamId: z.string().min(1).max(64).nullable().optional() })
+  .object({ displayName: SingleLineText.min(1).max(60).optional(), role: Role.optional(), password: Password.optional(), disabled: z.boolean().optional(), teamId: SingleLineText.min(1).max(64).nullable().optional() })
   .strict()
   .refine((c) => Object.keys(c).length > 0, 'nothing to change');
 export type UserChange = z.infer<typeof UserChange>;
 
 /** A machine's API token (sensor gateway, 12345 bridge, wall display): created by an admin, shown once. */
-export const NewApiToken = z.object({ name: z.string().min(1).max(80), role: Role }).strict();
+export const NewApiToken = z.object({ name: SingleLineText.min(1).max(80), role: Role }).strict();
 export type NewApiToken = z.infer<typeof NewApiToken>;
 export const ApiTokenView = z.object({
   id: z.string(),

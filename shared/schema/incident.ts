@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CaseAction, ClosureKind } from '../workflow/caseWorkflow.js';
-import { IsoTimestamp, Latitude, Longitude } from './common.js';
+import { IsoTimestamp, Latitude, Longitude, MultiLineText, SingleLineText } from './common.js';
 
 /** Where a report came from (信息来源). */
 export const IncidentSource = z.enum(['inspector', 'hotline_12345', 'citizen_app', 'sensor', 'video_ai']);
@@ -34,7 +34,7 @@ export const TERMINAL_STATUSES: readonly IncidentStatus[] = ['rejected', 'closed
  */
 export const ReporterContact = z
   .object({
-    name: z.string().trim().min(1).max(50).optional(),
+    name: SingleLineText.trim().min(1).max(50).optional(),
     phone: z.string().regex(/^\+?[0-9][0-9 -]{2,19}$/, 'digits, spaces, dashes, an optional leading +').optional(),
   })
   .strict();
@@ -43,10 +43,10 @@ export type ReporterContact = z.infer<typeof ReporterContact>;
 /** The body of `POST /api/incidents`. Unknown keys are refused so that typos are not silently lost. */
 export const NewIncident = z
   .object({
-    categoryCode: z.string().min(1).max(16),
+    categoryCode: SingleLineText.min(1).max(16),
     lon: Longitude,
     lat: Latitude,
-    description: z.string().max(2000).optional(),
+    description: MultiLineText.max(2000).optional(),
     source: IncidentSource.optional(),
     reportedAt: IsoTimestamp.optional(),
     reporter: ReporterContact.optional(),
@@ -139,13 +139,13 @@ export const IncidentQuery = z
     category: z
       .string()
       .transform((s) => s.split(','))
-      .pipe(z.array(z.string().min(1).max(16)))
+      .pipe(z.array(SingleLineText.min(1).max(16)))
       .optional(),
-    town: z.string().max(32).optional(),
+    town: SingleLineText.max(32).optional(),
     since: IsoTimestamp.optional(),
     until: IsoTimestamp.optional(),
     limit: z.coerce.number().int().min(1).max(5000).default(500),
-    cursor: z.string().max(200).optional(),
+    cursor: SingleLineText.max(200).optional(),
   })
   .strict();
 export type IncidentQuery = z.infer<typeof IncidentQuery>;

@@ -23,7 +23,17 @@ export type IncidentEventsMessage = z.infer<typeof IncidentEventsMessage>;
 export const LiveMessage = z.object({ headSeq: z.number().int().nonnegative() });
 export type LiveMessage = z.infer<typeof LiveMessage>;
 
-export const SocketErrorMessage = z.object({ code: z.string(), message: z.string() });
+/**
+ * Why the server refused a message or stopped a stream:
+ * - `invalid_request`, `forbidden`, `rate_limited`: that message was refused; the stream goes on.
+ * - `seq_ahead`: the client holds events this server never wrote (a reset database): reload.
+ * - `resync_required`: the socket fell too far behind (it held more unread data than the server keeps
+ *   for one client, or a replay failed); the server closes it right after. Take a fresh snapshot, then
+ *   subscribe from the seq it was read at.
+ */
+export const StreamErrorCode = z.enum(['invalid_request', 'forbidden', 'rate_limited', 'seq_ahead', 'resync_required']);
+export type StreamErrorCode = z.infer<typeof StreamErrorCode>;
+export const SocketErrorMessage = z.object({ code: StreamErrorCode, message: z.string() });
 export type SocketErrorMessage = z.infer<typeof SocketErrorMessage>;
 
 /**
@@ -57,6 +67,14 @@ export const CaseOverdueMessage = z.object({
 });
 export type CaseOverdueMessage = z.infer<typeof CaseOverdueMessage>;
 
+/**
+ * Handshake refusals: the `message` of the `connect_error` a client receives. `unauthenticated` and
+ * `cross_origin` end the session; `too_many_sockets` (the session or token already holds as many
+ * sockets as it may, STREAM_MAX_SOCKETS_PER_SESSION / _PER_TOKEN) is worth retrying later.
+ */
+export const HandshakeRefusal = z.enum(['unauthenticated', 'cross_origin', 'too_many_sockets', 'internal']);
+export type HandshakeRefusal = z.infer<typeof HandshakeRefusal>;
+
 export interface ServerToClientEvents {
   'team:positions': (msg: TeamPositionsMessage) => void;
   'case:overdue': (msg: CaseOverdueMessage) => void;
@@ -88,3 +106,25 @@ export const TaskChangedMessage = z.object({
   action: CaseAction.nullable(),
 });
 export type TaskChangedMessage = z.infer<typeof TaskChangedMessage>;
+
+/**
+ * One open socket as the stream sees it (`GET /api/stream/sockets`, admins): whose it is, where its
+ * subscription stands, and what the server holds for it, so that an operator can see which wall or
+ * console lags or has stopped reading.
+ */
+export const StreamSocketView = z.object({
+  id: z.string(),
+  /** The account's username or the token's name. */
+  who: z.string(),
+  role: z.string(),
+  transport: z.string(),
+  /** null before the socket has subscribed. */
+  state: z.enum(['replaying', 'waiting', 'live']).nullable(),
+  /** The last seq sent to it (or that it said it holds); null before it subscribed. */
+  cursor: z.number().int().nonnegative().nullable(),
+  /** Bytes queued for it and not yet taken by the network. */
+  bufferedBytes: z.number().int().nonnegative(),
+});
+export type StreamSocketView = z.infer<typeof StreamSocketView>;
+export const StreamSocketsAnswer = z.object({ headSeq: z.number().int().nonnegative(), sockets: z.array(StreamSocketView) });
+export type StreamSocketsAnswer = z.infer<typeof StreamSocketsAnswer>;

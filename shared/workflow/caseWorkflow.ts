@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Permission } from '../schema/auth.js';
+import { MultiLineText, SingleLineText } from '../schema/common.js';
 import type { IncidentStatus } from '../schema/incident.js';
 import { stageOfStatus, type CaseStage } from './caseStages.js';
 
@@ -82,14 +83,14 @@ export const CaseActionRequest = z
     action: CaseAction,
     /** The version the actor saw: a stale one is refused (409), never silently overwritten. */
     version: z.number().int().positive(),
-    teamId: z.string().min(1).max(64).optional(),
-    note: z.string().max(2000).optional(),
+    teamId: SingleLineText.min(1).max(64).optional(),
+    note: MultiLineText.max(2000).optional(),
     /** extend: how many hours, in the handling limit's own kind of time. */
     extendHours: z.number().positive().max(24 * 90).optional(),
     /** close: how; `duplicate` is only set by merge. */
     closureKind: ChosenClosureKind.optional(),
     /** merge: the id of the open case this report duplicates. */
-    mergeInto: z.string().min(1).max(64).optional(),
+    mergeInto: SingleLineText.min(1).max(64).optional(),
     /** Photos uploaded first (`POST /api/cases/:id/photos`), e.g. with report-handled. */
     attachments: z.array(z.string().regex(/^ph_[A-Za-z0-9]{16}$/)).max(9).optional(),
   })

@@ -13,6 +13,7 @@ import { measureBundle } from './bundle.js';
 import { benchBrowserLive } from './browserLive.js';
 import { benchConsole, consoleTable } from './console.js';
 import { benchIngest } from './ingest.js';
+import { benchReplay } from './replay.js';
 import { benchDispatch } from './dispatch.js';
 import { loadCatalog } from '../../server/catalog/loadCatalog.js';
 import { teamsFromBases } from '../../server/team/teamRoster.js';
@@ -73,6 +74,28 @@ if (!only || only === 'ingest') {
   console.log(`group commit / one transaction per report: ${ratio.toFixed(2)}× throughput`);
   save('ingest', { name: 'ingest', results: [naive, grouped], ratios: { groupCommitVsPerReport: ratio } });
   failed ||= !grouped.deliveredToAllClients || grouped.refused > 0;
+}
+
+if (!only || only === 'replay') {
+  console.log('== replay: live clients while another client replays the whole log (30 days of history, 20 reports/s)');
+  const result = await benchReplay();
+  console.table(
+    result.phases.map((p) => ({
+      phase: p.phase,
+      s: p.seconds,
+      'live p50 ms': p.liveMs.p50,
+      'live p99 ms': p.liveMs.p99,
+      'live max ms': p.liveMs.max,
+      'health p99 ms': p.healthMs.p99,
+      'health max ms': p.healthMs.max,
+      'server CPU s': p.serverCpuSeconds,
+    })),
+  );
+  const r = result.phases[1]!.replay!;
+  console.log(`replayed ${r.events} events (head ${result.headSeq}) in ${r.seconds} s, ${r.eventsPerSecond}/s, in order: ${r.inOrder}; server CPU ${r.serverCpuMsPer1000Events} ms per 1,000 events replayed`);
+  console.log(`replay / idle: live p99 ${result.ratios.liveP99}×, health p99 ${result.ratios.healthP99}×; goal met (p99 ≤ 2× idle, max ≤ idle max + 100 ms): ${result.ok}`);
+  save('replay', result);
+  failed ||= !result.ok;
 }
 
 if (!only || only === 'bundle') {

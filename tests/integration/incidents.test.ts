@@ -99,7 +99,8 @@ describe('incident API against a real server and SQLite', () => {
 
   it('lists with filters and pages with a cursor, newest first, without repeats', async () => {
     const pts = pointsInCells(cells, 12, 389);
-    const t0 = Date.parse('2026-11-20T02:00:00Z');
+    // A day back, on a whole minute: within the age a live report may have (REPORT_MAX_AGE_DAYS).
+    const t0 = Math.floor((Date.now() - 86_400_000) / 60_000) * 60_000;
     const made: Incident[] = [];
     for (const [i, p] of pts.entries()) {
       const r = await postJson<Incident>(`${server.url}/api/incidents`, {

@@ -294,4 +294,19 @@ describe('importing history', () => {
     // The legacy record came last.
     expect((await store.timelineOf(lastId)).map((e) => e.kind)).toEqual(['created', 'status_changed', 'status_changed']);
   });
+
+  it('imports a past older than a live report may be (REPORT_MAX_AGE_DAYS), which a live report of the same day is refused', async () => {
+    const longAgo = generateHistory(model, 12, TO - 61 * DAY, TO - 60 * DAY, rosters[0]!);
+    expect(longAgo.length).toBeGreaterThan(0);
+    const before = (await store.listIncidents({ limit: 5000 })).items.length;
+    expect(await service.importHistory(longAgo)).toBe(longAgo.length);
+    expect((await store.listIncidents({ limit: 5000 })).items.length).toBe(before + longAgo.length);
+    // The same report sent live (now = TO) is 60 days old: refused, and nothing stored.
+    const live = service.report(longAgo[0]!.report);
+    await expect(live).rejects.toMatchObject({ status: 422, code: 'reported_too_early' });
+    for (const reportedAt of ['0001-01-01T00:00:00Z', '1900-01-01T00:00:00Z', '1970-01-01T00:00:00Z']) {
+      await expect(service.report({ ...longAgo[0]!.report, reportedAt })).rejects.toMatchObject({ code: 'reported_too_early' });
+    }
+    expect((await store.listIncidents({ limit: 5000 })).items.length).toBe(before + longAgo.length);
+  });
 });

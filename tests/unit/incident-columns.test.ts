@@ -63,3 +63,36 @@ describe('the column store data object', () => {
     expect(cols.layerData()).toBe(cols.layerData());
   });
 });
+
+describe('the column store beside a snapshot taken while events were committed', () => {
+  const at = (i: Incident, seq: number): Incident => ({ ...i, seq, version: seq });
+
+  it('ignores a state older than the one held, open or closed, until the stream has passed it', () => {
+    const cols = new IncidentColumns();
+    // The snapshot was read at seq 10 and shows a at 12 and b closed at 13.
+    cols.replaceAll([at(incident('a', 'registered'), 12), at(incident('b', 'closed'), 13)], 10);
+    expect(cols.length).toBe(1);
+    // The stream replays 11 (a accepted) and 12, then b's older states 11 … 13.
+    expect(cols.apply(at(incident('a', 'accepted'), 11))).toBe(false);
+    expect(cols.apply(at(incident('b', 'handled'), 11))).toBe(false);
+    expect(cols.incidentAt(cols.rowOfId('a'))!.status).toBe('registered');
+    expect(cols.has('b')).toBe(false);
+    expect(cols.apply(at(incident('a', 'registered'), 12))).toBe(true);
+    expect(cols.apply(at(incident('b', 'closed'), 13))).toBe(true);
+    cols.settle(13);
+    // Past 13 nothing is remembered for b: a newer state of it is taken as it comes.
+    expect(cols.apply(at(incident('b', 'reported'), 14))).toBe(true);
+    expect(cols.has('b')).toBe(true);
+  });
+
+  it('replaces everything at once on a resync, even with lower seqs (a reset log)', () => {
+    const cols = new IncidentColumns();
+    cols.replaceAll([at(incident('a', 'reported'), 500)], 500);
+    const version = cols.version;
+    cols.replaceAll([at(incident('c', 'reported'), 3)], 3);
+    expect(cols.version).toBeGreaterThan(version);
+    expect(cols.length).toBe(1);
+    expect(cols.has('a')).toBe(false);
+    expect(cols.incidentAt(0)!.id).toBe('c');
+  });
+});

@@ -1,6 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IncidentQuery, NewIncident, SubscribeMessage } from '../../shared/index.js';
+import {
+  CaseActionRequest,
+  IncidentQuery,
+  LoginRequest,
+  MultiLineText,
+  NewApiToken,
+  NewIncident,
+  NewUser,
+  SingleLineText,
+  SubscribeMessage,
+  UserChange,
+} from '../../shared/index.js';
+import { HistoricalIncidentRecord } from '../../server/incident/intake.js';
 import { readConfig } from '../../server/config.js';
 
 describe('NewIncident', () => {
@@ -60,6 +72,67 @@ describe('IncidentQuery', () => {
     for (const bad of [{ bbox: '1,2,3' }, { bbox: 'a,b,c,d' }, { status: 'open' }, { limit: '0' }, { limit: '100000' }, { since: 'today' }, { foo: '1' }]) {
       expect(IncidentQuery.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
+  });
+});
+
+describe('text fields', () => {
+  const LONE = ['\ud800', '\udfff', 'a\udc00b', '\ud83d', '\ude00x'];
+  const CONTROLS = ['\u0000', '\u0007', '\u0008', '\u000b', '\u000c', '\u001b', '\u007f', '\u0085', '\u009f'];
+
+  it('single-line text refuses lone surrogates and every control character; multi-line text keeps \\n, \\r and \\t', () => {
+    for (const bad of [...LONE, ...CONTROLS]) {
+      expect(SingleLineText.safeParse(`x${bad}y`).success, JSON.stringify(bad)).toBe(false);
+      expect(MultiLineText.safeParse(`x${bad}y`).success, JSON.stringify(bad)).toBe(false);
+    }
+    for (const lineBreak of ['\n', '\r', '\t', '\r\n']) {
+      expect(SingleLineText.safeParse(`a${lineBreak}b`).success).toBe(false);
+      expect(MultiLineText.safeParse(`a${lineBreak}b`).success).toBe(true);
+    }
+    for (const fine of ['', '王小明', 'O\'Brien', '😀 surrogate pair', '\u00a0no-break', 'e\u0301']) {
+      expect(SingleLineText.safeParse(fine).success, fine).toBe(true);
+      expect(MultiLineText.safeParse(fine).success, fine).toBe(true);
+    }
+  });
+
+  it('agrees with String.prototype.isWellFormed on any UTF-16', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 20 }), (s) => {
+        // ES2024, in Node 20; not in this project's TypeScript lib (ES2023).
+        const wellFormed = (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+        const printable = [...s].every((ch) => ch.charCodeAt(0) >= 0x20 && (ch.charCodeAt(0) < 0x7f || ch.charCodeAt(0) > 0x9f));
+        expect(SingleLineText.safeParse(s).success).toBe(wellFormed && printable);
+      }),
+    );
+  });
+
+  it('are used by every text field of the request schemas', () => {
+    const report = { categoryCode: 'E0102', lon: 119.95, lat: 31.7 };
+    const requests: [string, { safeParse(v: unknown): { success: boolean } }, (bad: string) => unknown][] = [
+      ['description', NewIncident, (b) => ({ ...report, description: b })],
+      ['categoryCode', NewIncident, (b) => ({ ...report, categoryCode: `E01${b}` })],
+      ['reporter name', NewIncident, (b) => ({ ...report, reporter: { name: `王${b}` } })],
+      ['town filter', IncidentQuery, (b) => ({ town: `3204${b}` })],
+      ['category filter', IncidentQuery, (b) => ({ category: `E0102,E${b}` })],
+      ['cursor', IncidentQuery, (b) => ({ cursor: `c${b}` })],
+      ['note', CaseActionRequest, (b) => ({ action: 'accept', version: 1, note: `ok${b}` })],
+      ['team', CaseActionRequest, (b) => ({ action: 'dispatch', version: 1, teamId: `team-1${b}` })],
+      ['merge target', CaseActionRequest, (b) => ({ action: 'merge', version: 1, mergeInto: `c${b}` })],
+      ['sign-in name', LoginRequest, (b) => ({ username: `admin${b}`, password: 'long-enough-password' })],
+      ['sign-in password', LoginRequest, (b) => ({ username: 'admin', password: `long-enough${b}` })],
+      ['display name', NewUser, (b) => ({ username: 'someone', role: 'leader', password: 'long-enough-password', displayName: `某${b}` })],
+      ['new password', NewUser, (b) => ({ username: 'someone', role: 'leader', password: `long-enough-password${b}` })],
+      ['changed display name', UserChange, (b) => ({ displayName: `某${b}` })],
+      ['changed team', UserChange, (b) => ({ teamId: `team-1${b}` })],
+      ['token name', NewApiToken, (b) => ({ name: `gateway${b}`, role: 'wall' })],
+      ['imported actor', HistoricalIncidentRecord, (b) => ({ report: { ...report, reportedAt: '2026-11-23T08:00:00Z' }, transitions: [{ status: 'accepted', at: '2026-11-23T08:05:00Z', action: { name: 'accept', actor: `受理员${b}`, role: 'dispatcher' } }] })],
+    ];
+    for (const [what, schema, make] of requests) {
+      expect(schema.safeParse(make('')).success, `${what} (valid)`).toBe(true);
+      for (const bad of ['\ud800', '\u0000', '\u001b']) expect(schema.safeParse(make(bad)).success, `${what} with ${JSON.stringify(bad)}`).toBe(false);
+    }
+    // Multi-line fields keep their line breaks.
+    expect(NewIncident.safeParse({ ...report, description: '一\n二\r\n\t三' }).success).toBe(true);
+    expect(CaseActionRequest.safeParse({ action: 'return', version: 1, note: '非本部门职责\n请改派' }).success).toBe(true);
   });
 });
 

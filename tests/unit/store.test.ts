@@ -94,6 +94,18 @@ describe('SQLite incident store', () => {
     for (let after = 0; after < events.length; after++) {
       expect(await store.readEvents(after, 1000, 2)).toEqual(events.slice(after, after + 2));
     }
+    // A replay's reader gives the same records chunk by chunk, and after a jump ahead (which it must
+    // not fold across: the incidents it remembers are as of its last read).
+    for (const chunk of [1, 2, 3]) {
+      const reader = store.eventReader();
+      const read = [];
+      for (let after = 0; after < events.length; after = read[read.length - 1]!.seq) read.push(...(await reader.read(after, 1000, chunk)));
+      expect(read).toEqual(events);
+    }
+    const reader = store.eventReader();
+    expect(await reader.read(0, 1000, 2)).toEqual(events.slice(0, 2));
+    expect(await reader.read(4, 1000, 3)).toEqual(events.slice(4, 7));
+    expect(await reader.read(1, 1000, 3)).toEqual(events.slice(1, 4));
     const a = await store.getIncident('a');
     expect(a!.status).toBe('closed');
     expect(a!.closedAt).toBe(new Date(t + 20000).toISOString());

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CaseState, CaseSummary, Incident, IncidentEvent, IncidentEventKind, IncidentPage, IncidentQuery, IncidentStatus, ReporterContact } from '../../../shared/index.js';
-import { reportedCaseState } from '../../../shared/index.js';
-import { InvalidCursorError, NotFoundError, VersionConflictError, type ActionRecord, type HistoricalRecord, type HistoricalState, type IncidentPoint, type IncidentRecord, type IncidentStore } from '../store.js';
+import { reportedCaseState, TERMINAL_STATUSES } from '../../../shared/index.js';
+import { InvalidCursorError, NotFoundError, VersionConflictError, type ActionRecord, type HistoricalRecord, type HistoricalState, type IncidentPoint, type EventReader, type IncidentRecord, type IncidentStore } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteAuthStore } from './sqliteAuthStore.js';
 import { SqliteTrackStore } from './sqliteTrackStore.js';
@@ -479,9 +479,30 @@ export class SqliteIncidentStore implements IncidentStore {
   }
 
   async readEvents(afterSeq: number, upToSeq: number, limit: number): Promise<IncidentEvent[]> {
+    return this.readEventsFolding(afterSeq, upToSeq, limit, new Map());
+  }
+
+  eventReader(): EventReader {
+    // Open cases only: a closed one rarely changes again, and is rebuilt from the log if it does.
+    const MAX_KEPT = 50_000;
+    const current = new Map<number, Incident>();
+    let last = -1;
+    return {
+      read: async (afterSeq, upToSeq, limit) => {
+        if (afterSeq !== last) current.clear();
+        const events = this.readEventsFolding(afterSeq, upToSeq, limit, current);
+        last = events.length > 0 ? events[events.length - 1]!.seq : afterSeq;
+        for (const [rid, i] of current) if (TERMINAL_STATUSES.includes(i.status)) current.delete(rid);
+        if (current.size > MAX_KEPT) current.clear();
+        return events;
+      },
+    };
+  }
+
+  /** Events after `afterSeq`, each with its incident's state as of that event; `current` holds the states already known. */
+  private readEventsFolding(afterSeq: number, upToSeq: number, limit: number, current: Map<number, Incident>): IncidentEvent[] {
     const rows = this.stmts.readEvents.all(afterSeq, upToSeq, limit) as EventRow[];
     // The state of each incident as of the event being read, folded forward through the window.
-    const current = new Map<number, Incident>();
     return rows.map((r) => {
       let incident: Incident;
       let prev: Incident | undefined;
@@ -501,11 +522,13 @@ export class SqliteIncidentStore implements IncidentStore {
     expectedVersion: number,
     at: number,
     decide: (current: Incident) => { state: CaseState; action: ActionRecord },
+    admit?: (current: Incident) => void,
   ): Promise<IncidentEvent> {
     const event = this.db.transaction(() => {
       const row = this.stmts.getIncident.get(id) as (IncidentRow & { rid: number }) | undefined;
       if (!row) throw new NotFoundError(`No case has the id ${id}.`);
       const current = rowToIncident(row);
+      admit?.(current);
       if (current.version !== expectedVersion) throw new VersionConflictError(current.version);
       const { state, action } = decide(current);
       const seq = this.head + 1;
