@@ -22,6 +22,12 @@ export interface IncidentStreamOptions {
   replayChunk?: number;
   /** Event-loop time one turn of replays may take before it yields to I/O (ms). */
   turnBudgetMs?: number;
+  /**
+   * The share of the server's time replays may take while they run (0–1): after a turn of t ms the
+   * next waits t × (1 − share) / share ms, so live clients and the API keep the rest, and a catch-up
+   * takes longer rather than slowing what is live.
+   */
+  replayShare?: number;
   /** Bytes queued for a live socket past which it is taken off the live room until it has read them. */
   pauseBytes?: number;
   /** Bytes queued for any socket past which it is told to resync and dropped. */
@@ -66,8 +72,8 @@ interface Subscription {
  *   it already holds everything up to its `sinceSeq`). A socket joins the live room only in the same
  *   tick in which its cursor equals the last broadcast seq, and every later broadcast starts after it.
  * - Bounded work per turn: replays of all sockets take turns in one queue, a chunk each, for at most
- *   `turnBudgetMs` of event-loop time, then yield to I/O, so a replay of the whole log never holds up
- *   live clients or the HTTP API.
+ *   `turnBudgetMs` of event-loop time, then yield to I/O and rest, taking at most `replayShare` of the
+ *   server's time, so a replay of the whole log never holds up live clients or the HTTP API.
  * - Bounded memory per socket: a chunk is sent only when the socket's transport has taken the last
  *   one; a live socket whose queue passes `pauseBytes` leaves the live room and catches up from the
  *   log once it reads again; any socket holding more than `maxBufferedBytes` (it stopped reading while
@@ -80,6 +86,7 @@ export class IncidentStream {
   private pumping = false;
   private readonly replayChunk: number;
   private readonly turnBudgetMs: number;
+  private readonly replayShare: number;
   private readonly pauseBytes: number;
   private readonly maxBufferedBytes: number;
   private readonly sweepTimer: ReturnType<typeof setInterval>;
@@ -93,7 +100,8 @@ export class IncidentStream {
   ) {
     this.head = headSeq;
     this.replayChunk = opts.replayChunk ?? 250;
-    this.turnBudgetMs = opts.turnBudgetMs ?? 8;
+    this.turnBudgetMs = opts.turnBudgetMs ?? 4;
+    this.replayShare = opts.replayShare ?? 0.5;
     this.maxBufferedBytes = opts.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.pauseBytes = opts.pauseBytes ?? Math.min(1024 * 1024, this.maxBufferedBytes / 4);
     io.on('connection', (socket) => this.onConnection(socket));
@@ -223,17 +231,21 @@ export class IncidentStream {
     this.schedulePump();
   }
 
-  private schedulePump(): void {
+  private schedulePump(restMs = 0): void {
     if (this.pumping) return;
     this.pumping = true;
-    setImmediate(() => {
+    const turn = () => {
+      const t0 = performance.now();
       this.pumpTurn()
         .catch((err: unknown) => this.log.error({ err }, 'replay turn failed'))
         .finally(() => {
           this.pumping = false;
-          if (this.queue.length > 0) this.schedulePump();
+          const took = performance.now() - t0;
+          if (this.queue.length > 0) this.schedulePump((took * (1 - this.replayShare)) / this.replayShare);
         });
-    });
+    };
+    if (restMs >= 1) setTimeout(turn, restMs);
+    else setImmediate(turn);
   }
 
   /** One turn: a chunk for each replaying socket in turn, until the queue is empty or the turn's time is up. */

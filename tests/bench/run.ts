@@ -92,7 +92,7 @@ if (!only || only === 'replay') {
     })),
   );
   const r = result.phases[1]!.replay!;
-  console.log(`replayed ${r.events} events (head ${result.headSeq}) in ${r.seconds} s, ${r.eventsPerSecond}/s, in order: ${r.inOrder}; server CPU ${r.serverCpuMsPer1000Events} ms per 1,000 events replayed`);
+  console.log(`${r.replays} replays of the whole log (head ${result.headSeq}): ${r.events} events in ${r.seconds} s, ${r.eventsPerSecond}/s, in order: ${r.inOrder}; server CPU ${r.serverCpuMsPer1000Events} ms per 1,000 events replayed`);
   console.log(`replay / idle: live p99 ${result.ratios.liveP99}×, health p99 ${result.ratios.healthP99}×; goal met (p99 ≤ 2× idle, max ≤ idle max + 100 ms): ${result.ok}`);
   save('replay', result);
   failed ||= !result.ok;
