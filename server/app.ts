@@ -31,6 +31,7 @@ import { RoadSpeeds } from './traffic/roadSpeeds.js';
 import { casesRouter } from './http/cases.js';
 import { dispatchRouter } from './http/dispatch.js';
 import { idempotent } from './http/idempotency.js';
+import { IdempotentAnswers } from './idempotency/idempotentAnswers.js';
 import { photosRouter } from './http/photos.js';
 import { PhotoStore } from './photo/photoStore.js';
 import { categoriesRouter } from './http/categories.js';
@@ -53,10 +54,11 @@ import { IncidentService } from './incident/incidentService.js';
 import type { Logger } from './log.js';
 import { PROJECT_ROOT } from './paths.js';
 import { IncidentStream } from './realtime/incidentStream.js';
-import { backfillHistory } from './incident/historyBackfill.js';
+import { backfillHistory } from './simulation/historyBackfill.js';
+import { IncidentQueries } from './incident/incidentQueries.js';
 import { buildSimModel } from './simulation/model.js';
 import { startSimulator } from './simulation/runner.js';
-import { SqliteIncidentStore } from './store/sqlite/sqliteStore.js';
+import { SqliteStore } from './store/sqlite/sqliteStore.js';
 
 export interface RunningGridWatch {
   url: string;
@@ -81,9 +83,8 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const cells = city.layers.grid.features;
   log.info({ cells: cells.length, fromCache, ms: Date.now() - started }, 'city loaded');
 
-  const store = new SqliteIncidentStore(join(config.dataDir, 'gridwatch.db'));
-  const trackStore = store.trackStore();
-  const tracks = new TrackRecorder(trackStore);
+  const store = new SqliteStore(join(config.dataDir, 'gridwatch.db'));
+  const tracks = new TrackRecorder(store.teams);
   const teams = teamsFromBases(city.layers['team-bases'].features, catalog.categories, config.teamsPerBase);
   const roadGraph = buildRoadGraph(city.layers.roads.features);
   // Live road speeds (the seeded model, or a feed's readings): routing and the fleet's drives use them.
@@ -95,16 +96,15 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const roadSpeeds = new RoadSpeeds(roadGraph, { source: config.roadSpeeds, seed: config.simSeed, feedTtlMs: config.roadSpeedsTtlSeconds * 1000 });
   // Teams' working hours: the roster's defaults with admins' edits; the fleet starts from them and
   // follows each edit once it has committed.
-  const shifts = new TeamShiftService({
+  const shifts = await TeamShiftService.load({
     roster: teams,
-    db: store.connection,
-    audit: (...a) => auth.audit(...a),
+    store,
     applyShift: (teamId, shift) => fleet.setShift(teamId, shift),
     now: Date.now,
   });
   const fleet = new Fleet(roadGraph, shifts.teamsInForce(), { roadTimes: () => roadSpeeds.timesAt(Date.now()) });
   const auth = new AuthService(
-    store.authStore(),
+    store,
     {
       sessionTtlMs: config.sessionTtlSeconds * 1000,
       wallSessionTtlMs: config.wallSessionTtlSeconds * 1000,
@@ -118,7 +118,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   await auth.bootstrapAdmin(config.adminPassword);
   // The working calendar: the shipped defaults with admins' edits. Read `.current` at each use, so a
   // deadline set after an edit counts against it (deadlines already set stay as they are).
-  const workCalendar = new WorkCalendarService({ defaults: loadCalendarDefaults(), db: store.connection, audit: (...a) => auth.audit(...a), now: Date.now });
+  const workCalendar = await WorkCalendarService.load({ defaults: loadCalendarDefaults(), store, now: Date.now });
   const clock = new CaseClock(catalog.stageLimits, () => workCalendar.current);
   const cellAt = (lon: number, lat: number) => cells[grid.locate(lon, lat)]?.properties;
   const service = new IncidentService({
@@ -170,7 +170,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.get('/api/settings', (_req, res) => {
     res.set('Cache-Control', 'no-cache').json({ basemapStyle: config.basemapStyle });
   });
-  const photos = new PhotoStore(join(config.dataDir, 'uploads'), store.connection);
+  const photos = new PhotoStore(join(config.dataDir, 'uploads'), store);
   const cases = new CaseService({
     store,
     teams: new Map(teams.map((t) => [t.id, t])),
@@ -183,7 +183,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
       const [w, s, e, n] = city.meta.bbox;
       return lon >= w - 0.02 && lon <= e + 0.02 && lat >= s - 0.02 && lat <= n + 0.02;
     },
-    photoCaseOf: (photoId) => photos.meta(photoId)?.caseId,
+    photoCaseOf: async (photoId) => (await photos.meta(photoId))?.caseId,
     rankCandidates: (c, workloadOf, passOver) =>
       rankCandidates(roadGraph, c, fleet.teams(Date.now()), workloadOf, { times: roadSpeeds.timesAt(Date.now()), passOver }),
     publish: (events) => committed(events),
@@ -191,12 +191,12 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   });
   app.use('/api', authRouter(auth));
   // Actions and photos may be retried by a phone's offline queue: their answers are replayed by key.
-  app.use(['/api/cases/:id/actions', '/api/cases/:id/photos'], idempotent(store.connection));
+  app.use(['/api/cases/:id/actions', '/api/cases/:id/photos'], idempotent(new IdempotentAnswers(store)));
   app.use('/api', photosRouter(photos, cases));
   app.use('/api', casesRouter(cases, () => fleet.teams(Date.now())));
-  app.use('/api', dispatchRouter(cases, store));
+  app.use('/api', dispatchRouter(cases));
   app.use('/api', teamShiftsRouter(shifts));
-  app.use('/api', teamsRouter(fleet, trackStore));
+  app.use('/api', teamsRouter(fleet, tracks));
   app.use('/api', roadsRouter(roadSpeeds));
   app.use('/api', usersRouter(auth));
   app.use('/api', tokensRouter(auth));
@@ -204,7 +204,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   // The stream exists once the HTTP server does (below); the route asks for it at request time.
   app.use('/api', streamRouter({ describeSockets: () => stream.describeSockets() }));
   app.use('/api', calendarRouter(workCalendar));
-  app.use('/api/incidents', incidentsRouter(service, store, (lon, lat) => grid.locate(lon, lat)));
+  app.use('/api/incidents', incidentsRouter(service, new IncidentQueries({ store, cellIndexAt: (lon, lat) => grid.locate(lon, lat), now: Date.now })));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', categoriesRouter(catalog.categories, catalog.departments));
   app.use('/api', notFoundApi);
@@ -229,9 +229,9 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   joinLivePicture(io);
   // Field phones hear of changes to their team's cases at once (team:<teamId> rooms).
   const teamTasks = new TeamTasks(io);
-  for (const t of teams) teamTasks.track(await store.casesOfTeam(t.id));
+  for (const t of teams) teamTasks.track(await store.cases.ofTeam(t.id));
   const overdue = new OverdueWatch((msg) => toLivePicture(io).emit('case:overdue', msg));
-  for (const c of await store.casesDueAfter(Date.now())) overdue.track(c);
+  for (const c of await store.cases.dueAfter(Date.now())) overdue.track(c);
   /** Every committed change goes to the live stream and to the overdue watch. */
   function committed(events: IncidentEvent[]): void {
     stream.publish(events);
@@ -249,7 +249,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   }, config.teamPositionsMs);
   positionsTimer.unref();
   const pruneTracks = () =>
-    trackStore.prune(Date.now() - config.trackRetentionDays * 86_400_000).catch((err: unknown) => trackLog.error({ err }, 'tracks not pruned'));
+    tracks.prune(Date.now() - config.trackRetentionDays * 86_400_000).catch((err: unknown) => trackLog.error({ err }, 'tracks not pruned'));
   void pruneTracks();
   const pruneTimer = setInterval(() => void pruneTracks(), 3_600_000);
   pruneTimer.unref();

@@ -147,6 +147,8 @@ export function MapView(props: MapViewProps) {
           return picked ? (picked.object as IncidentCluster).count : null;
         },
         pulses: () => arrivals.pulsing(performance.now()).length,
+        /** How many arrivals have pulsed since the page loaded (a pulse is over in 1.6 s; this stays). */
+        arrivalsSeen: () => arrivals.version,
         /** The status of an incident as the live layer holds it, or null when it holds none (closed ones leave it). */
         incidentStatus: (id: string): string | null => columns.incidentAt(columns.rowOfId(id))?.status ?? null,
         /** deck.gl's own running totals (ms): attribute updates and setProps, for `npm run bench`. */

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { ApiTokenView, CreatedApiToken, NewApiToken, NewUser, SessionEndedMessage, UserChange, UserView } from '../../shared/index.js';
+import type { ApiTokenView, AuditEntry, CreatedApiToken, NewApiToken, NewUser, SessionEndedMessage, UserChange, UserView } from '../../shared/index.js';
 import type { Logger } from '../log.js';
 import { Refusal } from '../refusal.js';
-import type { AuthStore, StoredSession, StoredToken, StoredUser } from '../store/authStore.js';
+import type { StoredSession, StoredToken, StoredUser } from '../store/authStore.js';
+import type { Store } from '../store/store.js';
+import { auditEntry, writeAudited } from './auditedChange.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
 import type { Principal } from './principal.js';
 import { hashSecret, newApiToken, newSecret, parseApiToken, sameHash } from './secrets.js';
@@ -58,7 +60,7 @@ export class AuthService {
   private readonly listeners: CredentialsEndedListener[] = [];
 
   constructor(
-    private readonly store: AuthStore,
+    private readonly store: Pick<Store, 'auth' | 'audit' | 'transaction'>,
     private readonly settings: AuthSettings,
     private readonly log: Logger,
     /** Whether a team id names a team (field accounts belong to one). */
@@ -83,10 +85,17 @@ export class AuthService {
    * password printed once to the log.
    */
   async bootstrapAdmin(password: string | null): Promise<void> {
-    if ((await this.store.countUsers()) > 0) return;
+    if ((await this.store.auth.countUsers()) > 0) return;
     const chosen = password ?? randomBytes(15).toString('base64url');
-    await this.store.createUser({ username: 'admin', displayName: '系统管理员', role: 'admin', passwordHash: await hashPassword(chosen), at: this.now() });
-    await this.store.appendAudit({ at: this.now(), actor: 'system', role: 'system', action: 'user.create', objectType: 'user', objectId: 'admin' });
+    const passwordHash = await hashPassword(chosen);
+    const created = await this.store.transaction(async (tx) => {
+      // Another instance on the same database may have been first.
+      if ((await tx.auth.countUsers()) > 0) return false;
+      await tx.auth.createUser({ username: 'admin', displayName: '系统管理员', role: 'admin', passwordHash, at: this.now() });
+      await tx.audit.append({ at: this.now(), actor: 'system', role: 'system', action: 'user.create', objectType: 'user', objectId: 'admin' });
+      return true;
+    });
+    if (!created) return;
     if (password) this.log.info('created the admin account with the password from GRIDWATCH_ADMIN_PASSWORD');
     else this.log.warn({ username: 'admin', password: chosen }, 'created the admin account; this password is shown only now: sign in and change it');
   }
@@ -107,7 +116,7 @@ export class AuthService {
     let user: StoredUser | undefined;
     let ok: boolean;
     try {
-      user = await this.store.userByName(accountKey);
+      user = await this.store.auth.userByName(accountKey);
       ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
     } catch (err) {
       // Not an attempt that failed: nothing was checked.
@@ -122,9 +131,7 @@ export class AuthService {
     // own attempt back, since other accounts may be guessed from it.
     await Promise.all([this.failuresByAccount.delete(accountKey), refund(this.failuresByAddress, address)]);
     const principal = this.userPrincipal(user, null);
-    const opened = await this.openSession(principal, this.settings.sessionTtlMs);
-    await this.audit({ principal: opened.principal, address }, 'auth.login', 'user', user.username);
-    return opened;
+    return this.openSession(principal, this.settings.sessionTtlMs, { action: 'auth.login', objectType: 'user', objectId: user.username, address });
   }
 
   /** Counts an attempt against the account and the address, or refuses it (429) when either is spent. */
@@ -152,24 +159,33 @@ export class AuthService {
     if (principal.kind !== 'token' || principal.sessionHash !== null) {
       throw new Refusal(409, 'already_signed_in', 'A kiosk session is opened with the display\'s API token, not with a session.');
     }
-    const opened = await this.openSession(principal, this.settings.wallSessionTtlMs);
-    await this.audit({ principal, address }, 'auth.kiosk', 'token', principal.tokenId!);
-    return opened;
+    return this.openSession(principal, this.settings.wallSessionTtlMs, { action: 'auth.kiosk', objectType: 'token', objectId: principal.tokenId!, address });
   }
 
-  private async openSession(principal: Principal, ttlMs: number): Promise<OpenedSession> {
+  /** Opens a session for a principal, with its audit entry (sign-in, kiosk) in the same transaction. */
+  private async openSession(
+    principal: Principal,
+    ttlMs: number,
+    audited: { action: string; objectType: string; objectId: string; address: string | null },
+  ): Promise<OpenedSession> {
     const sessionId = newSecret();
     const idHash = hashSecret(sessionId);
     const now = this.now();
-    await this.store.createSession({ idHash, userId: principal.userId, tokenId: principal.kind === 'token' ? principal.tokenId : null, createdAt: now, expiresAt: now + ttlMs });
+    const { address, ...what } = audited;
+    await writeAudited(this.store, { ctx: { principal, address }, ...what, at: now }, (tx) =>
+      tx.auth.createSession({ idHash, userId: principal.userId, tokenId: principal.kind === 'token' ? principal.tokenId : null, createdAt: now, expiresAt: now + ttlMs }),
+    );
     return { sessionId, expiresAt: now + ttlMs, principal: { ...principal, sessionHash: idHash } };
   }
 
   async logout(principal: Principal, address: string | null): Promise<void> {
     if (!principal.sessionHash) return;
-    await this.store.deleteSession(principal.sessionHash);
-    await this.audit({ principal, address }, 'auth.logout', principal.kind, principal.kind === 'user' ? principal.name : principal.tokenId!);
-    this.ended([`session:${principal.sessionHash}`], 'logged_out');
+    const sessionHash = principal.sessionHash;
+    const objectId = principal.kind === 'user' ? principal.name : principal.tokenId!;
+    await writeAudited(this.store, { ctx: { principal, address }, action: 'auth.logout', objectType: principal.kind, objectId, at: this.now() }, (tx) =>
+      tx.auth.deleteSession(sessionHash),
+    );
+    this.ended([`session:${sessionHash}`], 'logged_out');
   }
 
   // --- who is asking --------------------------------------------------------------------------
@@ -177,11 +193,11 @@ export class AuthService {
   /** The principal of a session cookie, sliding its expiry forward; null when unknown or expired. */
   async fromSession(sessionId: string): Promise<Principal | null> {
     const idHash = hashSecret(sessionId);
-    const session = await this.store.sessionByHash(idHash);
+    const session = await this.store.auth.sessionByHash(idHash);
     if (!session) return null;
     const now = this.now();
     if (session.expiresAt <= now) {
-      await this.store.deleteSession(idHash);
+      await this.store.auth.deleteSession(idHash);
       this.ended([`session:${idHash}`], 'session_expired');
       return null;
     }
@@ -189,17 +205,17 @@ export class AuthService {
     if (!principal) return null;
     const ttl = principal.role === 'wall' ? this.settings.wallSessionTtlMs : this.settings.sessionTtlMs;
     // Written at most every tenth of the lifetime, not on every request.
-    if (session.expiresAt - now < ttl * 0.9) await this.store.extendSession(idHash, now + ttl);
+    if (session.expiresAt - now < ttl * 0.9) await this.store.auth.extendSession(idHash, now + ttl);
     return principal;
   }
 
   private async sessionPrincipal(session: StoredSession): Promise<Principal | null> {
     if (session.userId !== null) {
-      const user = await this.store.userById(session.userId);
+      const user = await this.store.auth.userById(session.userId);
       return user && !user.disabled ? this.userPrincipal(user, session.idHash) : null;
     }
     if (session.tokenId !== null) {
-      const token = await this.store.tokenById(session.tokenId);
+      const token = await this.store.auth.tokenById(session.tokenId);
       return token && !token.revokedAt ? { ...this.tokenPrincipal(token), sessionHash: session.idHash } : null;
     }
     return null;
@@ -209,22 +225,22 @@ export class AuthService {
   async fromBearer(bearer: string): Promise<Principal | null> {
     const parsed = parseApiToken(bearer);
     if (!parsed) return null;
-    const token = await this.store.tokenById(parsed.id);
+    const token = await this.store.auth.tokenById(parsed.id);
     if (!token || token.revokedAt || !sameHash(token.secretHash, hashSecret(parsed.secret))) return null;
     const now = this.now();
-    if (!token.lastUsedAt || now - Date.parse(token.lastUsedAt) > 60_000) await this.store.touchToken(token.id, now);
+    if (!token.lastUsedAt || now - Date.parse(token.lastUsedAt) > 60_000) await this.store.auth.touchToken(token.id, now);
     return this.tokenPrincipal(token);
   }
 
   /** Whether the credentials behind an earlier principal still hold, and as whom now. */
   async revalidate(p: Principal): Promise<Principal | null> {
     if (p.sessionHash) {
-      const session = await this.store.sessionByHash(p.sessionHash);
+      const session = await this.store.auth.sessionByHash(p.sessionHash);
       if (!session || session.expiresAt <= this.now()) return null;
       return this.sessionPrincipal(session);
     }
     if (p.tokenId) {
-      const token = await this.store.tokenById(p.tokenId);
+      const token = await this.store.auth.tokenById(p.tokenId);
       return token && !token.revokedAt ? this.tokenPrincipal(token) : null;
     }
     return null;
@@ -232,7 +248,7 @@ export class AuthService {
 
   /** Drops expired sessions from the store; run periodically (open sockets are revalidated on their own). */
   async sweepExpiredSessions(): Promise<void> {
-    await this.store.deleteExpiredSessions(this.now());
+    await this.store.auth.deleteExpiredSessions(this.now());
   }
 
   private userPrincipal(u: StoredUser, sessionHash: string | null): Principal {
@@ -246,90 +262,79 @@ export class AuthService {
   // --- accounts and tokens (admins) -------------------------------------------------------------
 
   async listUsers(): Promise<UserView[]> {
-    return (await this.store.listUsers()).map(toUserView);
+    return (await this.store.auth.listUsers()).map(toUserView);
   }
 
   async createUser(input: NewUser, ctx: AuditContext): Promise<UserView> {
-    if (await this.store.userByName(input.username)) {
-      throw new Refusal(409, 'username_taken', `The username ${input.username} is taken.`);
-    }
+    const taken = () => new Refusal(409, 'username_taken', `The username ${input.username} is taken.`);
+    if (await this.store.auth.userByName(input.username)) throw taken();
     if (input.teamId !== undefined && !this.teamExists(input.teamId)) throw new Refusal(422, 'unknown_team', `No team has the id ${input.teamId}.`);
-    const user = await this.store.createUser({
-      username: input.username,
-      displayName: input.displayName ?? input.username,
-      role: input.role,
-      passwordHash: await hashPassword(input.password),
-      teamId: input.teamId ?? null,
-      at: this.now(),
+    const passwordHash = await hashPassword(input.password);
+    const teamId = input.teamId ?? null;
+    const at = this.now();
+    const user = await writeAudited(this.store, { ctx, action: 'user.create', objectType: 'user', objectId: input.username, detail: { role: input.role, teamId }, at }, async (tx) => {
+      // Asked again in the transaction: another admin may have taken the name while this password was hashed.
+      if (await tx.auth.userByName(input.username)) throw taken();
+      return tx.auth.createUser({ username: input.username, displayName: input.displayName ?? input.username, role: input.role, passwordHash, teamId, at });
     });
-    await this.audit(ctx, 'user.create', 'user', user.username, { role: user.role, teamId: user.teamId });
     return toUserView(user);
   }
 
   /** Changes an account; a changed role, password or status ends its sessions and open sockets. */
   async updateUser(username: string, change: UserChange, ctx: AuditContext): Promise<UserView> {
-    const user = await this.store.userByName(username);
+    const user = await this.store.auth.userByName(username);
     if (!user) throw new Refusal(404, 'not_found', `No user is called ${username}.`);
     if (change.teamId && !this.teamExists(change.teamId)) throw new Refusal(422, 'unknown_team', `No team has the id ${change.teamId}.`);
     if (ctx.principal?.userId === user.id && (change.disabled || (change.role && change.role !== 'admin'))) {
       throw new Refusal(409, 'own_account', 'An admin cannot disable or demote their own account.');
     }
-    const updated = await this.store.updateUser(user.id, {
-      displayName: change.displayName,
-      role: change.role,
-      disabled: change.disabled,
-      teamId: change.teamId,
-      passwordHash: change.password === undefined ? undefined : await hashPassword(change.password),
-      at: this.now(),
-    });
-    if (change.role !== undefined || change.password !== undefined || change.disabled !== undefined || change.teamId !== undefined) {
-      const hashes = await this.store.deleteSessionsOfUser(user.id);
-      this.ended([`user:${user.id}`, ...hashes.map((h) => `session:${h}`)], 'account_changed');
-    }
+    const passwordHash = change.password === undefined ? undefined : await hashPassword(change.password);
+    const endsSessions = change.role !== undefined || change.password !== undefined || change.disabled !== undefined || change.teamId !== undefined;
     const { password: _secret, ...logged } = change;
-    await this.audit(ctx, 'user.update', 'user', username, { ...logged, passwordChanged: change.password !== undefined });
+    const at = this.now();
+    const detail = { ...logged, passwordChanged: change.password !== undefined };
+    const { updated, hashes } = await writeAudited(this.store, { ctx, action: 'user.update', objectType: 'user', objectId: username, detail, at }, async (tx) => ({
+      updated: await tx.auth.updateUser(user.id, { displayName: change.displayName, role: change.role, disabled: change.disabled, teamId: change.teamId, passwordHash, at }),
+      hashes: endsSessions ? await tx.auth.deleteSessionsOfUser(user.id) : [],
+    }));
+    // Sockets are told once the change has committed.
+    if (endsSessions) this.ended([`user:${user.id}`, ...hashes.map((h) => `session:${h}`)], 'account_changed');
     return toUserView(updated);
   }
 
   async listTokens(): Promise<ApiTokenView[]> {
-    return (await this.store.listTokens()).map(toTokenView);
+    return (await this.store.auth.listTokens()).map(toTokenView);
   }
 
   async createToken(input: NewApiToken, ctx: AuditContext): Promise<CreatedApiToken> {
     const { id, secret, token } = newApiToken();
-    const stored = await this.store.createToken({
-      id, name: input.name, role: input.role, secretHash: hashSecret(secret), createdBy: ctx.principal?.name ?? 'system', at: this.now(),
-    });
-    await this.audit(ctx, 'token.create', 'token', id, { name: input.name, role: input.role });
+    const at = this.now();
+    const stored = await writeAudited(this.store, { ctx, action: 'token.create', objectType: 'token', objectId: id, detail: { name: input.name, role: input.role }, at }, (tx) =>
+      tx.auth.createToken({ id, name: input.name, role: input.role, secretHash: hashSecret(secret), createdBy: ctx.principal?.name ?? 'system', at }),
+    );
     return { ...toTokenView(stored), token };
   }
 
   /** Revokes a token at once: its requests are refused from now on and its sockets and kiosk sessions close. */
   async revokeToken(id: string, ctx: AuditContext): Promise<ApiTokenView> {
-    if (!(await this.store.tokenById(id))) throw new Refusal(404, 'not_found', `No token has the id ${id}.`);
-    if (!(await this.store.revokeToken(id, this.now()))) throw new Refusal(409, 'already_revoked', 'The token was already revoked.');
-    const hashes = await this.store.deleteSessionsOfToken(id);
+    const at = this.now();
+    const { revoked, hashes } = await writeAudited(this.store, { ctx, action: 'token.revoke', objectType: 'token', objectId: id, at }, async (tx) => {
+      if (!(await tx.auth.tokenById(id))) throw new Refusal(404, 'not_found', `No token has the id ${id}.`);
+      if (!(await tx.auth.revokeToken(id, at))) throw new Refusal(409, 'already_revoked', 'The token was already revoked.');
+      return { hashes: await tx.auth.deleteSessionsOfToken(id), revoked: (await tx.auth.tokenById(id))! };
+    });
     this.ended([`token:${id}`, ...hashes.map((h) => `session:${h}`)], 'revoked');
-    await this.audit(ctx, 'token.revoke', 'token', id);
-    return toTokenView((await this.store.tokenById(id))!);
+    return toTokenView(revoked);
   }
 
   // --- the audit log ---------------------------------------------------------------------------
 
+  /** Appends one audit entry on its own (a change and its entry go through writeAudited instead). */
   async audit(ctx: AuditContext, action: string, objectType: string, objectId: string, detail?: unknown): Promise<void> {
-    await this.store.appendAudit({
-      at: this.now(),
-      actor: ctx.principal?.name ?? 'anonymous',
-      role: ctx.principal?.role ?? 'system',
-      action,
-      objectType,
-      objectId,
-      detail,
-      address: ctx.address,
-    });
+    await this.store.audit.append(auditEntry(ctx, action, objectType, objectId, detail, this.now()));
   }
 
-  readAudit(limit: number, beforeId?: number) {
-    return this.store.readAudit(limit, beforeId);
+  readAudit(limit: number, beforeId?: number): Promise<AuditEntry[]> {
+    return this.store.audit.read(limit, beforeId);
   }
 }

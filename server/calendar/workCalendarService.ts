@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import { buildWorkCalendar, WorkCalendarData, type WorkCalendar } from '../../shared/workflow/workCalendar.js';
 import type { CalendarYearView } from '../../shared/index.js';
 import type { AuditContext } from '../auth/authService.js';
-import { writeAudited, type AuditFn } from '../auth/auditedChange.js';
+import { oneAtATime, writeAudited } from '../auth/auditedChange.js';
 import { SHIPPED_DATA_DIR } from '../paths.js';
+import type { Store, StoredCalendarYear } from '../store/store.js';
 import { MAX_YEAR, MIN_YEAR, parseYearChange, workingDaysIn } from './calendarRules.js';
 
 /** The shipped calendar (data/calendar/holidays-cn.json): the defaults admins edit. */
@@ -13,12 +13,10 @@ export function loadCalendarDefaults(): WorkCalendarData {
   return WorkCalendarData.parse(JSON.parse(readFileSync(join(SHIPPED_DATA_DIR, 'calendar', 'holidays-cn.json'), 'utf8')));
 }
 
-
 export interface WorkCalendarServiceDeps {
   defaults: WorkCalendarData;
-  /** The store's SQLite connection (migration 7 made its tables). */
-  db: Database.Database;
-  audit: AuditFn;
+  /** Where the edited years are kept, and changes with their audit entries written. */
+  store: Pick<Store, 'calendar' | 'transaction'>;
   now: () => number;
 }
 
@@ -37,25 +35,18 @@ interface EditedYear {
 export class WorkCalendarService {
   private readonly edited = new Map<number, EditedYear>();
   private calendar: WorkCalendar;
-  private readonly q;
+  private readonly serially = oneAtATime();
 
-  constructor(private readonly deps: WorkCalendarServiceDeps) {
-    const db = deps.db;
-    this.q = {
-      years: db.prepare('SELECT year, updated_at, updated_by FROM calendar_years'),
-      days: db.prepare('SELECT day, year, kind FROM calendar_days ORDER BY day'),
-      upsertYear: db.prepare(`INSERT INTO calendar_years (year, updated_at, updated_by) VALUES (?, ?, ?)
-        ON CONFLICT (year) DO UPDATE SET updated_at = excluded.updated_at, updated_by = excluded.updated_by`),
-      deleteDays: db.prepare('DELETE FROM calendar_days WHERE year = ?'),
-      insertDay: db.prepare('INSERT INTO calendar_days (day, year, kind) VALUES (?, ?, ?)'),
-    };
-    for (const r of this.q.years.all() as { year: number; updated_at: number; updated_by: string }[]) {
-      this.edited.set(r.year, { holidays: [], adjustedWorkdays: [], updatedAt: r.updated_at, updatedBy: r.updated_by });
-    }
-    for (const r of this.q.days.all() as { day: string; year: number; kind: 'holiday' | 'workday' }[]) {
-      const y = this.edited.get(r.year);
-      if (y) (r.kind === 'holiday' ? y.holidays : y.adjustedWorkdays).push(r.day);
-    }
+  /** The service with the years admins have edited, as the store keeps them. */
+  static async load(deps: WorkCalendarServiceDeps): Promise<WorkCalendarService> {
+    return new WorkCalendarService(deps, await deps.store.calendar.years());
+  }
+
+  private constructor(
+    private readonly deps: WorkCalendarServiceDeps,
+    stored: readonly StoredCalendarYear[],
+  ) {
+    for (const { year, ...edit } of stored) this.edited.set(year, edit);
     this.calendar = buildWorkCalendar(this.data());
   }
 
@@ -105,26 +96,27 @@ export class WorkCalendarService {
   /**
    * Replaces a year's holidays and adjusted workdays. The body is checked first (a Refusal says what
    * is wrong, and nothing is written); then the days, the year's marker and the audit entry are
-   * written in one transaction, and only after it commits does `current` change.
+   * written in one transaction, and only after it commits does `current` change. Changes are made
+   * one at a time, each against the calendar the one before left.
    */
-  replaceYear(year: number, body: unknown, ctx: AuditContext): CalendarYearView {
+  async replaceYear(year: number, body: unknown, ctx: AuditContext): Promise<CalendarYearView> {
     const change = parseYearChange(year, body);
-    const before = this.year(year);
-    const at = this.deps.now();
-    const actor = ctx.principal?.name ?? 'anonymous';
-    const detail = {
-      holidays: diff(before.holidays, change.holidays),
-      adjustedWorkdays: diff(before.adjustedWorkdays, change.adjustedWorkdays),
-    };
-    writeAudited(this.deps.db, this.deps.audit, { ctx, action: 'calendar.update', objectType: 'calendar', objectId: String(year), detail }, () => {
-      this.q.upsertYear.run(year, at, actor);
-      this.q.deleteDays.run(year);
-      for (const d of change.holidays) this.q.insertDay.run(d, year, 'holiday');
-      for (const d of change.adjustedWorkdays) this.q.insertDay.run(d, year, 'workday');
+    return this.serially(async () => {
+      const before = this.year(year);
+      const at = this.deps.now();
+      const actor = ctx.principal?.name ?? 'anonymous';
+      const detail = {
+        holidays: diff(before.holidays, change.holidays),
+        adjustedWorkdays: diff(before.adjustedWorkdays, change.adjustedWorkdays),
+      };
+      const edit = { holidays: change.holidays, adjustedWorkdays: change.adjustedWorkdays, updatedAt: at, updatedBy: actor };
+      await writeAudited(this.deps.store, { ctx, action: 'calendar.update', objectType: 'calendar', objectId: String(year), detail, at }, (tx) =>
+        tx.calendar.putYear({ year, ...edit }),
+      );
+      this.edited.set(year, edit);
+      this.calendar = buildWorkCalendar(this.data());
+      return this.year(year);
     });
-    this.edited.set(year, { holidays: change.holidays, adjustedWorkdays: change.adjustedWorkdays, updatedAt: at, updatedBy: actor });
-    this.calendar = buildWorkCalendar(this.data());
-    return this.year(year);
   }
 }
 

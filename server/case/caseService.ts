@@ -14,6 +14,7 @@ import {
   type DuplicateOffer,
   type CaseSummary,
   type TaskRoute,
+  type SuggestionBatch,
   TERMINAL_STATUSES,
   stageDueAt,
   stageOfStatus,
@@ -24,10 +25,11 @@ import { may, type Principal } from '../auth/principal.js';
 import { eventsFor, incidentFor } from '../auth/redaction.js';
 import { Refusal } from '../refusal.js';
 import type { CaseClock } from './caseClock.js';
-import { NotFoundError, VersionConflictError, type IncidentStore } from '../store/store.js';
+import { suggestDispatches } from '../dispatch/suggestions.js';
+import { NotFoundError, VersionConflictError, type Store } from '../store/store.js';
 
 export interface CaseServiceDeps {
-  store: IncidentStore;
+  store: Pick<Store, 'incidents' | 'cases'>;
   teams: ReadonlyMap<string, Team>;
   categoryOf(code: string): Category | undefined;
   /** Stage deadlines and extensions, in the category's kind of time. */
@@ -43,7 +45,7 @@ export interface CaseServiceDeps {
   /** Whether a crew standing here can be routed: in or near the city (a crew may stand just across its boundary, on a lake shore between cells). */
   isNearCity(lon: number, lat: number): boolean;
   /** The case a photo was uploaded to, or undefined when no photo has that id. */
-  photoCaseOf(photoId: string): string | undefined;
+  photoCaseOf(photoId: string): Promise<string | undefined>;
   /** Hands committed events to the live stream. */
   publish(events: IncidentEvent[]): void;
   now(): number;
@@ -83,7 +85,7 @@ export class CaseService {
   constructor(private readonly deps: CaseServiceDeps) {}
 
   async view(id: string, reader: Principal): Promise<CaseView> {
-    const current = await this.deps.store.getIncident(id);
+    const current = await this.deps.store.incidents.get(id);
     if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
     if (!may(reader, 'live.read') && !ownTask(reader, current)) {
       throw new Refusal(403, 'not_your_team', 'A field account sees only the tasks of its own team.');
@@ -99,7 +101,7 @@ export class CaseService {
     const { offers, merged } = await this.duplicatesOf(current);
     return {
       case: incidentFor(reader, current),
-      timeline: eventsFor(reader, await this.deps.store.timelineOf(id)),
+      timeline: eventsFor(reader, await this.deps.store.incidents.timelineOf(id)),
       allowedActions: actionsFrom(current.status).filter((a) => may(reader, ACTION_RULES[a].permission)),
       remainingSeconds: remaining,
       overdue: open && now > handlingDue && current.status !== 'suspended',
@@ -115,17 +117,17 @@ export class CaseService {
   /** The board's counters now (open cases by status, today's reports and closures, overdue). */
   async summary(): Promise<CaseSummary> {
     const now = this.deps.now();
-    return this.deps.store.caseSummary(now, this.deps.clock.localDayStart(now));
+    return this.deps.store.cases.summary(now, this.deps.clock.localDayStart(now));
   }
 
   /** Open cases per team (dispatched or being handled). */
   workload(): Promise<Map<string, number>> {
-    return this.deps.store.workloadByTeam();
+    return this.deps.store.cases.workloadByTeam();
   }
 
   /** The five teams that can be there soonest, for the dispatcher. */
   async candidates(id: string): Promise<Candidate[]> {
-    const current = await this.deps.store.getIncident(id);
+    const current = await this.deps.store.incidents.get(id);
     if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
     return (await this.candidatesOf([current]))[0]!;
   }
@@ -135,13 +137,24 @@ export class CaseService {
    * sent a case back (退回) is not offered it again, as its timeline says (one indexed read per case).
    */
   async candidatesOf(cases: readonly Incident[]): Promise<Candidate[][]> {
-    const workload = await this.deps.store.workloadByTeam();
+    const workload = await this.deps.store.cases.workloadByTeam();
     return Promise.all(
       cases.map(async (c) => {
-        const passOver = teamsThatReturned(await this.deps.store.timelineOf(c.id));
+        const passOver = teamsThatReturned(await this.deps.store.incidents.timelineOf(c.id));
         return this.deps.rankCandidates(c, (teamId) => workload.get(teamId) ?? 0, passOver);
       }),
     );
+  }
+
+  /**
+   * Dispatch suggestions (派遣建议): for the oldest registered cases (returned ones are back there
+   * too), a team each, no team twice, ranked by the same search as a case's candidates.
+   */
+  async suggestions(limit: number): Promise<SuggestionBatch> {
+    const { items: oldest, total } = await this.deps.store.cases.oldestWithStatus(['registered'], limit);
+    const candidates = await this.candidatesOf(oldest);
+    const ranked = oldest.map((c, k) => ({ case: c, candidates: candidates[k]! }));
+    return { at: new Date(this.deps.now()).toISOString(), waiting: total, suggestions: suggestDispatches(ranked) };
   }
 
   /**
@@ -149,7 +162,7 @@ export class CaseService {
    * dispatcher; refuses everyone else.
    */
   async mayAddPhotos(id: string, actor: Principal): Promise<void> {
-    const current = await this.deps.store.getIncident(id);
+    const current = await this.deps.store.incidents.get(id);
     if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
     if (may(actor, 'case.dispatch') || may(actor, 'case.verify') || (may(actor, 'task.handle') && ownTask(actor, current))) return;
     throw new Refusal(403, 'forbidden', 'Only the handling team, an inspector or a dispatcher may add photos to this case.');
@@ -160,7 +173,7 @@ export class CaseService {
    * team is. Whoever may see the case may ask; 422 when there is no position or no road there.
    */
   async routeTo(id: string, reader: Principal, from?: { lon: number; lat: number }): Promise<TaskRoute> {
-    const current = await this.deps.store.getIncident(id);
+    const current = await this.deps.store.incidents.get(id);
     if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
     if (!may(reader, 'live.read') && !ownTask(reader, current)) {
       throw new Refusal(403, 'not_your_team', 'A field account sees only the tasks of its own team.');
@@ -178,7 +191,7 @@ export class CaseService {
   /** The open tasks of a field account's team, oldest deadline first. */
   async tasksOf(actor: Principal): Promise<Incident[]> {
     if (actor.teamId === null) return [];
-    return (await this.deps.store.casesOfTeam(actor.teamId)).map((i) => incidentFor(actor, i));
+    return (await this.deps.store.cases.ofTeam(actor.teamId)).map((i) => incidentFor(actor, i));
   }
 
   /**
@@ -187,10 +200,10 @@ export class CaseService {
    */
   private async duplicatesOf(current: Incident): Promise<{ offers: DuplicateOffer[]; merged: string[] }> {
     const id = current.id;
-    const merged = (await this.deps.store.casesMergedInto(id)).map((c) => c.id);
+    const merged = (await this.deps.store.cases.mergedInto(id)).map((c) => c.id);
     if (!actionsFrom(current.status).includes('merge')) return { offers: [], merged };
     const reportedAt = Date.parse(current.reportedAt);
-    const near = await this.deps.store.openCasesNear({
+    const near = await this.deps.store.cases.openNear({
       categoryCode: current.categoryCode,
       lon: current.lon,
       lat: current.lat,
@@ -208,7 +221,7 @@ export class CaseService {
   /** A report merges into another open case, never into itself or into a closed one. */
   private async checkMergeTarget(id: string, targetId: string): Promise<void> {
     if (targetId === id) throw new Refusal(422, 'invalid_merge_target', 'A case cannot be merged into itself.');
-    const target = await this.deps.store.getIncident(targetId);
+    const target = await this.deps.store.incidents.get(targetId);
     if (!target) throw new Refusal(422, 'invalid_merge_target', `No case has the id ${targetId}.`);
     if (TERMINAL_STATUSES.includes(target.status)) {
       throw new Refusal(422, 'invalid_merge_target', `The case ${targetId} is ${target.status}; merge into an open case.`);
@@ -216,8 +229,12 @@ export class CaseService {
   }
 
   /** Evidence on a case's timeline is a photo uploaded to that case: no other case's, no made-up id. */
-  private checkAttachments(id: string, attachments: readonly string[] | undefined): void {
-    const unknown = (attachments ?? []).filter((photoId) => this.deps.photoCaseOf(photoId) !== id);
+  private async unknownAttachments(id: string, attachments: readonly string[] | undefined): Promise<string[]> {
+    const owners = await Promise.all((attachments ?? []).map((photoId) => this.deps.photoCaseOf(photoId)));
+    return (attachments ?? []).filter((_, i) => owners[i] !== id);
+  }
+
+  private checkAttachments(unknown: readonly string[]): void {
     if (unknown.length > 0) {
       throw new Refusal(422, 'unknown_attachment', 'Attach only photos uploaded to this case.', { unknown });
     }
@@ -232,6 +249,8 @@ export class CaseService {
       throw new Refusal(422, 'unknown_team', `No team has the id ${req.teamId}.`);
     }
     if (req.action === 'merge' && req.mergeInto !== undefined) await this.checkMergeTarget(id, req.mergeInto);
+    // Looked up before the action (a photo never moves to another case), refused in its place below.
+    const unknownAttachments = await this.unknownAttachments(id, req.attachments);
     const now = this.deps.now();
     let event: IncidentEvent;
     try {
@@ -241,8 +260,8 @@ export class CaseService {
           throw new Refusal(403, 'not_your_team', 'Only the team the case is dispatched to may act on it.');
         }
       };
-      event = await this.deps.store.applyCaseAction(id, req.version, now, (current) => {
-        this.checkAttachments(id, req.attachments);
+      event = await this.deps.store.cases.applyAction(id, req.version, now, (current) => {
+        this.checkAttachments(unknownAttachments);
         const category = this.deps.categoryOf(current.categoryCode);
         if (!category) {
           throw new Refusal(409, 'unknown_category', `The case's category ${current.categoryCode} is no longer in the catalog; its deadlines cannot be counted.`);

@@ -18,9 +18,9 @@ export function calendarRouter(calendar: WorkCalendarService): Router {
     const q = parseOr400(CalendarQuery, req.query, 'query');
     res.set('Cache-Control', 'no-cache').json(calendar.year(q.year ?? calendar.currentYear()));
   });
-  r.put('/calendar/:year', (req, res) => {
+  r.put('/calendar/:year', async (req, res) => {
     const year = parseOr400(CalendarYear, req.params.year, 'year');
-    res.json(calendar.replaceYear(year, req.body, { principal: principalOf(res), address: addressOf(req) }));
+    res.json(await calendar.replaceYear(year, req.body, { principal: principalOf(res), address: addressOf(req) }));
   });
   return r;
 }

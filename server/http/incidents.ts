@@ -1,37 +1,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { IncidentQuery, TIME_WINDOW_MS, TimeWindow, type IncidentPoints } from '../../shared/index.js';
+import { IncidentQuery, TimeWindow } from '../../shared/index.js';
+import type { IncidentQueries } from '../incident/incidentQueries.js';
 import type { IncidentService } from '../incident/incidentService.js';
 import { principalOf } from '../auth/httpAuth.js';
 import { incidentFor } from '../auth/redaction.js';
-import { Refusal } from '../refusal.js';
-import type { IncidentStore } from '../store/store.js';
 import { parseOr400 } from './errors.js';
 
-export function incidentsRouter(
-  service: IncidentService,
-  store: IncidentStore,
-  cellIndexAt: (lon: number, lat: number) => number,
-): Router {
+const PointsQuery = z.object({ window: TimeWindow.default('24h') }).strict();
+
+export function incidentsRouter(service: IncidentService, queries: IncidentQueries): Router {
   const r = Router();
 
-  const PointsQuery = z.object({ window: TimeWindow.default('24h') }).strict();
   r.get('/points', async (req, res) => {
     const { window } = parseOr400(PointsQuery, req.query, 'query');
-    const until = Date.now();
-    const since = until - TIME_WINDOW_MS[window];
-    const points = await store.incidentPoints(since, until);
-    const body: IncidentPoints = {
-      window,
-      since: new Date(since).toISOString(),
-      count: points.length,
-      lon: points.map((p) => Math.round(p.lon * 1e5) / 1e5),
-      lat: points.map((p) => Math.round(p.lat * 1e5) / 1e5),
-      t: points.map((p) => Math.round((p.reportedAt - since) / 1000)),
-      family: points.map((p) => p.categoryCode[0]).join(''),
-      cell: points.map((p) => cellIndexAt(p.lon, p.lat)),
-    };
-    res.set('Cache-Control', 'no-cache').json(body);
+    res.set('Cache-Control', 'no-cache').json(await queries.densityPoints(window));
   });
 
   r.post('/', async (req, res) => {
@@ -44,16 +27,11 @@ export function incidentsRouter(
   });
 
   r.get('/', async (req, res) => {
-    const query = parseOr400(IncidentQuery, req.query, 'query');
-    const page = await store.listIncidents(query);
-    const reader = principalOf(res);
-    res.json({ ...page, items: page.items.map((i) => incidentFor(reader, i)) });
+    res.json(await queries.page(parseOr400(IncidentQuery, req.query, 'query'), principalOf(res)));
   });
 
   r.get('/:id', async (req, res) => {
-    const incident = await store.getIncident(req.params.id);
-    if (!incident) throw new Refusal(404, 'not_found', `No incident has the id ${req.params.id}.`);
-    res.json(incidentFor(principalOf(res), incident));
+    res.json(await queries.get(req.params.id, principalOf(res)));
   });
 
   return r;

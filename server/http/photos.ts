@@ -17,11 +17,11 @@ export function photosRouter(photos: PhotoStore, cases: CaseService): Router {
     const actor = principalOf(res)!;
     await cases.mayAddPhotos(req.params.id!, actor);
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    res.status(201).json(photos.save(req.params.id!, req.get('content-type'), body, actor.name, Date.now()));
+    res.status(201).json(await photos.save(req.params.id!, req.get('content-type'), body, actor.name, Date.now()));
   });
   r.get('/photos/:id', async (req, res) => {
     const id = parseOr400(PhotoId, req.params.id, 'photo id');
-    const meta = photos.meta(id);
+    const meta = await photos.meta(id);
     if (!meta) throw new Refusal(404, 'not_found', `No photo has the id ${id}.`);
     await cases.view(meta.caseId, principalOf(res)!); // refuses whoever may not see the case
     res.set({ 'Content-Type': meta.contentType, 'Cache-Control': 'private, max-age=86400', 'Content-Security-Policy': "default-src 'none'; sandbox" });

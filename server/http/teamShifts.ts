@@ -14,12 +14,12 @@ export function teamShiftsRouter(shifts: TeamShiftService): Router {
   r.get('/teams/shifts', (_req, res) => {
     res.set('Cache-Control', 'no-store').json(shifts.list());
   });
-  r.put('/teams/:id/shift', (req, res) => {
+  r.put('/teams/:id/shift', async (req, res) => {
     const { shift } = parseOr400(TeamShiftChange, req.body, 'shift');
-    res.json(shifts.setShift(req.params.id, shift, { principal: principalOf(res), address: addressOf(req) }));
+    res.json(await shifts.setShift(req.params.id, shift, { principal: principalOf(res), address: addressOf(req) }));
   });
-  r.delete('/teams/:id/shift', (req, res) => {
-    res.json(shifts.restoreDefault(req.params.id, { principal: principalOf(res), address: addressOf(req) }));
+  r.delete('/teams/:id/shift', async (req, res) => {
+    res.json(await shifts.restoreDefault(req.params.id, { principal: principalOf(res), address: addressOf(req) }));
   });
   return r;
 }

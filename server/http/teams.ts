@@ -4,7 +4,7 @@ import { Latitude, Longitude, SingleLineText, TeamStatus, TeamTrackQuery, type T
 import { principalOf } from '../auth/httpAuth.js';
 import { Refusal } from '../refusal.js';
 import type { Fleet } from '../team/fleet.js';
-import type { TeamTrackStore } from '../team/teamTrack.js';
+import type { TrackRecorder } from '../team/teamTrack.js';
 import { parseOr400 } from './errors.js';
 
 const PositionReport = z
@@ -20,7 +20,7 @@ const MAX_TRACK_POINTS = 20_000;
  * A team's track (`GET /api/teams/:id/track`), and positions from a GPS gateway (or a field phone): `POST /api/teams/positions`. A field account may
  * report only its own team; a gateway's token (field role, no team) any team.
  */
-export function teamsRouter(fleet: Fleet, tracks: TeamTrackStore, now: () => number = Date.now): Router {
+export function teamsRouter(fleet: Fleet, tracks: Pick<TrackRecorder, 'track'>, now: () => number = Date.now): Router {
   const r = Router();
   r.get('/teams/:id/track', async (req, res) => {
     const q = parseOr400(TeamTrackQuery, req.query, 'query');

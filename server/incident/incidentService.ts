@@ -17,12 +17,12 @@ import {
 import type { CaseClock } from '../case/caseClock.js';
 import { Refusal } from '../refusal.js';
 import { createGroupCommitter } from '../store/groupCommit.js';
-import type { HistoricalRecord, HistoricalState, IncidentRecord, IncidentStore } from '../store/store.js';
+import type { HistoricalRecord, HistoricalState, IncidentRecord, Store } from '../store/store.js';
 import type { HistoricalIncident, HistoricalTransition, IncidentIntake, IncidentReport } from './intake.js';
 
 /** What the incident service needs from the rest of the server, passed in so it can be tested alone. */
 export interface IncidentServiceDeps {
-  store: IncidentStore;
+  store: Pick<Store, 'incidents'>;
   categoryOf(code: string): Category | undefined;
   /** The unit grid cell holding the point, or undefined outside the city. */
   cellAt(lon: number, lat: number): GridCellProps | undefined;
@@ -53,7 +53,7 @@ export class IncidentService implements IncidentIntake {
 
   constructor(private readonly deps: IncidentServiceDeps) {
     this.committer = createGroupCommitter<IncidentRecord, Incident>(async (records) => {
-      const events = await deps.store.appendIncidents(records);
+      const events = await deps.store.incidents.append(records);
       deps.onCommitted(events);
       return events.map((e) => e.incident);
     }, deps.maxBatch);
@@ -140,7 +140,7 @@ export class IncidentService implements IncidentIntake {
       const transitions = this.replay(incident, category, h.transitions, opts.teamExists);
       if (transitions) accepted.push({ incident, transitions });
     }
-    return this.deps.store.importHistory(accepted);
+    return this.deps.store.incidents.importHistory(accepted);
   }
 
   /** What each past step changed, or null when the workflow would not have allowed one of them. */

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import { Refusal } from '../refusal.js';
+import type { PhotoType, Store, StoredPhoto } from '../store/store.js';
 
 export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
-export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
 
 export interface PhotoMeta {
   photoId: string;
@@ -26,25 +25,30 @@ export function sniffPhotoType(b: Buffer): PhotoType | null {
 
 const EXT: Record<PhotoType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
 
+const toMeta = (p: StoredPhoto): PhotoMeta => ({
+  photoId: p.id,
+  caseId: p.caseId,
+  contentType: p.contentType,
+  bytes: p.bytes,
+  uploadedBy: p.uploadedBy,
+  at: new Date(p.at).toISOString(),
+});
+
 /**
  * Photos of cases (before/after handling): files under DATA_DIR/uploads, outside the web root and
  * named by a random id, never by the uploader's file name; the type is judged by the bytes, not by
- * what the client claims. Written to a temporary name and renamed, so no half-written file is seen.
+ * what the client claims. Written to a temporary name and renamed, so no half-written file is seen;
+ * what is known of each photo (its case, type, uploader) is kept by the store.
  */
 export class PhotoStore {
-  private readonly insert;
-  private readonly byId;
-
   constructor(
     private readonly dir: string,
-    db: Database.Database,
+    private readonly store: Pick<Store, 'photos'>,
   ) {
     mkdirSync(dir, { recursive: true });
-    this.insert = db.prepare('INSERT INTO photos (id, case_id, content_type, bytes, file, uploaded_by, at) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    this.byId = db.prepare('SELECT * FROM photos WHERE id = ?');
   }
 
-  save(caseId: string, claimedType: string | undefined, body: Buffer, uploadedBy: string, at: number): PhotoMeta {
+  async save(caseId: string, claimedType: string | undefined, body: Buffer, uploadedBy: string, at: number): Promise<PhotoMeta> {
     if (body.length === 0) throw new Refusal(400, 'empty_photo', 'The photo is empty.');
     if (body.length > MAX_PHOTO_BYTES) throw new Refusal(413, 'payload_too_large', 'A photo may be at most 8 MB.');
     const type = sniffPhotoType(body);
@@ -57,13 +61,20 @@ export class PhotoStore {
     const tmp = join(this.dir, `.${file}.part`);
     writeFileSync(tmp, body, { flag: 'wx' });
     renameSync(tmp, join(this.dir, file));
-    this.insert.run(photoId, caseId, type, body.length, file, uploadedBy, at);
-    return { photoId, caseId, contentType: type, bytes: body.length, uploadedBy, at: new Date(at).toISOString() };
+    const photo: StoredPhoto = { id: photoId, caseId, contentType: type, bytes: body.length, file, uploadedBy, at };
+    try {
+      await this.store.photos.add(photo);
+    } catch (err) {
+      // A file nobody knows of would only take space.
+      rmSync(join(this.dir, file), { force: true });
+      throw err;
+    }
+    return toMeta(photo);
   }
 
-  meta(photoId: string): (PhotoMeta & { file: string }) | undefined {
-    const r = this.byId.get(photoId) as { id: string; case_id: string; content_type: PhotoType; bytes: number; file: string; uploaded_by: string; at: number } | undefined;
-    return r && { photoId: r.id, caseId: r.case_id, contentType: r.content_type, bytes: r.bytes, file: r.file, uploadedBy: r.uploaded_by, at: new Date(r.at).toISOString() };
+  async meta(photoId: string): Promise<(PhotoMeta & { file: string }) | undefined> {
+    const p = await this.store.photos.get(photoId);
+    return p && { ...toMeta(p), file: p.file };
   }
 
   read(file: string): Buffer {

@@ -12,7 +12,7 @@ import { eventsFor } from '../auth/redaction.js';
 import type { Logger } from '../log.js';
 import { socketPrincipal } from './socketAuth.js';
 import { bufferedBytes, dropSocket, isWritable, onceWritable } from './socketBuffer.js';
-import type { EventReader, IncidentStore } from '../store/store.js';
+import type { EventReader, Store } from '../store/store.js';
 
 type GwServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type GwSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -93,7 +93,7 @@ export class IncidentStream {
 
   constructor(
     private readonly io: GwServer,
-    private readonly store: IncidentStore,
+    private readonly store: Pick<Store, 'incidents'>,
     headSeq: number,
     private readonly log: Logger,
     opts: IncidentStreamOptions = {},
@@ -284,7 +284,7 @@ export class IncidentStream {
       this.waitUntilWritable(sub);
       return false;
     }
-    sub.reader ??= this.store.eventReader();
+    sub.reader ??= this.store.incidents.eventReader();
     const events = await sub.reader.read(sub.cursor, this.head, this.replayChunk);
     if (this.subs.get(socket.id) !== sub || socket.disconnected) return false;
     if (events.length === 0) throw new Error(`no events after ${sub.cursor} up to head ${this.head}`);

@@ -4,13 +4,13 @@ import type { CaseService } from '../case/caseService.js';
 import type { Logger } from '../log.js';
 import { SeededRandom } from '../seededRandom.js';
 import type { Fleet } from '../team/fleet.js';
-import type { IncidentStore } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { crewName } from './staff.js';
 
 export interface TeamSimulatorOptions {
   fleet: Fleet;
   cases: CaseService;
-  store: Pick<IncidentStore, 'getIncident' | 'casesOfTeam'>;
+  store: { incidents: Pick<Store['incidents'], 'get'>; cases: Pick<Store['cases'], 'ofTeam'> };
   seed: number;
   /** Simulated seconds per real second. */
   speed: number;
@@ -37,7 +37,7 @@ export function startTeamSimulator(o: TeamSimulatorOptions) {
   );
 
   async function act(teamId: string, caseId: string, action: 'acknowledge' | 'arrive' | 'report-handled', note?: string): Promise<boolean> {
-    const current = await o.store.getIncident(caseId);
+    const current = await o.store.incidents.get(caseId);
     if (!current || current.teamId !== teamId) return false;
     try {
       await o.cases.act(caseId, { action, version: current.version, ...(note ? { note } : {}) }, crews.get(teamId)!);
@@ -59,7 +59,7 @@ export function startTeamSimulator(o: TeamSimulatorOptions) {
 
   /** A free team takes up the most urgent case waiting for it (casesOfTeam: earliest deadline first). */
   async function takeUp(teamId: string): Promise<boolean> {
-    const next = (await o.store.casesOfTeam(teamId)).find(awaitsCrew);
+    const next = (await o.store.cases.ofTeam(teamId)).find(awaitsCrew);
     // A dispatch may have sent the team elsewhere while the store was read.
     if (!next || o.fleet.caseOf(teamId) !== null) return false;
     o.fleet.sendTo(teamId, next.id, next.lon, next.lat);

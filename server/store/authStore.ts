@@ -29,11 +29,8 @@ export interface NewAuditEntry {
   address?: string | null;
 }
 
-/**
- * Accounts, sessions, machine tokens and the audit log. SQLite implements it; the PostgreSQL store
- * will fill in the same contract, hence asynchronous methods.
- */
-export interface AuthStore {
+/** Accounts, sessions and machine tokens. */
+export interface AuthRepository {
   countUsers(): Promise<number>;
   createUser(u: { username: string; displayName: string; role: Role; passwordHash: string; teamId?: string | null; at: number }): Promise<StoredUser>;
   userByName(username: string): Promise<StoredUser | undefined>;
@@ -56,8 +53,11 @@ export interface AuthStore {
   deleteSessionsOfUser(userId: number): Promise<string[]>;
   deleteSessionsOfToken(tokenId: string): Promise<string[]>;
   deleteExpiredSessions(now: number): Promise<number>;
+}
 
-  appendAudit(entry: NewAuditEntry): Promise<void>;
+/** The append-only audit log: who changed what, when. */
+export interface AuditRepository {
+  append(entry: NewAuditEntry): Promise<void>;
   /** Newest first, entries with id < beforeId when given. */
-  readAudit(limit: number, beforeId?: number): Promise<AuditEntry[]>;
+  read(limit: number, beforeId?: number): Promise<AuditEntry[]>;
 }

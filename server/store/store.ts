@@ -1,4 +1,5 @@
-import type { CaseAction, CaseState, CaseSummary, Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus, ReporterContact } from '../../shared/index.js';
+import type { CaseAction, CaseState, CaseSummary, Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus, ReporterContact, Shift, TeamStatus } from '../../shared/index.js';
+import type { AuditRepository, AuthRepository } from './authStore.js';
 
 /** An incident ready to be stored: validated, placed in its cell and town, with its deadline. */
 export interface IncidentRecord {
@@ -44,27 +45,27 @@ export interface IncidentPoint {
   categoryCode: string;
 }
 
-/**
- * The storage boundary. SQLite (embedded) implements it today; a PostgreSQL + PostGIS implementation
- * will fill in the same contract, which is why every method is asynchronous.
- *
- * The event log is the spine: every change to an incident appends one event with the next global
- * sequence number, in the same transaction as the change, so seqs have no gaps and the live stream
- * and the resync read one and the same history.
- */
 export interface EventReader {
   read(afterSeq: number, upToSeq: number, limit: number): Promise<IncidentEvent[]>;
 }
 
-export interface IncidentStore {
-  /** Stores new incidents in one transaction and returns their `created` events, in seq order. */
-  appendIncidents(records: IncidentRecord[]): Promise<IncidentEvent[]>;
-  /** Stores past incidents with their transitions; events are logged in time order. Returns the count. */
+/**
+ * Incidents and their event log. The event log is the spine: every change to an incident appends one
+ * event with the next global sequence number, in the same transaction as the change, so seqs have no
+ * gaps and the live stream and the resync read one and the same history.
+ */
+export interface IncidentRepository {
+  /** Stores new incidents and returns their `created` events, in seq order. */
+  append(records: IncidentRecord[]): Promise<IncidentEvent[]>;
+  /**
+   * Stores past incidents with their transitions through the same rows and codec as `append`; the
+   * events are logged in time order, not record by record. Returns the count.
+   */
   importHistory(records: HistoricalRecord[]): Promise<number>;
-  getIncident(id: string): Promise<Incident | undefined>;
-  listIncidents(query: IncidentQuery): Promise<IncidentPage>;
+  get(id: string): Promise<Incident | undefined>;
+  list(query: IncidentQuery): Promise<IncidentPage>;
   /** Location, time and category of every incident reported in [sinceMs, untilMs), for density maps. */
-  incidentPoints(sinceMs: number, untilMs: number): Promise<IncidentPoint[]>;
+  points(sinceMs: number, untilMs: number): Promise<IncidentPoint[]>;
   /** Events with afterSeq < seq ≤ upToSeq, at most `limit`, in seq order. */
   readEvents(afterSeq: number, upToSeq: number, limit: number): Promise<IncidentEvent[]>;
   /**
@@ -73,13 +74,20 @@ export interface IncidentStore {
    * first event. Reads go forward; one that does not continue where the last ended starts afresh.
    */
   eventReader(): EventReader;
+  /** Every event of one incident, oldest first: its timeline. */
+  timelineOf(id: string): Promise<IncidentEvent[]>;
+  count(): Promise<number>;
+}
+
+/** Incidents as cases: the workflow's writes and the reads the desks, the fleet and the watch need. */
+export interface CaseRepository {
   /**
-   * Applies a workflow action in one transaction: reads the case, asks `admit` whether the actor may
-   * act on it at all (it throws to refuse; before the version, so a refused actor learns nothing of
-   * it), refuses a stale `expectedVersion` (VersionConflictError), asks `decide` for the next state
-   * (it may throw to refuse), writes the row and appends a `case_action` event. Returns the event.
+   * Applies a workflow action: reads the case, asks `admit` whether the actor may act on it at all
+   * (it throws to refuse; before the version, so a refused actor learns nothing of it), refuses a
+   * stale `expectedVersion` (VersionConflictError), asks `decide` for the next state (it may throw to
+   * refuse), writes the row and appends a `case_action` event. Returns the event.
    */
-  applyCaseAction(
+  applyAction(
     id: string,
     expectedVersion: number,
     at: number,
@@ -87,29 +95,139 @@ export interface IncidentStore {
     admit?: (current: Incident) => void,
   ): Promise<IncidentEvent>;
   /** The open cases dispatched to a team (dispatched or being handled), earliest deadline first. */
-  casesOfTeam(teamId: string): Promise<Incident[]>;
+  ofTeam(teamId: string): Promise<Incident[]>;
   /** The open cases whose handling or stage deadline is still ahead (for the overdue watch). */
-  casesDueAfter(ms: number): Promise<Incident[]>;
+  dueAfter(ms: number): Promise<Incident[]>;
   /**
    * Open cases of a category reported since `sinceMs` within about `metres` of a point (a bounding
    * box: the caller measures the true distance), oldest first: the candidates a duplicate merges into.
    */
-  openCasesNear(q: { categoryCode: string; lon: number; lat: number; metres: number; sinceMs: number }): Promise<Incident[]>;
+  openNear(q: { categoryCode: string; lon: number; lat: number; metres: number; sinceMs: number }): Promise<Incident[]>;
   /** The oldest cases in these statuses, oldest report first (ties by id), and how many there are in all. */
   oldestWithStatus(status: IncidentStatus[], limit: number): Promise<{ items: Incident[]; total: number }>;
   /** The board's counters at `nowMs`, with the head seq they stand at (see CaseSummary). */
-  caseSummary(nowMs: number, dayStartMs: number): Promise<CaseSummary>;
+  summary(nowMs: number, dayStartMs: number): Promise<CaseSummary>;
   /** The duplicates merged into a case, oldest first. */
-  casesMergedInto(id: string): Promise<Incident[]>;
+  mergedInto(id: string): Promise<Incident[]>;
   /** Open cases (dispatched or being handled) per team. */
   workloadByTeam(): Promise<Map<string, number>>;
-  /** Every event of one incident, oldest first: its timeline. */
-  timelineOf(id: string): Promise<IncidentEvent[]>;
+}
+
+/** One point of a team's track: where it was, when (epoch ms), in which status. */
+export interface TrackPoint {
+  teamId: string;
+  at: number;
+  lon: number;
+  lat: number;
+  status: TeamStatus;
+}
+
+/** A team's working hours as an admin set them. */
+export interface StoredShift {
+  teamId: string;
+  shift: Shift;
+  updatedAt: number;
+  updatedBy: string;
+}
+
+/** Teams' edited shifts and their tracks. */
+export interface TeamRepository {
+  shifts(): Promise<StoredShift[]>;
+  putShift(s: StoredShift): Promise<void>;
+  /** Removes an edited shift (the default is in force again); false when there was none. */
+  removeShift(teamId: string): Promise<boolean>;
+  appendTrack(points: readonly TrackPoint[]): Promise<void>;
+  /** A team's points in [sinceMs, untilMs), oldest first, at most `limit`. */
+  track(teamId: string, sinceMs: number, untilMs: number, limit: number): Promise<TrackPoint[]>;
+  /** Drops every point older than `beforeMs`; returns how many. */
+  pruneTracks(beforeMs: number): Promise<number>;
+}
+
+/** A year of the working calendar as an admin edited it. */
+export interface StoredCalendarYear {
+  year: number;
+  holidays: string[];
+  adjustedWorkdays: string[];
+  updatedAt: number;
+  updatedBy: string;
+}
+
+export interface CalendarRepository {
+  /** Every edited year, with its days sorted. */
+  years(): Promise<StoredCalendarYear[]>;
+  /** Replaces everything a year had. */
+  putYear(y: StoredCalendarYear): Promise<void>;
+}
+
+export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
+
+/** A case photo's record (the bytes are files the photo module keeps). */
+export interface StoredPhoto {
+  id: string;
+  caseId: string;
+  contentType: PhotoType;
+  bytes: number;
+  file: string;
+  uploadedBy: string;
+  at: number;
+}
+
+export interface PhotoRepository {
+  add(p: StoredPhoto): Promise<void>;
+  get(id: string): Promise<StoredPhoto | undefined>;
+}
+
+/** The first answer to a write sent with an Idempotency-Key. */
+export interface StoredAnswer {
+  principal: string;
+  key: string;
+  request: string;
+  status: number;
+  body: string;
+  at: number;
+}
+
+export interface IdempotencyRepository {
+  get(principal: string, key: string): Promise<StoredAnswer | undefined>;
+  /** Keeps the first answer for a key; a second is ignored. */
+  put(a: StoredAnswer): Promise<void>;
+  prune(beforeMs: number): Promise<number>;
+}
+
+/** Small facts about the database itself (when the history was back-filled, …). */
+export interface MetaRepository {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
+
+/** Every repository, as a transaction or the store hands them out. */
+export interface Repositories {
+  incidents: IncidentRepository;
+  cases: CaseRepository;
+  auth: AuthRepository;
+  audit: AuditRepository;
+  teams: TeamRepository;
+  calendar: CalendarRepository;
+  photos: PhotoRepository;
+  idempotency: IdempotencyRepository;
+  meta: MetaRepository;
+}
+
+/**
+ * The storage boundary: every table GridWatch keeps is behind one of these repositories, and nothing
+ * outside server/store/ writes SQL. SQLite (embedded) implements it today; PostgreSQL + PostGIS will
+ * fill in the same contract (tests/contract/ runs against any implementation), which is why every
+ * method is asynchronous.
+ *
+ * Each repository call made on the store itself runs as a transaction of its own. `transaction`
+ * runs several as one: the function gets repositories bound to the transaction, it commits when the
+ * function resolves and rolls back when it throws; until it commits nobody else sees what it wrote.
+ * Inside the function use only the repositories it is given, never the store's own.
+ */
+export interface Store extends Repositories {
+  transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T>;
   /** The seq of the last committed event (0 for an empty log). */
   headSeq(): Promise<number>;
-  countIncidents(): Promise<number>;
-  getMeta(key: string): Promise<string | undefined>;
-  setMeta(key: string, value: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,23 +1,8 @@
 import { distance } from '@turf/turf';
-import type { Team, TeamStatus } from '../../shared/index.js';
+import type { Team } from '../../shared/index.js';
+import type { TeamRepository, TrackPoint } from '../store/store.js';
 
-/** One point of a team's track: where it was, when (epoch ms), in which status. */
-export interface TrackPoint {
-  teamId: string;
-  at: number;
-  lon: number;
-  lat: number;
-  status: TeamStatus;
-}
-
-/** Where tracks are kept (SQLite today: server/store/sqlite/sqliteTrackStore.ts). */
-export interface TeamTrackStore {
-  append(points: readonly TrackPoint[]): Promise<void>;
-  /** A team's points in [sinceMs, untilMs), oldest first, at most `limit`. */
-  track(teamId: string, sinceMs: number, untilMs: number, limit: number): Promise<TrackPoint[]>;
-  /** Drops every point older than `beforeMs`; returns how many. */
-  prune(beforeMs: number): Promise<number>;
-}
+export type { TrackPoint } from '../store/store.js';
 
 export interface TrackSampling {
   /** A move shorter than this is GPS jitter, not a new point. */
@@ -57,22 +42,33 @@ export function trackPointsWorthKeeping(
 }
 
 /**
- * Records the fleet's tracks: at each tick, the points worth keeping go to the store in one write.
- * Remembers each team's last kept point so that a standing team is not written every tick.
+ * The fleet's tracks: at each tick, the points worth keeping go to the store in one write; readers
+ * ask for a team's track; old points are pruned. Remembers each team's last kept point so that a
+ * standing team is not written every tick.
  */
 export class TrackRecorder {
   private readonly last = new Map<string, TrackPoint>();
 
   constructor(
-    private readonly store: TeamTrackStore,
+    private readonly store: Pick<TeamRepository, 'appendTrack' | 'track' | 'pruneTracks'>,
     private readonly sampling: TrackSampling = DEFAULT_SAMPLING,
   ) {}
 
   async record(teams: readonly Team[], at: number): Promise<number> {
     const points = trackPointsWorthKeeping(teams, this.last, at, this.sampling);
     if (points.length === 0) return 0;
-    await this.store.append(points);
+    await this.store.appendTrack(points);
     for (const p of points) this.last.set(p.teamId, p);
     return points.length;
+  }
+
+  /** A team's points in [sinceMs, untilMs), oldest first, at most `limit`. */
+  track(teamId: string, sinceMs: number, untilMs: number, limit: number): Promise<TrackPoint[]> {
+    return this.store.track(teamId, sinceMs, untilMs, limit);
+  }
+
+  /** Drops every point older than `beforeMs` (the retention); returns how many. */
+  prune(beforeMs: number): Promise<number> {
+    return this.store.pruneTracks(beforeMs);
   }
 }

@@ -19,6 +19,7 @@ interface MapHook {
     pickIncident(lon: number, lat: number): string | null;
     clusterHolding(id: string): number | null;
     pulses(): number;
+    arrivalsSeen(): number;
   };
 }
 const ARTIFACTS = join(ROOT, 'var', 'artifacts');
@@ -123,6 +124,7 @@ describe.runIf(run)('the live page', () => {
     // Look at the place at street zoom, where every incident is a point of its own.
     await page.evaluate(([lon, lat]) => (window as unknown as MapHook).__gridwatchMap.jumpTo(lon, lat, 14), [p!.lon, p!.lat] as [number, number]);
     await page.waitForTimeout(1000);
+    const seenBefore = await page.evaluate(() => (window as unknown as MapHook).__gridwatchMap.arrivalsSeen());
     const posted = Date.now();
     const { body } = await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'C0101', lon: p!.lon, lat: p!.lat, description: '浏览器测试井盖' });
     await page.locator(`li[data-id="${body.id}"]`).waitFor({ timeout: 2000 });
@@ -132,8 +134,8 @@ describe.runIf(run)('the live page', () => {
       { timeout: 2000, polling: 50 },
     );
     expect(Date.now() - posted).toBeLessThan(2500);
-    // Its arrival pulses, briefly.
-    expect(await page.evaluate(() => (window as unknown as MapHook).__gridwatchMap.pulses())).toBeGreaterThanOrEqual(1);
+    // Its arrival pulsed (a slow machine may have finished the 1.6 s pulse by now), and only briefly.
+    expect(await page.evaluate(() => (window as unknown as MapHook).__gridwatchMap.arrivalsSeen())).toBeGreaterThan(seenBefore);
     await expect.poll(() => page.evaluate(() => (window as unknown as MapHook).__gridwatchMap.pulses()), { timeout: 5000 }).toBe(0);
     // Zoomed out it joins a cluster; zoomed in it is a point of its own again.
     await page.evaluate(([lon, lat]) => (window as unknown as MapHook).__gridwatchMap.jumpTo(lon, lat, 10), [body.lon, body.lat] as [number, number]);

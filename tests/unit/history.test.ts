@@ -23,7 +23,7 @@ import { SeededRandom } from '../../server/seededRandom.js';
 import { basesByCategory, chooseSquad, generateHistory, simulateLifecycle, type TeamBase } from '../../server/simulation/history.js';
 import { buildSimModel, type SimModel } from '../../server/simulation/model.js';
 import { crewName, dutyStaff } from '../../server/simulation/staff.js';
-import { SqliteIncidentStore } from '../../server/store/sqlite/sqliteStore.js';
+import { SqliteStore } from '../../server/store/sqlite/sqliteStore.js';
 import { teamsFromBases } from '../../server/team/teamRoster.js';
 import { makeDataDir, removeDataDir } from '../support/server.js';
 
@@ -212,7 +212,7 @@ describe('choosing a team', () => {
 
 describe('importing history', () => {
   let dir: string;
-  let store: SqliteIncidentStore;
+  let store: SqliteStore;
   let service: IncidentService;
   let issued = 0;
   let lastId = '';
@@ -221,7 +221,7 @@ describe('importing history', () => {
 
   beforeAll(() => {
     dir = makeDataDir();
-    store = new SqliteIncidentStore(join(dir, 'gw.db'));
+    store = new SqliteStore(join(dir, 'gw.db'));
     service = new IncidentService({
       store,
       categoryOf: (code) => catalog.byCode(code),
@@ -266,11 +266,11 @@ describe('importing history', () => {
     expect(stored).toBe(history.length + 1);
 
     const open = new Map<string, number>();
-    const ids = (await store.listIncidents({ limit: 5000 })).items.map((i) => i.id);
+    const ids = (await store.incidents.list({ limit: 5000 })).items.map((i) => i.id);
     expect(ids).toHaveLength(stored);
     for (const id of ids) {
-      const timeline = await store.timelineOf(id);
-      const now = (await store.getIncident(id))!;
+      const timeline = await store.incidents.timelineOf(id);
+      const now = (await store.incidents.get(id))!;
       expect(timeline[timeline.length - 1]!.incident).toEqual(now);
       let status: IncidentStatus = 'reported';
       for (const e of timeline.slice(1)) {
@@ -290,23 +290,23 @@ describe('importing history', () => {
       if (now.teamId && (now.status === 'dispatched' || now.status === 'handling')) open.set(now.teamId, (open.get(now.teamId) ?? 0) + 1);
     }
     expect(open.size).toBeGreaterThan(0);
-    expect(await store.workloadByTeam()).toEqual(open);
+    expect(await store.cases.workloadByTeam()).toEqual(open);
     // The legacy record came last.
-    expect((await store.timelineOf(lastId)).map((e) => e.kind)).toEqual(['created', 'status_changed', 'status_changed']);
+    expect((await store.incidents.timelineOf(lastId)).map((e) => e.kind)).toEqual(['created', 'status_changed', 'status_changed']);
   });
 
   it('imports a past older than a live report may be (REPORT_MAX_AGE_DAYS), which a live report of the same day is refused', async () => {
     const longAgo = generateHistory(model, 12, TO - 61 * DAY, TO - 60 * DAY, rosters[0]!);
     expect(longAgo.length).toBeGreaterThan(0);
-    const before = (await store.listIncidents({ limit: 5000 })).items.length;
+    const before = (await store.incidents.list({ limit: 5000 })).items.length;
     expect(await service.importHistory(longAgo)).toBe(longAgo.length);
-    expect((await store.listIncidents({ limit: 5000 })).items.length).toBe(before + longAgo.length);
+    expect((await store.incidents.list({ limit: 5000 })).items.length).toBe(before + longAgo.length);
     // The same report sent live (now = TO) is 60 days old: refused, and nothing stored.
     const live = service.report(longAgo[0]!.report);
     await expect(live).rejects.toMatchObject({ status: 422, code: 'reported_too_early' });
     for (const reportedAt of ['0001-01-01T00:00:00Z', '1900-01-01T00:00:00Z', '1970-01-01T00:00:00Z']) {
       await expect(service.report({ ...longAgo[0]!.report, reportedAt })).rejects.toMatchObject({ code: 'reported_too_early' });
     }
-    expect((await store.listIncidents({ limit: 5000 })).items.length).toBe(before + longAgo.length);
+    expect((await store.incidents.list({ limit: 5000 })).items.length).toBe(before + longAgo.length);
   });
 });

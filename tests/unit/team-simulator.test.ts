@@ -33,11 +33,13 @@ function world(cases: Incident[]) {
   const byId = new Map(cases.map((c) => [c.id, c]));
   const acted: { caseId: string; action: string; actor: string }[] = [];
   const store = {
-    getIncident: async (id: string) => byId.get(id),
-    casesOfTeam: async (teamId: string) =>
-      [...byId.values()]
-        .filter((c) => c.teamId === teamId && (c.status === 'dispatched' || c.status === 'handling'))
-        .sort((a, b) => a.deadlineAt.localeCompare(b.deadlineAt) || a.id.localeCompare(b.id)),
+    incidents: { get: async (id: string) => byId.get(id) },
+    cases: {
+      ofTeam: async (teamId: string) =>
+        [...byId.values()]
+          .filter((c) => c.teamId === teamId && (c.status === 'dispatched' || c.status === 'handling'))
+          .sort((a, b) => a.deadlineAt.localeCompare(b.deadlineAt) || a.id.localeCompare(b.id)),
+    },
   };
   const service = {
     act: async (id: string, req: CaseActionRequest, actor: Principal) => {

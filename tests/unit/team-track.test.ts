@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteIncidentStore } from '../../server/store/sqlite/sqliteStore.js';
+import { SqliteStore } from '../../server/store/sqlite/sqliteStore.js';
 import { TrackRecorder, trackPointsWorthKeeping, type TrackPoint } from '../../server/team/teamTrack.js';
 import type { Team, TeamStatus } from '../../shared/index.js';
 import { makeDataDir, removeDataDir } from '../support/server.js';
@@ -27,10 +27,10 @@ describe('team tracks', () => {
 
   describe('in SQLite', () => {
     let dir: string;
-    let store: SqliteIncidentStore;
+    let store: SqliteStore;
     beforeEach(() => {
       dir = makeDataDir();
-      store = new SqliteIncidentStore(join(dir, 'gw.db'));
+      store = new SqliteStore(join(dir, 'gw.db'));
     });
     afterEach(async () => {
       await store.close();
@@ -38,13 +38,12 @@ describe('team tracks', () => {
     });
 
     it('records a tick at a time, reads a window oldest first, and prunes the old', async () => {
-      const tracks = store.trackStore();
-      const recorder = new TrackRecorder(tracks);
+      const tracks = new TrackRecorder(store.teams);
       let lat = 31.7;
       for (let k = 0; k < 10; k++) {
         // Moves 22 m every other tick, stands still in between.
         if (k % 2 === 0) lat += 2e-4;
-        await recorder.record([team('a', lat), team('b', 31.8)], T0 + k * 5_000);
+        await tracks.record([team('a', lat), team('b', 31.8)], T0 + k * 5_000);
       }
       const a = await tracks.track('a', T0, T0 + 60_000, 100);
       expect(a.map((p) => p.at)).toEqual([0, 2, 4, 6, 8].map((k) => T0 + k * 5_000));

@@ -1,9 +1,9 @@
 import type { Team } from '../../shared/index.js';
 import type { Logger } from '../log.js';
-import { pastIncidents } from '../simulation/history.js';
-import type { SimModel } from '../simulation/model.js';
-import type { IncidentStore } from '../store/store.js';
-import type { IncidentIntake } from './intake.js';
+import type { IncidentIntake } from '../incident/intake.js';
+import type { Store } from '../store/store.js';
+import { pastIncidents } from './history.js';
+import type { SimModel } from './model.js';
 
 const DONE_KEY = 'history_backfilled_at';
 
@@ -15,7 +15,7 @@ const DONE_KEY = 'history_backfilled_at';
  * import that left nothing behind.
  */
 export async function backfillHistory(opts: {
-  store: IncidentStore;
+  store: Pick<Store, 'incidents' | 'meta'>;
   intake: IncidentIntake;
   ctx: SimModel;
   teams: readonly Team[];
@@ -25,17 +25,17 @@ export async function backfillHistory(opts: {
   now?: number;
 }): Promise<number> {
   const { store, intake, ctx, teams, seed, days, log } = opts;
-  if (await store.getMeta(DONE_KEY)) return 0;
-  if ((await store.countIncidents()) > 0) {
+  if (await store.meta.get(DONE_KEY)) return 0;
+  if ((await store.incidents.count()) > 0) {
     // Real data is there already: never mix simulated history into it.
-    await store.setMeta(DONE_KEY, 'skipped: store not empty');
+    await store.meta.set(DONE_KEY, 'skipped: store not empty');
     return 0;
   }
   const t0 = Date.now();
   const to = opts.now ?? t0;
   const known = new Set(teams.map((t) => t.id));
   const stored = await intake.importHistory(pastIncidents(ctx, seed, to - days * 86_400_000, to, teams), { teamExists: (id) => known.has(id) });
-  await store.setMeta(DONE_KEY, new Date().toISOString());
+  await store.meta.set(DONE_KEY, new Date().toISOString());
   log.info({ days, stored, ms: Date.now() - t0 }, 'history back-filled');
   return stored;
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AuditEntry, Role } from '../../../shared/index.js';
-import type { AuthStore, NewAuditEntry, StoredSession, StoredToken, StoredUser } from '../authStore.js';
+import type { AuditRepository, AuthRepository, NewAuditEntry, StoredSession, StoredToken, StoredUser } from '../authStore.js';
 
 interface UserRow {
   id: number;
@@ -74,8 +74,8 @@ const toSession = (r: SessionRow): StoredSession => ({
   expiresAt: r.expires_at,
 });
 
-/** The auth tables of the SQLite store (created by migration 2), on the store's own connection. */
-export class SqliteAuthStore implements AuthStore {
+/** Users, sessions and API tokens (migrations 2 and 4), on the store's connection. */
+export class SqliteAuthRepository implements AuthRepository {
   private readonly q;
 
   constructor(private readonly db: Database.Database) {
@@ -100,9 +100,6 @@ export class SqliteAuthStore implements AuthStore {
       sessionsOfToken: db.prepare('SELECT id_hash FROM sessions WHERE token_id = ?'),
       deleteSessionsOfToken: db.prepare('DELETE FROM sessions WHERE token_id = ?'),
       deleteExpired: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
-      insertAudit: db.prepare(`INSERT INTO audit_log (at, actor, role, action, object_type, object_id, detail, address)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-      readAudit: db.prepare('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?'),
     };
   }
 
@@ -203,13 +200,26 @@ export class SqliteAuthStore implements AuthStore {
   async deleteExpiredSessions(now: number): Promise<number> {
     return this.q.deleteExpired.run(now).changes;
   }
+}
 
-  async appendAudit(e: NewAuditEntry): Promise<void> {
-    this.q.insertAudit.run(e.at, e.actor, e.role, e.action, e.objectType, e.objectId, e.detail === undefined ? null : JSON.stringify(e.detail), e.address ?? null);
+/** The append-only audit log (migration 2: triggers refuse updates and deletes). */
+export class SqliteAuditRepository implements AuditRepository {
+  private readonly q;
+
+  constructor(db: Database.Database) {
+    this.q = {
+      insert: db.prepare(`INSERT INTO audit_log (at, actor, role, action, object_type, object_id, detail, address)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      read: db.prepare('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?'),
+    };
   }
 
-  async readAudit(limit: number, beforeId?: number): Promise<AuditEntry[]> {
-    return (this.q.readAudit.all(beforeId ?? Number.MAX_SAFE_INTEGER, limit) as AuditRow[]).map((r) => ({
+  async append(e: NewAuditEntry): Promise<void> {
+    this.q.insert.run(e.at, e.actor, e.role, e.action, e.objectType, e.objectId, e.detail === undefined ? null : JSON.stringify(e.detail), e.address ?? null);
+  }
+
+  async read(limit: number, beforeId?: number): Promise<AuditEntry[]> {
+    return (this.q.read.all(beforeId ?? Number.MAX_SAFE_INTEGER, limit) as AuditRow[]).map((r) => ({
       id: r.id,
       at: iso(r.at),
       actor: r.actor,
