@@ -125,20 +125,19 @@ export class SqliteIncidentRepository implements IncidentRepository {
 
   async append(records: IncidentRecord[]): Promise<IncidentEvent[]> {
     const { t } = this;
-    const events = t.db.transaction(() => {
-      const out: IncidentEvent[] = [];
-      let seq = t.head.pending;
-      for (const rec of records) {
-        seq += 1;
-        const c = reportedCase(rec, seq);
-        const rid = t.insertCase(c);
-        t.q.insertEvent.run(seq, rid, 'created', rec.createdAt, packCreated(c));
-        out.push({ seq, kind: 'created', at: new Date(rec.createdAt).toISOString(), incident: toIncident(c) });
-      }
-      t.head.pending = seq;
-      return out;
-    })();
-    return events;
+    // Always inside the store's transaction (SqliteStore), which is what makes it atomic: a nested
+    // one here would cost a savepoint, whose sub-journal copies every page the import writes.
+    const out: IncidentEvent[] = [];
+    let seq = t.head.pending;
+    for (const rec of records) {
+      seq += 1;
+      const c = reportedCase(rec, seq);
+      const rid = t.insertCase(c);
+      t.q.insertEvent.run(seq, rid, 'created', rec.createdAt, packCreated(c));
+      out.push({ seq, kind: 'created', at: new Date(rec.createdAt).toISOString(), incident: toIncident(c) });
+    }
+    t.head.pending = seq;
+    return out;
   }
 
   async importHistory(records: HistoricalRecord[]): Promise<number> {
@@ -152,32 +151,36 @@ export class SqliteIncidentRepository implements IncidentRepository {
       rec.transitions.forEach((s, i) => steps.push({ at: s.at, r, step: i + 1 }));
     });
     steps.sort((a, b) => a.at - b.at || a.r - b.r || a.step - b.step);
-    t.db.transaction(() => {
-      const base = t.head.pending;
-      const lastSeq = new Int32Array(records.length);
-      steps.forEach((s, i) => {
-        lastSeq[s.r] = base + i + 1;
-      });
-      // The row holds each case as it stands after its last step, written like a live report's.
-      const rids = records.map((rec, r) => {
-        const c = reportedCase(rec.incident, lastSeq[r]!);
-        for (const s of rec.transitions) Object.assign(c, s.changes);
-        c.version = rec.transitions.length + 1;
-        c.updatedAt = rec.transitions[rec.transitions.length - 1]?.at ?? rec.incident.createdAt;
-        return t.insertCase(c);
-      });
-      steps.forEach((s, i) => {
-        const rec = records[s.r]!;
-        const seq = base + i + 1;
-        if (s.step === 0) {
-          t.q.insertEvent.run(seq, rids[s.r], 'created', s.at, packCreated(reportedCase(rec.incident, seq)));
-          return;
-        }
-        const step = rec.transitions[s.step - 1]!;
-        t.q.insertEvent.run(seq, rids[s.r], step.action ? 'case_action' : 'status_changed', s.at, packPatch(step.changes, step.action));
-      });
-      t.head.pending = base + steps.length;
-    })();
+    const base = t.head.pending;
+    const createdSeq = new Int32Array(records.length);
+    const lastSeq = new Int32Array(records.length);
+    steps.forEach((s, i) => {
+      if (s.step === 0) createdSeq[s.r] = base + i + 1;
+      lastSeq[s.r] = base + i + 1;
+    });
+    // The row holds each case as it stands after its last step, written like a live report's; the
+    // `created` event holds it as reported.
+    const created: string[] = new Array(records.length);
+    const rids = records.map((rec, r) => {
+      const c = reportedCase(rec.incident, createdSeq[r]!);
+      created[r] = packCreated(c);
+      for (const s of rec.transitions) Object.assign(c, s.changes);
+      c.seq = lastSeq[r]!;
+      c.version = rec.transitions.length + 1;
+      c.updatedAt = rec.transitions[rec.transitions.length - 1]?.at ?? rec.incident.createdAt;
+      return t.insertCase(c);
+    });
+    steps.forEach((s, i) => {
+      const rec = records[s.r]!;
+      const seq = base + i + 1;
+      if (s.step === 0) {
+        t.q.insertEvent.run(seq, rids[s.r], 'created', s.at, created[s.r]);
+        return;
+      }
+      const step = rec.transitions[s.step - 1]!;
+      t.q.insertEvent.run(seq, rids[s.r], step.action ? 'case_action' : 'status_changed', s.at, packPatch(step.changes, step.action));
+    });
+    t.head.pending = base + steps.length;
     // The import wrote a large WAL; fold it into the database file once it has committed, not on the first reads.
     t.afterCommit(() => t.db.pragma('wal_checkpoint(TRUNCATE)'));
     return records.length;
@@ -296,24 +299,22 @@ export class SqliteCaseRepository implements CaseRepository {
     admit?: (current: Incident) => void,
   ): Promise<IncidentEvent> {
     const { t } = this;
-    return t.db.transaction(() => {
-      const row = t.q.getIncident.get(id) as (IncidentRow & { rid: number }) | undefined;
-      if (!row) throw new NotFoundError(`No case has the id ${id}.`);
-      const current = caseFromRow(row);
-      const incident = toIncident(current);
-      admit?.(incident);
-      if (current.version !== expectedVersion) throw new VersionConflictError(current.version);
-      const { state, action } = decide(incident);
-      const seq = t.head.pending + 1;
-      const next: StoredCase = { ...current, ...state, seq, version: current.version + 1, updatedAt: at };
-      t.q.updateCase.run(...updateValues(next));
-      // A live action logs its whole workflow state, and what was done.
-      t.q.insertEvent.run(seq, row.rid, 'case_action', at, packPatch(state, action));
-      t.head.pending = seq;
-      const after = toIncident(next);
-      const event: IncidentEvent = { seq, kind: 'case_action', at: new Date(at).toISOString(), incident: after, action: { ...action, from: current.status, to: next.status } };
-      return event;
-    })();
+    const row = t.q.getIncident.get(id) as (IncidentRow & { rid: number }) | undefined;
+    if (!row) throw new NotFoundError(`No case has the id ${id}.`);
+    const current = caseFromRow(row);
+    const incident = toIncident(current);
+    admit?.(incident);
+    if (current.version !== expectedVersion) throw new VersionConflictError(current.version);
+    const { state, action } = decide(incident);
+    const seq = t.head.pending + 1;
+    const next: StoredCase = { ...current, ...state, seq, version: current.version + 1, updatedAt: at };
+    t.q.updateCase.run(...updateValues(next));
+    // A live action logs its whole workflow state, and what was done.
+    t.q.insertEvent.run(seq, row.rid, 'case_action', at, packPatch(state, action));
+    t.head.pending = seq;
+    const after = toIncident(next);
+    const event: IncidentEvent = { seq, kind: 'case_action', at: new Date(at).toISOString(), incident: after, action: { ...action, from: current.status, to: next.status } };
+    return event;
   }
 
   async dueAfter(ms: number): Promise<Incident[]> {

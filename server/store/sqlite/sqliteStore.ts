@@ -65,8 +65,16 @@ export class SqliteStore implements Store {
 
   private readonly db: Database.Database;
   private readonly head: LogHead;
-  /** The repositories on the connection itself, handed to a transaction's function. */
+  /** The repositories on the connection itself. */
   private readonly inside: Repositories;
+  /**
+   * The same, as a transaction's function gets them: a call that fails marks the transaction, which
+   * then rolls back even if the function caught the error (repositories write without savepoints, so
+   * a failed call may have written part of its work).
+   */
+  private readonly guarded: Repositories;
+  /** The failure of a repository call in the running transaction, if one failed. */
+  private failure: { error: unknown } | null = null;
   private readonly afterCommit: (() => void)[] = [];
   /** The end of the queue of transactions: each waits for the one before it. */
   private tail: Promise<void> = Promise.resolve();
@@ -94,6 +102,9 @@ export class SqliteStore implements Store {
       idempotency: new SqliteIdempotencyRepository(db),
       meta: new SqliteMetaRepository(db),
     };
+    this.guarded = Object.fromEntries(
+      Object.entries(this.inside).map(([name, repo]) => [name, this.failuresMarked(repo as object)]),
+    ) as unknown as Repositories;
     this.incidents = this.ownTransactions('incidents');
     this.cases = this.ownTransactions('cases');
     this.auth = this.ownTransactions('auth');
@@ -117,7 +128,11 @@ export class SqliteStore implements Store {
     try {
       this.db.exec('BEGIN');
       try {
-        const result = await this.running.run(mine, () => fn(this.inside));
+        this.failure = null;
+        const result = await this.running.run(mine, () => fn(this.guarded));
+        // (Set by failuresMarked while fn ran; TypeScript cannot see that.)
+        const failed = this.failure as { error: unknown } | null;
+        if (failed) throw new Error('A repository call failed inside the transaction, which was rolled back.', { cause: failed.error });
         this.db.exec('COMMIT');
         this.head.commit();
         for (const f of this.afterCommit.splice(0)) f();
@@ -142,6 +157,26 @@ export class SqliteStore implements Store {
     // Whatever is still queued finishes first.
     await this.transaction(async () => undefined);
     this.db.close();
+  }
+
+  private failuresMarked(repo: object): object {
+    const inner = repo as Record<string, (...args: unknown[]) => unknown>;
+    const out: Record<string, unknown> = {};
+    for (const method of methodsOf(repo)) {
+      out[method] = (...args: unknown[]) => {
+        const mark = (error: unknown) => {
+          this.failure ??= { error };
+          throw error;
+        };
+        try {
+          const r = inner[method]!(...args);
+          return r instanceof Promise ? r.catch(mark) : r;
+        } catch (error) {
+          return mark(error);
+        }
+      };
+    }
+    return out;
   }
 
   /**
