@@ -4,7 +4,7 @@ import { IncidentColumns } from '../../client/live/incidentColumns.js';
 import { LiveStream, type LinkState, type LiveSocket, type SessionEnd } from '../../client/live/liveStream.js';
 import { getJson, pointsInCells, postJson, postReports, sendJson, waitFor } from '../support/api.js';
 import { createToken } from '../support/credentials.js';
-import { removeDataDir, startServer, type TestServer } from '../support/server.js';
+import { removeDataDir, startServer, startServerWithPilingPositions, type TestServer } from '../support/server.js';
 import type { Feature, FeatureCollection, Incident, IncidentEvent } from '../support/types.js';
 
 /**
@@ -278,8 +278,7 @@ describe('the client live stream', () => {
 let busy: TestServer;
 describe('the client live stream on a socket that stops reading', () => {
   beforeAll(async () => {
-    // 512 teams' positions five times a second pile up for a socket that does not read.
-    busy = await startServer({ env: { STREAM_MAX_BUFFERED_BYTES: String(512 * 1024), TEAMS_PER_BASE: '16', TEAM_POSITIONS_MS: '200' } });
+    busy = await startServerWithPilingPositions();
   }, 120_000);
   afterAll(async () => {
     await busy?.stop();

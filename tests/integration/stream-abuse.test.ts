@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamSocketsAnswer } from '../../shared/index.js';
 import { getJson, pointsInCells, postReports, streamClient, waitFor, type GwClient } from '../support/api.js';
 import { createToken, type Credentials } from '../support/credentials.js';
-import { removeDataDir, startServer, type TestServer } from '../support/server.js';
+import { removeDataDir, startServer, startServerWithPilingPositions, type TestServer } from '../support/server.js';
 import type { Feature, FeatureCollection } from '../support/types.js';
 
 /**
@@ -225,8 +225,7 @@ describe('a client that stops reading', () => {
 describe('a client that stops reading while messages keep coming', () => {
   let busy: TestServer;
   beforeAll(async () => {
-    // 512 teams' positions five times a second pile up for a socket that does not read.
-    busy = await startServer({ env: { STREAM_MAX_BUFFERED_BYTES: String(512 * 1024), TEAMS_PER_BASE: '16', TEAM_POSITIONS_MS: '200' } });
+    busy = await startServerWithPilingPositions();
   }, 120_000);
   afterAll(async () => {
     await busy?.stop();

@@ -99,3 +99,11 @@ export async function startServer(opts: { dataDir?: string; env?: Record<string,
     },
   };
 }
+
+/**
+ * A server on which a socket that stops reading passes its cap within seconds: 512 teams report five
+ * times a second, and the server keeps at most 512 KiB for one socket.
+ */
+export function startServerWithPilingPositions(): Promise<TestServer> {
+  return startServer({ env: { STREAM_MAX_BUFFERED_BYTES: String(512 * 1024), TEAMS_PER_BASE: '16', TEAM_POSITIONS_MS: '200' } });
+}

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../server/store/sqlite/sqliteStore.js';
 import type { IncidentRecord } from '../../server/store/store.js';
+import { incidentRecord } from '../contract/records.js';
 import { makeDataDir, removeDataDir } from '../support/server.js';
 import { join } from 'node:path';
 
@@ -15,29 +16,8 @@ afterEach(async () => {
   removeDataDir(dir);
 });
 
-let n = 0;
-function record(over: Partial<IncidentRecord> = {}): IncidentRecord {
-  n += 1;
-  const t = Date.parse('2026-11-01T00:00:00Z') + n * 1000;
-  return {
-    id: `inc-${String(n).padStart(6, '0')}`,
-    categoryCode: 'E0102',
-    lon: 119.95 + n * 1e-5,
-    lat: 31.7,
-    gridCode: '320412100001001',
-    townCode: '320412100',
-    communityCode: '320412100001',
-    source: 'inspector',
-    description: '',
-    reporter: null,
-    reportedBy: null,
-    reportedAt: t,
-    createdAt: t,
-    deadlineAt: t + 4 * 3600_000,
-    stageDeadlineAt: t + 1800_000,
-    ...over,
-  };
-}
+// The contract suite's builder: one shape of a stored report for every store test.
+const record = incidentRecord;
 
 describe('SQLite incident store', () => {
   it('numbers events without gaps, also across a failed transaction', async () => {
