@@ -35,6 +35,8 @@ import { IdempotentAnswers } from './idempotency/idempotentAnswers.js';
 import { photosRouter } from './http/photos.js';
 import { PhotoStore } from './photo/photoStore.js';
 import { categoriesRouter } from './http/categories.js';
+import { unitsRouter } from './http/units.js';
+import { unitsOf } from '../shared/index.js';
 import { teamsFromBases } from './team/teamRoster.js';
 import { noStoreByDefault, securityHeaders } from './http/securityHeaders.js';
 import { tokensRouter } from './http/tokens.js';
@@ -171,9 +173,15 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     res.set('Cache-Control', 'no-cache').json({ basemapStyle: config.basemapStyle });
   });
   const photos = new PhotoStore(join(config.dataDir, 'uploads'), store);
+  const units = unitsOf(catalog.departments, city.meta.towns, catalog.categories, teams);
   const cases = new CaseService({
     store,
     teams: new Map(teams.map((t) => [t.id, t])),
+    units,
+    onDuty: (teamId) => {
+      const status = fleet.statusAt(teamId, Date.now());
+      return status !== undefined && status !== 'off_duty' && status !== 'offline';
+    },
     categoryOf: (code) => catalog.byCode(code),
     clock,
     routeBetween: (from, to) => routeBetween(roadGraph, from, to, roadNameOf, roadSpeeds.timesAt(Date.now())),
@@ -207,6 +215,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use('/api/incidents', incidentsRouter(service, new IncidentQueries({ store, cellIndexAt: (lon, lat) => grid.locate(lon, lat), now: Date.now })));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', categoriesRouter(catalog.categories, catalog.departments));
+  app.use('/api', unitsRouter(units));
   app.use('/api', notFoundApi);
 
   const clientDir = join(PROJECT_ROOT, 'dist', 'client');

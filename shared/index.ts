@@ -13,3 +13,5 @@ export * from './schema/calendar.js';
 export * from './schema/suggestion.js';
 export * from './workflow/caseReturns.js';
 export * from './workflow/teamShift.js';
+export * from './schema/unit.js';
+export * from './workflow/units.js';

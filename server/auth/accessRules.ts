@@ -33,6 +33,7 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'GET', path: '/api/grid/cell', allow: 'city.read' },
   { method: 'GET', path: '/api/categories', allow: 'city.read' },
   { method: 'GET', path: '/api/departments', allow: 'city.read' },
+  { method: 'GET', path: '/api/units', allow: 'city.read' },
 
   { method: 'GET', path: '/api/incidents', allow: 'live.read' },
   { method: 'GET', path: '/api/incidents/points', allow: 'live.read' },
@@ -44,6 +45,7 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'GET', path: '/api/cases/summary', allow: 'live.read' },
   { method: 'GET', path: '/api/cases/:id', allow: 'signed-in' },
   { method: 'GET', path: '/api/cases/:id/candidates', allow: 'case.dispatch' },
+  { method: 'GET', path: '/api/cases/:id/units', allow: 'case.dispatch' },
   { method: 'GET', path: '/api/dispatch/suggestions', allow: 'case.dispatch' },
   { method: 'GET', path: '/api/tasks', allow: 'task.handle' },
   // The drive to a task: its crew, or any reader of the live picture (checked by the case service).

@@ -15,6 +15,9 @@ import {
   type CaseSummary,
   type TaskRoute,
   type SuggestionBatch,
+  type CaseUnit,
+  type Unit,
+  unitsForCase,
   TERMINAL_STATUSES,
   stageDueAt,
   stageOfStatus,
@@ -31,6 +34,10 @@ import { NotFoundError, VersionConflictError, type Store } from '../store/store.
 export interface CaseServiceDeps {
   store: Pick<Store, 'incidents' | 'cases'>;
   teams: ReadonlyMap<string, Team>;
+  /** The units responsible (departments and towns) with their crews (shared/workflow/units.ts). */
+  units: readonly Unit[];
+  /** Whether a team is on duty now (not off duty or offline). */
+  onDuty(teamId: string): boolean;
   categoryOf(code: string): Category | undefined;
   /** Stage deadlines and extensions, in the category's kind of time. */
   clock: Pick<CaseClock, 'stageDeadline' | 'addLimitHours' | 'localDayStart'>;
@@ -144,6 +151,21 @@ export class CaseService {
         return this.deps.rankCandidates(c, (teamId) => workload.get(teamId) ?? 0, passOver);
       }),
     );
+  }
+
+  /**
+   * The units able to handle a case (its category's department, or the town it lies in), each with
+   * how many of its crews are on duty: where none has crews on the map (a utility whose crews are
+   * not tracked), the dispatcher sends the case to the unit itself.
+   */
+  async unitsFor(id: string): Promise<CaseUnit[]> {
+    const current = await this.deps.store.incidents.get(id);
+    if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
+    const category = this.deps.categoryOf(current.categoryCode)!;
+    return unitsForCase(this.deps.units, category, current.townCode).map((u) => ({
+      ...u,
+      crewsOnDuty: u.teams.filter((t) => this.deps.onDuty(t)).length,
+    }));
   }
 
   /**

@@ -17,6 +17,9 @@ export function casesRouter(cases: CaseService, teams: () => Team[]): Router {
   r.get('/cases/:id', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await cases.view(req.params.id, principalOf(res)!));
   });
+  r.get('/cases/:id/units', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await cases.unitsFor(req.params.id));
+  });
   r.get('/cases/:id/candidates', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await cases.candidates(req.params.id));
   });

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { TOWN_DEPARTMENT, unitCoverage, unitsForCase, unitsOf } from '../../shared/index.js';
+import { loadCatalog } from '../../server/catalog/loadCatalog.js';
+import { cityWithTeams } from '../support/cityWithTeams.js';
+
+const catalog = loadCatalog();
+const { city, teams } = cityWithTeams();
+const towns = city.layers.towns.features.map((f) => f.properties);
+const units = unitsOf(catalog.departments, towns, catalog.categories, teams);
+
+describe('the units responsible, over the default catalog and roster', () => {
+  it('are every department but the town placeholder, and every town', () => {
+    const departments = catalog.departments.filter((d) => d.code !== TOWN_DEPARTMENT).map((d) => d.code);
+    expect(units.filter((u) => u.kind === 'department').map((u) => u.code)).toEqual(departments);
+    expect(units.filter((u) => u.kind === 'town').map((u) => u.code)).toEqual(towns.map((t) => t.code));
+    expect(new Set(units.map((u) => u.code)).size).toBe(units.length);
+  });
+
+  it('give every category of the catalog at least one unit, and every team to exactly one unit', () => {
+    const { withoutUnit } = unitCoverage(units, catalog.categories);
+    expect(withoutUnit).toEqual([]);
+    for (const c of catalog.categories) {
+      const able = units.filter((u) => u.categories.includes(c.code));
+      expect(able.length, c.code).toBeGreaterThan(0);
+    }
+    const owners = teams.map((t) => units.filter((u) => u.teams.includes(t.id)).length);
+    expect(owners.every((n) => n === 1)).toBe(true);
+  });
+
+  it('name the categories whose units have no crew on the roster (the gap the default roster must close)', () => {
+    const crewed = new Set(teams.map((t) => t.department));
+    const expected = catalog.categories.filter((c) => !crewed.has(c.department)).map((c) => c.code);
+    const { withoutCrew } = unitCoverage(units, catalog.categories);
+    expect(withoutCrew).toEqual(expected);
+    // The utilities' manhole covers are among them: their cases reach the unit, not a tracked crew.
+    expect(withoutCrew).toContain('C0101');
+  });
+
+  it('send a case to its category’s department, or to the town where it lies for the town’s own categories', () => {
+    const byCode = new Map(catalog.categories.map((c) => [c.code, c]));
+    const garbage = byCode.get('E0102')!;
+    expect(unitsForCase(units, garbage, towns[0]!.code).map((u) => u.code)).toEqual([garbage.department]);
+    const townCategory = catalog.categories.find((c) => c.department === TOWN_DEPARTMENT)!;
+    for (const t of towns) expect(unitsForCase(units, townCategory, t.code).map((u) => u.code)).toEqual([t.code]);
+    expect(unitsForCase(units, townCategory, '999999999')).toEqual([]);
+  });
+});
