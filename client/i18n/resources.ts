@@ -87,6 +87,7 @@ export const zhCN = {
     suspend: '挂账',
     resume: '恢复',
     merge: '合并重复',
+    callback: '回访',
   },
   counters: {
     title: '案件统计',
@@ -118,6 +119,8 @@ export const zhCN = {
     note_required: '请填写原因',
     hours_required: '请填写延期小时数',
     merge_target_required: '请选择要合并到的案件',
+    callback_required: '请填写回访结果',
+    not_public_report: '只有公众举报（12345、市民App）需要回访',
     invalid_merge_target: '只能合并到另一件未结案件',
     unknown_category: '案件类别已不在目录中，无法计算时限',
     not_found: '案件不存在',
@@ -421,6 +424,7 @@ export const en: typeof zhCN = {
     suspend: 'Suspend',
     resume: 'Resume',
     merge: 'Merge duplicate',
+    callback: 'Callback',
   },
   counters: {
     title: 'Cases',
@@ -452,6 +456,8 @@ export const en: typeof zhCN = {
     note_required: 'Give a reason',
     hours_required: 'Give the number of hours',
     merge_target_required: 'Choose the case to merge into',
+    callback_required: 'Record the answer of the callback',
+    not_public_report: 'Only public reports (12345, the citizens’ app) are called back',
     invalid_merge_target: 'A case can only be merged into another open case',
     unknown_category: 'The case\'s category is no longer in the catalog; its deadlines cannot be counted',
     not_found: 'No such case',

@@ -15,6 +15,7 @@ import {
   type CaseSummary,
   type TaskRoute,
   type SuggestionBatch,
+  type IncidentSource,
   type CaseUnit,
   type Unit,
   unitsForCase,
@@ -58,6 +59,9 @@ export interface CaseServiceDeps {
   now(): number;
 }
 
+/** Reports from the public, whom the centre calls back after closure (回访). */
+const PUBLIC_SOURCES: readonly IncidentSource[] = ['hotline_12345', 'citizen_app'];
+
 /** Whether a case is dispatched to the actor's own team (field accounts act only on those). */
 const ownTask = (actor: Principal, c: Incident) => actor.teamId !== null && c.teamId === actor.teamId;
 
@@ -80,6 +84,7 @@ function stateOf(i: Incident): CaseState {
     closedAt: ms(i.closedAt),
     arrivedAt: ms(i.arrivedAt),
     stageDeadlineAt: ms(i.stageDeadlineAt),
+    callback: i.callback ? { ...i.callback, at: Date.parse(i.callback.at) } : null,
     mergedInto: i.mergedInto,
   };
 }
@@ -284,6 +289,9 @@ export class CaseService {
       };
       event = await this.deps.store.cases.applyAction(id, req.version, now, (current) => {
         this.checkAttachments(unknownAttachments);
+        if (req.action === 'callback' && !PUBLIC_SOURCES.includes(current.source)) {
+          throw new Refusal(422, 'not_public_report', `Only public reports (the 12345 hotline, the citizens' app) are called back; this one came from ${current.source}.`);
+        }
         const category = this.deps.categoryOf(current.categoryCode);
         if (!category) {
           throw new Refusal(409, 'unknown_category', `The case's category ${current.categoryCode} is no longer in the catalog; its deadlines cannot be counted.`);

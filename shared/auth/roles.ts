@@ -31,6 +31,8 @@ export const PERMISSIONS = [
   'case.verify',
   /** Urge a case (督办). */
   'case.urge',
+  /** Call a public reporter back after closure and record the answer (回访). */
+  'case.callback',
   /** Act on the tasks assigned to one's own team: acknowledge, arrive, report handled, send back. */
   'task.handle',
   /** Turn a wall display's API token into a kiosk session (the display's own link). */
@@ -53,7 +55,7 @@ const READ: Permission[] = ['live.read', 'city.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [...READ, 'personal.read', 'analytics.read', 'user.manage', 'token.manage', 'team.manage', 'city.manage', 'settings.manage', 'audit.read'],
   leader: [...READ, 'analytics.read', 'case.urge'],
-  dispatcher: [...READ, 'personal.read', 'analytics.read', 'incident.report', 'case.accept', 'case.register', 'case.dispatch', 'case.supervise', 'case.verify', 'case.close'],
+  dispatcher: [...READ, 'personal.read', 'analytics.read', 'incident.report', 'case.accept', 'case.register', 'case.dispatch', 'case.supervise', 'case.verify', 'case.close', 'case.callback'],
   inspector: [...READ, 'incident.report', 'case.verify'],
   field: ['city.read', 'task.handle', 'position.report'],
   wall: [...READ, 'kiosk.open'],

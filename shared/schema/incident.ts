@@ -94,6 +94,10 @@ export const Incident = z.object({
   stageDeadlineAt: IsoTimestamp.nullable(),
   /** A duplicate merged into another case: that case's id. */
   mergedInto: z.string().nullable(),
+  /** The last callback (回访) to a public reporter after closure, or null. */
+  callback: z
+    .object({ reached: z.boolean(), satisfaction: z.enum(['satisfied', 'basically_satisfied', 'not_satisfied']).nullable(), at: IsoTimestamp })
+    .nullable(),
 });
 export type Incident = z.infer<typeof Incident>;
 

@@ -17,6 +17,7 @@ import { stageOfStatus, type CaseStage } from './caseStages.js';
  *   suspend: registered | dispatched | handling → suspended ─resume→ back where it was
  *   merge (合并): a duplicate of an open case, before dispatch → closed as `duplicate`
  *   extend (延期) and urge (督办) change no state; dispatch again reassigns.
+ *   callback (回访): after closure, the centre calls a public reporter back and records the answer.
  *
  * Every change of state starts the new stage's clock (caseStages.ts).
  */
@@ -37,6 +38,7 @@ export const CaseAction = z.enum([
   'suspend',
   'resume',
   'merge',
+  'callback',
 ]);
 export type CaseAction = z.infer<typeof CaseAction>;
 
@@ -46,6 +48,19 @@ export type ClosureKind = z.infer<typeof ClosureKind>;
 /** The kinds a dispatcher may choose when closing; `duplicate` comes only from merging. */
 export const ChosenClosureKind = ClosureKind.exclude(['duplicate']);
 export type ChosenClosureKind = z.infer<typeof ChosenClosureKind>;
+
+/** How a reporter called back judged the handling (满意 / 基本满意 / 不满意). */
+export const Satisfaction = z.enum(['satisfied', 'basically_satisfied', 'not_satisfied']);
+export type Satisfaction = z.infer<typeof Satisfaction>;
+
+/** callback: whether the reporter was reached, and if so how satisfied they were. */
+export const CallbackAnswer = z
+  .object({ reached: z.boolean(), satisfaction: Satisfaction.optional() })
+  .strict()
+  .refine((c) => (c.reached ? c.satisfaction !== undefined : c.satisfaction === undefined), {
+    message: 'A reporter who was reached says how satisfied they are; one who was not says nothing.',
+  });
+export type CallbackAnswer = z.infer<typeof CallbackAnswer>;
 
 export interface ActionRule {
   from: readonly IncidentStatus[];
@@ -75,6 +90,7 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   suspend: { from: ['registered', 'dispatched', 'handling'], to: 'suspended', permission: 'case.supervise', name: { zh: '挂账', en: 'Suspend' } },
   resume: { from: ['suspended'], to: 'resume', permission: 'case.supervise', name: { zh: '恢复', en: 'Resume' } },
   merge: { from: ['reported', 'accepted', 'registered'], to: 'closed', permission: 'case.accept', name: { zh: '合并重复', en: 'Merge duplicate' } },
+  callback: { from: ['closed'], to: 'same', permission: 'case.callback', name: { zh: '回访', en: 'Callback' } },
 };
 
 /** The body of `POST /api/cases/:id/actions`. */
@@ -93,6 +109,8 @@ export const CaseActionRequest = z
     mergeInto: SingleLineText.min(1).max(64).optional(),
     /** Photos uploaded first (`POST /api/cases/:id/photos`), e.g. with report-handled. */
     attachments: z.array(z.string().regex(/^ph_[A-Za-z0-9]{16}$/)).max(9).optional(),
+    /** callback: what the reporter said (the note may say more). */
+    callback: CallbackAnswer.optional(),
   })
   .strict();
 export type CaseActionRequest = z.infer<typeof CaseActionRequest>;
@@ -114,13 +132,15 @@ export interface CaseState {
   stageDeadlineAt: number | null;
   /** merge: the case this one duplicates. */
   mergedInto: string | null;
+  /** The last callback (回访) to the reporter after closure, `at` in epoch ms. */
+  callback: { reached: boolean; satisfaction: Satisfaction | null; at: number } | null;
 }
 
 /** A case as it is reported, before any action: its deadlines are the report's, nothing else is set. */
 export function reportedCaseState(deadlines: { deadlineAt: number; stageDeadlineAt: number | null }): CaseState {
   return {
     status: 'reported', version: 1, teamId: null, deadlineAt: deadlines.deadlineAt, urgeCount: 0, reworkCount: 0, suspendedFrom: null,
-    closureKind: null, closedAt: null, arrivedAt: null, stageDeadlineAt: deadlines.stageDeadlineAt, mergedInto: null,
+    closureKind: null, closedAt: null, arrivedAt: null, stageDeadlineAt: deadlines.stageDeadlineAt, mergedInto: null, callback: null,
   };
 }
 
@@ -136,7 +156,7 @@ export interface WorkflowContext {
 /** A refused action: `invalid_transition` (the state does not allow it) or a missing detail. */
 export class WorkflowError extends Error {
   constructor(
-    readonly code: 'invalid_transition' | 'team_required' | 'note_required' | 'hours_required' | 'merge_target_required',
+    readonly code: 'invalid_transition' | 'team_required' | 'note_required' | 'hours_required' | 'merge_target_required' | 'callback_required',
     message: string,
   ) {
     super(message);
@@ -202,6 +222,10 @@ export function applyCaseAction(state: CaseState, req: Omit<CaseActionRequest, '
       next.closedAt = ctx.now;
       next.closureKind = 'duplicate';
       next.mergedInto = req.mergeInto;
+      break;
+    case 'callback':
+      if (!req.callback) throw new WorkflowError('callback_required', 'callback needs {reached, satisfaction?}.');
+      next.callback = { reached: req.callback.reached, satisfaction: req.callback.satisfaction ?? null, at: ctx.now };
       break;
     default:
       break;

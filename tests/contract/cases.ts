@@ -28,7 +28,7 @@ export function describeCaseRepository(open: OpenStore): void {
       const at = T0 + HOUR;
       const full: CaseState = {
         status: 'handling', version: 2, teamId: 'team-7', deadlineAt: T0 + 9 * HOUR, urgeCount: 2, reworkCount: 1, suspendedFrom: 'dispatched',
-        closureKind: 'special', closedAt: T0 + 2 * HOUR, arrivedAt: T0 + 30 * MINUTE, stageDeadlineAt: null, mergedInto: 'inc-elsewhere',
+        closureKind: 'special', closedAt: T0 + 2 * HOUR, arrivedAt: T0 + 30 * MINUTE, stageDeadlineAt: null, mergedInto: 'inc-elsewhere', callback: null,
       };
       const action = actionRecord('acknowledge', { actor: '湖塘环卫所', role: 'field', note: '收到', attachments: ['ph_AAAAAAAAAAAAAAAA', 'ph_BBBBBBBBBBBBBBBB'] });
       const event = await s.cases.applyAction(before.id, 1, at, (current) => {
@@ -39,7 +39,7 @@ export function describeCaseRepository(open: OpenStore): void {
       const after: Incident = {
         ...before, seq: 3, version: 2, status: 'handling', updatedAt: iso(at), teamId: 'team-7', deadlineAt: iso(T0 + 9 * HOUR), urgeCount: 2,
         reworkCount: 1, suspendedFrom: 'dispatched', closureKind: 'special', closedAt: iso(T0 + 2 * HOUR), arrivedAt: iso(T0 + 30 * MINUTE),
-        stageDeadlineAt: null, mergedInto: 'inc-elsewhere',
+        stageDeadlineAt: null, mergedInto: 'inc-elsewhere', callback: null,
       };
       expect(event).toEqual({ seq: 3, kind: 'case_action', at: iso(at), action: { ...action, from: 'reported', to: 'handling' }, incident: after });
       expect(await s.headSeq()).toBe(3);
@@ -51,7 +51,7 @@ export function describeCaseRepository(open: OpenStore): void {
       const at2 = at + MINUTE;
       const cleared: CaseState = {
         status: 'registered', version: 3, teamId: null, deadlineAt: T0 + 8 * HOUR, urgeCount: 0, reworkCount: 0, suspendedFrom: null,
-        closureKind: null, closedAt: null, arrivedAt: null, stageDeadlineAt: T0 + 3 * HOUR, mergedInto: null,
+        closureKind: null, closedAt: null, arrivedAt: null, stageDeadlineAt: T0 + 3 * HOUR, mergedInto: null, callback: null,
       };
       const back = await s.cases.applyAction(before.id, 2, at2, () => ({ state: cleared, action: actionRecord('return', { note: '不归我们管' }) }));
       expect(back).toEqual({
@@ -236,7 +236,7 @@ export function describeCaseRepository(open: OpenStore): void {
         near('dispatched', -10, 10),
       ]);
       await act(s, 'rejected', t, 'reject', { status: 'rejected', stageDeadlineAt: null });
-      await act(s, 'closed', t, 'merge', { status: 'closed', closedAt: t, closureKind: 'duplicate', mergedInto: 'near', stageDeadlineAt: null });
+      await act(s, 'closed', t, 'merge', { status: 'closed', closedAt: t, closureKind: 'duplicate', mergedInto: 'near', callback: null, stageDeadlineAt: null });
       await act(s, 'dispatched', t, 'dispatch', { status: 'dispatched', teamId: 'team-1', stageDeadlineAt: null });
       const found = await s.cases.openNear({ categoryCode: 'E0102', lon: 119.95, lat: 31.7, metres: 50, sinceMs: t - DAY });
       // Oldest first (the two reported at the same instant in either order).

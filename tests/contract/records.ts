@@ -106,6 +106,7 @@ export function createdIncident(rec: IncidentRecord, seq: number): Incident {
     arrivedAt: null,
     stageDeadlineAt: iso(rec.stageDeadlineAt),
     mergedInto: null,
+    callback: null,
   };
 }
 
@@ -126,6 +127,7 @@ export function caseStateOf(i: Incident): CaseState {
     arrivedAt: msOrNull(i.arrivedAt),
     stageDeadlineAt: msOrNull(i.stageDeadlineAt),
     mergedInto: i.mergedInto,
+    callback: i.callback ? { ...i.callback, at: Date.parse(i.callback.at) } : null,
   };
 }
 

@@ -364,3 +364,60 @@ describe('the board counters', () => {
     expect((await getJson(`${server.url}/api/cases/summary`, as.field)).status).toBe(403);
   });
 });
+
+describe('a callback (回访) after closure', () => {
+  async function closedCase(source: string): Promise<Incident> {
+    const [p] = pointsInCells(cells, 1, 7001 + seed++ * 37);
+    const c = (await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'E0102', lon: p!.lon, lat: p!.lat, source, reporter: { name: '王女士', phone: '13800000000' } })).body;
+    let version = c.version;
+    for (const [action, who, extra] of [
+      ['accept', as.dispatcher, {}],
+      ['register', as.dispatcher, {}],
+      ['dispatch', as.dispatcher, { teamId: sanitation[0]!.id }],
+      ['acknowledge', as.field, {}],
+      ['report-handled', as.field, {}],
+      ['verify', as.inspector, {}],
+      ['close', as.dispatcher, {}],
+    ] as const) {
+      const res = await act(c.id, { action, version, ...extra }, who);
+      expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
+      version = res.body.case.version;
+    }
+    return { ...c, version };
+  }
+
+  it('records whether the caller was reached and how satisfied, on the case and its timeline', async () => {
+    const c = await closedCase('hotline_12345');
+    const before = await headSeq();
+    const answered = await act(c.id, { action: 'callback', version: c.version, callback: { reached: true, satisfaction: 'basically_satisfied' }, note: '已回访，居民认可' }, as.dispatcher);
+    expect(answered.status).toBe(200);
+    expect(answered.body.case).toMatchObject({ status: 'closed', callback: { reached: true, satisfaction: 'basically_satisfied' } });
+    expect(await headSeq()).toBe(before + 1);
+    const again = await act(c.id, { action: 'callback', version: answered.body.case.version, callback: { reached: false } }, as.dispatcher);
+    expect(again.body.case.callback).toMatchObject({ reached: false, satisfaction: null });
+    const view = (await getJson<{ case: Incident; timeline: IncidentEvent[] }>(`${server.url}/api/cases/${c.id}`, as.dispatcher)).body;
+    expect(view.case.callback).toMatchObject({ reached: false, satisfaction: null });
+    expect(view.timeline.filter((e) => e.action?.name === 'callback').map((e) => e.incident.callback?.satisfaction)).toEqual(['basically_satisfied', null]);
+  });
+
+  it('is refused for a report that did not come from the public, before closure, without an answer, and to other roles', async () => {
+    const inspected = await closedCase('inspector');
+    const before = await headSeq();
+    const notPublic = await act(inspected.id, { action: 'callback', version: inspected.version, callback: { reached: true, satisfaction: 'satisfied' } }, as.dispatcher);
+    expect([notPublic.status, notPublic.body.error?.code]).toEqual([422, 'not_public_report']);
+    const [p] = pointsInCells(cells, 1, 9001);
+    const open = (await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'E0102', lon: p!.lon, lat: p!.lat, source: 'hotline_12345' })).body;
+    const early = await act(open.id, { action: 'callback', version: open.version, callback: { reached: true, satisfaction: 'satisfied' } }, as.dispatcher);
+    expect([early.status, early.body.error?.code]).toEqual([422, 'invalid_transition']);
+    const hotline = await closedCase('hotline_12345');
+    const mid = await headSeq();
+    const noAnswer = await act(hotline.id, { action: 'callback', version: hotline.version }, as.dispatcher);
+    expect([noAnswer.status, noAnswer.body.error?.code]).toEqual([400, 'callback_required']);
+    const halfAnswer = await act(hotline.id, { action: 'callback', version: hotline.version, callback: { reached: true } }, as.dispatcher);
+    expect(halfAnswer.status).toBe(400);
+    const leader = await act(hotline.id, { action: 'callback', version: hotline.version, callback: { reached: false } }, as.leader);
+    expect(leader.status).toBe(403);
+    expect(await headSeq()).toBe(mid);
+    expect(mid).toBeGreaterThan(before);
+  });
+});

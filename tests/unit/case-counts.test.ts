@@ -13,7 +13,7 @@ function incident(id: string, status: IncidentStatus, reportedAt = T0): Incident
     id, seq: 1, version: 1, categoryCode: 'E0102', lon: 120, lat: 31.7, gridCode: '320412100001001', townCode: '320412100',
     communityCode: '320412100001', status, source: 'inspector', description: '', reportedAt: iso(reportedAt), createdAt: iso(reportedAt),
     updatedAt: iso(reportedAt), deadlineAt: iso(T0 + 3_600_000), closedAt: null, reporter: null, reportedBy: null, teamId: null,
-    urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null,
+    urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null, callback: null,
   };
 }
 
@@ -43,7 +43,7 @@ describe('the board counters', () => {
         const states: CaseState[] = [];
         const events: IncidentEvent[] = [];
         for (let k = 0; k < 5; k++) {
-          states.push({ status: 'reported', version: 1, teamId: null, deadlineAt: T0 + 1, urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, closedAt: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null });
+          states.push({ status: 'reported', version: 1, teamId: null, deadlineAt: T0 + 1, urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, closedAt: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null, callback: null });
           events.push({ seq: ++seq, kind: 'created', at: iso(T0), incident: incident(`c${k}`, 'reported') });
         }
         for (const [k, action] of steps) {

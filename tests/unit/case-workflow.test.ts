@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ACTION_RULES,
   CaseAction,
+  CaseActionRequest,
   IncidentStatus,
   ROLE_PERMISSIONS,
   ROLES,
@@ -25,10 +26,10 @@ const ctx = {
 const state = (status: IncidentStatus, over: Partial<CaseState> = {}): CaseState => ({
   status, version: 3, teamId: status === 'dispatched' || status === 'handling' ? 'team-1' : null, deadlineAt: 1_002 * HOUR,
   urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, closedAt: null, arrivedAt: null,
-  stageDeadlineAt: 999 * HOUR, mergedInto: null, ...over,
+  stageDeadlineAt: 999 * HOUR, mergedInto: null, callback: null, ...over,
 });
 /** Details every action may need, so that only the state decides. */
-const details = { teamId: 'team-2', note: '不属于本部门', extendHours: 4, mergeInto: 'case-1' };
+const details = { teamId: 'team-2', note: '不属于本部门', extendHours: 4, mergeInto: 'case-1', callback: { reached: true, satisfaction: 'satisfied' as const } };
 
 /** The expected next state of each allowed (state, action), written out by hand from GB/T 30428's loop. */
 const EXPECTED: Record<string, IncidentStatus> = {
@@ -41,6 +42,7 @@ const EXPECTED: Record<string, IncidentStatus> = {
   'handling extend': 'handling', 'handling urge': 'handling', 'handling suspend': 'suspended',
   'handled verify': 'verified', 'handled rework': 'handling', 'handled urge': 'handled',
   'verified close': 'closed', 'verified urge': 'verified',
+  'closed callback': 'closed',
   'suspended resume': 'registered', 'suspended urge': 'suspended',
 };
 
@@ -61,8 +63,19 @@ describe('the case workflow', () => {
     expect(Object.keys(EXPECTED).length).toBe(IncidentStatus.options.reduce((n, s) => n + actionsFrom(s).length, 0));
   });
 
-  it('never leaves a closed or rejected case', () => {
-    for (const end of ['closed', 'rejected'] as const) expect(actionsFrom(end)).toEqual([]);
+  it('never leaves a closed or rejected case; a closed one may only be called back', () => {
+    expect(actionsFrom('rejected')).toEqual([]);
+    expect(actionsFrom('closed')).toEqual(['callback']);
+  });
+
+  it('records a callback: reached and how satisfied, or not reached; and asks for one', () => {
+    const closed = state('closed');
+    expect(applyCaseAction(closed, { action: 'callback', callback: { reached: true, satisfaction: 'basically_satisfied' } }, ctx).callback).toEqual({ reached: true, satisfaction: 'basically_satisfied', at: ctx.now });
+    expect(applyCaseAction(closed, { action: 'callback', callback: { reached: false } }, ctx).callback).toEqual({ reached: false, satisfaction: null, at: ctx.now });
+    expect(() => applyCaseAction(closed, { action: 'callback' }, ctx)).toThrow(/reached/);
+    expect(CaseActionRequest.safeParse({ action: 'callback', version: 3, callback: { reached: true } }).success).toBe(false);
+    expect(CaseActionRequest.safeParse({ action: 'callback', version: 3, callback: { reached: false, satisfaction: 'satisfied' } }).success).toBe(false);
+    expect(CaseActionRequest.safeParse({ action: 'callback', version: 3, callback: { reached: true, satisfaction: 'not_satisfied' } }).success).toBe(true);
   });
 
   it('gives each action to the roles of its position', () => {
@@ -74,6 +87,7 @@ describe('the case workflow', () => {
     expect(who('urge')).toEqual(['leader']);
     expect(who('close')).toEqual(['dispatcher']);
     expect(who('report-handled')).toEqual(['field']);
+    expect(who('callback')).toEqual(['dispatcher']);
     // A wall display and an admin act on no case.
     for (const a of CaseAction.options) expect(who(a)).not.toContain('wall');
     for (const a of CaseAction.options) expect(who(a)).not.toContain('admin');

@@ -52,7 +52,7 @@ const NOTED = new Set(['reject', 'suspend', 'return', 'rework', 'report-handled'
 /** A case's state before its first step; the deadlines do not matter to which steps are legal. */
 const reported = (): CaseState => ({
   status: 'reported', version: 1, teamId: null, deadlineAt: 0, urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null,
-  closedAt: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null,
+  closedAt: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null, callback: null,
 });
 const workflowCtx = (now: number) => ({ now, addLimitHours: (from: number, h: number) => from + h * HOUR, stageDeadline: (_: unknown, from: number) => from + HOUR });
 

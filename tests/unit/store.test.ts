@@ -136,7 +136,7 @@ describe('SQLite incident store', () => {
     const event = await store.cases.applyAction(rec.id, 1, at, () => ({
       state: {
         status: 'closed', version: 2, teamId: null, deadlineAt: Date.parse(rec.deadlineAt), urgeCount: 0, reworkCount: 0,
-        suspendedFrom: null, closureKind: 'duplicate', closedAt: at, arrivedAt: null, stageDeadlineAt: null, mergedInto: 'inc-older',
+        suspendedFrom: null, closureKind: 'duplicate', closedAt: at, arrivedAt: null, stageDeadlineAt: null, mergedInto: 'inc-older', callback: null,
       },
       action: { name: 'merge', actor: 'd', role: 'dispatcher' },
     }));
@@ -162,7 +162,7 @@ describe('SQLite incident store', () => {
     await store.cases.applyAction('closed', 1, t, (c) => ({
       state: {
         status: 'rejected', version: 2, teamId: null, deadlineAt: Date.parse(c.deadlineAt), urgeCount: 0, reworkCount: 0,
-        suspendedFrom: null, closureKind: null, closedAt: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null,
+        suspendedFrom: null, closureKind: null, closedAt: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null, callback: null,
       },
       action: { name: 'reject', actor: 'd', role: 'dispatcher' },
     }));

@@ -39,6 +39,7 @@ export interface IncidentRow {
   arrived_at: number | null;
   stage_deadline_at: number | null;
   merged_into: string | null;
+  callback: string | null;
 }
 
 export interface EventRow {
@@ -54,6 +55,7 @@ const COLUMNS = [
   'id', 'seq', 'version', 'category_code', 'lon', 'lat', 'grid_code', 'town_code', 'community_code', 'status', 'source',
   'description', 'reported_at', 'created_at', 'updated_at', 'deadline_at', 'closed_at', 'reporter', 'reported_by',
   'stage_deadline_at', 'team_id', 'urge_count', 'rework_count', 'suspended_from', 'closure_kind', 'arrived_at', 'merged_into',
+  'callback',
 ] as const;
 
 export const INSERT_INCIDENT_SQL = `INSERT INTO incidents (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
@@ -65,6 +67,7 @@ export function rowValues(c: StoredCase): unknown[] {
     c.description, c.reportedAt, c.createdAt, c.updatedAt, c.deadlineAt, c.closedAt,
     c.reporter ? JSON.stringify(c.reporter) : null, c.reportedBy ? JSON.stringify(c.reportedBy) : null,
     c.stageDeadlineAt, c.teamId, c.urgeCount, c.reworkCount, c.suspendedFrom, c.closureKind, c.arrivedAt, c.mergedInto,
+    c.callback ? JSON.stringify(c.callback) : null,
   ];
 }
 
@@ -76,7 +79,7 @@ export const UPDATE_CASE_SQL = `UPDATE incidents SET ${MUTABLE.map((c) => `${c} 
 export function updateValues(c: StoredCase): unknown[] {
   return [
     c.seq, c.version, c.status, c.updatedAt, c.deadlineAt, c.closedAt, c.stageDeadlineAt, c.teamId, c.urgeCount,
-    c.reworkCount, c.suspendedFrom, c.closureKind, c.arrivedAt, c.mergedInto, c.id,
+    c.reworkCount, c.suspendedFrom, c.closureKind, c.arrivedAt, c.mergedInto, c.callback ? JSON.stringify(c.callback) : null, c.id,
   ];
 }
 
@@ -109,6 +112,7 @@ export function caseFromRow(r: IncidentRow): StoredCase {
     arrivedAt: r.arrived_at,
     stageDeadlineAt: r.stage_deadline_at,
     mergedInto: r.merged_into,
+    callback: r.callback === null ? null : (JSON.parse(r.callback) as CaseState['callback']),
   };
 }
 
@@ -145,6 +149,7 @@ export function toIncident(c: StoredCase): Incident {
     arrivedAt: isoOrNull(c.arrivedAt),
     stageDeadlineAt: isoOrNull(c.stageDeadlineAt),
     mergedInto: c.mergedInto,
+    callback: c.callback && { reached: c.callback.reached, satisfaction: c.callback.satisfaction, at: iso(c.callback.at) },
   };
 }
 
@@ -158,7 +163,7 @@ export function reportedCase(rec: IncidentRecord, seq: number): StoredCase {
     description: rec.description, reportedAt: rec.reportedAt, createdAt: rec.createdAt, updatedAt: rec.createdAt,
     deadlineAt: rec.deadlineAt, closedAt: null, reporter: rec.reporter, reportedBy: rec.reportedBy,
     stageDeadlineAt: rec.stageDeadlineAt, teamId: null, urgeCount: 0, reworkCount: 0, suspendedFrom: null,
-    closureKind: null, arrivedAt: null, mergedInto: null,
+    closureKind: null, arrivedAt: null, mergedInto: null, callback: null,
   };
 }
 
@@ -196,6 +201,7 @@ export function unpackCreated(text: string): StoredCase {
     reportedBy: reportedBy ?? null,
     // A created event is a new case: its workflow state starts fresh.
     teamId: null, urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null, mergedInto: null,
+    callback: null,
     stageDeadlineAt: stageDeadlineAt ?? null,
   };
 }
@@ -215,7 +221,7 @@ export function packPatch(changes: Partial<Omit<CaseState, 'version'>>, action: 
     status: changes.status, closedAt: changes.closedAt, deadlineAt: changes.deadlineAt, teamId: changes.teamId,
     urgeCount: changes.urgeCount, reworkCount: changes.reworkCount, suspendedFrom: changes.suspendedFrom,
     closureKind: changes.closureKind, arrivedAt: changes.arrivedAt, stageDeadlineAt: changes.stageDeadlineAt,
-    mergedInto: changes.mergedInto, action,
+    mergedInto: changes.mergedInto, callback: changes.callback, action,
   };
   return JSON.stringify(patch);
 }
@@ -239,6 +245,7 @@ export function applyPatch(prev: StoredCase, patch: Patch, row: { seq: number; a
     arrivedAt: pick(patch.arrivedAt, prev.arrivedAt),
     stageDeadlineAt: pick(patch.stageDeadlineAt, prev.stageDeadlineAt),
     mergedInto: pick(patch.mergedInto, prev.mergedInto),
+    callback: pick(patch.callback, prev.callback),
   };
 }
 

@@ -230,4 +230,12 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'callbacks to public reporters',
+    sql: `
+      -- The last callback (回访) after closure: {"reached": bool, "satisfaction": …|null, "at": epoch ms}.
+      ALTER TABLE incidents ADD COLUMN callback TEXT;
+    `,
+  },
 ];
