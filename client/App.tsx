@@ -2,7 +2,7 @@ import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from '
 import { useTranslation } from 'react-i18next';
 import { KIOSK_PATH } from './auth/kioskLink.js';
 import { SessionProvider, useSession, type SignOutReason } from './auth/session.js';
-import { CALENDAR_PATH, DISPATCH_PATH, FIELD_PATH, navigate, SHIFTS_PATH, usePath } from './routing.js';
+import { CALENDAR_PATH, DISPATCH_PATH, FIELD_PATH, HOTLINE_PATH, navigate, SHIFTS_PATH, usePath } from './routing.js';
 import type { SessionUser } from '../shared/index.js';
 
 // Every screen is its own chunk, so that a page loads only the code it shows: above all, a field
@@ -18,14 +18,17 @@ const FieldPage = lazy(() => import('./field/FieldPage.js').then((m) => ({ defau
 // The admins' working calendar and the teams' working hours: their own chunks too.
 const CalendarPage = lazy(() => import('./admin/CalendarPage.js').then((m) => ({ default: m.CalendarPage })));
 const TeamShiftsPage = lazy(() => import('./admin/TeamShiftsPage.js').then((m) => ({ default: m.TeamShiftsPage })));
+// The 12345 hotline desk: its own chunk (its small map shares MapLibre and deck.gl with the consoles).
+const HotlinePage = lazy(() => import('./hotline/HotlinePage.js').then((m) => ({ default: m.HotlinePage })));
 
-type Screen = 'dashboard' | 'dispatch' | 'field' | 'calendar' | 'shifts';
+type Screen = 'dashboard' | 'dispatch' | 'field' | 'calendar' | 'shifts' | 'hotline';
 
 /**
  * The screen a signed-in user gets at a path. A field account has no live picture (no `live.read`):
  * wherever it goes it gets its tasks. The dispatch console needs `case.dispatch`, or `case.verify` for
  * an inspector, who gets it as the verification desk (核查台); the working calendar
- * (/admin/calendar) `settings.manage`, the teams' working hours (/admin/shifts) `team.manage`; anyone else asking for a screen they may not use gets the
+ * (/admin/calendar) `settings.manage`, the teams' working hours (/admin/shifts) `team.manage`, the 12345
+ * desk (/hotline) `personal.read` (dispatchers and admins; filing there needs `incident.report`); anyone else asking for a screen they may not use gets the
  * dashboard.
  */
 function screenFor(user: SessionUser, path: string): Screen {
@@ -34,11 +37,13 @@ function screenFor(user: SessionUser, path: string): Screen {
   if (path === SHIFTS_PATH && may('team.manage')) return 'shifts';
   if (!may('live.read')) return may('task.handle') ? 'field' : 'dashboard';
   if (path === DISPATCH_PATH && (may('case.dispatch') || may('case.verify'))) return 'dispatch';
+  // The 12345 desk shows callers' contacts: for those who may read them (filing needs incident.report too).
+  if (path === HOTLINE_PATH && may('personal.read')) return 'hotline';
   if (path === FIELD_PATH && may('task.handle')) return 'field';
   return 'dashboard';
 }
 
-const PATH_OF: Record<Screen, string> = { dashboard: '/', dispatch: DISPATCH_PATH, field: FIELD_PATH, calendar: CALENDAR_PATH, shifts: SHIFTS_PATH };
+const PATH_OF: Record<Screen, string> = { dashboard: '/', dispatch: DISPATCH_PATH, field: FIELD_PATH, calendar: CALENDAR_PATH, shifts: SHIFTS_PATH, hotline: HOTLINE_PATH };
 
 /** The signed-in screens, by path; the address bar is corrected to the screen shown. */
 function SignedIn({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?: SignOutReason) => void }) {
@@ -70,6 +75,12 @@ function SignedIn({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?:
       return (
         <Lazy>
           <TeamShiftsPage user={user} onSignOut={onSignOut} />
+        </Lazy>
+      );
+    case 'hotline':
+      return (
+        <Lazy>
+          <HotlinePage user={user} onSignOut={onSignOut} />
         </Lazy>
       );
     case 'dashboard':

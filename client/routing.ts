@@ -13,6 +13,8 @@ export const FIELD_PATH = '/field';
 export const CALENDAR_PATH = '/admin/calendar';
 /** The teams' working hours, for admins. */
 export const SHIFTS_PATH = '/admin/shifts';
+/** The 12345 hotline desk, for those who read callers' personal data (dispatchers, admins). */
+export const HOTLINE_PATH = '/hotline';
 
 const CHANGE = 'gridwatch:navigate';
 

@@ -36,6 +36,7 @@ import { photosRouter } from './http/photos.js';
 import { PhotoStore } from './photo/photoStore.js';
 import { categoriesRouter } from './http/categories.js';
 import { unitsRouter } from './http/units.js';
+import { ComponentMatcher } from './unit/componentMatch.js';
 import { unitsOf } from '../shared/index.js';
 import { teamsFromBases } from './team/teamRoster.js';
 import { noStoreByDefault, securityHeaders } from './http/securityHeaders.js';
@@ -50,6 +51,8 @@ import { teamsRouter } from './http/teams.js';
 import { startTeamSimulator } from './simulation/teamSimulator.js';
 import { Fleet } from './team/fleet.js';
 import { cityRouter } from './http/city.js';
+import { placesRouter } from './http/places.js';
+import { buildPlaceIndex } from './place/placeIndex.js';
 import { errorHandler, notFoundApi, refuseMalformedUtf8 } from './http/errors.js';
 import { incidentsRouter } from './http/incidents.js';
 import { IncidentService } from './incident/incidentService.js';
@@ -84,8 +87,12 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const grid = new GridIndex(city.layers.grid.features);
   const cells = city.layers.grid.features;
   log.info({ cells: cells.length, fromCache, ms: Date.now() - started }, 'city loaded');
+  // Place search over the city's own names and cell codes (the 12345 desk's address box), built once.
+  const placesStarted = Date.now();
+  const places = buildPlaceIndex(city, { isInside: (lon, lat) => grid.locate(lon, lat) >= 0 });
+  log.info({ places: places.size, ms: Date.now() - placesStarted }, 'place index built');
 
-  const store = new SqliteStore(join(config.dataDir, 'gridwatch.db'));
+  const store = new SqliteStore(join(config.dataDir, 'gridwatch.db'), { caseNumberPrefix: config.caseNumberPrefix });
   const tracks = new TrackRecorder(store.teams);
   const teams = teamsFromBases(city.layers['team-bases'].features, catalog.categories, config.teamsPerBase);
   const roadGraph = buildRoadGraph(city.layers.roads.features);
@@ -174,10 +181,12 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   });
   const photos = new PhotoStore(join(config.dataDir, 'uploads'), store);
   const units = unitsOf(catalog.departments, city.meta.towns, catalog.categories, teams);
+  const components = new ComponentMatcher(city.layers.components.features);
   const cases = new CaseService({
     store,
     teams: new Map(teams.map((t) => [t.id, t])),
     units,
+    nearestComponent: (categoryCode, lon, lat) => components.nearest(categoryCode, lon, lat),
     onDuty: (teamId) => {
       const status = fleet.statusAt(teamId, Date.now());
       return status !== undefined && status !== 'off_duty' && status !== 'offline';
@@ -214,6 +223,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use('/api', calendarRouter(workCalendar));
   app.use('/api/incidents', incidentsRouter(service, new IncidentQueries({ store, cellIndexAt: (lon, lat) => grid.locate(lon, lat), now: Date.now })));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
+  app.use('/api', placesRouter(places));
   app.use('/api', categoriesRouter(catalog.categories, catalog.departments));
   app.use('/api', unitsRouter(units));
   app.use('/api', notFoundApi);

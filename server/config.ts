@@ -50,6 +50,8 @@ export const ConfigSchema = z.object({
   STREAM_MAX_SOCKETS_PER_TOKEN: z.coerce.number().int().min(1).max(10_000).default(20),
   /** Bytes the server may hold for one socket that does not read: past this it is told to resync and dropped. */
   STREAM_MAX_BUFFERED_BYTES: z.coerce.number().int().min(65_536).max(1_073_741_824).default(8 * 1024 * 1024),
+  /** The district's prefix of case numbers (WJ-20261206-0042): one to four capital letters. */
+  CASE_NUMBER_PREFIX: z.string().regex(/^[A-Z]{1,4}$/, 'one to four capital letters').default('WJ'),
 });
 
 export interface Config {
@@ -90,6 +92,7 @@ export interface Config {
   streamMaxSocketsPerSession: number;
   streamMaxSocketsPerToken: number;
   streamMaxBufferedBytes: number;
+  caseNumberPrefix: string;
 }
 
 /** Parses the environment; throws a readable error naming every bad variable. */
@@ -133,5 +136,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     streamMaxSocketsPerSession: c.STREAM_MAX_SOCKETS_PER_SESSION,
     streamMaxSocketsPerToken: c.STREAM_MAX_SOCKETS_PER_TOKEN,
     streamMaxBufferedBytes: c.STREAM_MAX_BUFFERED_BYTES,
+    caseNumberPrefix: c.CASE_NUMBER_PREFIX,
   };
 }

@@ -13,7 +13,7 @@ import { LayerPanel, type LayerVisibility } from '../map/LayerPanel.js';
 import { useIncidentPoints } from '../layers/useIncidentPoints.js';
 import type { Theme } from '../map/palette.js';
 import { applyTheme, savedTheme } from '../theme.js';
-import { CALENDAR_PATH, DISPATCH_PATH, Link, SHIFTS_PATH } from '../routing.js';
+import { CALENDAR_PATH, DISPATCH_PATH, HOTLINE_PATH, Link, SHIFTS_PATH } from '../routing.js';
 
 function timeOf(iso: string): string {
   return new Date(iso).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
@@ -39,7 +39,7 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
   const arrivals = useMemo(() => new ArrivalLog(), []);
   const [arrivalsVersion, setArrivalsVersion] = useState(0);
   const [theme, setTheme] = useState<Theme>(savedTheme);
-  const [visible, setVisible] = useState<LayerVisibility>({ incidents: true, heatmap: true, hexagons: false, grid: false });
+  const [visible, setVisible] = useState<LayerVisibility>({ incidents: true, heatmap: true, hexagons: false, grid: false, components: true });
   const [timeWindow, setTimeWindow] = useState<TimeWindow>('7d');
   const density = useIncidentPoints(timeWindow, visible.heatmap || visible.hexagons || visible.grid);
   const points = density.points;
@@ -88,6 +88,11 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
                 {user.permissions.includes('case.dispatch') ? t('nav.dispatch') : t('nav.verify')}
               </Link>
             )}
+            {user.permissions.includes('personal.read') && (
+              <Link to={HOTLINE_PATH} className="nav-link" data-testid="nav-hotline">
+                {t('nav.hotline')}
+              </Link>
+            )}
             {user.permissions.includes('settings.manage') && (
               <Link to={CALENDAR_PATH} className="nav-link" data-testid="nav-calendar">
                 {t('calendar.nav')}
@@ -132,6 +137,7 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
           window={timeWindow}
           onWindow={setTimeWindow}
           pointCount={points?.count ?? null}
+          theme={theme}
         />
       </section>
       <aside>

@@ -98,6 +98,12 @@ export function CaseDetail(props: CaseDetailProps) {
       </div>
       <p className="case-desc">{c.description}</p>
       <dl className="case-facts">
+        {c.number && (
+          <>
+            <dt>{t('dispatch.caseNumber')}</dt>
+            <dd data-testid="case-number">{c.number}</dd>
+          </>
+        )}
         <dt>{t('dispatch.gridLabel')}</dt>
         <dd>{c.gridCode}</dd>
         <dt>{t('dispatch.source')}</dt>

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Category, CityLayer, CityMeta } from '../../shared/index.js';
 import { arrivalPulseLayer } from '../layers/arrivalPulseLayer.js';
+import { COMPONENT_LAYER_DEFAULTS, componentLayer, type ComponentFeature } from '../layers/componentLayer.js';
 import { countByCell, gridChoroplethLayer } from '../layers/gridChoroplethLayer.js';
 import { incidentHeatmapLayer } from '../layers/heatmapLayer.js';
 import { countByHexagon, incidentHexagonLayer } from '../layers/hexagonLayer.js';
@@ -21,7 +22,7 @@ import type { LayerVisibility } from './LayerPanel.js';
 import { buildCityStyle, densityAnchorLayer } from './cityStyle.js';
 import { PALETTES, type Theme } from './palette.js';
 import { placeRoadLabels, ROAD_LABEL_SPACING } from './roadLabels.js';
-import { clusterTooltip, incidentTooltip } from './tooltip.js';
+import { clusterTooltip, componentTooltip, incidentTooltip } from './tooltip.js';
 
 setWorkerUrl(workerUrl);
 
@@ -61,7 +62,7 @@ interface View {
   bounds: [number, number, number, number];
 }
 
-async function fetchLayer<N extends 'grid' | 'roads' | 'pois'>(name: N): Promise<CityLayer<N>['features']> {
+async function fetchLayer<N extends 'grid' | 'roads' | 'pois' | 'components'>(name: N): Promise<CityLayer<N>['features']> {
   return ((await (await fetch(`/api/layers/${name}`)).json()) as CityLayer<N>).features;
 }
 
@@ -81,6 +82,7 @@ export function MapView(props: MapViewProps) {
   const [gridCells, setGridCells] = useState<GridCell[] | null>(null);
   const [roadLabels, setRoadLabels] = useState<RoadLabelSets | null>(null);
   const [pois, setPois] = useState<Poi[] | null>(null);
+  const [components, setComponents] = useState<ComponentFeature[] | null>(null);
   /** The layers last handed to deck.gl, less the pulse, so that the pulse can animate alone. */
   const baseLayers = useRef<LayersList>([]);
   const clusters = useMemo(() => new IncidentClusters(columns), [columns]);
@@ -95,6 +97,11 @@ export function MapView(props: MapViewProps) {
   useEffect(() => {
     if (visible.grid && !gridCells) void fetchLayer('grid').then(setGridCells);
   }, [visible.grid, gridCells]);
+  // The inventory is loaded when first needed: the layer is on and the map zoomed in nearly far enough.
+  const nearComponentZoom = (view?.zoom ?? 0) >= COMPONENT_LAYER_DEFAULTS.minZoom.value - 1;
+  useEffect(() => {
+    if (visible.components && nearComponentZoom && !components) void fetchLayer('components').then(setComponents);
+  }, [visible.components, nearComponentZoom, components]);
   const cellIndexByCode = useMemo(() => new Map((gridCells ?? []).map((c, i) => [c.properties.code, i])), [gridCells]);
   const hexes = useMemo(() => (points && visible.hexagons ? countByHexagon(points) : null), [points, visible.hexagons]);
   const cellCounts = useMemo(
@@ -156,6 +163,12 @@ export function MapView(props: MapViewProps) {
           const stats = (overlay as unknown as { _deck?: { stats: { get(n: string): { time: number } } } })._deck?.stats;
           return { updateAttributesMs: stats?.get('Update Attributes').time ?? 0, setPropsMs: stats?.get('setProps Time').time ?? 0 };
         },
+        /** The code of the component drawn at a point, or null (none drawn there: zoomed out, or none). */
+        pickComponent(lon: number, lat: number): string | null {
+          const p = map.project([lon, lat]);
+          const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 2, layerIds: ['components'] });
+          return picked ? (picked.object as ComponentFeature).properties.code : null;
+        },
         pickIncident(lon: number, lat: number): string | null {
           const p = map.project([lon, lat]);
           const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 3, layerIds: ['incidents', 'incident-clusters'] });
@@ -213,6 +226,7 @@ export function MapView(props: MapViewProps) {
         visible.grid && gridCells && cellCounts && points && gridChoroplethLayer(gridCells, cellCounts, points.window, dense),
         visible.hexagons && hexes && incidentHexagonLayer(hexes, dense),
         visible.heatmap && points && incidentHeatmapLayer(points, dense),
+        componentLayer({ data: components, zoom: view?.zoom ?? 0, theme, visible: visible.components }),
         (OBJECT_BASELINE ? liveIncidentObjectLayer : liveIncidentLayer)(columns, visible.incidents && !clustered),
         incidentClusterLayer(clusterList, visible.incidents && clustered),
         ...labelLayers({ towns: city.towns, roads: roadLabels, pois, zoom: view?.zoom ?? 0, language, palette, fontFamily: font }),
@@ -241,13 +255,16 @@ export function MapView(props: MapViewProps) {
         const cell = gridCells[info.index]!.properties;
         return [t('tooltip.grid', { code: cell.code }), townName(cell.townCode), t('tooltip.cellCount', { count: cellCounts[info.index] ?? 0 })].join('\n');
       }
+      if (id === 'components') {
+        return componentTooltip((info.object as ComponentFeature).properties, tooltipContext);
+      }
       if (id === 'incident-hexagons') {
         return t('tooltip.hexCount', { count: (info.object as { count: number }).count });
       }
       return null;
     }
   }, [city, theme, columns, columnsVersion, categories, townName, language, visible, points, hexes, gridCells, cellCounts,
-    clustered, clusterList, roadLabels, pois, view, arrivals, densityAnchor, t]);
+    clustered, clusterList, roadLabels, pois, components, view, arrivals, densityAnchor, t]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

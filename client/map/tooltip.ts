@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { Category, Incident } from '../../shared/index.js';
+import type { Category, ComponentProps, Incident } from '../../shared/index.js';
 
 /** What a tooltip needs to name things, in the language on screen. */
 export interface TooltipContext {
@@ -34,4 +34,16 @@ export function incidentTooltip(i: Incident, ctx: TooltipContext): string {
 export function clusterTooltip(count: number, eventShare: number, t: TFunction): string {
   const events = Math.round(count * eventShare);
   return [t('tooltip.cluster', { count }), t('tooltip.families', { events, components: count - events }), t('tooltip.zoomIn')].join('\n');
+}
+
+/** A component's tooltip: its category, its 16-digit code, its state and its grid cell. */
+export function componentTooltip(c: ComponentProps, ctx: TooltipContext): string {
+  const category = ctx.categoryOf(c.categoryCode);
+  const name = category ? (ctx.language === 'en' ? category.name.en : category.name.zh) : c.categoryCode;
+  return [
+    `${name} (${c.categoryCode})`,
+    ctx.t('tooltip.component', { code: c.code }),
+    `${ctx.t(`componentState.${c.state}`)} · ${ctx.townName(c.townCode)}`,
+    ctx.t('tooltip.grid', { code: c.gridCode }),
+  ].join('\n');
 }

@@ -34,6 +34,8 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'GET', path: '/api/categories', allow: 'city.read' },
   { method: 'GET', path: '/api/departments', allow: 'city.read' },
   { method: 'GET', path: '/api/units', allow: 'city.read' },
+  // Place search over the city's own names (roads, POIs, communities, towns) and grid codes.
+  { method: 'GET', path: '/api/places', allow: 'city.read' },
 
   { method: 'GET', path: '/api/incidents', allow: 'live.read' },
   { method: 'GET', path: '/api/incidents/points', allow: 'live.read' },

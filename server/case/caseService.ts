@@ -31,12 +31,15 @@ import { Refusal } from '../refusal.js';
 import type { CaseClock } from './caseClock.js';
 import { suggestDispatches } from '../dispatch/suggestions.js';
 import { NotFoundError, VersionConflictError, type Store } from '../store/store.js';
+import type { ComponentMatch } from '../unit/componentMatch.js';
 
 export interface CaseServiceDeps {
   store: Pick<Store, 'incidents' | 'cases'>;
   teams: ReadonlyMap<string, Team>;
   /** The units responsible (departments and towns) with their crews (shared/workflow/units.ts). */
   units: readonly Unit[];
+  /** The inventoried component of a category nearest a point, within the matching radius, or null (unit/componentMatch.ts). */
+  nearestComponent(categoryCode: string, lon: number, lat: number): ComponentMatch | null;
   /** Whether a team is on duty now (not off duty or offline). */
   onDuty(teamId: string): boolean;
   categoryOf(code: string): Category | undefined;
@@ -161,15 +164,23 @@ export class CaseService {
   /**
    * The units able to handle a case (its category's department, or the town it lies in), each with
    * how many of its crews are on duty: where none has crews on the map (a utility whose crews are
-   * not tracked), the dispatcher sends the case to the unit itself.
+   * not tracked), the dispatcher sends the case to the unit itself. A component case lying at an
+   * inventoried component of its category (部件普查) goes to the unit that maintains that component:
+   * it comes first, carrying the component.
    */
   async unitsFor(id: string): Promise<CaseUnit[]> {
     const current = await this.deps.store.incidents.get(id);
     if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
     const category = this.deps.categoryOf(current.categoryCode)!;
-    return unitsForCase(this.deps.units, category, current.townCode).map((u) => ({
+    const able = unitsForCase(this.deps.units, category, current.townCode);
+    const match = category.family === 'component' ? this.deps.nearestComponent(category.code, current.lon, current.lat) : null;
+    const owner = match ? this.deps.units.find((u) => u.code === match.ownerUnit) : undefined;
+    const ranked = owner ? [owner, ...able.filter((u) => u.code !== owner.code)] : able;
+    return ranked.map((u) => ({
       ...u,
       crewsOnDuty: u.teams.filter((t) => this.deps.onDuty(t)).length,
+      component:
+        match && u === owner ? { code: match.code, ownerUnit: match.ownerUnit, distanceMeters: Math.round(match.distanceMeters * 10) / 10 } : null,
     }));
   }
 

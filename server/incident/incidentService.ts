@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ACTION_RULES,
   applyCaseAction,
+  describeCall,
   NewIncident,
   reportedCaseState,
   roleMay,
@@ -69,6 +70,9 @@ export class IncidentService implements IncidentIntake {
       throw new Refusal(400, 'invalid_request', 'The incident report is not valid.', z.treeifyError(parsed.error));
     }
     const report = parsed.data;
+    if (report.callNature !== undefined && report.source !== 'hotline_12345') {
+      throw new Refusal(400, 'invalid_request', 'Only a 12345 call (source hotline_12345) has a call nature.', { callNature: report.callNature, source: report.source ?? null });
+    }
     const category = this.deps.categoryOf(report.categoryCode);
     if (!category) {
       throw new Refusal(422, 'unknown_category', `No category has the code ${report.categoryCode}.`, {
@@ -102,7 +106,7 @@ export class IncidentService implements IncidentIntake {
       townCode: cell.townCode,
       communityCode: cell.communityCode,
       source: report.source ?? 'inspector',
-      description: report.description ?? '',
+      description: report.callNature === undefined ? (report.description ?? '') : describeCall(report.callNature, report.description),
       reporter: report.reporter && (report.reporter.name || report.reporter.phone) ? report.reporter : null,
       reportedBy,
       reportedAt,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CaseAction, IncidentStatus, IsoTimestamp, MultiLineText, NewIncident, Role, SingleLineText, type Incident, type IncidentSource, type ReporterContact } from '../../shared/index.js';
+import { CaseAction, IncidentStatus, type CallNature, IsoTimestamp, MultiLineText, NewIncident, Role, SingleLineText, type Incident, type IncidentSource, type ReporterContact } from '../../shared/index.js';
 
 /**
  * What a source of reports (the HTTP API, the simulator, later the 12345 bridge) hands to the
@@ -15,6 +15,8 @@ export interface IncidentReport {
   reportedAt?: string;
   /** The reporting person's contact (personal data). */
   reporter?: ReporterContact;
+  /** A 12345 call's nature, kept as the start of the description (【投诉】…). */
+  callNature?: CallNature;
 }
 
 /** Who took a past action and how: what a live action's timeline entry records, plus the team sent. */

@@ -117,6 +117,25 @@ export const TeamBaseProps = z.object({
 });
 export type TeamBaseProps = z.infer<typeof TeamBaseProps>;
 
+export const ComponentState = z.enum(['intact', 'damaged', 'missing', 'removed']);
+export type ComponentState = z.infer<typeof ComponentState>;
+/**
+ * A component (部件) of the inventory (部件普查): a thing in the street that its owner or maintainer
+ * unit answers for. `code` is 16 digits: the 6-digit district code, the 2-digit class and 2-digit
+ * sub-class of its category (`categoryCode` C + class + sub-class, as in the catalog) and a 6-digit
+ * serial. `ownerUnit` is the code of the unit responsible for it (a department code such as
+ * `gongshui`, or a town's 9-digit code). `removed` components stay in the inventory, no longer in the street.
+ */
+export const ComponentProps = z.object({
+  code: z.string().regex(/^\d{16}$/),
+  categoryCode: z.string().regex(/^C\d{4}$/),
+  state: ComponentState,
+  ownerUnit: z.string().min(1),
+  townCode: z.string().regex(/^\d{9}$/),
+  gridCode: z.string().regex(/^\d{15}$/),
+});
+export type ComponentProps = z.infer<typeof ComponentProps>;
+
 export const CityLayers = {
   towns: featureCollection(AreaGeometry, TownProps),
   communities: featureCollection(AreaGeometry, CommunityProps),
@@ -128,6 +147,7 @@ export const CityLayers = {
   'vacant-lots': featureCollection(AreaGeometry, VacantLotProps),
   cameras: featureCollection(PointGeometry, CameraProps),
   'team-bases': featureCollection(PointGeometry, TeamBaseProps),
+  components: featureCollection(PointGeometry, ComponentProps),
 } as const;
 
 export const LAYER_NAMES = Object.keys(CityLayers) as (keyof typeof CityLayers)[];

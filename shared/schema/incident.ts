@@ -40,6 +40,20 @@ export const ReporterContact = z
   .strict();
 export type ReporterContact = z.infer<typeof ReporterContact>;
 
+/**
+ * The nature of a 12345 call (来电性质), recorded at intake: a request for help 求助, a complaint 投诉,
+ * an enquiry 咨询, a suggestion 建议, thanks 表扬. Only a `hotline_12345` report carries one. It is
+ * kept as the start of the description (`【投诉】…`, see `describeCall`), not as a field of the case.
+ */
+export const CallNature = z.enum(['request', 'complaint', 'enquiry', 'suggestion', 'thanks']);
+export type CallNature = z.infer<typeof CallNature>;
+export const CALL_NATURE_ZH: Record<CallNature, string> = { request: '求助', complaint: '投诉', enquiry: '咨询', suggestion: '建议', thanks: '表扬' };
+
+/** A call's description as stored: its nature in 【】 first, then what the caller said (`【投诉】路灯不亮`). */
+export function describeCall(nature: CallNature, description = ''): string {
+  return `【${CALL_NATURE_ZH[nature]}】${description}`;
+}
+
 /** The body of `POST /api/incidents`. Unknown keys are refused so that typos are not silently lost. */
 export const NewIncident = z
   .object({
@@ -50,6 +64,8 @@ export const NewIncident = z
     source: IncidentSource.optional(),
     reportedAt: IsoTimestamp.optional(),
     reporter: ReporterContact.optional(),
+    /** A 12345 call's nature; only with `source: 'hotline_12345'` (else 400). */
+    callNature: CallNature.optional(),
   })
   .strict();
 export type NewIncident = z.infer<typeof NewIncident>;
@@ -94,6 +110,11 @@ export const Incident = z.object({
   stageDeadlineAt: IsoTimestamp.nullable(),
   /** A duplicate merged into another case: that case's id. */
   mergedInto: z.string().nullable(),
+  /**
+   * The case's short number a caller can quote (WJ-20261206-0042: the district's prefix, the day it
+   * was registered in China time, its place that day). Null only in events logged before numbers existed.
+   */
+  number: z.string().nullable(),
   /** The last callback (回访) to a public reporter after closure, or null. */
   callback: z
     .object({ reached: z.boolean(), satisfaction: z.enum(['satisfied', 'basically_satisfied', 'not_satisfied']).nullable(), at: IsoTimestamp })
@@ -150,6 +171,8 @@ export const IncidentQuery = z
     until: IsoTimestamp.optional(),
     limit: z.coerce.number().int().min(1).max(5000).default(500),
     cursor: SingleLineText.max(200).optional(),
+    /** A case number, or the start of one (`WJ-20261206` for that day's cases). */
+    number: z.string().regex(/^[A-Z]{1,4}(-\d{0,8}(-\d{0,6})?)?$/, 'a case number such as WJ-20261206-0042, or its start').optional(),
   })
   .strict();
 export type IncidentQuery = z.infer<typeof IncidentQuery>;

@@ -17,6 +17,7 @@ interface MapHook {
     jumpTo(lon: number, lat: number, zoom: number): void;
     layerOrder(): string[];
     pickIncident(lon: number, lat: number): string | null;
+    pickComponent(lon: number, lat: number): string | null;
     clusterHolding(id: string): number | null;
     pulses(): number;
     arrivalsSeen(): number;
@@ -216,6 +217,7 @@ describe.runIf(run)('density layers', () => {
     await page.waitForFunction(() => (window as unknown as Partial<MapHook>).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
     await page.getByTestId('layer-heatmap').uncheck();
     await page.getByTestId('layer-incidents').uncheck();
+    await page.getByTestId('layer-components').uncheck();
     await page.getByTestId('layer-grid').check();
     const layerOrder = () => page.evaluate(() => (window as unknown as MapHook).__gridwatchMap.layerOrder());
     // The choropleth joins the map once the grid layer has loaded.
@@ -239,6 +241,37 @@ describe.runIf(run)('density layers', () => {
     await expect.poll(() => tooltip.textContent(), { timeout: 5000 }).toContain(String(cell.properties.code));
     expect(await tooltip.textContent()).toMatch(/窗口内 \d+ 件/);
     writeFileSync(join(ARTIFACTS, 'dashboard-grid-tooltip.png'), await page.screenshot());
+    await page.close();
+  });
+});
+
+describe.runIf(run)('the component inventory', () => {
+  it('shows components from zoom 16, coloured by state, with a tooltip, and none further out', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const { errors, failed } = watchPage(page);
+    await signIn(page);
+    await page.waitForFunction(() => (window as unknown as Partial<MapHook>).__gridwatchMap?.loaded === true, null, { timeout: 60_000 });
+    await page.getByTestId('layer-heatmap').uncheck();
+    const components = (await getJson<{ features: { geometry: { coordinates: [number, number] }; properties: { code: string; state: string } }[] }>(`${server.url}/api/layers/components`)).body.features;
+    const damaged = components.find((c) => c.properties.state === 'damaged')!;
+    const [lon, lat] = damaged.geometry.coordinates;
+    const pick = () => page.evaluate(([x, y]) => (window as unknown as MapHook).__gridwatchMap.pickComponent(x, y), [lon, lat] as [number, number]);
+    const jumpTo = (zoom: number) => page.evaluate(([x, y, z]) => (window as unknown as MapHook).__gridwatchMap.jumpTo(x, y, z), [lon, lat, zoom] as [number, number, number]);
+    await jumpTo(15);
+    await page.waitForTimeout(1500);
+    expect(await pick()).toBeNull();
+    await jumpTo(17);
+    await expect.poll(pick, { timeout: 15_000 }).toBe(damaged.properties.code);
+    await expect.poll(() => page.getByTestId('legend-components').textContent()).toMatch(/完好.*损坏.*缺失.*已撤除/);
+    const box = (await page.getByTestId('map').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => page.locator('.deck-tooltip').textContent(), { timeout: 5000 }).toContain(damaged.properties.code);
+    expect(await page.locator('.deck-tooltip').textContent()).toMatch(/损坏/);
+    writeFileSync(join(ARTIFACTS, 'dashboard-components-z17.png'), await page.screenshot());
+    await page.getByTestId('layer-components').uncheck();
+    await expect.poll(pick, { timeout: 5000 }).toBeNull();
+    expect(errors).toEqual([]);
+    expect(failed).toEqual([]);
     await page.close();
   });
 });

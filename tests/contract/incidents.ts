@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IncidentEvent, IncidentQuery, IncidentStatus } from '../../shared/index.js';
 import { InvalidCursorError, type IncidentRecord, type Store } from '../../server/store/store.js';
 import {
-  act, actionRecord, createdIncident, DAY, eastMetres, historical, HOUR, incidentRecord, iso, MINUTE, northMetres, SECOND, seqRange, sortedBy, T0, useStore,
+  act, actionRecord, chinaDay, createdIncident, DAY, eastMetres, historical, HOUR, incidentRecord, iso, MINUTE, northMetres, SECOND, seqRange, sortedBy, T0, useStore,
   type OpenStore,
 } from './records.js';
 
@@ -361,6 +361,28 @@ export function describeIncidentRepository(open: OpenStore): void {
       await s.incidents.append([incidentRecord(), incidentRecord()]);
       await s.incidents.importHistory([historical(incidentRecord({ reportedAt: T_PAST }), [])]);
       expect(await s.incidents.count()).toBe(3);
+    });
+
+    it('numbers cases by day of registration, in the order they were registered, live and imported alike, and finds them by number', async () => {
+      const s = store();
+      const day1 = T0 + 2 * HOUR;
+      const day2 = T0 + DAY + 2 * HOUR;
+      // History: out of record order on purpose; numbers follow registration time.
+      const late = incidentRecord({ reportedAt: day1 + 30 * MINUTE });
+      const early = incidentRecord({ reportedAt: day1 });
+      await s.incidents.importHistory([historical(late, []), historical(early, [])]);
+      const [live1, live2, next] = await s.incidents.append([incidentRecord({ reportedAt: day1 + HOUR }), incidentRecord({ reportedAt: day1 + HOUR }), incidentRecord({ reportedAt: day2 })]);
+      const numberOf = async (id: string) => (await s.incidents.get(id))!.number!;
+      const [n1, n2, n3, n4, n5] = [await numberOf(early.id), await numberOf(late.id), live1!.incident.number!, live2!.incident.number!, next!.incident.number!];
+      const prefix = n1.split('-')[0]!;
+      expect([n1, n2, n3, n4]).toEqual([1, 2, 3, 4].map((k) => `${prefix}-${chinaDay(day1)}-${String(k).padStart(4, '0')}`));
+      expect(n5).toBe(`${prefix}-${chinaDay(day2)}-0001`);
+      expect(live1!.incident.number).toBe(await numberOf(live1!.incident.id));
+      // By number, or by a day's start.
+      expect((await s.incidents.list({ limit: 10, number: n3 })).items.map((i) => i.id)).toEqual([live1!.incident.id]);
+      const ofDay = (await s.incidents.list({ limit: 10, number: `${prefix}-${chinaDay(day1)}` })).items.map((i) => i.number);
+      expect(ofDay.sort()).toEqual([n1, n2, n3, n4]);
+      expect((await s.incidents.list({ limit: 10, number: `${prefix}-19990101` })).items).toEqual([]);
     });
   });
 }

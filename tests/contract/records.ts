@@ -1,4 +1,4 @@
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { reportedCaseState, type CaseAction, type CaseState, type Incident, type IncidentEvent } from '../../shared/index.js';
 import type { ActionRecord, HistoricalRecord, IncidentRecord, Repositories, Store } from '../../server/store/store.js';
 
@@ -76,6 +76,12 @@ export function incidentRecord(over: Partial<IncidentRecord> = {}): IncidentReco
   };
 }
 
+/** The day of a time in China (UTC+8) as case numbers write it: 20261101. */
+export const chinaDay = (t: number): string => new Date(t + 8 * HOUR).toISOString().slice(0, 10).replaceAll('-', '');
+
+/** Any case number of the day `t` falls on (the prefix is the installation's). */
+export const numberOfDay = (t: number): string => expect.stringMatching(new RegExp(`^[A-Z]{1,4}-${chinaDay(t)}-\\d{4,}$`)) as unknown as string;
+
 /** The incident a `created` event of `rec` carries, and `get` returns until something changes it. */
 export function createdIncident(rec: IncidentRecord, seq: number): Incident {
   return {
@@ -107,6 +113,7 @@ export function createdIncident(rec: IncidentRecord, seq: number): Incident {
     stageDeadlineAt: iso(rec.stageDeadlineAt),
     mergedInto: null,
     callback: null,
+    number: numberOfDay(rec.createdAt),
   };
 }
 

@@ -13,7 +13,7 @@ function incident(id: string, status: IncidentStatus, reportedAt = T0): Incident
     id, seq: 1, version: 1, categoryCode: 'E0102', lon: 120, lat: 31.7, gridCode: '320412100001001', townCode: '320412100',
     communityCode: '320412100001', status, source: 'inspector', description: '', reportedAt: iso(reportedAt), createdAt: iso(reportedAt),
     updatedAt: iso(reportedAt), deadlineAt: iso(T0 + 3_600_000), closedAt: null, reporter: null, reportedBy: null, teamId: null,
-    urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null, callback: null,
+    urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null, callback: null, number: null,
   };
 }
 
@@ -49,7 +49,7 @@ describe('the board counters', () => {
         for (const [k, action] of steps) {
           const from = states[k]!;
           if (!actionsFrom(from.status).includes(action)) continue;
-          const next = applyCaseAction(from, { action, teamId: 't', note: 'n', extendHours: 1, mergeInto: 'c9' }, ctx);
+          const next = applyCaseAction(from, { action, teamId: 't', note: 'n', extendHours: 1, mergeInto: 'c9', callback: { reached: true, satisfaction: 'satisfied' } }, ctx);
           states[k] = next;
           events.push({ seq: ++seq, kind: 'case_action', at: iso(T0), incident: incident(`c${k}`, next.status), action: { name: action, actor: 'a', role: ACTION_RULES[action].permission, from: from.status, to: next.status } });
         }

@@ -13,7 +13,7 @@ function incident(status: IncidentStatus, deadlineMin: number, stageMin: number 
     townCode: '320412100', communityCode: '320412100001', status, source: 'inspector', description: '', reportedAt: iso(T0 - n * 1000),
     createdAt: iso(T0), updatedAt: iso(T0), deadlineAt: iso(T0 + deadlineMin * 60_000), closedAt: null, reporter: null, reportedBy: null,
     teamId: null, urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null,
-    stageDeadlineAt: stageMin === null ? null : iso(T0 + stageMin * 60_000), mergedInto: null, callback: null, ...over,
+    stageDeadlineAt: stageMin === null ? null : iso(T0 + stageMin * 60_000), mergedInto: null, callback: null, number: null, ...over,
   };
 }
 

@@ -39,6 +39,18 @@ describe('SQLite incident store', () => {
     expect(() => db.exec("UPDATE events SET kind = 'x'")).toThrow(/append-only/);
   });
 
+  it('numbers the cases it held before case numbers existed when it opens, in the order they were registered', async () => {
+    const [a, b] = await store.incidents.append([record(), record()]);
+    const db = (store as unknown as { db: { exec(sql: string): void } }).db;
+    db.exec('UPDATE incidents SET number = NULL; DELETE FROM case_number_days;');
+    await store.close();
+    store = new SqliteStore(join(dir, 'gw.db'), { caseNumberPrefix: 'XB' });
+    expect((await store.incidents.get(a!.incident.id))!.number).toBe('XB-20261101-0001');
+    expect((await store.incidents.get(b!.incident.id))!.number).toBe('XB-20261101-0002');
+    const [c] = await store.incidents.append([record()]);
+    expect(c!.incident.number).toBe('XB-20261101-0003');
+  });
+
   it('reopens with the same head and data', async () => {
     const [e] = await store.incidents.append([record()]);
     await store.close();

@@ -24,7 +24,7 @@ function openCase(id: string, team: Team, status: IncidentStatus, deadlineHours:
     id, seq: 1, version: 5, categoryCode: team.categories[0]!, lon: lon + 0.01, lat: lat + 0.005, gridCode: '320412100001001', townCode: team.townCode,
     communityCode: '320412100001', status, source: 'inspector', description: '', reportedAt: at, createdAt: at, updatedAt: at,
     deadlineAt: new Date(T0 + deadlineHours * 3_600_000).toISOString(), closedAt: null, reporter: null, reportedBy: null, teamId: team.id,
-    urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: arrived ? at : null, stageDeadlineAt: null, mergedInto: null, callback: null,
+    urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: arrived ? at : null, stageDeadlineAt: null, mergedInto: null, callback: null, number: null,
   };
 }
 

@@ -3,6 +3,7 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { City, CityLayer, CityLayerSet, CityMeta, LayerName, TownProps } from '../../../shared/index.js';
 import { SeededRandom } from '../../seededRandom.js';
 import { buildCells, minusLake, roundArea, type CellFeature } from './cells.js';
+import { placeComponents } from './components.js';
 import { buildLattice, latticeRing, makeLake } from './lattice.js';
 import { planBlocks, planCommunities, planRoadLines, planTiles } from './layout.js';
 import { placeThings } from './places.js';
@@ -11,7 +12,7 @@ import type { CitySpec } from './spec.js';
 import { buildWater, lakePolygon } from './water.js';
 
 /** Bump when the output for a given seed changes, so that caches of the old city are not reused. */
-export const GENERATOR_VERSION = '5';
+export const GENERATOR_VERSION = '6';
 
 type Area = CellFeature['geometry'];
 
@@ -54,6 +55,7 @@ export function generateCity(spec: CitySpec, seed: number): City {
   const places = placeThings(spec, lattice, sites, roadLines, rng('places'));
   // Places may have turned parcels public or green: the cells follow their parcel.
   for (const s of sites) s.feature.properties.landuse = s.tile.landuse;
+  const components = placeComponents(spec, lattice, sites, roads, places, rng('components'));
 
   const dryArea = (ring: ReturnType<typeof latticeRing>): Area | undefined => {
     const area: Area = { type: 'Polygon', coordinates: [ring] };
@@ -89,6 +91,7 @@ export function generateCity(spec: CitySpec, seed: number): City {
     'vacant-lots': { type: 'FeatureCollection', features: places.vacantLots },
     cameras: { type: 'FeatureCollection', features: places.cameras },
     'team-bases': { type: 'FeatureCollection', features: places.teamBases },
+    components: { type: 'FeatureCollection', features: components },
   };
   const [w, s, e, n] = turf.bbox(layers.grid);
   const meta: CityMeta = {

@@ -1,8 +1,20 @@
 import { z } from 'zod';
 import { LocalizedName, TownKind } from '../../../shared/index.js';
 
-/** The inputs of the default city generator (data/city/wujin-district.json): names and shape, as data. */
+/**
+ * The inputs of the default city generator: names and shape, as data (data/city/wujin-district.json),
+ * and the catalog's component categories, by which the component inventory is coded and owned.
+ */
 const Metres = z.tuple([z.number(), z.number()]);
+
+/** A component category of the catalog, as the inventory needs it: its code parts and its unit. */
+export const ComponentCategorySpec = z.object({
+  code: z.string().regex(/^C\d{4}$/),
+  classCode: z.string().regex(/^\d{2}$/),
+  subclassCode: z.string().regex(/^\d{2}$/),
+  department: z.string().min(1),
+});
+export type ComponentCategorySpec = z.infer<typeof ComponentCategorySpec>;
 
 export const CitySpec = z.object({
   name: LocalizedName,
@@ -50,5 +62,7 @@ export const CitySpec = z.object({
     vacantLots: z.number().int().nonnegative(),
     parks: z.number().int().nonnegative(),
   }),
+  /** From the catalog (loadCitySpec adds them): the categories the component inventory may hold. */
+  components: z.array(ComponentCategorySpec),
 });
 export type CitySpec = z.infer<typeof CitySpec>;

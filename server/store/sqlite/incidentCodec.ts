@@ -8,7 +8,7 @@ import type { ActionRecord, IncidentRecord } from '../store.js';
  */
 
 /** An incident as the store keeps it: the report's facts and the case's workflow state, times in epoch ms. */
-export type StoredCase = Omit<IncidentRecord, 'deadlineAt' | 'stageDeadlineAt'> & CaseState & { seq: number; updatedAt: number };
+export type StoredCase = Omit<IncidentRecord, 'deadlineAt' | 'stageDeadlineAt'> & CaseState & { seq: number; updatedAt: number; number: string | null };
 
 export interface IncidentRow {
   rid?: number;
@@ -40,6 +40,7 @@ export interface IncidentRow {
   stage_deadline_at: number | null;
   merged_into: string | null;
   callback: string | null;
+  number: string | null;
 }
 
 export interface EventRow {
@@ -55,7 +56,7 @@ const COLUMNS = [
   'id', 'seq', 'version', 'category_code', 'lon', 'lat', 'grid_code', 'town_code', 'community_code', 'status', 'source',
   'description', 'reported_at', 'created_at', 'updated_at', 'deadline_at', 'closed_at', 'reporter', 'reported_by',
   'stage_deadline_at', 'team_id', 'urge_count', 'rework_count', 'suspended_from', 'closure_kind', 'arrived_at', 'merged_into',
-  'callback',
+  'callback', 'number',
 ] as const;
 
 export const INSERT_INCIDENT_SQL = `INSERT INTO incidents (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
@@ -67,12 +68,12 @@ export function rowValues(c: StoredCase): unknown[] {
     c.description, c.reportedAt, c.createdAt, c.updatedAt, c.deadlineAt, c.closedAt,
     c.reporter ? JSON.stringify(c.reporter) : null, c.reportedBy ? JSON.stringify(c.reportedBy) : null,
     c.stageDeadlineAt, c.teamId, c.urgeCount, c.reworkCount, c.suspendedFrom, c.closureKind, c.arrivedAt, c.mergedInto,
-    c.callback ? JSON.stringify(c.callback) : null,
+    c.callback ? JSON.stringify(c.callback) : null, c.number,
   ];
 }
 
 /** The columns a workflow step changes; the rest of a row never changes after the report. */
-const MUTABLE = COLUMNS.slice(1).filter((c) => !['category_code', 'lon', 'lat', 'grid_code', 'town_code', 'community_code', 'source', 'description', 'reported_at', 'created_at', 'reporter', 'reported_by'].includes(c));
+const MUTABLE = COLUMNS.slice(1).filter((c) => !['category_code', 'lon', 'lat', 'grid_code', 'town_code', 'community_code', 'source', 'description', 'reported_at', 'created_at', 'reporter', 'reported_by', 'number'].includes(c));
 export const UPDATE_CASE_SQL = `UPDATE incidents SET ${MUTABLE.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
 
 /** Values for UPDATE_CASE_SQL. */
@@ -113,6 +114,7 @@ export function caseFromRow(r: IncidentRow): StoredCase {
     stageDeadlineAt: r.stage_deadline_at,
     mergedInto: r.merged_into,
     callback: r.callback === null ? null : (JSON.parse(r.callback) as CaseState['callback']),
+    number: r.number,
   };
 }
 
@@ -149,6 +151,7 @@ export function toIncident(c: StoredCase): Incident {
     arrivedAt: isoOrNull(c.arrivedAt),
     stageDeadlineAt: isoOrNull(c.stageDeadlineAt),
     mergedInto: c.mergedInto,
+    number: c.number,
     callback: c.callback && { reached: c.callback.reached, satisfaction: c.callback.satisfaction, at: iso(c.callback.at) },
   };
 }
@@ -163,7 +166,7 @@ export function reportedCase(rec: IncidentRecord, seq: number): StoredCase {
     description: rec.description, reportedAt: rec.reportedAt, createdAt: rec.createdAt, updatedAt: rec.createdAt,
     deadlineAt: rec.deadlineAt, closedAt: null, reporter: rec.reporter, reportedBy: rec.reportedBy,
     stageDeadlineAt: rec.stageDeadlineAt, teamId: null, urgeCount: 0, reworkCount: 0, suspendedFrom: null,
-    closureKind: null, arrivedAt: null, mergedInto: null, callback: null,
+    closureKind: null, arrivedAt: null, mergedInto: null, callback: null, number: null,
   };
 }
 
@@ -178,20 +181,22 @@ type PackedCase = [
   (ReporterContact | null)?,
   (IncidentRecord['reportedBy'] | null)?,
   (number | null)?,
+  // Added in schema version 11.
+  (string | null)?,
 ];
 
 export function packCreated(c: StoredCase): string {
   const packed: PackedCase = [
     c.id, c.seq, c.version, c.categoryCode, c.lon, c.lat, c.gridCode, c.townCode, c.communityCode, c.status,
     c.source, c.description, c.reportedAt, c.createdAt, c.updatedAt, c.deadlineAt, c.closedAt, c.reporter, c.reportedBy,
-    c.stageDeadlineAt,
+    c.stageDeadlineAt, c.number,
   ];
   return JSON.stringify(packed);
 }
 
 export function unpackCreated(text: string): StoredCase {
   const [id, seq, version, categoryCode, lon, lat, gridCode, townCode, communityCode, status, source, description,
-    reportedAt, createdAt, updatedAt, deadlineAt, closedAt, reporter, reportedBy, stageDeadlineAt] = JSON.parse(text) as PackedCase;
+    reportedAt, createdAt, updatedAt, deadlineAt, closedAt, reporter, reportedBy, stageDeadlineAt, number] = JSON.parse(text) as PackedCase;
   return {
     id, seq, version, categoryCode, lon, lat, gridCode, townCode, communityCode,
     status: status as IncidentStatus,
@@ -203,6 +208,7 @@ export function unpackCreated(text: string): StoredCase {
     teamId: null, urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null, mergedInto: null,
     callback: null,
     stageDeadlineAt: stageDeadlineAt ?? null,
+    number: number ?? null,
   };
 }
 

@@ -238,4 +238,15 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE incidents ADD COLUMN callback TEXT;
     `,
   },
+  {
+    version: 11,
+    name: 'case numbers a caller can quote',
+    sql: `
+      -- WJ-20261206-0042; cases stored before this are numbered when the store opens (SqliteStore).
+      ALTER TABLE incidents ADD COLUMN number TEXT;
+      CREATE UNIQUE INDEX incidents_by_number ON incidents (number);
+      -- The last number given on each day (China time, YYYYMMDD).
+      CREATE TABLE case_number_days (day TEXT PRIMARY KEY, last INTEGER NOT NULL);
+    `,
+  },
 ];

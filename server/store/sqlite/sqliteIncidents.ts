@@ -54,8 +54,14 @@ export class IncidentTables {
     readonly db: Database.Database,
     readonly head: LogHead,
     readonly afterCommit: (fn: () => void) => void,
+    /** The district's prefix of case numbers (WJ). */
+    readonly numberPrefix: string,
   ) {
     this.q = {
+      lastNumber: db.prepare('SELECT last FROM case_number_days WHERE day = ?').pluck(),
+      setLastNumber: db.prepare('INSERT INTO case_number_days (day, last) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET last = excluded.last'),
+      unnumbered: db.prepare('SELECT rid, created_at FROM incidents WHERE number IS NULL ORDER BY created_at, rid'),
+      setNumber: db.prepare('UPDATE incidents SET number = ? WHERE rid = ?'),
       insertIncident: db.prepare(INSERT_INCIDENT_SQL),
       updateCase: db.prepare(UPDATE_CASE_SQL),
       insertRtree: db.prepare('INSERT INTO incidents_rtree (rid, min_lon, max_lon, min_lat, max_lat) VALUES (?, ?, ?, ?, ?)'),
@@ -84,6 +90,35 @@ export class IncidentTables {
     };
   }
 
+  /**
+   * Gives case numbers (WJ-20261206-0042: prefix, day of registration in China time, place that day)
+   * in the order asked; `save` writes each day's last number, in the same transaction as the cases.
+   */
+  numberer(): { next(createdAt: number): string; save(): void } {
+    const last = new Map<string, number>();
+    return {
+      next: (createdAt) => {
+        const day = new Date(createdAt + CHINA_OFFSET_MS).toISOString().slice(0, 10).replaceAll('-', '');
+        const n = (last.get(day) ?? ((this.q.lastNumber.get(day) as number | undefined) ?? 0)) + 1;
+        last.set(day, n);
+        return `${this.numberPrefix}-${day}-${String(n).padStart(4, '0')}`;
+      },
+      save: () => {
+        for (const [day, n] of last) this.q.setLastNumber.run(day, n);
+      },
+    };
+  }
+
+  /** Numbers the cases stored before case numbers existed, in the order they were registered. */
+  numberEarlierCases(): number {
+    const rows = this.q.unnumbered.all() as { rid: number; created_at: number }[];
+    if (rows.length === 0) return 0;
+    const numbers = this.numberer();
+    for (const r of rows) this.q.setNumber.run(numbers.next(r.created_at), r.rid);
+    numbers.save();
+    return rows.length;
+  }
+
   /** The row of a case and its R*-tree entry: the one way a case becomes a row, for live reports and the history alike. Returns its rid. */
   insertCase(c: StoredCase): number {
     const rid = Number(this.q.insertIncident.run(...rowValues(c)).lastInsertRowid);
@@ -103,6 +138,9 @@ export class IncidentTables {
     return (rows as IncidentRow[]).map((r) => toIncident(caseFromRow(r)));
   }
 }
+
+/** Case numbers count days in China time (UTC+8), like the working calendar. */
+const CHINA_OFFSET_MS = 8 * 3_600_000;
 
 function encodeCursor(reportedAt: number, id: string): string {
   return Buffer.from(JSON.stringify([reportedAt, id])).toString('base64url');
@@ -128,14 +166,17 @@ export class SqliteIncidentRepository implements IncidentRepository {
     // Always inside the store's transaction (SqliteStore), which is what makes it atomic: a nested
     // one here would cost a savepoint, whose sub-journal copies every page the import writes.
     const out: IncidentEvent[] = [];
+    const numbers = t.numberer();
     let seq = t.head.pending;
     for (const rec of records) {
       seq += 1;
       const c = reportedCase(rec, seq);
+      c.number = numbers.next(rec.createdAt);
       const rid = t.insertCase(c);
       t.q.insertEvent.run(seq, rid, 'created', rec.createdAt, packCreated(c));
       out.push({ seq, kind: 'created', at: new Date(rec.createdAt).toISOString(), incident: toIncident(c) });
     }
+    numbers.save();
     t.head.pending = seq;
     return out;
   }
@@ -154,15 +195,23 @@ export class SqliteIncidentRepository implements IncidentRepository {
     const base = t.head.pending;
     const createdSeq = new Int32Array(records.length);
     const lastSeq = new Int32Array(records.length);
+    // Numbers in the order the cases were registered, like live ones.
+    const numberOf: string[] = new Array(records.length);
+    const numbers = t.numberer();
     steps.forEach((s, i) => {
-      if (s.step === 0) createdSeq[s.r] = base + i + 1;
+      if (s.step === 0) {
+        createdSeq[s.r] = base + i + 1;
+        numberOf[s.r] = numbers.next(records[s.r]!.incident.createdAt);
+      }
       lastSeq[s.r] = base + i + 1;
     });
+    numbers.save();
     // The row holds each case as it stands after its last step, written like a live report's; the
     // `created` event holds it as reported.
     const created: string[] = new Array(records.length);
     const rids = records.map((rec, r) => {
       const c = reportedCase(rec.incident, createdSeq[r]!);
+      c.number = numberOf[r]!;
       created[r] = packCreated(c);
       for (const s of rec.transitions) Object.assign(c, s.changes);
       c.seq = lastSeq[r]!;
@@ -218,6 +267,11 @@ export class SqliteIncidentRepository implements IncidentRepository {
     if (q.until) {
       where.push('reported_at < ?');
       params.push(Date.parse(q.until));
+    }
+    if (q.number) {
+      // A number or its start: a range on the unique index.
+      where.push('number >= ? AND number < ?');
+      params.push(q.number, `${q.number}\uffff`);
     }
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor);

@@ -81,7 +81,7 @@ export class SqliteStore implements Store {
   /** The transaction whose function is running in this async context (a call on the store from inside it would wait for itself). */
   private readonly running = new AsyncLocalStorage<{ open: boolean }>();
 
-  constructor(file: string) {
+  constructor(file: string, opts: { caseNumberPrefix?: string } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
@@ -90,7 +90,9 @@ export class SqliteStore implements Store {
     migrate(db);
     this.db = db;
     this.head = new LogHead((db.prepare('SELECT coalesce(max(seq), 0) AS head FROM events').get() as { head: number }).head);
-    const tables = new IncidentTables(db, this.head, (fn) => this.afterCommit.push(fn));
+    const tables = new IncidentTables(db, this.head, (fn) => this.afterCommit.push(fn), opts.caseNumberPrefix ?? 'WJ');
+    // Cases stored before case numbers existed get theirs now, once.
+    db.transaction(() => tables.numberEarlierCases())();
     this.inside = {
       incidents: new SqliteIncidentRepository(tables),
       cases: new SqliteCaseRepository(tables),
