@@ -1,4 +1,5 @@
 import type { Candidate, CaseActionRequest, CaseView, Incident, IncidentEvent } from '../../shared/index.js';
+import type { CaseUnit } from '../../shared/schema/unit.js';
 
 /**
  * The case endpoints (`/api/cases/*`, `/api/tasks`, `/api/teams`) as the dispatch console and the
@@ -6,7 +7,7 @@ import type { Candidate, CaseActionRequest, CaseView, Incident, IncidentEvent } 
  */
 
 // The wire types are defined once, in shared/.
-export type { Candidate, CaseView };
+export type { Candidate, CaseUnit, CaseView };
 
 /** `POST /api/cases/:id/photos` (201). */
 export interface UploadedPhoto {
@@ -63,6 +64,17 @@ export function fetchCase(id: string): Promise<CaseView> {
 
 export function fetchCandidates(id: string): Promise<Candidate[]> {
   return request<Candidate[]>(`/api/cases/${encodeURIComponent(id)}/candidates`);
+}
+
+/** `GET /api/cases/:id/units`: the units responsible for the case, each with its crews on duty. */
+export function fetchCaseUnits(id: string): Promise<CaseUnit[]> {
+  return request<CaseUnit[]>(`/api/cases/${encodeURIComponent(id)}/units`);
+}
+
+/** `GET /api/incidents?number=`: the cases whose number is or starts with `number`, newest first. */
+export async function searchCasesByNumber(number: string, limit = 10): Promise<Incident[]> {
+  const page = await request<{ items: Incident[] }>(`/api/incidents?number=${encodeURIComponent(number)}&limit=${limit}`);
+  return page.items;
 }
 
 /** A fresh idempotency key: a retried request with the same key gets the first answer again. */

@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ChosenClosureKind, type CaseAction, type Category, type IncidentEvent } from '../../shared/index.js';
-import { photoUrl, type Candidate, type CaseView } from '../cases/caseApi.js';
+import { ChosenClosureKind, type CallbackAnswer, type CaseAction, type Category, type IncidentEvent } from '../../shared/index.js';
+import { photoUrl, type Candidate, type CaseUnit, type CaseView } from '../cases/caseApi.js';
 import { categoryName, dateTimeText, kmText, timeLeftText } from '../cases/format.js';
 import type { TeamBoard } from './caseBoard.js';
+import { CallbackForm, LastCallback } from './CallbackForm.js';
+import { UnitsResponsible } from './UnitsResponsible.js';
 
 /** What an action may carry besides its name. */
 export interface ActionDetails {
@@ -12,12 +14,15 @@ export interface ActionDetails {
   extendHours?: number;
   closureKind?: ChosenClosureKind;
   mergeInto?: string;
+  callback?: CallbackAnswer;
 }
 
 export interface CaseDetailProps {
   view: CaseView;
   candidates: Candidate[] | null;
   candidatesLoading: boolean;
+  /** The units responsible for the case (null: not read, or not a dispatcher's case to dispatch). */
+  units: CaseUnit[] | null;
   teams: TeamBoard | null;
   teamName: (id: string) => string;
   categories: ReadonlyMap<string, Category>;
@@ -37,7 +42,7 @@ const MAIN_ACTIONS: readonly CaseAction[] = ['accept', 'register', 'dispatch', '
  * the actions this reader may take now, and for dispatch the teams that can be there soonest.
  */
 export function CaseDetail(props: CaseDetailProps) {
-  const { view, candidates, candidatesLoading, teams, teamName, categories, townName, now, busy, message, onAct } = props;
+  const { view, candidates, candidatesLoading, units, teams, teamName, categories, townName, now, busy, message, onAct } = props;
   const { t, i18n } = useTranslation();
   const c = view.case;
   const [note, setNote] = useState('');
@@ -68,7 +73,8 @@ export function CaseDetail(props: CaseDetailProps) {
   const stage = view.stage && view.stage.name !== 'handle' ? view.stage : null;
   const stageLeft = stage ? Date.parse(stage.deadlineAt) - now : 0;
   // Merging needs a case to merge into: it is offered per duplicate below, not as a plain button.
-  const ordered = [...allowed].filter((a) => a !== 'merge').sort((a, b) => Number(!MAIN_ACTIONS.includes(a)) - Number(!MAIN_ACTIONS.includes(b)));
+  // A callback needs its answer: it has its own form below.
+  const ordered = [...allowed].filter((a) => a !== 'merge' && a !== 'callback').sort((a, b) => Number(!MAIN_ACTIONS.includes(a)) - Number(!MAIN_ACTIONS.includes(b)));
 
   return (
     <section className="case-detail" data-testid="case-detail" data-id={c.id} data-status={c.status} data-version={c.version}>
@@ -138,6 +144,7 @@ export function CaseDetail(props: CaseDetailProps) {
         )}
         <dt>{t('dispatch.team')}</dt>
         <dd data-testid="case-team">{c.teamId ? teamName(c.teamId) : t('dispatch.noTeam')}</dd>
+        {c.callback && <LastCallback callback={c.callback} />}
       </dl>
       {(c.urgeCount > 0 || c.reworkCount > 0) && (
         <p className="case-badges">
@@ -146,8 +153,10 @@ export function CaseDetail(props: CaseDetailProps) {
         </p>
       )}
 
+      {may('callback') && <CallbackForm key={c.id} busy={busy} onSubmit={(callback, note) => onAct('callback', { callback, ...(note ? { note } : {}) })} />}
+
       <h3>{t('dispatch.actions')}</h3>
-      {allowed.length === 0 ? (
+      {ordered.length === 0 ? (
         <p className="muted">{t('dispatch.noActions')}</p>
       ) : (
         <div className="case-form">
@@ -219,9 +228,7 @@ export function CaseDetail(props: CaseDetailProps) {
           <h3>{t('dispatch.candidates')}</h3>
           {candidatesLoading && !candidates ? (
             <p className="muted">{t('dispatch.candidatesLoading')}</p>
-          ) : !candidates || candidates.length === 0 ? (
-            <p className="muted">{t('dispatch.noCandidates')}</p>
-          ) : (
+          ) : !candidates || candidates.length === 0 ? null : (
             <ol className="candidates" data-testid="candidates">
               {candidates.map((cand, index) => (
                 <li key={cand.teamId} data-testid="candidate" data-team={cand.teamId}>
@@ -237,6 +244,7 @@ export function CaseDetail(props: CaseDetailProps) {
               ))}
             </ol>
           )}
+          <UnitsResponsible units={units} noCandidates={!candidatesLoading && (!candidates || candidates.length === 0)} categoryName={categoryName(categories, c.categoryCode, i18n.language)} />
         </>
       )}
 

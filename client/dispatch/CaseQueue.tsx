@@ -91,6 +91,7 @@ export function CaseQueue({ items, cursorId, openedId, categories, townName, now
           </span>
           <span className="queue-src">{t(`source.${i.source}`)}</span>
           {i.urgeCount > 0 && <span className="badge">{t('dispatch.urged', { count: i.urgeCount })}</span>}
+          {i.number && <span className="queue-number">{i.number}</span>}
           <span className="queue-desc">{i.description}</span>
         </div>
       </div>,

@@ -1,9 +1,9 @@
-import { MapLibreOverlay } from '@deck.gl/maplibre';
+import type { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { PickingInfo } from '@deck.gl/core';
 import { PathLayer, ScatterplotLayer } from '@deck.gl/layers';
-import { Map as MapLibreMap, setWorkerUrl } from 'maplibre-gl';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { Map as MapLibreMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import { createCityMap } from '../map/cityMap.js';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Category, CityMeta, Incident } from '../../shared/index.js';
@@ -19,7 +19,6 @@ import { TEAM_STATUS_COLOUR } from './caseBoard.js';
 import { keepInView, type ScreenBox } from './keepInView.js';
 import { TeamMarkerSwatch } from './TeamMarkerSwatch.js';
 
-setWorkerUrl(workerUrl);
 
 export interface DispatchMapProps {
   city: CityMeta;
@@ -79,20 +78,7 @@ export function DispatchMap(props: DispatchMapProps) {
   const [zoom, setZoom] = useState(0);
 
   useEffect(() => {
-    const [w, s, e, n] = city.bbox;
-    const map = new MapLibreMap({
-      container: container.current!,
-      style: buildCityStyle(window.location.origin, PALETTES[theme]),
-      bounds: [w, s, e, n],
-      fitBoundsOptions: { padding: 20 },
-      attributionControl: false,
-      maxPitch: 0,
-      dragRotate: false,
-      touchPitch: false,
-    });
-    map.touchZoomRotate.disableRotation();
-    const overlay = new MapLibreOverlay({ interleaved: true, layers: [] });
-    map.addControl(overlay);
+    const { map, overlay } = createCityMap(container.current!, { bbox: city.bbox, style: buildCityStyle(window.location.origin, PALETTES[theme]) });
     const followZoom = () => setZoom(Math.round(map.getZoom() * 4) / 4);
     followZoom();
     map.on('zoom', followZoom);

@@ -16,6 +16,8 @@ import { candidatesWithSuggestionFirst, currentSuggestions, suggestionInputsKey,
 import { OPEN_STATUSES } from './caseBoard.js';
 import { buildQueue, DEFAULT_FILTER, type QueueFilter, type StateFilter } from './queue.js';
 import { MAX_OPEN_CASES, useCaseBoard } from './useCaseBoard.js';
+import { CaseNumberSearch } from './CaseNumberSearch.js';
+import { useCaseUnits, useNumberSearch } from './useCaseLookups.js';
 
 /** How often the time left and the queue's order are brought up to date without any event. */
 const TICK_MS = 10_000;
@@ -119,7 +121,7 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
     (err: unknown) => {
       if (err instanceof ApiError) {
         if (err.status === 0) return t('errors.network');
-        const known = ['version_conflict', 'forbidden', 'not_your_team', 'invalid_transition', 'unknown_team', 'team_required', 'note_required', 'hours_required', 'not_found'];
+        const known = ['callback_required', 'not_public_report', 'version_conflict', 'forbidden', 'not_your_team', 'invalid_transition', 'unknown_team', 'team_required', 'note_required', 'hours_required', 'not_found'];
         return known.includes(err.code) ? t(`errors.${err.code}`) : t('errors.other', { code: err.code });
       }
       return t('errors.other', { code: String(err) });
@@ -190,6 +192,7 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
       stale = true;
     };
   }, [canDispatch, viewCaseId, viewVersion]);
+  const units = useCaseUnits(viewCaseId, viewVersion, canDispatch, () => onSignOutRef.current('unauthenticated'));
   const shownCandidates = canDispatch && candidates && candidates.caseId === viewCaseId ? candidates.list : null;
   // A suggestion picked for the open case, while it still waits: its team's route first on the map.
   const openedStatus = view && view.case.id === openedId ? view.case.status : null;
@@ -288,6 +291,8 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
     return () => window.removeEventListener('keydown', listener);
   }, []);
 
+  const numberSearch = useNumberSearch(open, () => onSignOutRef.current('unauthenticated'));
+
   const [overdueSeen, setOverdueSeen] = useState(0);
   const newlyOverdue = Math.max(0, state.overdue.length - overdueSeen);
   const setFilterField = <K extends keyof QueueFilter>(k: K, v: QueueFilter[K]) => setFilter((f) => ({ ...f, [k]: v }));
@@ -305,6 +310,7 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
             {t('nav.dashboard')}
           </Link>
         </nav>
+        <CaseNumberSearch search={numberSearch} />
         {newlyOverdue > 0 && (
           <button
             type="button"
@@ -442,6 +448,7 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
               view={opened}
               candidates={shownCandidates}
               candidatesLoading={candidatesLoading}
+              units={units}
               teams={teams}
               teamName={teamName}
               categories={categories}

@@ -1,8 +1,8 @@
 import { ScatterplotLayer } from '@deck.gl/layers';
-import { MapLibreOverlay } from '@deck.gl/maplibre';
-import { Map as MapLibreMap, Marker, setWorkerUrl } from 'maplibre-gl';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { MapLibreOverlay } from '@deck.gl/maplibre';
+import { Marker, type Map as MapLibreMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import { createCityMap } from '../map/cityMap.js';
 import { useEffect, useRef, useState } from 'react';
 import type { CityLayer, CityMeta, Place } from '../../shared/index.js';
 import { labelLayers, type RoadLabelSets } from '../layers/labelLayers.js';
@@ -11,7 +11,6 @@ import { PALETTES, type Theme } from '../map/palette.js';
 import { placeRoadLabels, ROAD_LABEL_SPACING } from '../map/roadLabels.js';
 import { NEARBY_RADIUS_M, type NearbyCase } from './hotlineDesk.js';
 
-setWorkerUrl(workerUrl);
 
 /** The labels' font stack, defined once in style.css (--label-font). */
 const labelFont = () => getComputedStyle(document.documentElement).getPropertyValue('--label-font').trim() || 'sans-serif';
@@ -71,20 +70,7 @@ export function HotlineMap({ city, theme, language, place, point, nearby, onPoin
   }, []);
 
   useEffect(() => {
-    const [w, s, e, n] = city.bbox;
-    const map = new MapLibreMap({
-      container: container.current!,
-      style: buildCityStyle(window.location.origin, PALETTES[theme]),
-      bounds: [w, s, e, n],
-      fitBoundsOptions: { padding: 10 },
-      attributionControl: false,
-      maxPitch: 0,
-      dragRotate: false,
-      touchPitch: false,
-    });
-    map.touchZoomRotate.disableRotation();
-    const overlay = new MapLibreOverlay({ interleaved: true, layers: [] });
-    map.addControl(overlay);
+    const { map, overlay } = createCityMap(container.current!, { bbox: city.bbox, style: buildCityStyle(window.location.origin, PALETTES[theme]), padding: 10 });
     const followZoom = () => setZoom(Math.round(map.getZoom() * 4) / 4);
     followZoom();
     map.on('zoomend', followZoom);

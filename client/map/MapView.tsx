@@ -1,8 +1,8 @@
-import { MapLibreOverlay } from '@deck.gl/maplibre';
+import type { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { LayersList, PickingInfo } from '@deck.gl/core';
-import { Map as MapLibreMap, setWorkerUrl } from 'maplibre-gl';
-import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import type { Map as MapLibreMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+import { createCityMap } from './cityMap.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Category, CityLayer, CityMeta } from '../../shared/index.js';
@@ -24,7 +24,6 @@ import { PALETTES, type Theme } from './palette.js';
 import { placeRoadLabels, ROAD_LABEL_SPACING } from './roadLabels.js';
 import { clusterTooltip, componentTooltip, incidentTooltip } from './tooltip.js';
 
-setWorkerUrl(workerUrl);
 
 /** The labels' font stack, defined once in style.css (--label-font) for the map and the tests. */
 const labelFont = () => getComputedStyle(document.documentElement).getPropertyValue('--label-font').trim() || 'sans-serif';
@@ -110,21 +109,7 @@ export function MapView(props: MapViewProps) {
   );
 
   useEffect(() => {
-    const [w, s, e, n] = city.bbox;
-    const map = new MapLibreMap({
-      container: container.current!,
-      style: basemapStyle ?? buildCityStyle(window.location.origin, PALETTES[theme]),
-      bounds: [w, s, e, n],
-      fitBoundsOptions: { padding: 20 },
-      attributionControl: false,
-      // North up: road names are laid along the roads for an unrotated map, and a wall reads best so.
-      maxPitch: 0,
-      dragRotate: false,
-      touchPitch: false,
-    });
-    map.touchZoomRotate.disableRotation();
-    const overlay = new MapLibreOverlay({ interleaved: true, layers: [] });
-    map.addControl(overlay);
+    const { map, overlay } = createCityMap(container.current!, { bbox: city.bbox, style: basemapStyle ?? buildCityStyle(window.location.origin, PALETTES[theme]) });
     const readView = () => {
       const b = map.getBounds();
       setView({ zoom: map.getZoom(), bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] });

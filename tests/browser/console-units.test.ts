@@ -1,0 +1,168 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseView, Team } from '../../shared/index.js';
+import type { CaseUnit } from '../../shared/schema/unit.js';
+import { getJson, pointsInCells, postJson } from '../support/api.js';
+import { browserAvailable, ensureClientBuilt, launchBrowser, signInThroughPage, watchPage } from '../support/browser.js';
+import { createToken, createUser, type Credentials } from '../support/credentials.js';
+import { removeDataDir, startServer, type TestServer } from '../support/server.js';
+import type { FeatureCollection, Incident } from '../support/types.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const ARTIFACTS = join(ROOT, 'var', 'artifacts');
+const run = browserAvailable();
+
+let server: TestServer;
+let browser: Browser;
+let cells: FeatureCollection['features'];
+let sanitation: Team[];
+const as: Record<'dispatcher' | 'field' | 'inspector', Credentials> = {} as never;
+const DISPATCHER = 'units-dispatcher';
+const DISPATCHER_PASSWORD = 'units-dispatcher-password';
+
+beforeAll(async () => {
+  if (!run) return;
+  ensureClientBuilt();
+  server = await startServer();
+  cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body.features;
+  for (const role of ['dispatcher', 'inspector'] as const) as[role] = { token: await createToken(server.url, server.adminCookie, role, `${role} of the units tests`) };
+  sanitation = (await getJson<Team[]>(`${server.url}/api/teams`)).body.filter((t) => t.categories.includes('E0102'));
+  as.field = { cookie: await createUser(server.url, server.adminCookie, 'units-crew', 'field', 'units-crew-password', sanitation[0]!.id) };
+  await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', DISPATCHER_PASSWORD);
+  browser = await launchBrowser();
+  mkdirSync(ARTIFACTS, { recursive: true });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (server) removeDataDir(server.dataDir);
+});
+
+const act = (id: string, body: Record<string, unknown>, who: Credentials) => postJson<{ case: Incident }>(`${server.url}/api/cases/${id}/actions`, body, who);
+const caseView = async (id: string) => (await getJson<CaseView>(`${server.url}/api/cases/${id}`, as.dispatcher)).body;
+
+/** A new case taken through `steps`, each as the given role; returns it as it stands. */
+async function caseThrough(categoryCode: string, source: string, seed: number, steps: readonly (readonly [string, Credentials, Record<string, unknown>])[]): Promise<Incident> {
+  const [p] = pointsInCells(cells, 1, seed);
+  const created = await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode, lon: p!.lon, lat: p!.lat, source, description: '责任单位测试', reporter: { name: '王女士', phone: '13800000000' } });
+  expect(created.status).toBe(201);
+  let c = created.body;
+  for (const [action, who, extra] of steps) {
+    const res = await act(c.id, { action, version: c.version, ...extra }, who);
+    expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
+    c = res.body.case;
+  }
+  return c;
+}
+
+async function openConsole(context: BrowserContext): Promise<{ page: Page; errors: string[]; failed: string[] }> {
+  const page = await context.newPage();
+  const watched = watchPage(page);
+  await signInThroughPage(page, `${server.url}/dispatch`, DISPATCHER, DISPATCHER_PASSWORD);
+  await page.getByTestId('link-state').filter({ hasText: '实时' }).waitFor({ timeout: 30_000 });
+  return { page, ...watched };
+}
+
+/** Types a number in the header's search box and presses Enter. */
+async function searchNumber(page: Page, number: string): Promise<void> {
+  const box = page.getByTestId('number-search');
+  await box.fill(number);
+  await box.press('Enter');
+}
+
+describe.runIf(run)('the dispatch console: units responsible, search by number, callbacks', () => {
+  it('shows the water company as the unit responsible for a 上水井盖 case, with no crews on the map; the header finds it by number', async () => {
+    const c = await caseThrough('C0101', 'inspector', 5003, [
+      ['accept', as.dispatcher, {}],
+      ['register', as.dispatcher, {}],
+    ]);
+    const units = (await getJson<CaseUnit[]>(`${server.url}/api/cases/${c.id}/units`, as.dispatcher)).body;
+    expect(units.length).toBeGreaterThanOrEqual(1);
+    expect(units.every((u) => u.crewsOnDuty === 0)).toBe(true);
+    const water = units[0]!;
+    expect(water.name.zh).toMatch(/自来水|供水/);
+
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    const { page, errors, failed } = await openConsole(context);
+    await searchNumber(page, c.number!);
+    const detail = page.locator(`[data-testid="case-detail"][data-id="${c.id}"][data-status="registered"]`);
+    await detail.waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('case-number').textContent()).toBe(c.number);
+
+    const shown = page.locator(`[data-testid="units"][data-with-crews="false"]`);
+    await shown.waitFor({ timeout: 30_000 });
+    const note = (await page.getByTestId('units-note').textContent()) ?? '';
+    expect(note).toContain(water.name.zh);
+    expect(note).toContain('不在图上');
+    const row = page.locator(`[data-testid="unit"][data-code="${water.code}"]`);
+    expect(await row.getAttribute('data-crews')).toBe('0');
+    expect(await row.textContent()).toContain('部门');
+    expect(await page.getByTestId('candidate').count()).toBe(0);
+    // No dispatching to a unit as such.
+    expect(await shown.locator('button').count()).toBe(0);
+
+    // The start of a day's numbers lists that day's cases to pick from.
+    await searchNumber(page, c.number!.split('-').slice(0, 2).join('-'));
+    await page.locator('[data-testid="number-results"][data-phase="several"], [data-testid="number-results"][data-phase="none"]').or(detail).first().waitFor({ timeout: 10_000 });
+    // A number that no case has says so.
+    await searchNumber(page, 'WJ-19990101-9999');
+    await page.locator('[data-testid="number-results"][data-phase="none"]').waitFor({ timeout: 10_000 });
+    await page.getByTestId('number-search').press('Escape');
+
+    await page.waitForFunction(() => (window as unknown as { __gridwatchDispatchMap?: { loaded: boolean } }).__gridwatchDispatchMap?.loaded === true, null, { timeout: 60_000 });
+    await page.waitForTimeout(1000);
+    writeFileSync(join(ARTIFACTS, 'console-units.png'), await page.screenshot());
+    expect(errors).toEqual([]);
+    expect(failed).toEqual([]);
+    await context.close();
+  });
+
+  it('opens a closed hotline case by number and records a callback: reached, basically satisfied', async () => {
+    const c = await caseThrough('E0102', 'hotline_12345', 6007, [
+      ['accept', as.dispatcher, {}],
+      ['register', as.dispatcher, {}],
+      ['dispatch', as.dispatcher, { teamId: sanitation[0]!.id }],
+      ['acknowledge', as.field, {}],
+      ['report-handled', as.field, {}],
+      ['verify', as.inspector, {}],
+      ['close', as.dispatcher, {}],
+    ]);
+    expect(c.status).toBe('closed');
+
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    const { page, errors, failed } = await openConsole(context);
+    // The day's start matches both cases of this test file: a pick list, newest first.
+    await searchNumber(page, c.number!.split('-').slice(0, 2).join('-'));
+    await page.locator('[data-testid="number-results"][data-phase="several"]').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('number-result').count()).toBeGreaterThanOrEqual(2);
+    writeFileSync(join(ARTIFACTS, 'console-number-pick.png'), await page.screenshot({ clip: { x: 0, y: 0, width: 800, height: 300 } }));
+    await page.locator(`[data-testid="number-result"][data-id="${c.id}"]`).click();
+    await page.locator(`[data-testid="case-detail"][data-id="${c.id}"][data-status="closed"]`).waitFor({ timeout: 10_000 });
+    const form = page.getByTestId('callback-form');
+    await form.waitFor({ timeout: 10_000 });
+    // Callback is sent with its answer, from the form: not as a bare action button.
+    expect(await page.getByTestId('action-callback').count()).toBe(0);
+    expect(await page.getByTestId('callback-submit').isDisabled()).toBe(true);
+    await page.getByTestId('callback-reached-yes').check();
+    await page.getByTestId('callback-basically_satisfied').check();
+    await page.getByTestId('callback-note').fill('已回访，居民基本满意');
+    await page.getByTestId('callback-submit').click();
+    await page.locator('[data-testid="case-callback"][data-satisfaction="basically_satisfied"]').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('case-callback').textContent()).toContain('基本满意');
+
+    const view = await caseView(c.id);
+    expect(view.case.callback).toMatchObject({ reached: true, satisfaction: 'basically_satisfied' });
+    const last = view.timeline.at(-1)!;
+    expect(last.action?.name).toBe('callback');
+    expect(last.action?.note).toBe('已回访，居民基本满意');
+
+    await page.waitForTimeout(1000);
+    writeFileSync(join(ARTIFACTS, 'console-callback.png'), await page.screenshot());
+    expect(errors).toEqual([]);
+    expect(failed).toEqual([]);
+    await context.close();
+  });
+});
