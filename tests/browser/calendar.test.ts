@@ -1,12 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CalendarYearView } from '../../shared/index.js';
 import { getJson } from '../support/api.js';
-import { browserAvailable, ensureClientBuilt, launchBrowser, pageProblems, signInThroughPage } from '../support/browser.js';
+import { browserAvailable, pageProblems, signInThroughPage, serverAndBrowser } from '../support/browser.js';
 import { ADMIN_PASSWORD, createUser } from '../support/credentials.js';
-import { removeDataDir, startServer, type TestServer } from '../support/server.js';
+import { type TestServer } from '../support/server.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'var', 'artifacts');
@@ -15,19 +15,7 @@ const run = browserAvailable();
 let server: TestServer;
 let browser: Browser;
 
-beforeAll(async () => {
-  if (!run) return;
-  ensureClientBuilt();
-  server = await startServer();
-  browser = await launchBrowser();
-  mkdirSync(ARTIFACTS, { recursive: true });
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
+serverAndBrowser({ server: (s) => (server = s), browser: (b) => (browser = b) });
 
 /** The first day of March of `year` that is, as shown, a normal day on (or off) a weekend. */
 async function firstNormalDay(page: Page, year: number, weekend: boolean): Promise<string> {

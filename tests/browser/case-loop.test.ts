@@ -1,13 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getJson, pointsInCells, postJson } from '../support/api.js';
-import { browserAvailable, ensureClientBuilt, launchBrowser, signInThroughPage, watchPage } from '../support/browser.js';
+import { browserAvailable, signInThroughPage, watchPage, serverAndBrowser } from '../support/browser.js';
 import { authHeaders, createToken, createUser } from '../support/credentials.js';
 import type { CityMeta, Feature, FeatureCollection, Incident, IncidentEvent } from '../support/types.js';
-import { removeDataDir, startServer, type TestServer } from '../support/server.js';
+import { type TestServer } from '../support/server.js';
 
 /**
  * One case round the whole loop through the real pages, with a wall display open the whole time:
@@ -70,23 +70,19 @@ let nearby: { lon: number; lat: number }[] = [];
 let teamId = '';
 let photo: Buffer;
 
-beforeAll(async () => {
-  if (!run) return;
-  ensureClientBuilt();
-  server = await startServer();
-  await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', password(DISPATCHER));
-  await createUser(server.url, server.adminCookie, INSPECTOR, 'inspector', password(INSPECTOR));
-  browser = await launchBrowser();
-  mkdirSync(ARTIFACTS, { recursive: true });
-  photo = makePng(96, 64);
-}, 240_000);
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
+serverAndBrowser(
+  { server: (s) => (server = s), browser: (b) => (browser = b) },
+  {
+    prepare: async () => {
+      await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', password(DISPATCHER));
+      await createUser(server.url, server.adminCookie, INSPECTOR, 'inspector', password(INSPECTOR));
+      photo = makePng(96, 64);
+    },
+    beforeClose: async () => {
+      for (const c of contexts) await c.close().catch(() => undefined);
+    },
+  },
+);
 
 /** A small real PNG: a gradient with a dark band, as a phone's (shrunk) photo of a cleaned corner. */
 function makePng(width: number, height: number): Buffer {

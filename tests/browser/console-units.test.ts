@@ -1,13 +1,13 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CaseView, Team } from '../../shared/index.js';
 import type { CaseUnit } from '../../shared/schema/unit.js';
 import { getJson, pointsInCells, postJson } from '../support/api.js';
-import { browserAvailable, ensureClientBuilt, launchBrowser, signInThroughPage, watchPage } from '../support/browser.js';
+import { browserAvailable, signInThroughPage, watchPage, serverAndBrowser } from '../support/browser.js';
 import { createToken, createUser, type Credentials } from '../support/credentials.js';
-import { removeDataDir, startServer, type TestServer } from '../support/server.js';
+import { type TestServer } from '../support/server.js';
 import type { FeatureCollection, Incident } from '../support/types.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -22,24 +22,18 @@ const as: Record<'dispatcher' | 'field' | 'inspector', Credentials> = {} as neve
 const DISPATCHER = 'units-dispatcher';
 const DISPATCHER_PASSWORD = 'units-dispatcher-password';
 
-beforeAll(async () => {
-  if (!run) return;
-  ensureClientBuilt();
-  server = await startServer();
-  cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body.features;
-  for (const role of ['dispatcher', 'inspector'] as const) as[role] = { token: await createToken(server.url, server.adminCookie, role, `${role} of the units tests`) };
-  sanitation = (await getJson<Team[]>(`${server.url}/api/teams`)).body.filter((t) => t.categories.includes('E0102'));
-  as.field = { cookie: await createUser(server.url, server.adminCookie, 'units-crew', 'field', 'units-crew-password', sanitation[0]!.id) };
-  await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', DISPATCHER_PASSWORD);
-  browser = await launchBrowser();
-  mkdirSync(ARTIFACTS, { recursive: true });
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
+serverAndBrowser(
+  { server: (s) => (server = s), browser: (b) => (browser = b) },
+  {
+    prepare: async () => {
+      cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body.features;
+      for (const role of ['dispatcher', 'inspector'] as const) as[role] = { token: await createToken(server.url, server.adminCookie, role, `${role} of the units tests`) };
+      sanitation = (await getJson<Team[]>(`${server.url}/api/teams`)).body.filter((t) => t.categories.includes('E0102'));
+      as.field = { cookie: await createUser(server.url, server.adminCookie, 'units-crew', 'field', 'units-crew-password', sanitation[0]!.id) };
+      await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', DISPATCHER_PASSWORD);
+    },
+  },
+);
 
 const act = (id: string, body: Record<string, unknown>, who: Credentials) => postJson<{ case: Incident }>(`${server.url}/api/cases/${id}/actions`, body, who);
 const caseView = async (id: string) => (await getJson<CaseView>(`${server.url}/api/cases/${id}`, as.dispatcher)).body;

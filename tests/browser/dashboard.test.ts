@@ -1,12 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getJson, pointsInCells, postJson } from '../support/api.js';
-import { browserAvailable, ensureClientBuilt, launchBrowser, luminanceSpread, signInThroughPage, watchPage } from '../support/browser.js';
+import { browserAvailable, luminanceSpread, signInThroughPage, watchPage, serverAndBrowser } from '../support/browser.js';
 import { createToken, createUser } from '../support/credentials.js';
 import type { FeatureCollection, Incident } from '../support/types.js';
-import { removeDataDir, startServer, type TestServer } from '../support/server.js';
+import { startServer, type TestServer } from '../support/server.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -33,20 +33,15 @@ const PASSWORD = 'duty-dispatcher-password';
 const signIn = (page: Page, url = server.url) => signInThroughPage(page, url, DISPATCHER, PASSWORD);
 let browser: Browser;
 
-beforeAll(async () => {
-  if (!run) return;
-  ensureClientBuilt();
-  server = await startServer({ env: { HISTORY_DAYS: '1' } });
-  await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', PASSWORD);
-  browser = await launchBrowser();
-  mkdirSync(ARTIFACTS, { recursive: true });
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
+serverAndBrowser(
+  { server: (s) => (server = s), browser: (b) => (browser = b) },
+  {
+    env: { HISTORY_DAYS: '1' },
+    prepare: async () => {
+      await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', PASSWORD);
+    },
+  },
+);
 
 describe.runIf(run)('the dashboard in a real browser', () => {
   for (const theme of ['dark', 'light'] as const) {

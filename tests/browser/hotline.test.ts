@@ -1,12 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Incident, PlaceResults } from '../../shared/index.js';
 import { getJson, postJson } from '../support/api.js';
-import { browserAvailable, ensureClientBuilt, launchBrowser, signInThroughPage, watchPage } from '../support/browser.js';
+import { browserAvailable, signInThroughPage, watchPage, serverAndBrowser } from '../support/browser.js';
 import { createUser } from '../support/credentials.js';
-import { removeDataDir, startServer, type TestServer } from '../support/server.js';
+import { type TestServer } from '../support/server.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'var', 'artifacts');
@@ -18,20 +18,14 @@ const OPERATOR = 'hotline-operator';
 const OPERATOR_PASSWORD = 'hotline-operator-password';
 
 
-beforeAll(async () => {
-  if (!run) return;
-  ensureClientBuilt();
-  server = await startServer();
-  await createUser(server.url, server.adminCookie, OPERATOR, 'dispatcher', OPERATOR_PASSWORD);
-  browser = await launchBrowser();
-  mkdirSync(ARTIFACTS, { recursive: true });
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
+serverAndBrowser(
+  { server: (s) => (server = s), browser: (b) => (browser = b) },
+  {
+    prepare: async () => {
+      await createUser(server.url, server.adminCookie, OPERATOR, 'dispatcher', OPERATOR_PASSWORD);
+    },
+  },
+);
 
 describe.runIf(run)('the 12345 hotline desk (/hotline)', () => {
   it('a dispatcher finds the road by part of its name, sees the open case of the category there, files the call anyway: a 12345 case with the caller; a repeat call joins the open case', async () => {

@@ -1,12 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getJson, pointsInCells, postJson } from '../support/api.js';
-import { browserAvailable, ensureClientBuilt, launchBrowser, pageProblems, signInThroughPage } from '../support/browser.js';
+import { browserAvailable, pageProblems, signInThroughPage, serverAndBrowser } from '../support/browser.js';
 import { createUser } from '../support/credentials.js';
 import type { FeatureCollection, Incident } from '../support/types.js';
-import { removeDataDir, startServer, type TestServer } from '../support/server.js';
+import { type TestServer } from '../support/server.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'var', 'artifacts');
@@ -19,40 +19,34 @@ const DISPATCHER_PASSWORD = 'suggest-dispatcher-password';
 /** The registered cases, oldest first. */
 const waiting: Incident[] = [];
 
-beforeAll(async () => {
-  if (!run) return;
-  ensureClientBuilt();
-  server = await startServer();
-  await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', DISPATCHER_PASSWORD);
-  const cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body.features;
-  // Registered cases of a few categories that have waited from 20 minutes to 5 hours.
-  for (const [n, p] of pointsInCells(cells, 6, 1733).entries()) {
-    const reportedAt = new Date(Date.now() - (300 - n * 56) * 60_000).toISOString();
-    const posted = await postJson<Incident>(`${server.url}/api/incidents`, {
-      categoryCode: ['E0102', 'C0101', 'E0102', 'E0508', 'E0102', 'C0101'][n],
-      lon: p.lon,
-      lat: p.lat,
-      description: `派遣建议测试案件 ${n + 1}`,
-      reportedAt,
-    });
-    expect(posted.status).toBe(201);
-    let c = posted.body;
-    for (const action of ['accept', 'register']) {
-      const res = await postJson<{ case: Incident }>(`${server.url}/api/cases/${c.id}/actions`, { action, version: c.version });
-      expect(res.status).toBe(200);
-      c = res.body.case;
-    }
-    waiting.push(c);
-  }
-  browser = await launchBrowser();
-  mkdirSync(ARTIFACTS, { recursive: true });
-}, 240_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (server) removeDataDir(server.dataDir);
-});
+serverAndBrowser(
+  { server: (s) => (server = s), browser: (b) => (browser = b) },
+  {
+    prepare: async () => {
+      await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', DISPATCHER_PASSWORD);
+      const cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body.features;
+      // Registered cases of a few categories that have waited from 20 minutes to 5 hours.
+      for (const [n, p] of pointsInCells(cells, 6, 1733).entries()) {
+        const reportedAt = new Date(Date.now() - (300 - n * 56) * 60_000).toISOString();
+        const posted = await postJson<Incident>(`${server.url}/api/incidents`, {
+          categoryCode: ['E0102', 'C0101', 'E0102', 'E0508', 'E0102', 'C0101'][n],
+          lon: p.lon,
+          lat: p.lat,
+          description: `派遣建议测试案件 ${n + 1}`,
+          reportedAt,
+        });
+        expect(posted.status).toBe(201);
+        let c = posted.body;
+        for (const action of ['accept', 'register']) {
+          const res = await postJson<{ case: Incident }>(`${server.url}/api/cases/${c.id}/actions`, { action, version: c.version });
+          expect(res.status).toBe(200);
+          c = res.body.case;
+        }
+        waiting.push(c);
+      }
+    },
+  },
+);
 
 const statusOf = async (id: string) => (await getJson<{ case: Incident }>(`${server.url}/api/cases/${id}`)).body.case.status;
 

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { afterAll, beforeAll } from 'vitest';
+import { removeDataDir, startServer, type TestServer } from './server.js';
 
 /** Debian's chromium; CHROMIUM_PATH overrides. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find((p) => existsSync(p));
@@ -102,4 +104,37 @@ export async function signInThroughPage(page: Page, url: string, username: strin
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('link-state').waitFor({ state: 'visible', timeout: 60_000 });
+}
+
+/** Where browser tests leave their screenshots. */
+export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'var', 'artifacts');
+
+/**
+ * A real server and a headless Chromium for one browser test file, when a browser is available:
+ * before its tests the client is built if needed, the server started (with `env`), handed over
+ * (`use.server`) and `prepare`d (accounts, cases), then the browser launched and handed over; after
+ * them `beforeClose` runs and both are stopped, the server's data removed.
+ */
+export function serverAndBrowser(
+  use: { server(s: TestServer): void; browser(b: Browser): void },
+  opts: { env?: Record<string, string>; prepare?: () => Promise<void>; beforeClose?: () => Promise<void> } = {},
+): void {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (!browserAvailable()) return;
+    ensureClientBuilt();
+    server = await startServer(opts.env ? { env: opts.env } : {});
+    use.server(server);
+    await opts.prepare?.();
+    browser = await launchBrowser();
+    use.browser(browser);
+    mkdirSync(ARTIFACTS, { recursive: true });
+  }, 240_000);
+  afterAll(async () => {
+    await opts.beforeClose?.();
+    await browser?.close();
+    await server?.stop();
+    if (server) removeDataDir(server.dataDir);
+  });
 }
