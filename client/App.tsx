@@ -2,7 +2,7 @@ import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from '
 import { useTranslation } from 'react-i18next';
 import { KIOSK_PATH } from './auth/kioskLink.js';
 import { SessionProvider, useSession, type SignOutReason } from './auth/session.js';
-import { CALENDAR_PATH, DISPATCH_PATH, FIELD_PATH, HOTLINE_PATH, navigate, SHIFTS_PATH, usePath } from './routing.js';
+import { CALENDAR_PATH, DISPATCH_PATH, FIELD_PATH, HOTLINE_PATH, INSPECT_PATH, navigate, SHIFTS_PATH, usePath } from './routing.js';
 import type { SessionUser } from '../shared/index.js';
 
 // Every screen is its own chunk, so that a page loads only the code it shows: above all, a field
@@ -20,8 +20,11 @@ const CalendarPage = lazy(() => import('./admin/CalendarPage.js').then((m) => ({
 const TeamShiftsPage = lazy(() => import('./admin/TeamShiftsPage.js').then((m) => ({ default: m.TeamShiftsPage })));
 // The 12345 hotline desk: its own chunk (its small map shares MapLibre and deck.gl with the consoles).
 const HotlinePage = lazy(() => import('./hotline/HotlinePage.js').then((m) => ({ default: m.HotlinePage })));
+// A unit's desk (二级派遣) and the inspectors' phone (城管通): phone- and desk-sized, no map library.
+const UnitDeskPage = lazy(() => import('./unit/UnitDeskPage.js').then((m) => ({ default: m.UnitDeskPage })));
+const InspectPage = lazy(() => import('./inspect/InspectPage.js').then((m) => ({ default: m.InspectPage })));
 
-type Screen = 'dashboard' | 'dispatch' | 'field' | 'calendar' | 'shifts' | 'hotline';
+type Screen = 'dashboard' | 'dispatch' | 'field' | 'calendar' | 'shifts' | 'hotline' | 'unitDesk' | 'inspect';
 
 /**
  * The screen a signed-in user gets at a path. A field account has no live picture (no `live.read`):
@@ -35,7 +38,11 @@ function screenFor(user: SessionUser, path: string): Screen {
   const may = (p: SessionUser['permissions'][number]) => user.permissions.includes(p);
   if (path === CALENDAR_PATH && may('settings.manage')) return 'calendar';
   if (path === SHIFTS_PATH && may('team.manage')) return 'shifts';
+  // A unit's desk works its own queue at /dispatch, wherever it goes (it has no live picture).
+  if (user.role === 'unit') return 'unitDesk';
   if (!may('live.read')) return may('task.handle') ? 'field' : 'dashboard';
+  // The inspectors' phone: report, confirm (核实), verify (核查), fix on the spot.
+  if (path === INSPECT_PATH && may('case.confirm') && may('incident.report')) return 'inspect';
   if (path === DISPATCH_PATH && (may('case.dispatch') || may('case.verify'))) return 'dispatch';
   // The 12345 desk shows callers' contacts: for those who may read them (filing needs incident.report too).
   if (path === HOTLINE_PATH && may('personal.read')) return 'hotline';
@@ -43,7 +50,16 @@ function screenFor(user: SessionUser, path: string): Screen {
   return 'dashboard';
 }
 
-const PATH_OF: Record<Screen, string> = { dashboard: '/', dispatch: DISPATCH_PATH, field: FIELD_PATH, calendar: CALENDAR_PATH, shifts: SHIFTS_PATH, hotline: HOTLINE_PATH };
+const PATH_OF: Record<Screen, string> = {
+  dashboard: '/',
+  dispatch: DISPATCH_PATH,
+  field: FIELD_PATH,
+  calendar: CALENDAR_PATH,
+  shifts: SHIFTS_PATH,
+  hotline: HOTLINE_PATH,
+  unitDesk: DISPATCH_PATH,
+  inspect: INSPECT_PATH,
+};
 
 /** The signed-in screens, by path; the address bar is corrected to the screen shown. */
 function SignedIn({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?: SignOutReason) => void }) {
@@ -81,6 +97,18 @@ function SignedIn({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?:
       return (
         <Lazy>
           <HotlinePage user={user} onSignOut={onSignOut} />
+        </Lazy>
+      );
+    case 'unitDesk':
+      return (
+        <Lazy>
+          <UnitDeskPage user={user} onSignOut={onSignOut} />
+        </Lazy>
+      );
+    case 'inspect':
+      return (
+        <Lazy>
+          <InspectPage user={user} onSignOut={onSignOut} />
         </Lazy>
       );
     case 'dashboard':

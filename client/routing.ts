@@ -15,6 +15,8 @@ export const CALENDAR_PATH = '/admin/calendar';
 export const SHIFTS_PATH = '/admin/shifts';
 /** The 12345 hotline desk, for those who read callers' personal data (dispatchers, admins). */
 export const HOTLINE_PATH = '/hotline';
+/** The inspectors' phone (城管通): report, confirm, verify, fix on the spot. */
+export const INSPECT_PATH = '/inspect';
 
 const CHANGE = 'gridwatch:navigate';
 

@@ -48,6 +48,11 @@ import { joinLivePicture, toLivePicture } from './realtime/livePicture.js';
 import { TeamTasks } from './realtime/teamTasks.js';
 import { OverdueWatch } from './case/overdueWatch.js';
 import { teamsRouter } from './http/teams.js';
+import { TRACKER_BODY_LIMIT, trackersRouter } from './http/trackers.js';
+import { TrackerService } from './tracker/trackers.js';
+import { inspectRouter } from './http/inspect.js';
+import { InspectTaskQueue } from './inspect/inspectTasks.js';
+import { isNearCity } from './city/cityExtent.js';
 import { startTeamSimulator } from './simulation/teamSimulator.js';
 import { Fleet } from './team/fleet.js';
 import { cityRouter } from './http/city.js';
@@ -95,6 +100,11 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const store = new SqliteStore(join(config.dataDir, 'gridwatch.db'), { caseNumberPrefix: config.caseNumberPrefix });
   const tracks = new TrackRecorder(store.teams);
   const teams = teamsFromBases(city.layers['team-bases'].features, catalog.categories, config.teamsPerBase);
+  // The units responsible (departments and towns) and their crews; cases dispatched before units
+  // existed get their team's unit.
+  const units = unitsOf(catalog.departments, city.meta.towns, catalog.categories, teams);
+  const unitsNamed = await store.cases.backfillUnits(new Map(teams.map((t) => [t.id, t.unitCode])));
+  if (unitsNamed > 0) log.info({ cases: unitsNamed }, 'earlier dispatches given their team\'s unit');
   const roadGraph = buildRoadGraph(city.layers.roads.features);
   // Live road speeds (the seeded model, or a feed's readings): routing and the fleet's drives use them.
   // Road names for directions, by the graph's road index (the layer's order).
@@ -122,7 +132,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
       failureWindowMs: config.loginBlockSeconds * 1000,
     },
     log.child({ module: 'auth' }),
-    (teamId) => teams.some((t) => t.id === teamId),
+    { teamExists: (teamId) => teams.some((t) => t.id === teamId), unitExists: (unitCode) => units.some((u) => u.code === unitCode) },
   );
   await auth.bootstrapAdmin(config.adminPassword);
   // The working calendar: the shipped defaults with admins' edits. Read `.current` at each use, so a
@@ -147,9 +157,10 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     city,
     categories: catalog.categories,
     isInsideCity: (lon: number, lat: number) => grid.locate(lon, lat) >= 0,
+    townAt: (lon: number, lat: number) => cellAt(lon, lat)?.townCode,
   });
   if (config.historyDays > 0) {
-    await backfillHistory({ store, intake: service, ctx: simModel, teams: shifts.teamsInForce(), seed: config.simSeed, days: config.historyDays, log });
+    await backfillHistory({ store, intake: service, ctx: simModel, teams: shifts.teamsInForce(), units, seed: config.simSeed, days: config.historyDays, log });
   }
 
   const app = express();
@@ -165,6 +176,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use(authorize());
   app.use(checkOrigin(config.publicUrl));
   app.use(limitWrites(config.writeRatePerMinute));
+  app.use('/api/trackers/positions', express.json({ limit: TRACKER_BODY_LIMIT, verify: refuseMalformedUtf8 }));
   app.use(express.json({ limit: JSON_BODY_LIMIT, verify: refuseMalformedUtf8 }));
 
   app.get('/api/health', async (_req, res) => {
@@ -180,7 +192,6 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     res.set('Cache-Control', 'no-cache').json({ basemapStyle: config.basemapStyle });
   });
   const photos = new PhotoStore(join(config.dataDir, 'uploads'), store);
-  const units = unitsOf(catalog.departments, city.meta.towns, catalog.categories, teams);
   const components = new ComponentMatcher(city.layers.components.features);
   const cases = new CaseService({
     store,
@@ -201,19 +212,22 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
       return lon >= w - 0.02 && lon <= e + 0.02 && lat >= s - 0.02 && lat <= n + 0.02;
     },
     photoCaseOf: async (photoId) => (await photos.meta(photoId))?.caseId,
-    rankCandidates: (c, workloadOf, passOver) =>
-      rankCandidates(roadGraph, c, fleet.teams(Date.now()), workloadOf, { times: roadSpeeds.timesAt(Date.now()), passOver }),
+    rankCandidates: (c, workloadOf, passOver, only) =>
+      rankCandidates(roadGraph, c, fleet.teams(Date.now()).filter((t) => only.has(t.id)), workloadOf, { times: roadSpeeds.timesAt(Date.now()), passOver }),
     publish: (events) => committed(events),
     now: Date.now,
   });
   app.use('/api', authRouter(auth));
-  // Actions and photos may be retried by a phone's offline queue: their answers are replayed by key.
-  app.use(['/api/cases/:id/actions', '/api/cases/:id/photos'], idempotent(new IdempotentAnswers(store)));
+  // Reports, actions and photos may be retried by a phone's offline queue: their answers are replayed by key.
+  app.use(['/api/incidents', '/api/cases/:id/actions', '/api/cases/:id/photos'], idempotent(new IdempotentAnswers(store)));
   app.use('/api', photosRouter(photos, cases));
   app.use('/api', casesRouter(cases, () => fleet.teams(Date.now())));
   app.use('/api', dispatchRouter(cases));
   app.use('/api', teamShiftsRouter(shifts));
-  app.use('/api', teamsRouter(fleet, tracks));
+  const trackers = new TrackerService({ store, fleet, teamTracks: tracks, isNearCity: (lon, lat) => isNearCity(city.meta.bbox, lon, lat), now: Date.now });
+  app.use('/api', teamsRouter(fleet, tracks, trackers));
+  app.use('/api', trackersRouter(trackers));
+  app.use('/api', inspectRouter(new InspectTaskQueue({ store })));
   app.use('/api', roadsRouter(roadSpeeds));
   app.use('/api', usersRouter(auth));
   app.use('/api', tokensRouter(auth));
@@ -246,9 +260,10 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     maxBufferedBytes: config.streamMaxBufferedBytes,
   });
   joinLivePicture(io);
-  // Field phones hear of changes to their team's cases at once (team:<teamId> rooms).
+  // Field phones and unit desks hear of changes to their cases at once (team:<teamId>, unit:<unitCode> rooms).
   const teamTasks = new TeamTasks(io);
   for (const t of teams) teamTasks.track(await store.cases.ofTeam(t.id));
+  for (const u of units) teamTasks.track(await store.cases.ofUnit(u.code));
   const overdue = new OverdueWatch((msg) => toLivePicture(io).emit('case:overdue', msg));
   for (const c of await store.cases.dueAfter(Date.now())) overdue.track(c);
   /** Every committed change goes to the live stream and to the overdue watch. */
@@ -268,12 +283,12 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   }, config.teamPositionsMs);
   positionsTimer.unref();
   const pruneTracks = () =>
-    tracks.prune(Date.now() - config.trackRetentionDays * 86_400_000).catch((err: unknown) => trackLog.error({ err }, 'tracks not pruned'));
+    trackers.prune(Date.now() - config.trackRetentionDays * 86_400_000).catch((err: unknown) => trackLog.error({ err }, 'tracks not pruned'));
   void pruneTracks();
   const pruneTimer = setInterval(() => void pruneTracks(), 3_600_000);
   pruneTimer.unref();
   const teamSim = config.sim
-    ? startTeamSimulator({ fleet, cases, store, seed: config.simSeed, speed: config.simSpeed, log: log.child({ module: 'teams' }) })
+    ? startTeamSimulator({ fleet, cases, store, units: units.map((u) => u.code), seed: config.simSeed, speed: config.simSpeed, log: log.child({ module: 'teams' }) })
     : undefined;
   // Teams with open cases (back-filled history, or left when the server stopped) set off for them.
   await teamSim?.resume();

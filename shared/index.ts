@@ -16,3 +16,5 @@ export * from './workflow/caseReturns.js';
 export * from './workflow/teamShift.js';
 export * from './schema/unit.js';
 export * from './workflow/units.js';
+export * from './schema/tracker.js';
+export * from './schema/inspect.js';

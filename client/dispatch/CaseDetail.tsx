@@ -1,15 +1,18 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ChosenClosureKind, type CallbackAnswer, type CaseAction, type Category, type IncidentEvent } from '../../shared/index.js';
+import { ChosenClosureKind, nextDueAt, type CallbackAnswer, type CaseAction, type Category, type IncidentEvent } from '../../shared/index.js';
 import { photoUrl, type Candidate, type CaseUnit, type CaseView } from '../cases/caseApi.js';
 import { categoryName, dateTimeText, kmText, timeLeftText } from '../cases/format.js';
 import type { TeamBoard } from './caseBoard.js';
 import { CallbackForm, LastCallback } from './CallbackForm.js';
+import { ApplicationDecision } from './ApplicationDecision.js';
 import { UnitsResponsible } from './UnitsResponsible.js';
 
 /** What an action may carry besides its name. */
 export interface ActionDetails {
   teamId?: string;
+  unitCode?: string;
+  decision?: 'approve' | 'deny';
   note?: string;
   extendHours?: number;
   closureKind?: ChosenClosureKind;
@@ -25,6 +28,8 @@ export interface CaseDetailProps {
   units: CaseUnit[] | null;
   teams: TeamBoard | null;
   teamName: (id: string) => string;
+  /** A unit's name by its code (a department's or a town's). */
+  unitName: (code: string) => string;
   categories: ReadonlyMap<string, Category>;
   townName: (code: string) => string;
   /** Now on the server's clock (ms). */
@@ -34,6 +39,9 @@ export interface CaseDetailProps {
   onAct: (action: CaseAction, details: ActionDetails) => void;
 }
 
+/** Actions with their own form or screen, not offered as plain buttons. */
+const OWN_FORMS: readonly CaseAction[] = ['merge', 'callback', 'decide', 'assign', 'apply', 'confirm', 'self-handle'];
+
 /** Actions that move the case along, shown first and large; the others (supervision) after them. */
 const MAIN_ACTIONS: readonly CaseAction[] = ['accept', 'register', 'dispatch', 'verify', 'close', 'resume'];
 
@@ -42,7 +50,7 @@ const MAIN_ACTIONS: readonly CaseAction[] = ['accept', 'register', 'dispatch', '
  * the actions this reader may take now, and for dispatch the teams that can be there soonest.
  */
 export function CaseDetail(props: CaseDetailProps) {
-  const { view, candidates, candidatesLoading, units, teams, teamName, categories, townName, now, busy, message, onAct } = props;
+  const { view, candidates, candidatesLoading, units, teams, teamName, unitName, categories, townName, now, busy, message, onAct } = props;
   const { t, i18n } = useTranslation();
   const c = view.case;
   const [note, setNote] = useState('');
@@ -59,8 +67,10 @@ export function CaseDetail(props: CaseDetailProps) {
 
   const allowed = view.allowedActions;
   const may = (a: CaseAction) => allowed.includes(a);
-  const left = Date.parse(c.deadlineAt) - now;
-  const overdue = c.status !== 'suspended' && left < 0;
+  // The next deadline the case must meet: the unit's handling one, else the stage's or the closure's.
+  const due = nextDueAt(c);
+  const left = due === null ? null : due - now;
+  const overdue = left !== null && left < 0;
   const able = teams?.teams.filter((team) => team.categories.includes(c.categoryCode)) ?? [];
   const chosenTeam = teamId || candidates?.[0]?.teamId || '';
   const details = (a: CaseAction): ActionDetails => ({
@@ -73,8 +83,9 @@ export function CaseDetail(props: CaseDetailProps) {
   const stage = view.stage && view.stage.name !== 'handle' ? view.stage : null;
   const stageLeft = stage ? Date.parse(stage.deadlineAt) - now : 0;
   // Merging needs a case to merge into: it is offered per duplicate below, not as a plain button.
-  // A callback needs its answer: it has its own form below.
-  const ordered = [...allowed].filter((a) => a !== 'merge' && a !== 'callback').sort((a, b) => Number(!MAIN_ACTIONS.includes(a)) - Number(!MAIN_ACTIONS.includes(b)));
+  // A callback needs its answer, a decision its application: each has its own form below. Assigning,
+  // applying, confirming and fixing on the spot belong to the unit desks' and inspectors' screens.
+  const ordered = [...allowed].filter((a) => !OWN_FORMS.includes(a)).sort((a, b) => Number(!MAIN_ACTIONS.includes(a)) - Number(!MAIN_ACTIONS.includes(b)));
 
   return (
     <section className="case-detail" data-testid="case-detail" data-id={c.id} data-status={c.status} data-version={c.version}>
@@ -91,7 +102,7 @@ export function CaseDetail(props: CaseDetailProps) {
           <span className={overdue ? 'clock overdue' : 'clock'}>
             <span className="clock-label">{t('dispatch.deadline')}</span>
             <span className="left" data-testid="case-time-left">
-              {c.status === 'suspended' ? t('timeLeft.suspended') : view.remainingSeconds === null ? t('timeLeft.closed') : timeLeftText(t, left)}
+              {c.status === 'suspended' ? t('timeLeft.suspended') : left === null ? t('timeLeft.closed') : timeLeftText(t, left)}
             </span>
           </span>
           {stage && (
@@ -129,7 +140,13 @@ export function CaseDetail(props: CaseDetailProps) {
           </>
         )}
         <dt>{t('dispatch.deadline')}</dt>
-        <dd>{dateTimeText(c.deadlineAt, i18n.language)}</dd>
+        <dd>{c.deadlineAt ? dateTimeText(c.deadlineAt, i18n.language) : t('dispatch.deadlineOnDispatch')}</dd>
+        {c.closeDeadlineAt && (
+          <>
+            <dt>{t('dispatch.closeDeadline')}</dt>
+            <dd>{dateTimeText(c.closeDeadlineAt, i18n.language)}</dd>
+          </>
+        )}
         {stage && (
           <>
             <dt>{t('dispatch.stageDeadline', { stage: t(`stage.${stage.name}`) })}</dt>
@@ -142,8 +159,10 @@ export function CaseDetail(props: CaseDetailProps) {
             <dd data-testid="case-merged-into">{c.mergedInto}</dd>
           </>
         )}
+        <dt>{t('dispatch.unit')}</dt>
+        <dd data-testid="case-unit">{c.unitCode ? unitName(c.unitCode) : t('dispatch.noUnit')}</dd>
         <dt>{t('dispatch.team')}</dt>
-        <dd data-testid="case-team">{c.teamId ? teamName(c.teamId) : t('dispatch.noTeam')}</dd>
+        <dd data-testid="case-team">{c.teamId ? teamName(c.teamId) : c.unitCode ? t('dispatch.atUnitDesk') : t('dispatch.noTeam')}</dd>
         {c.callback && <LastCallback callback={c.callback} />}
       </dl>
       {(c.urgeCount > 0 || c.reworkCount > 0) && (
@@ -151,6 +170,15 @@ export function CaseDetail(props: CaseDetailProps) {
           {c.urgeCount > 0 && <span className="badge">{t('dispatch.urged', { count: c.urgeCount })}</span>}
           {c.reworkCount > 0 && <span className="badge">{t('dispatch.reworked', { count: c.reworkCount })}</span>}
         </p>
+      )}
+
+      {c.application && (
+        <ApplicationDecision
+          application={c.application}
+          mayDecide={may('decide')}
+          busy={busy}
+          onDecide={(decision) => onAct('decide', { decision, ...(note.trim() ? { note: note.trim() } : {}) })}
+        />
       )}
 
       {may('callback') && <CallbackForm key={c.id} busy={busy} onSubmit={(callback, note) => onAct('callback', { callback, ...(note ? { note } : {}) })} />}
@@ -244,7 +272,13 @@ export function CaseDetail(props: CaseDetailProps) {
               ))}
             </ol>
           )}
-          <UnitsResponsible units={units} noCandidates={!candidatesLoading && (!candidates || candidates.length === 0)} categoryName={categoryName(categories, c.categoryCode, i18n.language)} />
+          <UnitsResponsible
+            units={units}
+            noCandidates={!candidatesLoading && (!candidates || candidates.length === 0)}
+            categoryName={categoryName(categories, c.categoryCode, i18n.language)}
+            busy={busy}
+            onDispatch={(unitCode) => onAct('dispatch', { ...(note.trim() ? { note: note.trim() } : {}), unitCode })}
+          />
         </>
       )}
 
@@ -282,7 +316,7 @@ export function CaseDetail(props: CaseDetailProps) {
   );
 }
 
-function TimelineEntry({ event: e }: { event: IncidentEvent }) {
+export function TimelineEntry({ event: e }: { event: IncidentEvent }) {
   const { t, i18n } = useTranslation();
   const when = dateTimeText(e.at, i18n.language);
   if (e.kind === 'created') {

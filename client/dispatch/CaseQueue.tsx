@@ -61,11 +61,11 @@ export function CaseQueue({ items, cursorId, openedId, categories, townName, now
     const i = items[index]!;
     // Time to the next deadline: the stage's own limit before handling, the handling deadline after.
     const due = nextDueAt(i);
-    const left = (due ?? Date.parse(i.deadlineAt)) - now;
+    const left = due === null ? null : due - now;
     const stage = stageOfStatus(i.status);
     const stageBinds = stage !== null && stage !== 'handle' && i.stageDeadlineAt !== null && due === Date.parse(i.stageDeadlineAt);
     const priority = categories.get(i.categoryCode)?.priority ?? 2;
-    const overdue = due !== null && left < 0;
+    const overdue = left !== null && left < 0;
     rows.push(
       <div
         key={i.id}
@@ -87,7 +87,7 @@ export function CaseQueue({ items, cursorId, openedId, categories, townName, now
         </div>
         <div className="queue-line sub">
           <span className={overdue ? 'left overdue' : 'left'}>
-            {i.status === 'suspended' ? t('timeLeft.suspended') : `${stageBinds ? `${t(`stage.${stage}`)} ` : ''}${timeLeftText(t, left)}`}
+            {i.status === 'suspended' ? t('timeLeft.suspended') : `${stageBinds ? `${t(`stage.${stage}`)} ` : ''}${left === null ? '' : timeLeftText(t, left)}`}
           </span>
           <span className="queue-src">{t(`source.${i.source}`)}</span>
           {i.urgeCount > 0 && <span className="badge">{t('dispatch.urged', { count: i.urgeCount })}</span>}

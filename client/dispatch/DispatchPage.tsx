@@ -57,7 +57,7 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
   const [theme, setTheme] = useState<Theme>(savedTheme);
   useEffect(() => applyTheme(theme), [theme]);
 
-  const { city, categories } = useCityAndCategories(() => onSignOutRef.current('unauthenticated'));
+  const { city, categories, units: unitList } = useCityAndCategories(() => onSignOutRef.current('unauthenticated'));
   const priorityOf = useCallback((code: string) => categories.get(code)?.priority ?? 2, [categories]);
   const { board, state, applyLocal } = useCaseBoard(priorityOf, (reason) => onSignOutRef.current(reason));
 
@@ -69,6 +69,13 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
   const now = tick + state.clockOffsetMs;
 
   const townName = useCallback((code: string) => townNameOf(city, code, language), [city, language]);
+  const unitName = useCallback(
+    (code: string) => {
+      const unit = unitList.get(code);
+      return unit ? (isEnglish(language) ? unit.name.en : unit.name.zh) : code;
+    },
+    [unitList, language],
+  );
   const teams = state.teams;
   const teamName = useCallback(
     (id: string) => {
@@ -209,7 +216,7 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
         setMessage({ kind: 'error', text: t('dispatch.notAllowed', { action: t(`actions.${action}`) }) });
         return;
       }
-      if (action === 'dispatch' && !details.teamId) return setMessage({ kind: 'error', text: t('errors.team_required') });
+      if (action === 'dispatch' && !details.teamId && !details.unitCode) return setMessage({ kind: 'error', text: t('errors.team_required') });
       if (action === 'extend' && !(details.extendHours && details.extendHours > 0)) return setMessage({ kind: 'error', text: t('errors.hours_required') });
       setBusy(true);
       setMessage(null);
@@ -367,6 +374,7 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
               boardVersion={state.version}
               teams={teams}
               teamName={teamName}
+              unitName={unitName}
               categories={categories}
               townName={townName}
               now={now}
@@ -451,6 +459,7 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
               units={units}
               teams={teams}
               teamName={teamName}
+              unitName={unitName}
               categories={categories}
               townName={townName}
               now={now}

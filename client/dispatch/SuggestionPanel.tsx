@@ -121,7 +121,7 @@ export function currentSuggestions(batch: SuggestionBatch | null, board: CaseBoa
 
 /** A suggestion drawn on the map like the first of a case's candidates. */
 export function suggestionAsCandidate(s: Suggestion): Candidate | null {
-  return s.teamId === null ? null : { teamId: s.teamId, etaSeconds: s.etaSeconds, distanceMeters: s.distanceMeters, workload: s.workload, route: s.route };
+  return s.teamId === null ? null : { teamId: s.teamId, unitCode: s.unitCode, teamName: s.teamName, etaSeconds: s.etaSeconds, distanceMeters: s.distanceMeters, workload: s.workload, route: s.route };
 }
 
 /**
@@ -143,6 +143,7 @@ export interface SuggestionPanelProps {
   boardVersion: number;
   teams: TeamBoard | null;
   teamName: (id: string) => string;
+  unitName: (code: string) => string;
   categories: ReadonlyMap<string, Category>;
   townName: (code: string) => string;
   /** Now on the server's clock (ms), for the ages. */
@@ -165,7 +166,7 @@ type Message = { kind: 'ok' | 'error'; text: string };
  * the case's current version; when someone acted first (409) the suggestions are computed again.
  */
 export function SuggestionPanel(props: SuggestionPanelProps) {
-  const { suggestions, board, boardVersion, teams, teamName, categories, townName, now, openedId, onSelect, onDispatched, onUnauthenticated, errorText } = props;
+  const { suggestions, board, boardVersion, teams, teamName, unitName, categories, townName, now, openedId, onSelect, onDispatched, onUnauthenticated, errorText } = props;
   const { t, i18n } = useTranslation();
   const { batch, loading, error, refresh } = suggestions;
   const [busy, setBusy] = useState<string | null>(null);
@@ -184,7 +185,9 @@ export function SuggestionPanel(props: SuggestionPanelProps) {
   /** Sends one dispatch; resolves with what became of it. */
   const send = async (s: Suggestion, version: number): Promise<'ok' | 'conflict' | 'failed'> => {
     try {
-      const res = await postCaseAction(s.caseId, { action: 'dispatch', teamId: s.teamId!, version });
+      // A suggested crew, else the unit responsible itself (its desk sends a crew).
+      const target = s.teamId !== null ? { teamId: s.teamId } : { unitCode: s.unitCode! };
+      const res = await postCaseAction(s.caseId, { action: 'dispatch', ...target, version });
       onDispatched(res.case);
       return 'ok';
     } catch (err) {
@@ -199,12 +202,13 @@ export function SuggestionPanel(props: SuggestionPanelProps) {
   };
 
   const dispatchOne = async (s: Suggestion, version: number) => {
-    if (busy || s.teamId === null) return;
+    if (busy || (s.teamId === null && s.unitCode === null)) return;
     setBusy(s.caseId);
     setMessage(null);
     const outcome = await send(s, version);
     setBusy(null);
-    if (outcome === 'ok') setMessage({ kind: 'ok', text: t('dispatch.suggestions.dispatched', { team: teamName(s.teamId) }) });
+    const to = s.teamId !== null ? teamName(s.teamId) : unitName(s.unitCode!);
+    if (outcome === 'ok') setMessage({ kind: 'ok', text: t('dispatch.suggestions.dispatched', { team: to }) });
     if (outcome === 'conflict') setMessage({ kind: 'error', text: t('dispatch.suggestions.conflict') });
     refresh();
   };
@@ -273,7 +277,28 @@ export function SuggestionPanel(props: SuggestionPanelProps) {
               </div>
               <div className="queue-line sub">
                 {s.teamId === null ? (
-                  <span className="suggestion-none">{t(`dispatch.suggestions.reasons.${s.reason}`)}</span>
+                  <>
+                    <span className="suggestion-none">{t(`dispatch.suggestions.reasons.${s.reason}`)}</span>
+                    {s.unitCode !== null && (
+                      <>
+                        <span className="suggestion-team" data-testid="suggestion-unit">
+                          → {unitName(s.unitCode)}
+                        </span>
+                        <button
+                          type="button"
+                          className="act small"
+                          data-testid="suggestion-dispatch-unit"
+                          disabled={busy !== null}
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            void dispatchOne(s, version);
+                          }}
+                        >
+                          {busy === s.caseId ? t('dispatch.working') : t('dispatch.units.dispatchToUnit')}
+                        </button>
+                      </>
+                    )}
+                  </>
                 ) : (
                   <>
                     <span className="suggestion-team">→ {teamName(s.teamId)}</span>

@@ -8,9 +8,22 @@ const unitName = (unit: CaseUnit, language: string) => (isEnglish(language) ? un
  * The units responsible for a case (责任单位), under its candidates: each with its kind, its crews on
  * duty and, for a component case, the component of its that the case is about. Where no candidate
  * team came back it says why: the unit's crews are busy, or (for the units whose crews are not on the
- * map) that the case goes to the unit itself. Dispatching to a unit as such is not offered yet.
+ * map) that the case goes to the unit itself, which each row offers: dispatched to the unit, its desk
+ * sends one of its own crews (二级派遣).
  */
-export function UnitsResponsible({ units, noCandidates, categoryName }: { units: CaseUnit[] | null; noCandidates: boolean; categoryName: string }) {
+export function UnitsResponsible({
+  units,
+  noCandidates,
+  categoryName,
+  busy,
+  onDispatch,
+}: {
+  units: CaseUnit[] | null;
+  noCandidates: boolean;
+  categoryName: string;
+  busy: boolean;
+  onDispatch: (unitCode: string) => void;
+}) {
   const { t, i18n } = useTranslation();
   if (!units) return noCandidates ? <p className="muted">{t('dispatch.noCandidates')}</p> : null;
   const withCrews = units.some((u) => u.crewsOnDuty > 0);
@@ -38,6 +51,9 @@ export function UnitsResponsible({ units, noCandidates, categoryName }: { units:
                     {t('dispatch.units.component', { code: u.component.code, meters: u.component.distanceMeters.toFixed(1) })}
                   </span>
                 )}
+                <button type="button" className="act" data-testid="unit-dispatch" disabled={busy} onClick={() => onDispatch(u.code)}>
+                  {t('dispatch.units.dispatchToUnit')}
+                </button>
               </li>
             ))}
           </ul>

@@ -54,7 +54,8 @@ export function buildQueue(cases: readonly Incident[], filter: QueueFilter, prio
     if (filter.category && i.categoryCode !== filter.category) continue;
     if (filter.source && i.source !== filter.source) continue;
     const due = nextDueAt(i);
-    const deadline = due ?? Date.parse(i.deadlineAt);
+    // No clock runs (suspended, or not yet registered with no stage clock): last in its group.
+    const deadline = due ?? Number.POSITIVE_INFINITY;
     const overdue = due !== null && due < now;
     if (!matchesState(i, filter.state, overdue)) continue;
     keyed.push({ i, overdue: overdue ? 0 : 1, priority: priorityOf(i.categoryCode), suspended: i.status === 'suspended' ? 1 : 0, deadline });

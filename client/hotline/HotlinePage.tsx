@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type Dispatch } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Category, Incident, Place, SessionUser } from '../../shared/index.js';
+import type { Incident, SessionUser } from '../../shared/index.js';
 import { LookButtons, SignedInUser } from '../auth/HeaderControls.js';
 import type { SignOutReason } from '../auth/session.js';
 import { ApiError } from '../cases/caseApi.js';
@@ -24,49 +24,18 @@ import {
   type DeskState,
   type NearbyCase,
 } from './hotlineDesk.js';
-import { fetchNearby, fileReport, joinCase, searchPlaces } from './hotlineApi.js';
+import { fetchNearby, fileReport, joinCase } from './hotlineApi.js';
+import { usePlaceResults } from './usePlaceResults.js';
 import { HotlineMap } from './HotlineMap.js';
-import { SearchBox } from './SearchBox.js';
+import { CategorySearchBox, PlaceSearchBox } from './PlaceAndCategoryBoxes.js';
 
 interface PageProps {
   user: SessionUser;
   onSignOut: (reason?: SignOutReason) => void;
 }
 
-/** How long typing pauses before the place box asks the server, and the nearby check before it asks. */
-const PLACE_DEBOUNCE_MS = 150;
+/** How long typing pauses before the nearby check asks the server. */
 const NEARBY_DEBOUNCE_MS = 250;
-
-/** What the place box lists for what is typed: the last answer stays while the next is asked. */
-function usePlaceResults(query: string, onUnauthenticated: () => void): { items: Place[]; status: 'idle' | 'loading' | 'done' | 'failed'; message: string } {
-  const [result, setResult] = useState<{ items: Place[]; status: 'idle' | 'loading' | 'done' | 'failed'; message: string }>({ items: [], status: 'idle', message: '' });
-  const onUnauthenticatedRef = useRef(onUnauthenticated);
-  onUnauthenticatedRef.current = onUnauthenticated;
-  useEffect(() => {
-    const q = query.trim().slice(0, 100);
-    if (q === '') {
-      setResult({ items: [], status: 'idle', message: '' });
-      return;
-    }
-    const abort = new AbortController();
-    const timer = setTimeout(() => {
-      setResult((r) => ({ ...r, status: 'loading' }));
-      searchPlaces(q, abort.signal).then(
-        (answer) => setResult({ items: answer.items, status: 'done', message: '' }),
-        (err: unknown) => {
-          if (abort.signal.aborted) return;
-          if (err instanceof ApiError && err.status === 401) onUnauthenticatedRef.current();
-          setResult({ items: [], status: 'failed', message: err instanceof Error ? err.message : String(err) });
-        },
-      );
-    }, PLACE_DEBOUNCE_MS);
-    return () => {
-      clearTimeout(timer);
-      abort.abort();
-    };
-  }, [query]);
-  return result;
-}
 
 /** Looks for open cases of the category around the spot whenever either changes (answers for an old spot are dropped). */
 function useNearbyCheck(desk: DeskState, dispatch: Dispatch<DeskAction>, describe: (err: unknown) => string): void {
@@ -132,8 +101,6 @@ export function HotlinePage({ user, onSignOut }: PageProps) {
   const nearby = nearbyCases(desk);
   const gate = saveGate(desk);
   const categoryOptions = useMemo(() => matchCategories(catalog, desk.categoryQuery), [catalog, desk.categoryQuery]);
-  const nameOf = (n: { zh: string; en: string }) => (en ? n.en : n.zh);
-  const categoryLabel = (c: Category) => `${c.code} ${nameOf(c.name)}`;
 
   async function file(joinInto: Incident | null) {
     dispatch({ type: 'saving', joining: joinInto?.id ?? null });
@@ -219,47 +186,29 @@ export function HotlinePage({ user, onSignOut }: PageProps) {
             </div>
           </fieldset>
 
-          <SearchBox<Place>
+          <PlaceSearchBox
             id="hotline-place"
-            testId="place-search"
             label={t('hotline.place')}
             placeholder={t('hotline.placePlaceholder')}
             query={desk.placeQuery}
             onQuery={(query) => dispatch({ type: 'placeQuery', query })}
             options={places.items}
-            optionKey={(p) => p.id}
             status={placeStatus}
-            onPick={(place) => dispatch({ type: 'placePicked', place, label: nameOf(place.name) })}
-            renderOption={(p) => (
-              <>
-                <span className={`place-kind place-kind-${p.kind}`}>{t(`hotline.kinds.${p.kind}`)}</span>
-                <span className="option-name">{nameOf(p.name)}</span>
-                <span className="option-extra muted">{p.context ? nameOf(p.context) : (p.code ?? '')}</span>
-              </>
-            )}
+            onPick={(place, label) => dispatch({ type: 'placePicked', place, label })}
           />
           <p className="hotline-point small muted" data-testid="hotline-point">
             {desk.point ? `${t('hotline.point', { lon: desk.point[0].toFixed(6), lat: desk.point[1].toFixed(6) })} · ${t('hotline.pointHint')}` : t('hotline.noPoint')}
           </p>
 
-          <SearchBox<Category>
+          <CategorySearchBox
             id="hotline-category"
-            testId="category-search"
             label={t('hotline.category')}
             placeholder={t('hotline.categoryPlaceholder')}
             query={desk.categoryQuery}
             onQuery={(query) => dispatch({ type: 'categoryQuery', query })}
             options={categoryOptions}
-            optionKey={(c) => c.code}
             status={t('hotline.categoryNone')}
-            onPick={(category) => dispatch({ type: 'categoryPicked', category, label: categoryLabel(category) })}
-            renderOption={(c) => (
-              <>
-                <span className="option-code">{c.code}</span>
-                <span className="option-name">{nameOf(c.name)}</span>
-                <span className="option-extra muted">{nameOf(c.className)}</span>
-              </>
-            )}
+            onPick={(category, label) => dispatch({ type: 'categoryPicked', category, label })}
           />
 
           <label className="hotline-description">

@@ -45,11 +45,18 @@ export const HTTP_RULES: readonly HttpRule[] = [
   // Readers of the live picture see every case; a field account only its own team's (checked by the case service).
   // The board's counters (first: /api/cases/:id would match it too).
   { method: 'GET', path: '/api/cases/summary', allow: 'live.read' },
+  // The units' applications waiting for the centre's decision (申请延期 / 挂账 / 回退).
+  { method: 'GET', path: '/api/cases/applications', allow: 'case.supervise' },
+  // A unit desk's queue: its own unit's cases (checked by the case service); any unit's for readers of the live picture.
+  { method: 'GET', path: '/api/units/:code/cases', allow: 'signed-in' },
   { method: 'GET', path: '/api/cases/:id', allow: 'signed-in' },
-  { method: 'GET', path: '/api/cases/:id/candidates', allow: 'case.dispatch' },
+  // The crews to send: a dispatcher's of every unit able, a unit desk's of its own (checked by the case service).
+  { method: 'GET', path: '/api/cases/:id/candidates', allow: 'signed-in' },
   { method: 'GET', path: '/api/cases/:id/units', allow: 'case.dispatch' },
   { method: 'GET', path: '/api/dispatch/suggestions', allow: 'case.dispatch' },
   { method: 'GET', path: '/api/tasks', allow: 'task.handle' },
+  // The on-duty inspectors' shared queue of 核实 and 核查 tasks (the 城管通 phone).
+  { method: 'GET', path: '/api/inspect/tasks', allow: 'case.confirm' },
   // The drive to a task: its crew, or any reader of the live picture (checked by the case service).
   { method: 'GET', path: '/api/tasks/:id/route', allow: 'signed-in' },
   // Each action has its own permission (ACTION_RULES in shared/workflow/caseWorkflow.ts), checked by
@@ -61,6 +68,12 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'GET', path: '/api/teams', allow: 'live.read' },
   { method: 'POST', path: '/api/teams/positions', allow: 'position.report' },
   { method: 'GET', path: '/api/teams/:id/track', allow: 'live.read' },
+  // Trackers, teams and inspectors alike. Reporting depends on the tracker named, not on the role alone
+  // (an inspector itself, a crew its team, a gateway's token any): checked by the handler
+  // (server/tracker/trackerAccess.ts), 403 not_your_tracker.
+  { method: 'POST', path: '/api/trackers/positions', allow: 'signed-in' },
+  { method: 'GET', path: '/api/trackers', allow: 'live.read' },
+  { method: 'GET', path: '/api/trackers/:id/track', allow: 'live.read' },
   // Teams' working hours, kept by admins (the live picture shows each team's shift in GET /api/teams).
   { method: 'GET', path: '/api/teams/shifts', allow: 'team.manage' },
   { method: 'PUT', path: '/api/teams/:id/shift', allow: 'team.manage' },

@@ -38,8 +38,8 @@ export interface OpenedSession {
   principal: Principal;
 }
 
-const toUserView = ({ username, displayName, role, teamId, disabled, createdAt, updatedAt }: StoredUser): UserView => ({
-  username, displayName, role, teamId, disabled, createdAt, updatedAt,
+const toUserView = ({ username, displayName, role, teamId, unitCode, disabled, createdAt, updatedAt }: StoredUser): UserView => ({
+  username, displayName, role, teamId, unitCode, disabled, createdAt, updatedAt,
 });
 const toTokenView = ({ id, name, role, createdBy, createdAt, lastUsedAt, revokedAt }: StoredToken): ApiTokenView => ({
   id, name, role, createdBy, createdAt, lastUsedAt, revokedAt,
@@ -63,8 +63,8 @@ export class AuthService {
     private readonly store: Pick<Store, 'auth' | 'audit' | 'transaction'>,
     private readonly settings: AuthSettings,
     private readonly log: Logger,
-    /** Whether a team id names a team (field accounts belong to one). */
-    private readonly teamExists: (teamId: string) => boolean = () => true,
+    /** Whether a team id names a team (field accounts belong to one), and a unit code a unit (unit desks belong to one). */
+    private readonly roster: { teamExists(teamId: string): boolean; unitExists(unitCode: string): boolean } = { teamExists: () => true, unitExists: () => true },
     private readonly now: () => number = Date.now,
   ) {
     const window = Math.ceil(settings.failureWindowMs / 1000);
@@ -252,11 +252,11 @@ export class AuthService {
   }
 
   private userPrincipal(u: StoredUser, sessionHash: string | null): Principal {
-    return { kind: 'user', name: u.username, displayName: u.displayName, role: u.role, userId: u.id, tokenId: null, teamId: u.teamId, sessionHash };
+    return { kind: 'user', name: u.username, displayName: u.displayName, role: u.role, userId: u.id, tokenId: null, teamId: u.teamId, unitCode: u.unitCode, sessionHash };
   }
 
   private tokenPrincipal(t: StoredToken): Principal {
-    return { kind: 'token', name: t.name, displayName: t.name, role: t.role, userId: null, tokenId: t.id, teamId: null, sessionHash: null };
+    return { kind: 'token', name: t.name, displayName: t.name, role: t.role, userId: null, tokenId: t.id, teamId: null, unitCode: null, sessionHash: null };
   }
 
   // --- accounts and tokens (admins) -------------------------------------------------------------
@@ -268,14 +268,16 @@ export class AuthService {
   async createUser(input: NewUser, ctx: AuditContext): Promise<UserView> {
     const taken = () => new Refusal(409, 'username_taken', `The username ${input.username} is taken.`);
     if (await this.store.auth.userByName(input.username)) throw taken();
-    if (input.teamId !== undefined && !this.teamExists(input.teamId)) throw new Refusal(422, 'unknown_team', `No team has the id ${input.teamId}.`);
+    if (input.teamId !== undefined && !this.roster.teamExists(input.teamId)) throw new Refusal(422, 'unknown_team', `No team has the id ${input.teamId}.`);
+    if (input.unitCode !== undefined && !this.roster.unitExists(input.unitCode)) throw new Refusal(422, 'unknown_unit', `No unit has the code ${input.unitCode}.`);
     const passwordHash = await hashPassword(input.password);
     const teamId = input.teamId ?? null;
+    const unitCode = input.unitCode ?? null;
     const at = this.now();
-    const user = await writeAudited(this.store, { ctx, action: 'user.create', objectType: 'user', objectId: input.username, detail: { role: input.role, teamId }, at }, async (tx) => {
+    const user = await writeAudited(this.store, { ctx, action: 'user.create', objectType: 'user', objectId: input.username, detail: { role: input.role, teamId, unitCode }, at }, async (tx) => {
       // Asked again in the transaction: another admin may have taken the name while this password was hashed.
       if (await tx.auth.userByName(input.username)) throw taken();
-      return tx.auth.createUser({ username: input.username, displayName: input.displayName ?? input.username, role: input.role, passwordHash, teamId, at });
+      return tx.auth.createUser({ username: input.username, displayName: input.displayName ?? input.username, role: input.role, passwordHash, teamId, unitCode, at });
     });
     return toUserView(user);
   }
@@ -284,17 +286,21 @@ export class AuthService {
   async updateUser(username: string, change: UserChange, ctx: AuditContext): Promise<UserView> {
     const user = await this.store.auth.userByName(username);
     if (!user) throw new Refusal(404, 'not_found', `No user is called ${username}.`);
-    if (change.teamId && !this.teamExists(change.teamId)) throw new Refusal(422, 'unknown_team', `No team has the id ${change.teamId}.`);
+    if (change.teamId && !this.roster.teamExists(change.teamId)) throw new Refusal(422, 'unknown_team', `No team has the id ${change.teamId}.`);
+    if (change.unitCode && !this.roster.unitExists(change.unitCode)) throw new Refusal(422, 'unknown_unit', `No unit has the code ${change.unitCode}.`);
+    if ((change.role ?? user.role) === 'unit' && (change.unitCode === undefined ? user.unitCode : change.unitCode) === null) {
+      throw new Refusal(422, 'unit_required', 'A unit desk account needs its unitCode.');
+    }
     if (ctx.principal?.userId === user.id && (change.disabled || (change.role && change.role !== 'admin'))) {
       throw new Refusal(409, 'own_account', 'An admin cannot disable or demote their own account.');
     }
     const passwordHash = change.password === undefined ? undefined : await hashPassword(change.password);
-    const endsSessions = change.role !== undefined || change.password !== undefined || change.disabled !== undefined || change.teamId !== undefined;
+    const endsSessions = change.role !== undefined || change.password !== undefined || change.disabled !== undefined || change.teamId !== undefined || change.unitCode !== undefined;
     const { password: _secret, ...logged } = change;
     const at = this.now();
     const detail = { ...logged, passwordChanged: change.password !== undefined };
     const { updated, hashes } = await writeAudited(this.store, { ctx, action: 'user.update', objectType: 'user', objectId: username, detail, at }, async (tx) => ({
-      updated: await tx.auth.updateUser(user.id, { displayName: change.displayName, role: change.role, disabled: change.disabled, teamId: change.teamId, passwordHash, at }),
+      updated: await tx.auth.updateUser(user.id, { displayName: change.displayName, role: change.role, disabled: change.disabled, teamId: change.teamId, unitCode: change.unitCode, passwordHash, at }),
       hashes: endsSessions ? await tx.auth.deleteSessionsOfUser(user.id) : [],
     }));
     // Sockets are told once the change has committed.

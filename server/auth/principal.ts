@@ -15,6 +15,8 @@ export interface Principal {
   tokenId: string | null;
   /** The team of a field account; null for everyone else. */
   teamId: string | null;
+  /** The unit of a unit desk account; null for everyone else. */
+  unitCode: string | null;
   /** The session it came through (cookie), null for a bearer token. */
   sessionHash: string | null;
 }

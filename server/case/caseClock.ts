@@ -1,6 +1,6 @@
 import { computeDeadline } from '../../shared/workflow/deadlines.js';
 import { DAY_MS, type WorkCalendar } from '../../shared/workflow/workCalendar.js';
-import { stageLimitOf, type CaseStage, type Category, type StageLimitsByUrgency } from '../../shared/index.js';
+import { stageLimitOf, type CaseStage, type Category, type StageLimitsByUrgency, type WorkflowContext } from '../../shared/index.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -16,9 +16,26 @@ export class CaseClock {
     private readonly calendar: () => WorkCalendar,
   ) {}
 
-  /** When a case of this category reported at startMs must be handled. */
+  /** When a case of this category dispatched at startMs must be handled. */
   handlingDeadline(category: Category, startMs: number): number {
     return computeDeadline(startMs, category.timeLimit, this.calendar());
+  }
+
+  /** When a case of this category registered at startMs must be closed. */
+  closeDeadline(category: Category, startMs: number): number {
+    return computeDeadline(startMs, category.closeLimit, this.calendar());
+  }
+
+  /** The workflow's arithmetic for one case of this category at `now` (shared/workflow/caseWorkflow.ts). */
+  contextFor(category: Category, now: number, actor?: string): WorkflowContext {
+    return {
+      now,
+      actor,
+      addLimitHours: (from, hours) => this.addLimitHours(category, from, hours),
+      stageDeadline: (stage, from) => this.stageDeadline(category, stage, from),
+      handlingDeadline: (from) => this.handlingDeadline(category, from),
+      closeDeadline: (from) => this.closeDeadline(category, from),
+    };
   }
 
   /** When a stage entered at startMs must be done. */

@@ -19,12 +19,14 @@ import {
   type CaseUnit,
   type Unit,
   unitsForCase,
+  unitHandles,
   TERMINAL_STATUSES,
   stageDueAt,
   stageOfStatus,
   teamsThatReturned,
 } from '../../shared/index.js';
 import { distance } from '@turf/turf';
+import { auditEntry } from '../auth/auditedChange.js';
 import { may, type Principal } from '../auth/principal.js';
 import { eventsFor, incidentFor } from '../auth/redaction.js';
 import { Refusal } from '../refusal.js';
@@ -34,7 +36,7 @@ import { NotFoundError, VersionConflictError, type Store } from '../store/store.
 import type { ComponentMatch } from '../unit/componentMatch.js';
 
 export interface CaseServiceDeps {
-  store: Pick<Store, 'incidents' | 'cases'>;
+  store: Pick<Store, 'incidents' | 'cases' | 'transaction'>;
   teams: ReadonlyMap<string, Team>;
   /** The units responsible (departments and towns) with their crews (shared/workflow/units.ts). */
   units: readonly Unit[];
@@ -43,11 +45,13 @@ export interface CaseServiceDeps {
   /** Whether a team is on duty now (not off duty or offline). */
   onDuty(teamId: string): boolean;
   categoryOf(code: string): Category | undefined;
-  /** Stage deadlines and extensions, in the category's kind of time. */
-  clock: Pick<CaseClock, 'stageDeadline' | 'addLimitHours' | 'localDayStart'>;
-  /** The teams that could take a case, ranked (dispatch/candidates.ts over the city's road graph). */
-  /** `passOver`: teams not to offer (they sent this case back). */
-  rankCandidates(at: Incident, workloadOf: (teamId: string) => number, passOver: ReadonlySet<string>): Candidate[];
+  /** Handling, closure and stage deadlines and extensions, in the category's kind of time. */
+  clock: Pick<CaseClock, 'contextFor' | 'localDayStart'>;
+  /**
+   * The teams that could take a case, ranked (dispatch/candidates.ts over the city's road graph):
+   * `passOver`: teams not to offer (they sent this case back); `only`: the teams that may be offered.
+   */
+  rankCandidates(at: Incident, workloadOf: (teamId: string) => number, passOver: ReadonlySet<string>, only: ReadonlySet<string>): Candidate[];
   /** The fastest drive between two points at live road speeds, with directions; null when none by road. */
   routeBetween(from: { lon: number; lat: number }, to: { lon: number; lat: number }): TaskRoute | null;
   /** Where a team is now (its last reported or simulated position), or null. */
@@ -67,6 +71,10 @@ const PUBLIC_SOURCES: readonly IncidentSource[] = ['hotline_12345', 'citizen_app
 
 /** Whether a case is dispatched to the actor's own team (field accounts act only on those). */
 const ownTask = (actor: Principal, c: Incident) => actor.teamId !== null && c.teamId === actor.teamId;
+/** Whether a case is dispatched to the actor's own unit (a unit desk sees and works only those). */
+const ownUnitCase = (actor: Principal, c: Incident) => actor.unitCode !== null && c.unitCode === actor.unitCode;
+/** Whether a reader may see a case: the live picture's readers all, a crew its tasks, a unit desk its unit's cases. */
+const maySee = (reader: Principal, c: Incident) => may(reader, 'live.read') || ownTask(reader, c) || ownUnitCase(reader, c);
 
 /** Duplicates (GB/T 30428): the same category within 50 m and 24 h of an open case. */
 export const DUPLICATE_RADIUS_M = 50;
@@ -79,7 +87,11 @@ function stateOf(i: Incident): CaseState {
     status: i.status,
     version: i.version,
     teamId: i.teamId,
-    deadlineAt: Date.parse(i.deadlineAt),
+    unitCode: i.unitCode,
+    deadlineAt: ms(i.deadlineAt),
+    closeDeadlineAt: ms(i.closeDeadlineAt),
+    application: i.application ? { ...i.application, at: Date.parse(i.application.at) } : null,
+    confirmedAt: ms(i.confirmedAt),
     urgeCount: i.urgeCount,
     reworkCount: i.reworkCount,
     suspendedFrom: i.suspendedFrom,
@@ -102,15 +114,17 @@ export class CaseService {
   async view(id: string, reader: Principal): Promise<CaseView> {
     const current = await this.deps.store.incidents.get(id);
     if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
-    if (!may(reader, 'live.read') && !ownTask(reader, current)) {
-      throw new Refusal(403, 'not_your_team', 'A field account sees only the tasks of its own team.');
-    }
+    this.checkMaySee(reader, current);
     const now = this.deps.now();
     const open = current.status !== 'closed' && current.status !== 'rejected';
-    const handlingDue = Date.parse(current.deadlineAt);
-    const remaining = open ? Math.round((handlingDue - now) / 1000) : null;
+    const clockRuns = open && current.status !== 'suspended';
+    const handlingDue = ms(current.deadlineAt);
+    const closeDue = ms(current.closeDeadlineAt);
+    // The handling clock is the unit's: it runs while the unit has the case (dispatched, handling).
+    const handlingRuns = current.status === 'dispatched' || current.status === 'handling';
+    const remaining = open && handlingDue !== null ? Math.round((handlingDue - now) / 1000) : null;
     const stageName = stageOfStatus(current.status);
-    const stageDue = stageDueAt({ status: current.status, deadlineAt: Date.parse(current.deadlineAt), stageDeadlineAt: ms(current.stageDeadlineAt) });
+    const stageDue = stageDueAt({ status: current.status, deadlineAt: handlingDue, stageDeadlineAt: ms(current.stageDeadlineAt) });
     // Overdue compares milliseconds: a rounded "0 s left" may already be past the deadline.
     const stageLeft = stageDue === null ? null : Math.round((stageDue - now) / 1000);
     const { offers, merged } = await this.duplicatesOf(current);
@@ -119,7 +133,11 @@ export class CaseService {
       timeline: eventsFor(reader, await this.deps.store.incidents.timelineOf(id)),
       allowedActions: actionsFrom(current.status).filter((a) => may(reader, ACTION_RULES[a].permission)),
       remainingSeconds: remaining,
-      overdue: open && now > handlingDue && current.status !== 'suspended',
+      overdue: clockRuns && ((handlingRuns && handlingDue !== null && now > handlingDue) || (closeDue !== null && now > closeDue)),
+      close:
+        open && closeDue !== null
+          ? { deadlineAt: new Date(closeDue).toISOString(), remainingSeconds: Math.round((closeDue - now) / 1000), overdue: clockRuns && now > closeDue }
+          : null,
       stage:
         stageName === null || stageDue === null || stageLeft === null
           ? null
@@ -140,25 +158,58 @@ export class CaseService {
     return this.deps.store.cases.workloadByTeam();
   }
 
-  /** The five teams that can be there soonest, for the dispatcher. */
-  async candidates(id: string): Promise<Candidate[]> {
+  /**
+   * The five crews that can be there soonest: for the dispatcher, the crews of every unit that handles
+   * the case; for a unit's desk, its own crews (a case dispatched to its unit only).
+   */
+  async candidates(id: string, reader: Principal): Promise<Candidate[]> {
     const current = await this.deps.store.incidents.get(id);
     if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
-    return (await this.candidatesOf([current]))[0]!;
+    if (may(reader, 'case.dispatch')) return (await this.candidatesOf([current]))[0]!;
+    if (may(reader, 'case.assign') && ownUnitCase(reader, current)) return (await this.candidatesOf([current], reader.unitCode!))[0]!;
+    throw new Refusal(403, 'not_your_unit', 'A unit desk sees the crews only for the cases dispatched to its unit.');
   }
 
   /**
-   * The candidates of several cases at once, against one reading of the teams' workload. A team that
-   * sent a case back (退回) is not offered it again, as its timeline says (one indexed read per case).
+   * The candidates of several cases at once, against one reading of the teams' workload: crews of
+   * the units that handle each case (or of `unitCode` only). A team that sent a case back (退回) is not
+   * offered it again, as its timeline says (one indexed read per case).
    */
-  async candidatesOf(cases: readonly Incident[]): Promise<Candidate[][]> {
+  async candidatesOf(cases: readonly Incident[], unitCode?: string): Promise<Candidate[][]> {
     const workload = await this.deps.store.cases.workloadByTeam();
     return Promise.all(
       cases.map(async (c) => {
         const passOver = teamsThatReturned(await this.deps.store.incidents.timelineOf(c.id));
-        return this.deps.rankCandidates(c, (teamId) => workload.get(teamId) ?? 0, passOver);
+        const only = new Set(this.ableUnits(c).filter((u) => unitCode === undefined || u.code === unitCode).flatMap((u) => u.teams));
+        return this.deps.rankCandidates(c, (teamId) => workload.get(teamId) ?? 0, passOver, only);
       }),
     );
+  }
+
+  /** The units that handle a case's category where it lies (its department, or its own town). */
+  private ableUnits(c: Pick<Incident, 'categoryCode' | 'townCode'>): Unit[] {
+    const category = this.deps.categoryOf(c.categoryCode);
+    return category ? unitsForCase(this.deps.units, category, c.townCode) : [];
+  }
+
+  /** The cases a unit has, for its desk's queue (a unit desk: its own unit only). */
+  async casesOfUnit(unitCode: string, reader: Principal): Promise<Incident[]> {
+    if (!may(reader, 'live.read') && reader.unitCode !== unitCode) {
+      throw new Refusal(403, 'not_your_unit', 'A unit desk sees only the cases of its own unit.');
+    }
+    if (!this.deps.units.some((u) => u.code === unitCode)) throw new Refusal(404, 'not_found', `No unit has the code ${unitCode}.`);
+    return (await this.deps.store.cases.ofUnit(unitCode)).map((i) => incidentFor(reader, i));
+  }
+
+  /** The units' applications waiting for the centre's decision, oldest first. */
+  async applications(reader: Principal): Promise<Incident[]> {
+    return (await this.deps.store.cases.withApplication()).map((i) => incidentFor(reader, i));
+  }
+
+  private checkMaySee(reader: Principal, c: Incident): void {
+    if (maySee(reader, c)) return;
+    if (reader.unitCode !== null) throw new Refusal(403, 'not_your_unit', 'A unit desk sees only the cases dispatched to its unit.');
+    throw new Refusal(403, 'not_your_team', 'A field account sees only the tasks of its own team.');
   }
 
   /**
@@ -172,7 +223,7 @@ export class CaseService {
     const current = await this.deps.store.incidents.get(id);
     if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
     const category = this.deps.categoryOf(current.categoryCode)!;
-    const able = unitsForCase(this.deps.units, category, current.townCode);
+    const able = this.ableUnits(current);
     const match = category.family === 'component' ? this.deps.nearestComponent(category.code, current.lon, current.lat) : null;
     const owner = match ? this.deps.units.find((u) => u.code === match.ownerUnit) : undefined;
     const ranked = owner ? [owner, ...able.filter((u) => u.code !== owner.code)] : able;
@@ -191,7 +242,8 @@ export class CaseService {
   async suggestions(limit: number): Promise<SuggestionBatch> {
     const { items: oldest, total } = await this.deps.store.cases.oldestWithStatus(['registered'], limit);
     const candidates = await this.candidatesOf(oldest);
-    const ranked = oldest.map((c, k) => ({ case: c, candidates: candidates[k]! }));
+    const units = await Promise.all(oldest.map(async (c) => (await this.unitsFor(c.id))[0]?.code ?? null));
+    const ranked = oldest.map((c, k) => ({ case: c, candidates: candidates[k]!, unitCode: units[k]! }));
     return { at: new Date(this.deps.now()).toISOString(), waiting: total, suggestions: suggestDispatches(ranked) };
   }
 
@@ -202,7 +254,9 @@ export class CaseService {
   async mayAddPhotos(id: string, actor: Principal): Promise<void> {
     const current = await this.deps.store.incidents.get(id);
     if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
-    if (may(actor, 'case.dispatch') || may(actor, 'case.verify') || (may(actor, 'task.handle') && ownTask(actor, current))) return;
+    if (may(actor, 'case.dispatch') || may(actor, 'case.verify') || (may(actor, 'task.handle') && (ownTask(actor, current) || ownUnitCase(actor, current)))) return;
+    // The inspector who reported a problem attaches its photos (before and after, for 自行处置).
+    if (may(actor, 'incident.report') && current.reportedBy?.name === actor.name && current.status === 'reported') return;
     throw new Refusal(403, 'forbidden', 'Only the handling team, an inspector or a dispatcher may add photos to this case.');
   }
 
@@ -213,9 +267,7 @@ export class CaseService {
   async routeTo(id: string, reader: Principal, from?: { lon: number; lat: number }): Promise<TaskRoute> {
     const current = await this.deps.store.incidents.get(id);
     if (!current) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
-    if (!may(reader, 'live.read') && !ownTask(reader, current)) {
-      throw new Refusal(403, 'not_your_team', 'A field account sees only the tasks of its own team.');
-    }
+    this.checkMaySee(reader, current);
     if (from && !this.deps.isNearCity(from.lon, from.lat)) {
       throw new Refusal(422, 'outside_city', 'The starting point lies outside the city (more than 2 km beyond its extent).', { lon: from.lon, lat: from.lat });
     }
@@ -278,6 +330,61 @@ export class CaseService {
     }
   }
 
+  /**
+   * Whether the actor may act on this case at all: a crew on its own team's tasks, a unit desk on its
+   * own unit's cases (and never sends one back to itself: it applies to return it to the centre), the
+   * inspector who reported a problem fixes it on the spot.
+   */
+  private admit(actor: Principal, req: CaseActionRequest, current: Incident): void {
+    const permission = ACTION_RULES[req.action].permission;
+    if (actor.role === 'unit') {
+      if (!ownUnitCase(actor, current)) throw new Refusal(403, 'not_your_unit', 'A unit desk acts only on the cases dispatched to its unit.');
+      if (req.action === 'return') {
+        throw new Refusal(403, 'apply_to_return', 'A unit returns a case to the centre by applying (apply, kind return); the centre decides.');
+      }
+      return;
+    }
+    if (permission === 'task.handle' && !ownTask(actor, current)) {
+      throw new Refusal(403, 'not_your_team', 'Only the team the case is dispatched to may act on it.');
+    }
+    if (req.action === 'self-handle' && current.reportedBy?.name !== actor.name) {
+      throw new Refusal(403, 'not_your_report', 'Only the inspector who reported a problem closes it as fixed on the spot.');
+    }
+  }
+
+  /**
+   * The unit a dispatch sends the case to: the one named, else the named crew's. The crew must be the
+   * unit's; the unit must handle the category where the case lies (a town only within its bounds),
+   * unless the dispatcher overrides with a reason, which is audited.
+   */
+  private dispatchTarget(req: CaseActionRequest, current: Incident): { unitCode: string; override: { unitCode: string; teamId: string | null; categoryCode: string; reason: string } | null } {
+    const team = req.teamId === undefined ? undefined : this.deps.teams.get(req.teamId);
+    const unitCode = req.unitCode ?? team?.unitCode;
+    if (unitCode === undefined) throw new Refusal(400, 'unit_required', 'dispatch needs the unitCode of the unit responsible, or the teamId of one of its crews.');
+    if (team && team.unitCode !== unitCode) {
+      throw new Refusal(422, 'team_not_in_unit', `The team ${team.id} is a crew of ${team.unitCode}, not of ${unitCode}.`, { teamId: team.id, unitCode: team.unitCode });
+    }
+    const unit = this.deps.units.find((u) => u.code === unitCode)!;
+    if (unitHandles(unit, current.categoryCode, current.townCode)) return { unitCode, override: null };
+    if (req.overrideReason === undefined) {
+      throw new Refusal(422, 'unit_cannot_handle', `The unit ${unitCode} does not handle ${current.categoryCode} cases here; dispatch to a unit that does, or give overrideReason.`, {
+        unitCode,
+        categoryCode: current.categoryCode,
+        able: this.ableUnits(current).map((u) => u.code),
+      });
+    }
+    return { unitCode, override: { unitCode, teamId: req.teamId ?? null, categoryCode: current.categoryCode, reason: req.overrideReason } };
+  }
+
+  /** A unit's desk assigns one of its own crews. */
+  private checkCrewOfUnit(teamId: string | undefined, unitCode: string | null): void {
+    if (teamId === undefined) return;
+    const team = this.deps.teams.get(teamId)!;
+    if (team.unitCode !== unitCode) {
+      throw new Refusal(422, 'team_not_in_unit', `The team ${teamId} is not a crew of the unit the case is dispatched to (${unitCode ?? 'none'}).`, { teamId, unitCode: team.unitCode });
+    }
+  }
+
   async act(id: string, req: CaseActionRequest, actor: Principal): Promise<Incident> {
     const rule = ACTION_RULES[req.action];
     if (!may(actor, rule.permission)) {
@@ -286,44 +393,59 @@ export class CaseService {
     if (req.teamId !== undefined && !this.deps.teams.has(req.teamId)) {
       throw new Refusal(422, 'unknown_team', `No team has the id ${req.teamId}.`);
     }
+    if (req.unitCode !== undefined && !this.deps.units.some((u) => u.code === req.unitCode)) {
+      throw new Refusal(422, 'unknown_unit', `No unit has the code ${req.unitCode}.`);
+    }
     if (req.action === 'merge' && req.mergeInto !== undefined) await this.checkMergeTarget(id, req.mergeInto);
     // Looked up before the action (a photo never moves to another case), refused in its place below.
     const unknownAttachments = await this.unknownAttachments(id, req.attachments);
     const now = this.deps.now();
+    // Whether a dispatch overrode the units responsible (set by `decide` below, audited with the action).
+    let override: { unitCode: string; teamId: string | null; categoryCode: string; reason: string } | null = null;
+    // Who may act comes before the version: another team's crew or another unit learns nothing of the case.
+    const admit = (current: Incident) => this.admit(actor, req, current);
+    const decide = (current: Incident) => {
+      this.checkAttachments(unknownAttachments);
+      if (req.action === 'callback' && !PUBLIC_SOURCES.includes(current.source)) {
+        throw new Refusal(422, 'not_public_report', `Only public reports (the 12345 hotline, the citizens' app) are called back; this one came from ${current.source}.`);
+      }
+      const category = this.deps.categoryOf(current.categoryCode);
+      if (!category) {
+        throw new Refusal(409, 'unknown_category', `The case's category ${current.categoryCode} is no longer in the catalog; its deadlines cannot be counted.`);
+      }
+      let request: Omit<CaseActionRequest, 'version'> = req;
+      if (req.action === 'dispatch') {
+        const target = this.dispatchTarget(req, current);
+        request = { ...req, unitCode: target.unitCode };
+        override = target.override;
+      } else if (req.action === 'assign') {
+        this.checkCrewOfUnit(req.teamId, current.unitCode);
+      }
+      const state = applyCaseAction(stateOf(current), request, this.deps.clock.contextFor(category, now, actor.name));
+      return {
+        state,
+        action: { name: req.action, actor: actor.name, role: actor.role, ...(req.note ? { note: req.note } : {}), ...(req.attachments?.length ? { attachments: req.attachments } : {}) },
+      };
+    };
     let event: IncidentEvent;
     try {
-      // Who may act comes before the version: another team's crew learns nothing of the case.
-      const admit = (current: Incident) => {
-        if (rule.permission === 'task.handle' && !ownTask(actor, current)) {
-          throw new Refusal(403, 'not_your_team', 'Only the team the case is dispatched to may act on it.');
-        }
-      };
-      event = await this.deps.store.cases.applyAction(id, req.version, now, (current) => {
-        this.checkAttachments(unknownAttachments);
-        if (req.action === 'callback' && !PUBLIC_SOURCES.includes(current.source)) {
-          throw new Refusal(422, 'not_public_report', `Only public reports (the 12345 hotline, the citizens' app) are called back; this one came from ${current.source}.`);
-        }
-        const category = this.deps.categoryOf(current.categoryCode);
-        if (!category) {
-          throw new Refusal(409, 'unknown_category', `The case's category ${current.categoryCode} is no longer in the catalog; its deadlines cannot be counted.`);
-        }
-        const state = applyCaseAction(stateOf(current), req, {
-          now,
-          addLimitHours: (from, hours) => this.deps.clock.addLimitHours(category, from, hours),
-          stageDeadline: (stage, from) => this.deps.clock.stageDeadline(category, stage, from),
+      if (req.action === 'dispatch' && req.overrideReason !== undefined) {
+        // An override is audited in the same transaction as the dispatch: kept only together.
+        event = await this.deps.store.transaction(async (tx) => {
+          const e = await tx.cases.applyAction(id, req.version, now, decide, admit);
+          if (override) await tx.audit.append(auditEntry({ principal: actor, address: null }, 'case.dispatch_override', 'case', id, override, now));
+          return e;
         });
-        return {
-          state,
-          action: { name: req.action, actor: actor.name, role: actor.role, ...(req.note ? { note: req.note } : {}), ...(req.attachments?.length ? { attachments: req.attachments } : {}) },
-        };
-      }, admit);
+      } else {
+        event = await this.deps.store.cases.applyAction(id, req.version, now, decide, admit);
+      }
     } catch (err) {
       if (err instanceof NotFoundError) throw new Refusal(404, 'not_found', `No case has the id ${id}.`);
       if (err instanceof VersionConflictError) {
         throw new Refusal(409, 'version_conflict', 'Someone else changed the case since you saw it; reload it and decide again.', { currentVersion: err.current });
       }
       if (err instanceof WorkflowError) {
-        throw new Refusal(err.code === 'invalid_transition' ? 422 : 400, err.code, err.message);
+        throw new Refusal(err.code === 'invalid_transition' || err.code === 'application_pending' || err.code === 'no_application' ? 422 : 400, err.code, err.message);
       }
       throw err;
     }

@@ -139,6 +139,8 @@ export function rankCandidates(
       const path = pathToTarget(search, nodeOf[k]!);
       return {
         teamId: team.id,
+        unitCode: team.unitCode,
+        teamName: team.name,
         etaSeconds: eta,
         distanceMeters: Math.round(search.metres[nodeOf[k]!]! + offRoad[k]! + end.metres),
         workload,

@@ -7,6 +7,8 @@ export type WaitingCase = Pick<Incident, 'id' | 'version' | 'categoryCode' | 'to
 export interface CaseWithCandidates {
   case: WaitingCase;
   candidates: readonly Candidate[];
+  /** The unit to dispatch to when no crew is suggested (the first unit able, see CaseService.unitsFor); null when none is. */
+  unitCode: string | null;
 }
 
 /**
@@ -32,14 +34,25 @@ export function suggestDispatches(waiting: readonly CaseWithCandidates[]): Sugge
   const taken = new Set<string>();
   return [...waiting]
     .sort((a, b) => oldestFirst(a.case, b.case))
-    .map(({ case: c, candidates }): Suggestion => {
+    .map(({ case: c, candidates, unitCode }): Suggestion => {
       const about = { caseId: c.id, version: c.version, categoryCode: c.categoryCode, townCode: c.townCode, gridCode: c.gridCode, reportedAt: c.reportedAt };
       const pick = candidates.find((x) => !taken.has(x.teamId));
       if (!pick) {
+        // No crew to name: the case goes to the unit itself, whose desk sends its own crew.
         const reason = candidates.length === 0 ? 'no_candidate' : 'candidates_taken';
-        return { ...about, teamId: null, etaSeconds: null, distanceMeters: null, workload: null, route: null, reason };
+        return { ...about, unitCode, teamId: null, teamName: null, etaSeconds: null, distanceMeters: null, workload: null, route: null, reason };
       }
       taken.add(pick.teamId);
-      return { ...about, teamId: pick.teamId, etaSeconds: pick.etaSeconds, distanceMeters: pick.distanceMeters, workload: pick.workload, route: pick.route, reason: null };
+      return {
+        ...about,
+        unitCode: pick.unitCode,
+        teamId: pick.teamId,
+        teamName: pick.teamName,
+        etaSeconds: pick.etaSeconds,
+        distanceMeters: pick.distanceMeters,
+        workload: pick.workload,
+        route: pick.route,
+        reason: null,
+      };
     });
 }

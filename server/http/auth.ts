@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { parseOr400 } from './errors.js';
 
 const me = (p: Principal): MeResponse => ({
-  user: { username: p.name, displayName: p.displayName, role: p.role, teamId: p.teamId, permissions: [...ROLE_PERMISSIONS[p.role]] },
+  user: { username: p.name, displayName: p.displayName, role: p.role, teamId: p.teamId, unitCode: p.unitCode, permissions: [...ROLE_PERMISSIONS[p.role]] },
 });
 
 /** Signing in and out, who am I, and the kiosk link of wall displays. */

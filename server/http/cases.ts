@@ -14,6 +14,12 @@ export function casesRouter(cases: CaseService, teams: () => Team[]): Router {
   r.get('/cases/summary', async (_req, res) => {
     res.set('Cache-Control', 'no-store').json(await cases.summary());
   });
+  r.get('/cases/applications', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await cases.applications(principalOf(res)!));
+  });
+  r.get('/units/:code/cases', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await cases.casesOfUnit(req.params.code, principalOf(res)!));
+  });
   r.get('/cases/:id', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await cases.view(req.params.id, principalOf(res)!));
   });
@@ -21,7 +27,7 @@ export function casesRouter(cases: CaseService, teams: () => Team[]): Router {
     res.set('Cache-Control', 'no-store').json(await cases.unitsFor(req.params.id));
   });
   r.get('/cases/:id/candidates', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await cases.candidates(req.params.id));
+    res.set('Cache-Control', 'no-store').json(await cases.candidates(req.params.id, principalOf(res)!));
   });
   r.post('/cases/:id/actions', async (req, res) => {
     const body = parseOr400(CaseActionRequest, req.body, 'action');

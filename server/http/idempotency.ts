@@ -16,7 +16,8 @@ const Key = z.string().min(8).max(100).regex(/^[A-Za-z0-9_-]+$/);
 export function idempotent(answers: IdempotentAnswers): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('idempotency-key');
-    if (header === undefined) return next();
+    // Writes only: a read under a mounted path (GET /api/incidents) is never replayed.
+    if (header === undefined || req.method === 'GET' || req.method === 'HEAD') return next();
     const parsed = Key.safeParse(header);
     if (!parsed.success) throw new Refusal(400, 'invalid_idempotency_key', 'Idempotency-Key must be 8–100 letters, digits, - or _.');
     const principal = credentialKeys(principalOf(res)!)[0]!;

@@ -8,6 +8,7 @@ import {
   roleMay,
   stageOfStatus,
   WorkflowError,
+  type ApplicationRequest,
   type CaseState,
   type Category,
   type GridCellProps,
@@ -19,7 +20,7 @@ import type { CaseClock } from '../case/caseClock.js';
 import { Refusal } from '../refusal.js';
 import { createGroupCommitter } from '../store/groupCommit.js';
 import type { HistoricalRecord, HistoricalState, IncidentRecord, Store } from '../store/store.js';
-import type { HistoricalIncident, HistoricalTransition, IncidentIntake, IncidentReport } from './intake.js';
+import type { HistoricalIncident, HistoricalTransition, HistoryChecks, IncidentIntake, IncidentReport } from './intake.js';
 
 /** What the incident service needs from the rest of the server, passed in so it can be tested alone. */
 export interface IncidentServiceDeps {
@@ -27,8 +28,8 @@ export interface IncidentServiceDeps {
   categoryOf(code: string): Category | undefined;
   /** The unit grid cell holding the point, or undefined outside the city. */
   cellAt(lon: number, lat: number): GridCellProps | undefined;
-  /** The handling deadline, the deadline to accept a new report, and (for imported extensions) limit arithmetic. */
-  clock: Pick<CaseClock, 'handlingDeadline' | 'stageDeadline' | 'addLimitHours'>;
+  /** The deadline to accept a new report, and (for imported history) the workflow's arithmetic. */
+  clock: Pick<CaseClock, 'stageDeadline' | 'contextFor'>;
   /** Called with each committed batch of events, in seq order. */
   onCommitted(events: IncidentEvent[]): void;
   now(): number;
@@ -111,7 +112,6 @@ export class IncidentService implements IncidentIntake {
       reportedBy,
       reportedAt,
       createdAt: receivedAt,
-      deadlineAt: this.deps.clock.handlingDeadline(category, reportedAt),
       // Acceptance (受理) counts from when the report reached the center.
       stageDeadlineAt: this.deps.clock.stageDeadline(category, 'accept', receivedAt),
     };
@@ -129,7 +129,7 @@ export class IncidentService implements IncidentIntake {
    * closure kind…) is what live actions would have left. Records whose report would be refused live,
    * or whose steps the workflow refuses, are skipped, not stored.
    */
-  async importHistory(records: Iterable<HistoricalIncident>, opts: { teamExists?(teamId: string): boolean } = {}): Promise<number> {
+  async importHistory(records: Iterable<HistoricalIncident>, opts: HistoryChecks = {}): Promise<number> {
     const accepted: HistoricalRecord[] = [];
     for (const h of records) {
       const reportedAt = Date.parse(h.report.reportedAt);
@@ -141,21 +141,18 @@ export class IncidentService implements IncidentIntake {
         throw err;
       }
       const category = this.deps.categoryOf(incident.categoryCode)!;
-      const transitions = this.replay(incident, category, h.transitions, opts.teamExists);
+      const transitions = this.replay(incident, category, h.transitions, opts);
       if (transitions) accepted.push({ incident, transitions });
     }
     return this.deps.store.incidents.importHistory(accepted);
   }
 
   /** What each past step changed, or null when the workflow would not have allowed one of them. */
-  private replay(incident: IncidentRecord, category: Category, steps: readonly HistoricalTransition[], teamExists?: (teamId: string) => boolean): HistoricalRecord['transitions'] | null {
+  private replay(incident: IncidentRecord, category: Category, steps: readonly HistoricalTransition[], checks: HistoryChecks): HistoricalRecord['transitions'] | null {
+    const { teamExists, unitHandles } = checks;
     const clock = this.deps.clock;
     let state: CaseState = reportedCaseState(incident);
-    const ctx: WorkflowContext = {
-      now: 0,
-      addLimitHours: (from, hours) => clock.addLimitHours(category, from, hours),
-      stageDeadline: (stage, from) => clock.stageDeadline(category, stage, from),
-    };
+    const ctx: WorkflowContext = clock.contextFor(category, 0);
     const out: HistoricalRecord['transitions'] = [];
     for (const step of steps) {
       const at = Date.parse(step.at);
@@ -176,9 +173,11 @@ export class IncidentService implements IncidentIntake {
       }
       if (!roleMay(a.role, ACTION_RULES[a.name].permission)) return null;
       if (a.teamId !== undefined && teamExists && !teamExists(a.teamId)) return null;
+      // A past dispatch went to a unit that handles the case, as a live one must (a town only within its bounds).
+      if (a.unitCode !== undefined && unitHandles && !unitHandles(a.unitCode, incident.categoryCode, incident.townCode)) return null;
       ctx.now = at;
       try {
-        next = applyCaseAction(state, { action: a.name, teamId: a.teamId, note: a.note }, ctx);
+        next = applyCaseAction(state, { action: a.name, teamId: a.teamId, unitCode: a.unitCode, note: a.note, ...historicalDetails(a) }, ctx);
       } catch (err) {
         if (err instanceof WorkflowError) return null;
         throw err;
@@ -186,7 +185,8 @@ export class IncidentService implements IncidentIntake {
       // A record that says one status but whose action leads to another contradicts itself.
       if (next.status !== step.status) return null;
       // The team sent is in the state (teamId), not in the action's record.
-      const action = a.teamId === undefined ? a : { name: a.name, actor: a.actor, role: a.role, ...(a.note ? { note: a.note } : {}) };
+      // The unit and team sent, the application and the decision are in the state, not in the action's record.
+      const action = { name: a.name, actor: a.actor, role: a.role, ...(a.note ? { note: a.note } : {}) };
       out.push({ at, changes: changesBetween(state, next), action });
       state = next;
     }
@@ -199,6 +199,15 @@ export class IncidentService implements IncidentIntake {
   }
 }
 
+/** What an application or a decision in a past step asked for or decided. */
+function historicalDetails(a: HistoricalTransition['action'] & object): { application?: ApplicationRequest; decision?: 'approve' | 'deny'; found?: boolean } {
+  return {
+    ...(a.application ? { application: a.application } : {}),
+    ...(a.decision ? { decision: a.decision } : {}),
+    ...(a.found !== undefined ? { found: a.found } : {}),
+  };
+}
+
 /**
  * The workflow fields that differ between two states, as the store logs a past step. Spelled out
  * rather than looped over keys: it runs about a million times per import.
@@ -208,6 +217,10 @@ function changesBetween(prev: CaseState, next: CaseState): Partial<HistoricalSta
   if (next.status !== prev.status) c.status = next.status;
   if (next.closedAt !== prev.closedAt) c.closedAt = next.closedAt;
   if (next.deadlineAt !== prev.deadlineAt) c.deadlineAt = next.deadlineAt;
+  if (next.closeDeadlineAt !== prev.closeDeadlineAt) c.closeDeadlineAt = next.closeDeadlineAt;
+  if (next.unitCode !== prev.unitCode) c.unitCode = next.unitCode;
+  if (next.application !== prev.application) c.application = next.application;
+  if (next.confirmedAt !== prev.confirmedAt) c.confirmedAt = next.confirmedAt;
   if (next.teamId !== prev.teamId) c.teamId = next.teamId;
   if (next.urgeCount !== prev.urgeCount) c.urgeCount = next.urgeCount;
   if (next.reworkCount !== prev.reworkCount) c.reworkCount = next.reworkCount;

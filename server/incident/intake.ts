@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CaseAction, IncidentStatus, type CallNature, IsoTimestamp, MultiLineText, NewIncident, Role, SingleLineText, type Incident, type IncidentSource, type ReporterContact } from '../../shared/index.js';
+import { ApplicationRequest, CaseAction, IncidentStatus, type CallNature, IsoTimestamp, MultiLineText, NewIncident, Role, SingleLineText, type Incident, type IncidentSource, type ReporterContact } from '../../shared/index.js';
 
 /**
  * What a source of reports (the HTTP API, the simulator, later the 12345 bridge) hands to the
@@ -27,8 +27,13 @@ export interface HistoricalAction {
   /** A role that may take the action (ACTION_RULES[name].permission). */
   role: Role;
   note?: string;
-  /** dispatch: the team sent, one of the roster's. */
+  /** dispatch: the unit responsible sent to; dispatch or assign: the team sent, one of the roster's. */
+  unitCode?: string;
   teamId?: string;
+  /** apply: what the unit asked for; decide: the centre's answer; confirm: whether it was found. */
+  application?: ApplicationRequest;
+  decision?: 'approve' | 'deny';
+  found?: boolean;
 }
 
 /** One step of a past case, in time order. */
@@ -70,7 +75,11 @@ export const HistoricalIncidentRecord = z
                 actor: SingleLineText.trim().min(1).max(100),
                 role: Role,
                 note: MultiLineText.max(2000).optional(),
+                unitCode: SingleLineText.min(1).max(64).optional(),
                 teamId: SingleLineText.min(1).max(64).optional(),
+                application: ApplicationRequest.optional(),
+                decision: z.enum(['approve', 'deny']).optional(),
+                found: z.boolean().optional(),
               })
               .strict()
               .optional(),
@@ -81,13 +90,20 @@ export const HistoricalIncidentRecord = z
   })
   .strict() satisfies z.ZodType<HistoricalIncident>;
 
+/** What the history import checks besides the workflow: that teams and units sent exist and may handle the case. */
+export interface HistoryChecks {
+  teamExists?(teamId: string): boolean;
+  unitHandles?(unitCode: string, categoryCode: string, townCode: string): boolean;
+}
+
 export interface IncidentIntake {
   /** Stores one live report; resolves with the stored incident once it is durably committed. */
   report(report: IncidentReport, reportedBy?: { name: string; role: string } | null): Promise<Incident>;
   /**
    * Stores many past incidents in one transaction; resolves with how many were stored. A record
    * whose report would be refused live, or whose steps the workflow does not allow, is skipped.
-   * `teamExists` (the roster) also skips records that dispatch to a team it does not know.
+   * `teamExists` (the roster) also skips records that dispatch to a team it does not know, and
+   * `unitHandles` those that dispatch to a unit that does not handle the case.
    */
-  importHistory(records: Iterable<HistoricalIncident>, opts?: { teamExists?(teamId: string): boolean }): Promise<number>;
+  importHistory(records: Iterable<HistoricalIncident>, opts?: HistoryChecks): Promise<number>;
 }

@@ -7,50 +7,62 @@ type GwServer = Server<ClientToServerEvents, ServerToClientEvents>;
 
 /** The room of a team's field accounts. */
 export const teamRoom = (teamId: string) => `team:${teamId}`;
+/** The room of a unit's desk accounts. */
+export const unitRoom = (unitCode: string) => `unit:${unitCode}`;
 
 /**
- * Team-scoped push to field phones. Every socket of an account with a team (field accounts) joins
- * `team:<teamId>` on connect; every committed change to a case of a team sends `task:changed`
- * (ids and state only, no personal data) to that team's room, and to the old team's room when the
- * case is taken from it (dispatched elsewhere, returned). The phone then reads its tasks again.
+ * Scoped push to field phones and unit desks. Every socket of an account with a team (field
+ * accounts) joins `team:<teamId>` on connect, of a unit desk `unit:<unitCode>`; every committed
+ * change to a case of a team or a unit sends `task:changed` (ids and state only, no personal data)
+ * to that room, and to the old team's or unit's room when the case is taken from it (dispatched
+ * elsewhere, returned). The phone or the desk then reads its cases again.
  *
- * The events carry the case as it is now, not the team it had: the team each open case was last
- * known with is kept here (seeded from the store at start, updated from the events), so a case taken
- * away is still announced to the team that lost it.
+ * The events carry the case as it is now, not the team or unit it had: the rooms each open case was
+ * last known in are kept here (seeded from the store at start, updated from the events), so a case
+ * taken away is still announced to the team or unit that lost it.
  */
 export class TeamTasks {
-  /** Open case → the team it was last seen dispatched to. */
-  private readonly teamOf = new Map<string, string>();
+  /** Open case → the rooms it was last seen in (its team's, its unit's). */
+  private readonly roomsOf = new Map<string, string[]>();
 
   constructor(private readonly io: GwServer) {
     io.on('connection', (socket) => {
-      const teamId = socketPrincipal(socket)?.teamId;
-      if (teamId) void socket.join(teamRoom(teamId));
+      const p = socketPrincipal(socket);
+      if (p?.teamId) void socket.join(teamRoom(p.teamId));
+      if (p?.unitCode) void socket.join(unitRoom(p.unitCode));
     });
   }
 
-  /** Remembers which team open cases belong to (at start: the open cases of every team). */
+  /** Remembers which rooms open cases belong to (at start: the open cases of every team and unit). */
   track(cases: readonly Incident[]): void {
-    for (const c of cases) if (c.teamId && !TERMINAL_STATUSES.includes(c.status)) this.teamOf.set(c.id, c.teamId);
+    for (const c of cases) if (!TERMINAL_STATUSES.includes(c.status)) this.roomsOf.set(c.id, roomsOfCase(c));
   }
 
-  /** Sends one `task:changed` per case and team affected by a committed batch, the latest state of each. */
+  /** Sends one `task:changed` per case and room affected by a committed batch, the latest state of each. */
   publish(events: readonly IncidentEvent[]): void {
     const out = new Map<string, { room: string; msg: TaskChangedMessage }>();
     for (const e of events) {
       const i = e.incident;
-      const before = this.teamOf.get(i.id);
-      if (!i.teamId && !before) continue;
-      const msg: TaskChangedMessage = { caseId: i.id, teamId: i.teamId, status: i.status, version: i.version, action: e.action?.name ?? null };
-      for (const teamId of new Set([before, i.teamId])) if (teamId) out.set(`${teamId}\u0000${i.id}`, { room: teamRoom(teamId), msg });
-      if (i.teamId && !TERMINAL_STATUSES.includes(i.status)) this.teamOf.set(i.id, i.teamId);
-      else this.teamOf.delete(i.id);
+      const before = this.roomsOf.get(i.id) ?? [];
+      const now = roomsOfCase(i);
+      if (before.length === 0 && now.length === 0) continue;
+      const msg: TaskChangedMessage = { caseId: i.id, teamId: i.teamId, unitCode: i.unitCode, status: i.status, version: i.version, action: e.action?.name ?? null };
+      for (const room of new Set([...before, ...now])) out.set(`${room}\u0000${i.id}`, { room, msg });
+      if (now.length > 0 && !TERMINAL_STATUSES.includes(i.status)) this.roomsOf.set(i.id, now);
+      else this.roomsOf.delete(i.id);
     }
     for (const { room, msg } of out.values()) this.io.to(room).emit('task:changed', msg);
   }
 
   /** How many open cases are tracked (for tests and diagnostics). */
   get tracked(): number {
-    return this.teamOf.size;
+    return this.roomsOf.size;
   }
+}
+
+function roomsOfCase(c: Pick<Incident, 'teamId' | 'unitCode'>): string[] {
+  const rooms: string[] = [];
+  if (c.teamId) rooms.push(teamRoom(c.teamId));
+  if (c.unitCode) rooms.push(unitRoom(c.unitCode));
+  return rooms;
 }

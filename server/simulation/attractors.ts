@@ -147,3 +147,29 @@ export function spread(spot: Spot, spreadM: number, rng: SeededRandom, lat0: num
     lat: spot.lat + (rng.gaussian() * spreadM) / 110_574,
   };
 }
+
+/**
+ * For each component category (部件) with inventoried components in the street (not `removed`), a
+ * sampler of its components: a report of a broken manhole cover is made where a manhole cover is,
+ * so a component case lies at the component the inventory knows (and goes to its maintainer).
+ */
+export function componentSamplers(city: City): Map<string, Sampler> {
+  const communityName = new Map(city.layers.communities.features.map((f) => [f.properties.code, f.properties.name.zh]));
+  const byCategory = new Map<string, City['layers']['components']['features']>();
+  for (const f of city.layers.components.features) {
+    if (f.properties.state === 'removed') continue;
+    const list = byCategory.get(f.properties.categoryCode) ?? [];
+    list.push(f);
+    byCategory.set(f.properties.categoryCode, list);
+  }
+  return new Map(
+    [...byCategory].map(([code, list]): [string, Sampler] => [
+      code,
+      (rng) => {
+        const f = rng.pick(list);
+        const [lon, lat] = f.geometry.coordinates;
+        return { lon, lat, road: null, place: communityName.get(f.properties.gridCode.slice(0, 12)) ?? '' };
+      },
+    ]),
+  );
+}

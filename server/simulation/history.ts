@@ -1,10 +1,10 @@
-import { ACTION_RULES, type CaseAction, type Category, type IncidentStatus, type Team, type TimeLimit } from '../../shared/index.js';
-import type { HistoricalIncident, HistoricalTransition } from '../incident/intake.js';
+import { ACTION_RULES, TOWN_DEPARTMENT, type CaseAction, type Category, type IncidentStatus, type Team, type TimeLimit } from '../../shared/index.js';
+import type { HistoricalAction, HistoricalIncident, HistoricalTransition } from '../incident/intake.js';
 import { SeededRandom } from '../seededRandom.js';
 import { localMinuteOfDay, shiftCoversMinute } from '../../shared/workflow/teamShift.js';
 import type { SimContext } from './context.js';
 import { MINUTE_MS, reportsInMinute, type SimModel, buildSimModel } from './model.js';
-import { centerActor, crewActor, dutyStaff, inspectorAt, type Actor, type DutyStaff } from './staff.js';
+import { centerActor, crewActor, deskActor, dutyStaff, inspectorAt, type Actor, type DutyStaff } from './staff.js';
 import { toReport } from './stream.js';
 
 const MIN = MINUTE_MS;
@@ -29,6 +29,7 @@ function elapsedHoursAllowed(limit: TimeLimit): number {
 const REJECT_NOTES = ['经核实，现场无此问题', '不属于城市管理范畴，已告知反映人向相关部门反映', '上报位置不清，无法核实'];
 const SUSPEND_NOTES = ['涉及产权争议，待协调后处置', '需专项资金，纳入维修计划', '受天气影响，暂无法施工', '需相关部门审批，暂缓处置'];
 const RETURN_NOTES = ['不在本队辖区，请改派', '现场位置有误，请核实后改派'];
+const EXTENSION_NOTES = ['需采购配件，申请延期', '工程量较大，需协调机械设备', '涉及多个部门，协调中'];
 const REWORK_NOTES = ['现场仍有残留，处置不到位', '核查照片与现场不符，请重新处置', '问题出现反复，需彻底整改'];
 const HANDLED_NOTES: Readonly<Record<string, readonly string[]>> = {
   huanwei: ['垃圾已清运，现场已清扫干净', '已清理完毕，恢复整洁'],
@@ -119,8 +120,10 @@ export interface PastCase {
   lon: number;
   lat: number;
   reportedAt: number;
-  /** The bases whose teams handle the category (basesByCategory); empty where no team on the roster does. */
+  /** The bases of the unit's crews that handle the category (basesByCategory); empty where the unit has none on the roster. */
   bases: readonly TeamBase[];
+  /** The unit responsible: the category's department, or the town where the case lies. */
+  unitCode: string;
   staff: DutyStaff;
 }
 
@@ -143,22 +146,43 @@ function wait(l: Life, minMinutes: number, maxMinutes: number): void {
  * Takes an action at the life's time: by `who`, or, with nobody on record, only its status change
  * (and no note: nobody wrote one). Steps at or after `toMs` have not happened yet and are left out.
  */
-function take(l: Life, name: CaseAction, who: Actor | null, note?: string, teamId?: string): void {
+function take(l: Life, name: CaseAction, who: Actor | null, note?: string, details?: Omit<HistoricalAction, 'name' | 'actor' | 'role' | 'note'>): void {
   l.status = statusAfter(l.status, name);
   if (l.t >= l.toMs) return;
   const step: HistoricalTransition = { status: l.status, at: new Date(l.t).toISOString() };
   if (who) {
     step.action = { name, actor: who.actor, role: who.role };
     if (note) step.action.note = note;
-    if (teamId) step.action.teamId = teamId;
+    if (details) Object.assign(step.action, details);
   }
   l.steps.push(step);
 }
 
-function dispatch(l: Life, except?: string): void {
-  const squad = chooseSquad(l.c.bases, l.c.lon, l.c.lat, l.t, l.rng, except);
+/**
+ * The centre dispatches the case to its unit: two times in three naming the crew at once (the
+ * centre's own dispatch to crews it knows), else leaving it to the unit's desk, which assigns one a
+ * few minutes later (二级派遣).
+ */
+function dispatch(l: Life): void {
+  const squad = chooseSquad(l.c.bases, l.c.lon, l.c.lat, l.t, l.rng);
   l.squad = squad;
-  take(l, 'dispatch', squad && centerActor(l.c.staff, 'dispatcher', l.t), undefined, squad?.team.id);
+  const direct = squad !== null && l.rng.chance(2 / 3);
+  take(l, 'dispatch', centerActor(l.c.staff, 'dispatcher', l.t), undefined, direct ? { unitCode: l.c.unitCode, teamId: squad.team.id } : { unitCode: l.c.unitCode });
+  if (!direct && squad) {
+    wait(l, 3, 20);
+    // The desk picks its crew when it assigns (one on duty then), not when the centre dispatched:
+    // a shift may have ended in between.
+    l.squad = chooseSquad(l.c.bases, l.c.lon, l.c.lat, l.t, l.rng)!;
+    take(l, 'assign', deskActor(l.c.unitCode), undefined, { teamId: l.squad.team.id });
+  }
+}
+
+/** The unit's desk sends another of its crews (after one sent the task back to it). */
+function reassign(l: Life, except: string): void {
+  const squad = chooseSquad(l.c.bases, l.c.lon, l.c.lat, l.t, l.rng, except);
+  if (!squad) return;
+  l.squad = squad;
+  take(l, 'assign', deskActor(l.c.unitCode), undefined, { teamId: squad.team.id });
 }
 
 function reportHandled(l: Life): void {
@@ -202,10 +226,19 @@ export function simulateLifecycle(c: PastCase, toMs: number, rng: SeededRandom):
   }
   const first = l.squad;
   if (first && rng.chance(0.02)) {
+    // The crew sends it back to its unit's desk, which sends another crew.
     wait(l, 5, 30);
     take(l, 'return', first.crew, rng.pick(RETURN_NOTES));
     wait(l, 5, 30);
-    dispatch(l, first.team.id);
+    reassign(l, first.team.id);
+    if (l.squad === first) return l.steps;
+  }
+  if (l.squad && rng.chance(0.03)) {
+    // The unit asks the centre for more time (申请延期); the shift leader mostly agrees.
+    wait(l, 30, 240);
+    take(l, 'apply', deskActor(c.unitCode), rng.pick(EXTENSION_NOTES), { application: { kind: 'extension', extendHours: rng.pick([4, 8, 24]) } });
+    wait(l, 10, 90);
+    take(l, 'decide', centerActor(c.staff, 'shiftLeader', l.t), undefined, { decision: rng.chance(0.8) ? 'approve' : 'deny' });
   }
   wait(l, 2, 20);
   take(l, 'acknowledge', l.squad && l.squad.crew);
@@ -245,7 +278,13 @@ export function* pastIncidents(ctx: SimContext | SimModel, seed: number, fromMs:
       const r = reports[k]!;
       if (r.at < fromMs || r.at >= toMs) continue;
       const life = SeededRandom.derive(seed, 'life', minute, k);
-      const past: PastCase = { category: byCode.get(r.categoryCode)!, lon: r.lon, lat: r.lat, reportedAt: r.at, bases: bases.get(r.categoryCode) ?? [], staff };
+      const category = byCode.get(r.categoryCode)!;
+      // A town's categories (属地) go to the town where the case lies, and to that town's own crew.
+      const town = category.department === TOWN_DEPARTMENT ? model.ctx.townAt(r.lon, r.lat) : undefined;
+      const unitCode = town ?? category.department;
+      const able = bases.get(r.categoryCode) ?? [];
+      const ofUnit = town === undefined ? able : able.filter((b) => b.squads.some((q) => q.team.unitCode === town));
+      const past: PastCase = { category, lon: r.lon, lat: r.lat, reportedAt: r.at, bases: ofUnit, unitCode, staff };
       yield { report: toReport(r), transitions: simulateLifecycle(past, toMs, life) };
     }
   }

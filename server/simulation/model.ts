@@ -1,6 +1,6 @@
 import type { IncidentSource } from '../../shared/index.js';
 import { SeededRandom } from '../seededRandom.js';
-import { buildAttractors, spread, type Sampler } from './attractors.js';
+import { buildAttractors, componentSamplers, spread, type Sampler } from './attractors.js';
 import type { SimContext } from './context.js';
 import { loadPatterns, type CategoryPattern, type Patterns } from './patterns.js';
 
@@ -22,8 +22,14 @@ interface ActiveCategory {
   code: string;
   nameZh: string;
   pattern: CategoryPattern;
-  samplers: { sample: Sampler; weight: number }[];
+  /** Where its reports are made; `spreadM` overrides the pattern's scatter (a component's report stands at it). */
+  samplers: { sample: Sampler; weight: number; spreadM?: number }[];
 }
+
+/** The share of a component category's reports made at an inventoried component (the rest anywhere its pattern says). */
+const AT_COMPONENT_SHARE = 0.7;
+/** A report at a component stands within a few metres of it (a phone's fix). */
+const AT_COMPONENT_SPREAD_M = 3;
 
 /** Everything derived once from the city, the catalog and the patterns. */
 export interface SimModel {
@@ -36,6 +42,7 @@ export interface SimModel {
 
 export function buildSimModel(ctx: SimContext, patterns: Patterns = loadPatterns()): SimModel {
   const samplers = buildAttractors(ctx.city);
+  const atComponents = componentSamplers(ctx.city);
   const patterned = new Map(patterns.categories.map((c) => [c.code, c]));
   const unpatterned = ctx.categories.filter((c) => !patterned.has(c.code));
   const categories: ActiveCategory[] = [];
@@ -44,7 +51,14 @@ export function buildSimModel(ctx: SimContext, patterns: Patterns = loadPatterns
     const pattern = own ?? { ...patterns.background, weight: patterns.background.weight / Math.max(1, unpatterned.length) };
     const usable = pattern.attractors.flatMap((a) => (samplers[a.kind] ? [{ sample: samplers[a.kind]!, weight: a.weight }] : []));
     const fallback = samplers.cells ? [{ sample: samplers.cells, weight: 1 }] : [];
-    categories.push({ code: c.code, nameZh: c.name.zh, pattern, samplers: usable.length ? usable : fallback });
+    const ownSamplers = usable.length ? usable : fallback;
+    const component = atComponents.get(c.code);
+    // Weighted so that the component sampler gets AT_COMPONENT_SHARE of the draws.
+    const ownWeight = ownSamplers.reduce((sum, x) => sum + x.weight, 0);
+    const withComponent = component && ownWeight > 0
+      ? [...ownSamplers, { sample: component, weight: (ownWeight * AT_COMPONENT_SHARE) / (1 - AT_COMPONENT_SHARE), spreadM: AT_COMPONENT_SPREAD_M }]
+      : ownSamplers;
+    categories.push({ code: c.code, nameZh: c.name.zh, pattern, samplers: withComponent });
   }
   // Scale so that a working day yields incidentsPerDay on average.
   let weekdaySum = 0;
@@ -97,7 +111,8 @@ export function reportsInMinute(model: SimModel, seed: number, minute: number): 
     const at = start + Math.floor(rng.float() * MINUTE_MS);
     let spot;
     for (let attempt = 0; attempt < 8 && !spot; attempt++) {
-      const s = spread(c.samplers[rng.weighted(c.samplers.map((x) => x.weight))]!.sample(rng), c.pattern.spreadM, rng, model.ctx.city.meta.center[1]);
+      const from = c.samplers[rng.weighted(c.samplers.map((x) => x.weight))]!;
+      const s = spread(from.sample(rng), from.spreadM ?? c.pattern.spreadM, rng, model.ctx.city.meta.center[1]);
       if (model.ctx.isInsideCity(s.lon, s.lat)) spot = s;
     }
     if (!spot) continue;

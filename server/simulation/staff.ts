@@ -83,6 +83,16 @@ export function inspectorAt(staff: DutyStaff, lon: number, lat: number): Actor {
   return staff.inspectors[h % staff.inspectors.length]!;
 }
 
+/** A unit's simulated desk (二级派遣), named by its unit's code: live and in history alike. */
+export function deskName(unitCode: string): string {
+  return `${unitCode} 调度（模拟）`;
+}
+
+/** A unit's simulated desk, as its desk accounts would act. */
+export function deskActor(unitCode: string): Actor {
+  return { actor: deskName(unitCode), role: 'unit' };
+}
+
 /** A team's simulated crew, as its field accounts would act. */
 export function crewActor(team: Pick<Team, 'name'>): Actor {
   return { actor: crewName(team), role: 'field' };

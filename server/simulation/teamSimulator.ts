@@ -5,12 +5,14 @@ import type { Logger } from '../log.js';
 import { SeededRandom } from '../seededRandom.js';
 import type { Fleet } from '../team/fleet.js';
 import type { Store } from '../store/store.js';
-import { crewName } from './staff.js';
+import { crewName, deskName } from './staff.js';
 
 export interface TeamSimulatorOptions {
   fleet: Fleet;
   cases: CaseService;
-  store: { incidents: Pick<Store['incidents'], 'get'>; cases: Pick<Store['cases'], 'ofTeam'> };
+  store: { incidents: Pick<Store['incidents'], 'get'>; cases: Pick<Store['cases'], 'ofTeam' | 'ofUnit'> };
+  /** The codes of the units responsible, whose desks are simulated too. */
+  units: readonly string[];
   seed: number;
   /** Simulated seconds per real second. */
   speed: number;
@@ -23,8 +25,10 @@ export interface TeamSimulatorOptions {
  * base (off duty, it drives back to its base and stays there);
  * a team a case is dispatched to acknowledges it, drives there at the roads' speed, arrives, stays a
  * plausible while (10–40 minutes) and reports it handled, then takes up the next case waiting for it
- * (see `resume`) or patrols again. It acts through the case service as the team's crew, like a real
- * phone would. Seeded: the same seed, the same choices.
+ * (see `resume`) or patrols again. A case dispatched to a unit without a crew named waits at the
+ * unit's desk, which assigns the crew of the unit that can be there first once one is free. It acts
+ * through the case service as the team's crew or the unit's desk, like a real phone or desk would.
+ * Seeded: the same seed, the same choices.
  */
 export function startTeamSimulator(o: TeamSimulatorOptions) {
   const rng = new SeededRandom(o.seed ^ 0x7ea3);
@@ -32,9 +36,48 @@ export function startTeamSimulator(o: TeamSimulatorOptions) {
   const crews = new Map<string, Principal>(
     o.fleet.teams(0).map((t) => [
       t.id,
-      { kind: 'token', name: crewName(t), displayName: t.name.zh, role: 'field', userId: null, tokenId: null, teamId: t.id, sessionHash: null },
+      { kind: 'token', name: crewName(t), displayName: t.name.zh, role: 'field', userId: null, tokenId: null, teamId: t.id, unitCode: null, sessionHash: null },
     ]),
   );
+  // Each unit's desk (二级派遣), simulated like its crews: it assigns the case to its nearest free crew.
+  const desks = new Map<string, Principal>();
+  const deskOf = (unitCode: string): Principal => {
+    let desk = desks.get(unitCode);
+    if (!desk) {
+      desk = { kind: 'token', name: deskName(unitCode), displayName: deskName(unitCode), role: 'unit', userId: null, tokenId: null, teamId: null, unitCode, sessionHash: null };
+      desks.set(unitCode, desk);
+    }
+    return desk;
+  };
+  /** Cases waiting at a unit's desk for a crew; looked at again while no crew of the unit is free. */
+  const atDesk = new Set<string>();
+  let deskBusy = false;
+
+  /** The desk assigns each waiting case to the crew of its unit that can be there first, when one is free. */
+  async function assignWaiting(): Promise<void> {
+    if (deskBusy || atDesk.size === 0) return;
+    deskBusy = true;
+    try {
+      for (const caseId of [...atDesk]) {
+        const current = await o.store.incidents.get(caseId);
+        if (!current || current.status !== 'dispatched' || current.teamId !== null || current.unitCode === null) {
+          atDesk.delete(caseId);
+          continue;
+        }
+        const desk = deskOf(current.unitCode);
+        try {
+          const [best] = await o.cases.candidates(caseId, desk);
+          if (!best) continue;
+          await o.cases.act(caseId, { action: 'assign', version: current.version, teamId: best.teamId }, desk);
+          atDesk.delete(caseId);
+        } catch (err) {
+          o.log.debug({ err, caseId }, 'simulated desk did not assign');
+        }
+      }
+    } finally {
+      deskBusy = false;
+    }
+  }
 
   async function act(teamId: string, caseId: string, action: 'acknowledge' | 'arrive' | 'report-handled', note?: string): Promise<boolean> {
     const current = await o.store.incidents.get(caseId);
@@ -67,7 +110,10 @@ export function startTeamSimulator(o: TeamSimulatorOptions) {
     return true;
   }
 
+  let ticks = 0;
   const timer = setInterval(() => {
+    // The desks look at their queues every few seconds, as a person at a desk would.
+    if (++ticks % 5 === 0) void assignWaiting();
     const seconds = (tickMs / 1000) * o.speed;
     for (const e of o.fleet.step(seconds)) {
       if (e.kind === 'patrol_done') o.fleet.patrol(e.teamId, rng, Date.now());
@@ -89,6 +135,7 @@ export function startTeamSimulator(o: TeamSimulatorOptions) {
     /** Follows the cases: a new dispatch sends its team; a case taken from a team frees it. */
     onCommitted(events: IncidentEvent[]): void {
       for (const { incident: i } of events) {
+        if (i.status === 'dispatched' && !i.teamId && i.unitCode) atDesk.add(i.id);
         if (i.status === 'dispatched' && i.teamId && o.fleet.caseOf(i.teamId) !== i.id) {
           const teamId = i.teamId;
           o.fleet.sendTo(teamId, i.id, i.lon, i.lat);
@@ -108,6 +155,7 @@ export function startTeamSimulator(o: TeamSimulatorOptions) {
      * cases; the rest follow one after another. Resolves with how many teams set off.
      */
     async resume(): Promise<number> {
+      for (const u of o.units) for (const c of await o.store.cases.ofUnit(u)) if (c.status === 'dispatched' && c.teamId === null) atDesk.add(c.id);
       let sent = 0;
       for (const t of o.fleet.teams(0)) if (o.fleet.caseOf(t.id) === null && (await takeUp(t.id))) sent++;
       o.log.info({ teams: sent }, 'teams took up their open cases');

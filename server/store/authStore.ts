@@ -32,11 +32,11 @@ export interface NewAuditEntry {
 /** Accounts, sessions and machine tokens. */
 export interface AuthRepository {
   countUsers(): Promise<number>;
-  createUser(u: { username: string; displayName: string; role: Role; passwordHash: string; teamId?: string | null; at: number }): Promise<StoredUser>;
+  createUser(u: { username: string; displayName: string; role: Role; passwordHash: string; teamId?: string | null; unitCode?: string | null; at: number }): Promise<StoredUser>;
   userByName(username: string): Promise<StoredUser | undefined>;
   userById(id: number): Promise<StoredUser | undefined>;
   listUsers(): Promise<StoredUser[]>;
-  updateUser(id: number, change: { displayName?: string; role?: Role; passwordHash?: string; disabled?: boolean; teamId?: string | null; at: number }): Promise<StoredUser>;
+  updateUser(id: number, change: { displayName?: string; role?: Role; passwordHash?: string; disabled?: boolean; teamId?: string | null; unitCode?: string | null; at: number }): Promise<StoredUser>;
 
   createToken(t: { id: string; name: string; role: Role; secretHash: string; createdBy: string; at: number }): Promise<StoredToken>;
   tokenById(id: string): Promise<StoredToken | undefined>;

@@ -19,7 +19,6 @@ export interface IncidentRecord {
   /** Epoch milliseconds. */
   reportedAt: number;
   createdAt: number;
-  deadlineAt: number;
   /** When it must be accepted (受理), the first stage's deadline. */
   stageDeadlineAt: number;
 }
@@ -96,13 +95,29 @@ export interface CaseRepository {
   ): Promise<IncidentEvent>;
   /** The open cases dispatched to a team (dispatched or being handled), earliest deadline first. */
   ofTeam(teamId: string): Promise<Incident[]>;
-  /** The open cases whose handling or stage deadline is still ahead (for the overdue watch). */
+  /** The cases a unit has (dispatched, being handled, handled awaiting verification, suspended), earliest handling deadline first. */
+  ofUnit(unitCode: string): Promise<Incident[]>;
+  /** The open cases with a unit's application waiting for the centre, oldest application first. */
+  withApplication(): Promise<Incident[]>;
+  /**
+   * Names the unit of cases dispatched before units existed (schema version 13): each gets its team's
+   * unit, from the roster. Changes no event (the log keeps what was recorded); returns how many.
+   */
+  backfillUnits(unitOfTeam: ReadonlyMap<string, string>): Promise<number>;
+  /** The open cases whose handling, stage or closure deadline is still ahead (for the overdue watch). */
   dueAfter(ms: number): Promise<Incident[]>;
   /**
    * Open cases of a category reported since `sinceMs` within about `metres` of a point (a bounding
    * box: the caller measures the true distance), oldest first: the candidates a duplicate merges into.
    */
   openNear(q: { categoryCode: string; lon: number; lat: number; metres: number; sinceMs: number }): Promise<Incident[]>;
+  /**
+   * The inspectors' shared queue (核实 and 核查): reports from `sources` that are reported or accepted
+   * and not yet confirmed, and every handled case. Nearest to `near` first (a flat-earth distance,
+   * plenty at a city's scale: the caller measures the true one), else oldest report first; ties by
+   * the report's time, then id. At most `limit`.
+   */
+  awaitingInspection(q: { sources: readonly IncidentSource[]; near: { lon: number; lat: number } | null; limit: number }): Promise<Incident[]>;
   /** The oldest cases in these statuses, oldest report first (ties by id), and how many there are in all. */
   oldestWithStatus(status: IncidentStatus[], limit: number): Promise<{ items: Incident[]; total: number }>;
   /** The board's counters at `nowMs`, with the head seq they stand at (see CaseSummary). */
@@ -140,6 +155,24 @@ export interface TeamRepository {
   /** A team's points in [sinceMs, untilMs), oldest first, at most `limit`. */
   track(teamId: string, sinceMs: number, untilMs: number, limit: number): Promise<TrackPoint[]>;
   /** Drops every point older than `beforeMs`; returns how many. */
+  pruneTracks(beforeMs: number): Promise<number>;
+}
+
+/** One point of an inspector's track: where the inspector was, when (epoch ms). */
+export interface InspectorTrackPoint {
+  username: string;
+  at: number;
+  lon: number;
+  lat: number;
+}
+
+/** Inspectors' tracks (监督员轨迹), kept like teams' for the coverage of their grids. */
+export interface InspectorRepository {
+  /** Stores points; a second point of an inspector at the same millisecond replaces the first (a re-sent fix). */
+  appendTrack(points: readonly InspectorTrackPoint[]): Promise<void>;
+  /** An inspector's points in [sinceMs, untilMs), oldest first, at most `limit`. */
+  track(username: string, sinceMs: number, untilMs: number, limit: number): Promise<InspectorTrackPoint[]>;
+  /** Drops every point older than `beforeMs`, every inspector's; returns how many. */
   pruneTracks(beforeMs: number): Promise<number>;
 }
 
@@ -207,6 +240,7 @@ export interface Repositories {
   auth: AuthRepository;
   audit: AuditRepository;
   teams: TeamRepository;
+  inspectors: InspectorRepository;
   calendar: CalendarRepository;
   photos: PhotoRepository;
   idempotency: IdempotencyRepository;

@@ -174,16 +174,20 @@ export class Fleet {
     this.byId = new Map(this.units.map((u) => [u.team.id, u]));
   }
 
-  private statusOf(u: Unit, at: number): TeamStatus {
-    if (u.reportedAt !== null && at - u.reportedAt > this.gpsSilentMs) return 'offline';
+  private statusOf(u: Unit, at: number, reporting = false): TeamStatus {
+    if (!reporting && u.reportedAt !== null && at - u.reportedAt > this.gpsSilentMs) return 'offline';
     if (u.status === 'available' && !onDuty(u.team.shift, at, this.utcOffsetMinutes)) return 'off_duty';
     return u.status;
   }
 
-  /** A team's status at an instant (see the class comment); undefined for an unknown team. */
-  statusAt(teamId: string, at: number): TeamStatus | undefined {
+  /**
+   * A team's status at an instant (see the class comment); undefined for an unknown team. `reporting`:
+   * the team sent a fix from that instant (a late one, from a gateway's buffer), so it was not silent
+   * then, whatever the fleet has heard since: never `offline`.
+   */
+  statusAt(teamId: string, at: number, reporting = false): TeamStatus | undefined {
     const u = this.byId.get(teamId);
-    return u && this.statusOf(u, at);
+    return u && this.statusOf(u, at, reporting);
   }
 
   /** The teams with their shift, position and status at `at` (what dispatch ranks: only `available` ones). */
@@ -229,11 +233,14 @@ export class Fleet {
 
   /**
    * A position reported by a GPS gateway at `at`; a known team only. From then on the team is
-   * offline whenever its reports stop for `gpsSilentMs`.
+   * offline whenever its reports stop for `gpsSilentMs`. A fix older than the last one reported does
+   * not move the team back (a gateway's batches may arrive out of order): it is history, not where
+   * the team is now; it still counts as known.
    */
   report(teamId: string, lon: number, lat: number, status: TeamStatus | undefined, at: number): boolean {
     const u = this.byId.get(teamId);
     if (!u) return false;
+    if (u.reportedAt !== null && at < u.reportedAt) return true;
     u.lon = lon;
     u.lat = lat;
     if (status) u.status = status;

@@ -1,4 +1,4 @@
-import type { Category, CityLayer, Shift, Team } from '../../shared/index.js';
+import { TOWN_DEPARTMENT, type Category, type CityLayer, type Shift, type Team } from '../../shared/index.js';
 
 /** On duty all day: the district's duty teams (值班), and departments this roster does not know. */
 export const ROUND_THE_CLOCK: Shift = { start: '00:00', end: '24:00' };
@@ -57,6 +57,8 @@ export function teamsFromBases(bases: CityLayer<'team-bases'>['features'], categ
         id: k === 0 ? id : `${id}-${k + 1}`,
         name: perBase === 1 ? b.properties.name : { zh: `${zh} ${k + 1}班`, en: `${en}, squad ${k + 1}` },
         department,
+        // A town's own crew (属地) belongs to its town's unit; every other crew to its department's.
+        unitCode: department === TOWN_DEPARTMENT ? b.properties.townCode : department,
         baseId: b.properties.id,
         townCode: b.properties.townCode,
         categories: categories.filter((c) => c.department === department).map((c) => c.code),

@@ -3,10 +3,11 @@ import type { Permission, Role } from '../schema/auth.js';
 /**
  * Who may do what. Roles follow the positions of GB/T 30428: `inspector` is the supervisor (监督员),
  * `dispatcher` covers the acceptor (受理员), shift leader (值班长) and dispatcher (派遣员) of a small
- * command center, `field` is a handling department's staff (处置人员). Permissions are fine-grained so
+ * command center, `unit` is the desk of a unit responsible (责任单位: a department or a town) that
+ * receives the centre's dispatches and sends its own crews (二级派遣), `field` is a crew's staff (处置人员). Permissions are fine-grained so
  * that a city which splits those positions can give each its own role by editing this one table.
  */
-export const ROLES = ['admin', 'leader', 'dispatcher', 'inspector', 'field', 'wall'] as const;
+export const ROLES = ['admin', 'leader', 'dispatcher', 'inspector', 'field', 'wall', 'unit'] as const;
 
 export const PERMISSIONS = [
   /** The live picture: incidents, density, the stream. */
@@ -23,6 +24,12 @@ export const PERMISSIONS = [
   'case.register',
   /** Dispatch and reassign (派遣). */
   'case.dispatch',
+  /** A unit's desk: send one of its own crews to a case dispatched to the unit (二级派遣). */
+  'case.assign',
+  /** A unit's desk: apply to the centre for an extension, a suspension or a return (申请延期 / 挂账 / 回退). */
+  'case.apply',
+  /** Check in the field that a public report is real before it is registered (核实). */
+  'case.confirm',
   /** Approve extensions, suspend (延期审批, 挂账). */
   'case.supervise',
   /** Close a case (结案). */
@@ -55,10 +62,12 @@ const READ: Permission[] = ['live.read', 'city.read'];
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [...READ, 'personal.read', 'analytics.read', 'user.manage', 'token.manage', 'team.manage', 'city.manage', 'settings.manage', 'audit.read'],
   leader: [...READ, 'analytics.read', 'case.urge'],
-  dispatcher: [...READ, 'personal.read', 'analytics.read', 'incident.report', 'case.accept', 'case.register', 'case.dispatch', 'case.supervise', 'case.verify', 'case.close', 'case.callback'],
-  inspector: [...READ, 'incident.report', 'case.verify'],
+  dispatcher: [...READ, 'personal.read', 'analytics.read', 'incident.report', 'case.accept', 'case.register', 'case.dispatch', 'case.supervise', 'case.verify', 'case.close', 'case.callback', 'case.confirm'],
+  inspector: [...READ, 'incident.report', 'case.verify', 'case.confirm', 'position.report'],
   field: ['city.read', 'task.handle', 'position.report'],
   wall: [...READ, 'kiosk.open'],
+  // No live.read: a unit sees only the cases dispatched to it (scoped reads, its own socket room).
+  unit: ['city.read', 'case.assign', 'case.apply', 'task.handle'],
 };
 
 export function roleMay(role: Role, permission: Permission): boolean {

@@ -26,6 +26,8 @@ export const SessionUser = z.object({
   role: Role,
   /** The team of a field account (处置人员), whose tasks it sees and acts on. */
   teamId: z.string().nullable(),
+  /** The unit of a unit desk account, whose cases it sees and works. */
+  unitCode: z.string().nullable(),
   permissions: z.array(Permission),
 });
 export type SessionUser = z.infer<typeof SessionUser>;
@@ -39,6 +41,7 @@ export const UserView = z.object({
   displayName: z.string(),
   role: Role,
   teamId: z.string().nullable(),
+  unitCode: z.string().nullable(),
   disabled: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -46,13 +49,28 @@ export const UserView = z.object({
 export type UserView = z.infer<typeof UserView>;
 
 export const NewUser = z
-  .object({ username: Username, displayName: SingleLineText.min(1).max(60).optional(), role: Role, password: Password, teamId: SingleLineText.min(1).max(64).optional() })
+  .object({
+    username: Username,
+    displayName: SingleLineText.min(1).max(60).optional(),
+    role: Role,
+    password: Password,
+    teamId: SingleLineText.min(1).max(64).optional(),
+    unitCode: SingleLineText.min(1).max(64).optional(),
+  })
   .strict()
-  .refine((u) => u.role !== 'field' || u.teamId !== undefined, { message: 'a field account needs its teamId', path: ['teamId'] });
+  .refine((u) => u.role !== 'field' || u.teamId !== undefined, { message: 'a field account needs its teamId', path: ['teamId'] })
+  .refine((u) => (u.role === 'unit') === (u.unitCode !== undefined), { message: 'a unit desk account needs its unitCode, and only it has one', path: ['unitCode'] });
 export type NewUser = z.infer<typeof NewUser>;
 
 export const UserChange = z
-  .object({ displayName: SingleLineText.min(1).max(60).optional(), role: Role.optional(), password: Password.optional(), disabled: z.boolean().optional(), teamId: SingleLineText.min(1).max(64).nullable().optional() })
+  .object({
+    displayName: SingleLineText.min(1).max(60).optional(),
+    role: Role.optional(),
+    password: Password.optional(),
+    disabled: z.boolean().optional(),
+    teamId: SingleLineText.min(1).max(64).nullable().optional(),
+    unitCode: SingleLineText.min(1).max(64).nullable().optional(),
+  })
   .strict()
   .refine((c) => Object.keys(c).length > 0, 'nothing to change');
 export type UserChange = z.infer<typeof UserChange>;

@@ -21,9 +21,12 @@ export const CaseView = z.object({
   timeline: z.array(IncidentEvent),
   /** What this reader may do now. */
   allowedActions: z.array(CaseAction),
-  /** Seconds left until the handling deadline (negative when overdue); null once closed. */
+  /** Seconds left until the handling deadline (negative when overdue); null before dispatch and once closed. */
   remainingSeconds: z.number().nullable(),
+  /** Past the handling deadline while a unit has it, or past the closure deadline. */
   overdue: z.boolean(),
+  /** The closure clock (结案时限, from registration); null before registration and once closed. */
+  close: z.object({ deadlineAt: z.string(), remainingSeconds: z.number(), overdue: z.boolean() }).nullable(),
   /** The stage the case is in and its own clock (handling runs against the handling deadline); null when none runs. */
   stage: z
     .object({ name: CaseStage, deadlineAt: z.string(), remainingSeconds: z.number(), overdue: z.boolean() })
@@ -71,6 +74,10 @@ export const TaskRouteQuery = z
 /** One row of `GET /api/cases/:id/candidates`: a team that could take the case. */
 export const Candidate = z.object({
   teamId: z.string(),
+  /** The unit the crew belongs to (a dispatch to the crew goes to that unit). */
+  unitCode: z.string().nullable(),
+  /** The crew's name, for a unit desk that does not read the live picture's teams. */
+  teamName: LocalizedName,
   etaSeconds: z.number(),
   distanceMeters: z.number(),
   /** Open cases the team already has. */

@@ -43,7 +43,13 @@ export const Category = z
     /** The newer GB/T 47678 five-digit type code, where known. */
     gb47678Code: z.string().regex(/^\d{5}$/).optional(),
     department: z.string(),
+    /** The handling limit (处置时限): from the dispatch to the unit responsible until it has handled the case. */
     timeLimit: TimeLimit,
+    /**
+     * The closure limit (结案时限): from registration until the centre closes the case; covers the
+     * dispatch, the handling, the verification and the closing, so it is longer than `timeLimit`.
+     */
+    closeLimit: TimeLimit,
     /** 1 = urgent (safety), 2 = normal, 3 = low. */
     priority: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CaseAction, ClosureKind } from '../workflow/caseWorkflow.js';
+import { ApplicationKind, CaseAction, ClosureKind } from '../workflow/caseWorkflow.js';
 import { IsoTimestamp, Latitude, Longitude, MultiLineText, SingleLineText } from './common.js';
 
 /** Where a report came from (信息来源). */
@@ -87,7 +87,10 @@ export const Incident = z.object({
   reportedAt: IsoTimestamp,
   createdAt: IsoTimestamp,
   updatedAt: IsoTimestamp,
-  deadlineAt: IsoTimestamp,
+  /** The handling deadline (处置时限): from the dispatch to the unit; null before dispatch. */
+  deadlineAt: IsoTimestamp.nullable(),
+  /** The closure deadline (结案时限): from registration; null before. */
+  closeDeadlineAt: IsoTimestamp.nullable(),
   closedAt: IsoTimestamp.nullable(),
   /** null when no person is on record, or when the reader may not see personal data (then `reporterRedacted`). */
   reporter: ReporterContact.nullable(),
@@ -96,8 +99,16 @@ export const Incident = z.object({
   /** The account that reported it (a user or a machine's token), null for simulated history. */
   reportedBy: z.object({ name: z.string(), role: z.string() }).nullable(),
   // The workflow's state (shared/workflow/caseWorkflow.ts).
-  /** The team it is dispatched to. */
+  /** The unit responsible it is dispatched to (a department's code, or a town's). */
+  unitCode: z.string().nullable(),
+  /** The crew it is dispatched to; null while it waits at the unit's desk. */
   teamId: z.string().nullable(),
+  /** The unit's application waiting for the centre's decision (申请延期 / 挂账 / 回退). */
+  application: z
+    .object({ kind: ApplicationKind, extendHours: z.number().nullable(), reason: z.string(), by: z.string(), at: IsoTimestamp })
+    .nullable(),
+  /** When an inspector confirmed (核实) the report as real. */
+  confirmedAt: IsoTimestamp.nullable(),
   urgeCount: z.number().int().nonnegative(),
   reworkCount: z.number().int().nonnegative(),
   suspendedFrom: IncidentStatus.nullable(),
@@ -167,6 +178,8 @@ export const IncidentQuery = z
       .pipe(z.array(SingleLineText.min(1).max(16)))
       .optional(),
     town: SingleLineText.max(32).optional(),
+    /** The unit responsible (a unit desk reads only its own, whatever it asks). */
+    unit: SingleLineText.max(64).optional(),
     since: IsoTimestamp.optional(),
     until: IsoTimestamp.optional(),
     limit: z.coerce.number().int().min(1).max(5000).default(500),

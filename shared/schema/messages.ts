@@ -60,7 +60,10 @@ export type TeamPositionsMessage = z.infer<typeof TeamPositionsMessage>;
  */
 export const CaseOverdueMessage = z.object({
   caseId: z.string(),
+  /** The stage the case is in. */
   stage: CaseStage,
+  /** Which clock ran out: the unit's handling deadline, the stage's own, or the case's closure deadline. */
+  clock: z.enum(['handling', 'stage', 'closure']),
   deadlineAt: z.string(),
   townCode: z.string(),
   categoryCode: z.string(),
@@ -101,6 +104,8 @@ export interface ClientToServerEvents {
 export const TaskChangedMessage = z.object({
   caseId: z.string(),
   teamId: z.string().nullable(),
+  /** The unit it is dispatched to (a unit desk's room hears of its cases). */
+  unitCode: z.string().nullable(),
   status: IncidentStatus,
   version: z.number().int().positive(),
   action: CaseAction.nullable(),

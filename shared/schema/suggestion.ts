@@ -29,11 +29,15 @@ const SuggestedCase = z.object({
 
 /**
  * One row of the suggestions: a registered case waiting for a team, and the team to send — its best
- * candidate not already suggested for an older case — or none, with the reason.
+ * candidate not already suggested for an older case — or none, with the reason; either way the unit
+ * to dispatch to (the crew's, or the first unit able to handle the case, whose desk then sends a
+ * crew; null only where no unit handles it).
  */
 export const Suggestion = z.union([
   SuggestedCase.extend({
+    unitCode: z.string().nullable(),
     teamId: z.string(),
+    teamName: Candidate.shape.teamName,
     etaSeconds: z.number(),
     distanceMeters: z.number(),
     /** Open cases the team already has. */
@@ -42,7 +46,9 @@ export const Suggestion = z.union([
     reason: z.null(),
   }),
   SuggestedCase.extend({
+    unitCode: z.string().nullable(),
     teamId: z.null(),
+    teamName: z.null(),
     etaSeconds: z.null(),
     distanceMeters: z.null(),
     workload: z.null(),

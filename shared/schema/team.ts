@@ -42,6 +42,8 @@ export const Team = z.object({
   id: z.string(),
   name: LocalizedName,
   department: z.string(),
+  /** The unit responsible it is a crew of: its department's code, or a town's code for a town's own crew. */
+  unitCode: z.string(),
   baseId: z.string(),
   townCode: z.string(),
   categories: z.array(z.string()),

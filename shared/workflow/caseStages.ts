@@ -35,19 +35,21 @@ export function stageLimitOf(stage: Exclude<CaseStage, 'handle'>, category: Pick
  * When the stage a case is in must be done: the stage deadline, or the handling deadline while it is
  * being handled; null when no clock runs.
  */
-export function stageDueAt(c: { status: IncidentStatus; deadlineAt: number; stageDeadlineAt: number | null }): number | null {
+export function stageDueAt(c: { status: IncidentStatus; deadlineAt: number | null; stageDeadlineAt: number | null }): number | null {
   const stage = stageOfStatus(c.status);
   if (stage === null) return null;
   return stage === 'handle' ? c.deadlineAt : c.stageDeadlineAt;
 }
 
 /**
- * The next deadline a case must meet: the earlier of its stage's deadline and its handling deadline
- * (which runs from the report until closure); null while no clock runs (closed, rejected, suspended).
+ * The next deadline a case must meet: the earlier of its stage's deadline (the handling deadline
+ * while a unit has it) and its closure deadline (from registration to closure); null while no
+ * clock runs (closed, rejected, suspended).
  */
-export function nextDueAt(c: { status: IncidentStatus; deadlineAt: string; stageDeadlineAt: string | null }): number | null {
+export function nextDueAt(c: { status: IncidentStatus; deadlineAt: string | null; stageDeadlineAt: string | null; closeDeadlineAt: string | null }): number | null {
   const stage = stageOfStatus(c.status);
   if (stage === null) return null;
-  const handling = Date.parse(c.deadlineAt);
-  return stage === 'handle' || c.stageDeadlineAt === null ? handling : Math.min(handling, Date.parse(c.stageDeadlineAt));
+  const own = stage === 'handle' ? c.deadlineAt : c.stageDeadlineAt;
+  const dues = [own, c.closeDeadlineAt].filter((d): d is string => d !== null).map(Date.parse);
+  return dues.length === 0 ? null : Math.min(...dues);
 }

@@ -8,15 +8,15 @@ export const TOWN_DEPARTMENT = 'jiedao';
 
 /**
  * The units responsible: every department of the catalog but `jiedao`, and every town of the city,
- * each with the categories it handles and its crews (a team belongs to its department's unit; a team
- * of `jiedao` to the town it is based in). Pure: the server serves it, and tests check the catalog
+ * each with the categories it handles and its crews (the teams whose `unitCode` is its code: a team
+ * of its department, or a town's own crew). Pure: the server serves it, and tests check the catalog
  * and the roster against it.
  */
 export function unitsOf(
   departments: readonly Department[],
   towns: readonly { code: string; name: LocalizedName }[],
   categories: readonly Pick<Category, 'code' | 'department'>[],
-  teams: readonly Pick<Team, 'id' | 'department' | 'townCode'>[],
+  teams: readonly Pick<Team, 'id' | 'unitCode'>[],
 ): Unit[] {
   const categoriesOf = (department: string) => categories.filter((c) => c.department === department).map((c) => c.code);
   const byDepartment = departments
@@ -26,7 +26,7 @@ export function unitsOf(
       kind: 'department',
       name: d.name,
       categories: categoriesOf(d.code),
-      teams: teams.filter((t) => t.department === d.code).map((t) => t.id),
+      teams: teams.filter((t) => t.unitCode === d.code).map((t) => t.id),
     }));
   const townCategories = categoriesOf(TOWN_DEPARTMENT);
   const byTown = towns.map((t): Unit => ({
@@ -34,7 +34,7 @@ export function unitsOf(
     kind: 'town',
     name: t.name,
     categories: townCategories,
-    teams: teams.filter((m) => m.department === TOWN_DEPARTMENT && m.townCode === t.code).map((m) => m.id),
+    teams: teams.filter((m) => m.unitCode === t.code).map((m) => m.id),
   }));
   return [...byDepartment, ...byTown];
 }
@@ -55,4 +55,9 @@ export function unitCoverage(units: readonly Unit[], categories: readonly Pick<C
     else if (able.every((u) => u.teams.length === 0)) withoutCrew.push(c.code);
   }
   return { withoutUnit, withoutCrew };
+}
+
+/** Whether a unit handles a category for a case lying in a town (a town only within its own bounds). */
+export function unitHandles(unit: Pick<Unit, 'code' | 'kind' | 'categories'>, categoryCode: string, townCode: string): boolean {
+  return unit.categories.includes(categoryCode) && (unit.kind === 'department' || unit.code === townCode);
 }

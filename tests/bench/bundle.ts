@@ -20,6 +20,7 @@ export interface BundleResult {
 /** The screens by their module (keys of Vite's manifest, relative to client/). */
 const SCREENS: Record<string, string> = {
   'field phone (/field)': 'field/FieldPage.tsx',
+  'inspector phone (/inspect)': 'inspect/InspectPage.tsx',
   'dashboard (/)': 'dashboard/Dashboard.tsx',
   'dispatch console (/dispatch)': 'dispatch/DispatchPage.tsx',
   'login': 'auth/LoginPage.tsx',

@@ -364,7 +364,7 @@ describe.runIf(run)('a case round the whole loop, with the wall following', () =
     await dispatcher.locator(`[data-testid="queue-row"][data-id="${caseId}"]`).waitFor({ state: 'detached', timeout: 10_000 });
   });
 
-  it('the team returns (退回) a case with a reason; the console has it waiting for dispatch again', async () => {
+  it('the team returns (退回) a case with a reason to its unit\'s desk; the console shows it waiting at the unit, not offered to that team again', async () => {
     returnId = await report(nearby[1]!, '闭环测试：非本队职责');
     await wallFollows('the third report', { reportedToday: 1, toAccept: 1 }, returnId, 'reported');
     await act(returnId, 'accept');
@@ -384,23 +384,26 @@ describe.runIf(run)('a case round the whole loop, with the wall following', () =
     writeFileSync(join(ARTIFACTS, 'loop-field-return.png'), await field.screenshot());
     await card.getByTestId('return-submit').click();
     await card.waitFor({ state: 'detached', timeout: 20_000 });
-    await expect.poll(async () => (await caseView(returnId)).case.status, { timeout: 10_000 }).toBe('registered');
-    await wallFollows('return', { handling: -1, toDispatch: 1 }, returnId, 'registered');
+    // Back at its unit's desk: still dispatched to the unit, no crew; the unit assigns another or applies to return it.
+    await expect.poll(async () => (await caseView(returnId)).case.teamId, { timeout: 10_000 }).toBeNull();
+    await wallFollows('return', {}, returnId, 'dispatched');
     const v = await caseView(returnId);
-    expect(v.case.teamId).toBeNull();
-    expect(actionsOf(v).at(-1)).toMatchObject({ name: 'return', actor: FIELD, from: 'dispatched', to: 'registered', note: reason });
+    expect(v.case.status).toBe('dispatched');
+    expect(v.case.unitCode).not.toBeNull();
+    expect(actionsOf(v).at(-1)).toMatchObject({ name: 'return', actor: FIELD, from: 'dispatched', to: 'dispatched', note: reason });
 
-    // The dispatcher sees it among the cases waiting for a team, with the reason on its timeline.
-    await dispatcher.getByTestId('filter-state').selectOption('registered');
+    // The dispatcher sees it waiting at the unit, with the reason on its timeline.
+    await dispatcher.getByTestId('filter-state').selectOption('dispatched');
     await dispatcher.locator(`[data-testid="queue-row"][data-id="${returnId}"]`).click({ timeout: 20_000 });
-    await dispatcher.locator(`[data-testid="case-detail"][data-id="${returnId}"][data-status="registered"]`).waitFor({ timeout: 10_000 });
+    await dispatcher.locator(`[data-testid="case-detail"][data-id="${returnId}"][data-status="dispatched"]`).waitFor({ timeout: 10_000 });
+    expect(await dispatcher.getByTestId('case-team').textContent()).toBe('待责任单位派单');
     const returned = dispatcher.locator('[data-testid="timeline"] li[data-action="return"]');
     await returned.waitFor({ timeout: 10_000 });
     expect(await returned.textContent()).toContain(reason);
     expect(await returned.textContent()).toContain(FIELD);
     // It can be dispatched again, but the team that sent it back is not offered it. At night that team
     // may be the only one of its department on duty, and then the console says there is none nearby.
-    await dispatcher.getByTestId('candidates').or(dispatcher.getByText('附近没有可派遣的空闲队伍')).first().waitFor({ timeout: 30_000 });
+    await dispatcher.getByTestId('candidates').or(dispatcher.getByText('暂无可直接调派的空闲队伍')).first().waitFor({ timeout: 30_000 });
     expect(await dispatcher.locator(`[data-testid="candidate"][data-team="${teamId}"]`).count()).toBe(0);
     await returned.scrollIntoViewIfNeeded();
     await dispatcher.waitForTimeout(500);

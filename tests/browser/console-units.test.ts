@@ -68,16 +68,16 @@ async function searchNumber(page: Page, number: string): Promise<void> {
 }
 
 describe.runIf(run)('the dispatch console: units responsible, search by number, callbacks', () => {
-  it('shows the water company as the unit responsible for a 上水井盖 case, with no crews on the map; the header finds it by number', async () => {
+  it('dispatches a 上水井盖 case to the water company as a unit; its desk assigns its own crew and applies for an extension, which the dispatcher approves', async () => {
     const c = await caseThrough('C0101', 'inspector', 5003, [
       ['accept', as.dispatcher, {}],
       ['register', as.dispatcher, {}],
     ]);
     const units = (await getJson<CaseUnit[]>(`${server.url}/api/cases/${c.id}/units`, as.dispatcher)).body;
     expect(units.length).toBeGreaterThanOrEqual(1);
-    expect(units.every((u) => u.crewsOnDuty === 0)).toBe(true);
     const water = units[0]!;
     expect(water.name.zh).toMatch(/自来水|供水/);
+    expect(water.teams.length).toBeGreaterThanOrEqual(1);
 
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
     const { page, errors, failed } = await openConsole(context);
@@ -86,17 +86,9 @@ describe.runIf(run)('the dispatch console: units responsible, search by number, 
     await detail.waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('case-number').textContent()).toBe(c.number);
 
-    const shown = page.locator(`[data-testid="units"][data-with-crews="false"]`);
-    await shown.waitFor({ timeout: 30_000 });
-    const note = (await page.getByTestId('units-note').textContent()) ?? '';
-    expect(note).toContain(water.name.zh);
-    expect(note).toContain('不在图上');
     const row = page.locator(`[data-testid="unit"][data-code="${water.code}"]`);
-    expect(await row.getAttribute('data-crews')).toBe('0');
+    await row.waitFor({ timeout: 30_000 });
     expect(await row.textContent()).toContain('部门');
-    expect(await page.getByTestId('candidate').count()).toBe(0);
-    // No dispatching to a unit as such.
-    expect(await shown.locator('button').count()).toBe(0);
 
     // The start of a day's numbers lists that day's cases to pick from.
     await searchNumber(page, c.number!.split('-').slice(0, 2).join('-'));
@@ -106,13 +98,65 @@ describe.runIf(run)('the dispatch console: units responsible, search by number, 
     await page.locator('[data-testid="number-results"][data-phase="none"]').waitFor({ timeout: 10_000 });
     await page.getByTestId('number-search').press('Escape');
 
+    // Dispatched to the unit itself: no crew named, it waits at the unit's desk.
+    await row.getByTestId('unit-dispatch').click();
+    await page.locator(`[data-testid="case-detail"][data-id="${c.id}"][data-status="dispatched"]`).waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('case-unit').textContent()).toBe(water.name.zh);
+    expect(await page.getByTestId('case-team').textContent()).toBe('待责任单位派单');
     await page.waitForFunction(() => (window as unknown as { __gridwatchDispatchMap?: { loaded: boolean } }).__gridwatchDispatchMap?.loaded === true, null, { timeout: 60_000 });
     await page.waitForTimeout(1000);
     writeFileSync(join(ARTIFACTS, 'console-units.png'), await page.screenshot());
+    const dispatched = await caseView(c.id);
+    expect(dispatched.case.unitCode).toBe(water.code);
+    expect(dispatched.case.teamId).toBeNull();
+    expect(dispatched.case.deadlineAt).not.toBeNull();
+
+    // The water company's desk (a unit account) works its queue at /dispatch.
+    const created = await postJson(`${server.url}/api/users`, { username: 'water-desk', role: 'unit', unitCode: water.code, password: 'water-desk-password' }, { cookie: server.adminCookie });
+    expect(created.status).toBe(201);
+    const deskContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const desk = await deskContext.newPage();
+    const deskWatch = watchPage(desk);
+    await signInThroughPage(desk, `${server.url}/dispatch`, 'water-desk', 'water-desk-password');
+    // The desk names its unit once the units are read.
+    await desk.getByTestId('page-title').filter({ hasText: water.name.zh }).waitFor({ timeout: 10_000 });
+    const queued = desk.locator(`[data-testid="desk-case"][data-id="${c.id}"][data-group="toAssign"]`);
+    await queued.waitFor({ timeout: 15_000 });
+    await queued.locator('button').click();
+    const candidate = desk.getByTestId('desk-candidate').first();
+    await candidate.waitFor({ timeout: 30_000 });
+    const crew = await candidate.getAttribute('data-team');
+    expect(water.teams).toContain(crew);
+    await candidate.getByTestId('desk-assign').click();
+    await desk.locator(`[data-testid="desk-detail"][data-id="${c.id}"][data-team="${crew}"]`).waitFor({ timeout: 10_000 });
+    expect((await caseView(c.id)).case.teamId).toBe(crew);
+
+    // The desk asks the centre for 8 more hours; until decided the case keeps running.
+    await desk.getByTestId('desk-apply-hours').fill('8');
+    await desk.getByTestId('desk-apply-reason').fill('需采购配件');
+    await desk.getByTestId('desk-apply-submit').click();
+    await desk.getByTestId('desk-application').waitFor({ timeout: 10_000 });
+    writeFileSync(join(ARTIFACTS, 'unit-desk.png'), await desk.screenshot());
+    const applied = await caseView(c.id);
+    expect(applied.case.application).toMatchObject({ kind: 'extension', extendHours: 8, reason: '需采购配件', by: 'water-desk' });
+    expect(deskWatch.errors).toEqual([]);
+    expect(deskWatch.failed).toEqual([]);
+    await deskContext.close();
+
+    // The dispatcher sees the application on the case and approves it: the handling deadline moves.
+    await searchNumber(page, c.number!);
+    const application = page.locator('[data-testid="application"][data-kind="extension"]');
+    await application.waitFor({ timeout: 15_000 });
+    await application.getByTestId('application-approve').click();
+    await page.locator('[data-testid="application"]').waitFor({ state: 'detached', timeout: 10_000 });
+    const decided = await caseView(c.id);
+    expect(decided.case.application).toBeNull();
+    expect(Date.parse(decided.case.deadlineAt!)).toBeGreaterThan(Date.parse(applied.case.deadlineAt!));
+    expect(decided.timeline.map((e) => e.action?.name).filter(Boolean)).toEqual(expect.arrayContaining(['dispatch', 'assign', 'apply', 'decide']));
     expect(errors).toEqual([]);
     expect(failed).toEqual([]);
     await context.close();
-  });
+  }, 180_000);
 
   it('opens a closed hotline case by number and records a callback: reached, basically satisfied', async () => {
     const c = await caseThrough('E0102', 'hotline_12345', 6007, [

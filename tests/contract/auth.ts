@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { StoredSession } from '../../server/store/authStore.js';
 import { HOUR, iso, MINUTE, sortedBy, T0, useStore, type OpenStore } from './records.js';
 
-const user = (username: string, over: Partial<{ displayName: string; role: 'admin' | 'dispatcher' | 'field'; teamId: string | null; at: number }> = {}) => ({
+const user = (username: string, over: Partial<{ displayName: string; role: 'admin' | 'dispatcher' | 'field' | 'unit'; teamId: string | null; unitCode: string | null; at: number }> = {}) => ({
   username,
   displayName: over.displayName ?? `${username} 显示名`,
   role: over.role ?? ('dispatcher' as const),
   passwordHash: `scrypt$${username}$hash`,
   ...(over.teamId !== undefined ? { teamId: over.teamId } : {}),
+  ...(over.unitCode !== undefined ? { unitCode: over.unitCode } : {}),
   at: over.at ?? T0,
 });
 
@@ -21,19 +22,23 @@ export function describeAuthRepository(open: OpenStore): void {
       expect(await auth.listUsers()).toEqual([]);
       const admin = await auth.createUser(user('admin', { role: 'admin', at: T0 }));
       expect(admin).toEqual({
-        id: admin.id, username: 'admin', displayName: 'admin 显示名', role: 'admin', teamId: null, passwordHash: 'scrypt$admin$hash', disabled: false,
+        id: admin.id, username: 'admin', displayName: 'admin 显示名', role: 'admin', teamId: null, unitCode: null, passwordHash: 'scrypt$admin$hash', disabled: false,
         createdAt: iso(T0), updatedAt: iso(T0),
       });
       expect(Number.isInteger(admin.id)).toBe(true);
       const crew = await auth.createUser(user('crew.1', { role: 'field', teamId: 'team-3', at: T0 + MINUTE }));
       expect(crew).toMatchObject({ username: 'crew.1', role: 'field', teamId: 'team-3', createdAt: iso(T0 + MINUTE) });
       expect(crew.id).not.toBe(admin.id);
-      expect(await auth.countUsers()).toBe(2);
+      const desk = await auth.createUser(user('desk.shuiwu', { role: 'unit', unitCode: 'shuiwu', at: T0 + 2 * MINUTE }));
+      expect(desk).toMatchObject({ username: 'desk.shuiwu', role: 'unit', teamId: null, unitCode: 'shuiwu' });
+      expect(crew.unitCode).toBeNull();
+      expect(await auth.countUsers()).toBe(3);
+      expect(await auth.userByName('desk.shuiwu')).toEqual(desk);
       expect(await auth.userByName('admin')).toEqual(admin);
       expect(await auth.userById(crew.id)).toEqual(crew);
       expect(await auth.userByName('nobody')).toBeUndefined();
       expect(await auth.userById(crew.id + admin.id + 1000)).toBeUndefined();
-      expect(sortedBy(await auth.listUsers(), (u) => u.username)).toEqual([admin, crew]);
+      expect(sortedBy(await auth.listUsers(), (u) => u.username)).toEqual([admin, crew, desk]);
     });
 
     it('refuses a second user of the same name', async () => {
@@ -56,7 +61,15 @@ export function describeAuthRepository(open: OpenStore): void {
       expect(moved).toEqual({ ...disabled, teamId: 'team-2', disabled: false, updatedAt: iso(T0 + 3 * HOUR) });
       const noTeam = await auth.updateUser(u.id, { teamId: null, at: T0 + 4 * HOUR });
       expect(noTeam).toEqual({ ...moved, teamId: null, updatedAt: iso(T0 + 4 * HOUR) });
-      expect(await auth.userById(u.id)).toEqual(noTeam);
+      const desk = await auth.updateUser(u.id, { role: 'unit' as const, unitCode: 'ranqi', at: T0 + 5 * HOUR });
+      expect(desk).toEqual({ ...noTeam, role: 'unit', unitCode: 'ranqi', updatedAt: iso(T0 + 5 * HOUR) });
+      const noUnit = await auth.updateUser(u.id, { role: 'leader' as const, unitCode: null, at: T0 + 6 * HOUR });
+      expect(noUnit).toEqual({ ...desk, role: 'leader', unitCode: null, updatedAt: iso(T0 + 6 * HOUR) });
+      // A change that names no unit keeps the one there is.
+      expect(await auth.updateUser(u.id, { unitCode: 'gongdian', at: T0 + 7 * HOUR })).toMatchObject({ unitCode: 'gongdian' });
+      expect(await auth.updateUser(u.id, { displayName: '李', at: T0 + 8 * HOUR })).toMatchObject({ unitCode: 'gongdian', teamId: null });
+      const back = await auth.updateUser(u.id, { displayName: '李 队长', unitCode: null, at: T0 + 4 * HOUR });
+      expect(back).toEqual(noTeam);
       expect(await auth.userByName('li')).toEqual(noTeam);
       expect(await auth.userById(other.id)).toEqual(other);
     });

@@ -27,7 +27,9 @@ export function describeCaseRepository(open: OpenStore): void {
       let seen: Incident | undefined;
       const at = T0 + HOUR;
       const full: CaseState = {
-        status: 'handling', version: 2, teamId: 'team-7', deadlineAt: T0 + 9 * HOUR, urgeCount: 2, reworkCount: 1, suspendedFrom: 'dispatched',
+        status: 'handling', version: 2, teamId: 'team-7', unitCode: 'huanwei', deadlineAt: T0 + 9 * HOUR, closeDeadlineAt: T0 + 30 * HOUR,
+        application: { kind: 'extension', extendHours: 6, reason: '需要封路', by: 'desk.huanwei', at: T0 + 45 * MINUTE }, confirmedAt: T0 + 10 * MINUTE,
+        urgeCount: 2, reworkCount: 1, suspendedFrom: 'dispatched',
         closureKind: 'special', closedAt: T0 + 2 * HOUR, arrivedAt: T0 + 30 * MINUTE, stageDeadlineAt: null, mergedInto: 'inc-elsewhere', callback: null,
       };
       const action = actionRecord('acknowledge', { actor: '湖塘环卫所', role: 'field', note: '收到', attachments: ['ph_AAAAAAAAAAAAAAAA', 'ph_BBBBBBBBBBBBBBBB'] });
@@ -37,7 +39,9 @@ export function describeCaseRepository(open: OpenStore): void {
       });
       expect(seen).toEqual(before);
       const after: Incident = {
-        ...before, seq: 3, version: 2, status: 'handling', updatedAt: iso(at), teamId: 'team-7', deadlineAt: iso(T0 + 9 * HOUR), urgeCount: 2,
+        ...before, seq: 3, version: 2, status: 'handling', updatedAt: iso(at), teamId: 'team-7', unitCode: 'huanwei', deadlineAt: iso(T0 + 9 * HOUR),
+        closeDeadlineAt: iso(T0 + 30 * HOUR), application: { kind: 'extension', extendHours: 6, reason: '需要封路', by: 'desk.huanwei', at: iso(T0 + 45 * MINUTE) },
+        confirmedAt: iso(T0 + 10 * MINUTE), urgeCount: 2,
         reworkCount: 1, suspendedFrom: 'dispatched', closureKind: 'special', closedAt: iso(T0 + 2 * HOUR), arrivedAt: iso(T0 + 30 * MINUTE),
         stageDeadlineAt: null, mergedInto: 'inc-elsewhere', callback: null,
       };
@@ -50,14 +54,15 @@ export function describeCaseRepository(open: OpenStore): void {
       // And back: every field that was set can be cleared again.
       const at2 = at + MINUTE;
       const cleared: CaseState = {
-        status: 'registered', version: 3, teamId: null, deadlineAt: T0 + 8 * HOUR, urgeCount: 0, reworkCount: 0, suspendedFrom: null,
+        status: 'registered', version: 3, teamId: null, unitCode: null, deadlineAt: null, closeDeadlineAt: null, application: null, confirmedAt: null,
+        urgeCount: 0, reworkCount: 0, suspendedFrom: null,
         closureKind: null, closedAt: null, arrivedAt: null, stageDeadlineAt: T0 + 3 * HOUR, mergedInto: null, callback: null,
       };
       const back = await s.cases.applyAction(before.id, 2, at2, () => ({ state: cleared, action: actionRecord('return', { note: '不归我们管' }) }));
       expect(back).toEqual({
         seq: 4, kind: 'case_action', at: iso(at2), action: { ...actionRecord('return', { note: '不归我们管' }), from: 'handling', to: 'registered' },
         incident: {
-          ...before, seq: 4, version: 3, status: 'registered', updatedAt: iso(at2), deadlineAt: iso(T0 + 8 * HOUR), stageDeadlineAt: iso(T0 + 3 * HOUR),
+          ...before, seq: 4, version: 3, status: 'registered', updatedAt: iso(at2), stageDeadlineAt: iso(T0 + 3 * HOUR),
         },
       });
       expect(back.action!.attachments).toBeUndefined();
@@ -165,57 +170,118 @@ export function describeCaseRepository(open: OpenStore): void {
 
     it("finds a team's open cases (dispatched or being handled), earliest deadline first, and every team's workload", async () => {
       const s = store();
-      await appendAll(s, [
-        incidentRecord({ id: 'A', deadlineAt: T0 + 10 * HOUR }),
-        incidentRecord({ id: 'B', deadlineAt: T0 + 5 * HOUR }),
-        incidentRecord({ id: 'C', deadlineAt: T0 + 1 * HOUR }),
-        incidentRecord({ id: 'D', deadlineAt: T0 + 2 * HOUR }),
-        incidentRecord({ id: 'E', deadlineAt: T0 + 3 * HOUR }),
-        incidentRecord({ id: 'F', deadlineAt: T0 + 4 * HOUR }),
-        incidentRecord({ id: 'G', deadlineAt: T0 + 6 * HOUR }),
-        incidentRecord({ id: 'H', deadlineAt: T0 + 7 * HOUR }),
-      ]);
+      await appendAll(s, ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I'].map((id) => incidentRecord({ id })));
       const at = T0 + MINUTE;
-      const dispatched = (teamId: string) => ({ status: 'dispatched' as const, teamId, stageDeadlineAt: null });
-      await act(s, 'A', at, 'dispatch', dispatched('team-1'));
-      await act(s, 'B', at, 'dispatch', dispatched('team-1'));
+      // The handling deadline comes with the dispatch (counted from it), not with the report.
+      const dispatched = (teamId: string | null, hours: number) => ({ status: 'dispatched' as const, unitCode: 'huanwei', teamId, deadlineAt: T0 + hours * HOUR, stageDeadlineAt: null });
+      await act(s, 'A', at, 'dispatch', dispatched('team-1', 10));
+      await act(s, 'B', at, 'dispatch', dispatched('team-1', 5));
       await act(s, 'B', at, 'acknowledge', { status: 'handling' }, { role: 'field' });
-      await act(s, 'C', at, 'dispatch', dispatched('team-2'));
+      await act(s, 'C', at, 'dispatch', dispatched('team-2', 1));
       await act(s, 'D', at, 'register', { status: 'registered' });
-      await act(s, 'E', at, 'dispatch', dispatched('team-1'));
+      await act(s, 'E', at, 'dispatch', dispatched('team-1', 3));
       await act(s, 'E', at, 'report-handled', { status: 'handled', stageDeadlineAt: T0 + 9 * HOUR });
-      await act(s, 'F', at, 'dispatch', dispatched('team-1'));
+      await act(s, 'F', at, 'dispatch', dispatched('team-1', 4));
       await act(s, 'F', at, 'suspend', { status: 'suspended', suspendedFrom: 'dispatched' });
-      await act(s, 'G', at, 'dispatch', dispatched('team-1'));
+      await act(s, 'G', at, 'dispatch', dispatched('team-1', 6));
       await act(s, 'G', at, 'close', { status: 'closed', closedAt: at, closureKind: 'normal' });
-      await act(s, 'H', at, 'dispatch', dispatched('team-2'));
-      await act(s, 'H', at, 'return', { status: 'registered', teamId: null }, { note: 'wrong team' });
+      // A crew's return leaves the case at its unit's desk, no crew's any more.
+      await act(s, 'H', at, 'dispatch', dispatched('team-2', 7));
+      await act(s, 'H', at, 'return', { teamId: null }, { note: 'wrong team', role: 'field' });
+      // Waiting at the unit's desk: no team's.
+      await act(s, 'I', at, 'dispatch', dispatched(null, 2));
       expect(await s.cases.ofTeam('team-1')).toEqual(await getAll(s, ['B', 'A']));
       expect(await s.cases.ofTeam('team-2')).toEqual(await getAll(s, ['C']));
       expect(await s.cases.ofTeam('team-9')).toEqual([]);
       expect(await s.cases.workloadByTeam()).toEqual(new Map([['team-1', 2], ['team-2', 1]]));
     });
 
-    it('finds the open cases whose handling or stage deadline is still ahead', async () => {
+    it("finds a unit's cases (dispatched, being handled, handled, suspended), earliest handling deadline first", async () => {
+      const s = store();
+      await appendAll(s, ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I'].map((id) => incidentRecord({ id })));
+      const at = T0 + MINUTE;
+      const dispatched = (unitCode: string, teamId: string | null, hours: number) => ({ status: 'dispatched' as const, unitCode, teamId, deadlineAt: T0 + hours * HOUR, stageDeadlineAt: null });
+      await act(s, 'A', at, 'dispatch', dispatched('shuiwu', null, 9)); // at the desk
+      await act(s, 'B', at, 'dispatch', dispatched('shuiwu', 'team-s1', 5));
+      await act(s, 'B', at, 'acknowledge', { status: 'handling' }, { role: 'field' });
+      await act(s, 'C', at, 'dispatch', dispatched('shuiwu', 'team-s1', 3));
+      await act(s, 'C', at, 'report-handled', { status: 'handled', stageDeadlineAt: T0 + 20 * HOUR });
+      await act(s, 'D', at, 'dispatch', dispatched('shuiwu', null, 7));
+      await act(s, 'D', at, 'suspend', { status: 'suspended', suspendedFrom: 'dispatched' });
+      await act(s, 'E', at, 'dispatch', dispatched('shuiwu', 'team-s1', 1));
+      await act(s, 'E', at, 'verify', { status: 'verified', stageDeadlineAt: T0 + 20 * HOUR }); // the centre's now
+      await act(s, 'F', at, 'dispatch', dispatched('shuiwu', 'team-s1', 2));
+      await act(s, 'F', at, 'close', { status: 'closed', closedAt: at, closureKind: 'normal' });
+      // Returned to the centre: no unit's.
+      await act(s, 'G', at, 'dispatch', dispatched('shuiwu', null, 4));
+      await act(s, 'G', at, 'decide', { status: 'registered', unitCode: null, deadlineAt: null, stageDeadlineAt: T0 + HOUR });
+      await act(s, 'H', at, 'dispatch', dispatched('ranqi', null, 6));
+      await act(s, 'I', at, 'register', { status: 'registered' });
+      expect(await s.cases.ofUnit('shuiwu')).toEqual(await getAll(s, ['C', 'B', 'D', 'A']));
+      expect(await s.cases.ofUnit('ranqi')).toEqual(await getAll(s, ['H']));
+      expect(await s.cases.ofUnit('gongdian')).toEqual([]);
+    });
+
+    it('lists the open cases with an application waiting, oldest application first', async () => {
+      const s = store();
+      await appendAll(s, ['A', 'B', 'C', 'D', 'E'].map((id) => incidentRecord({ id })));
+      const at = T0 + MINUTE;
+      const pending = (minutes: number) => ({ kind: 'extension' as const, extendHours: 4, reason: '材料未到', by: 'desk.shuiwu', at: T0 + minutes * MINUTE });
+      const applied = (minutes: number) => ({ status: 'dispatched' as const, unitCode: 'shuiwu', deadlineAt: T0 + 9 * HOUR, application: pending(minutes), stageDeadlineAt: null });
+      await act(s, 'A', at, 'apply', applied(30));
+      await act(s, 'B', at, 'apply', applied(10));
+      await act(s, 'C', at, 'apply', applied(20));
+      await act(s, 'C', at, 'decide', { application: null }); // decided
+      await act(s, 'D', at, 'apply', applied(5));
+      await act(s, 'D', at, 'close', { status: 'closed', closedAt: at, closureKind: 'normal' }); // no longer open
+      const listed = await s.cases.withApplication();
+      expect(listed).toEqual(await getAll(s, ['B', 'A']));
+      expect(listed[0]!.application).toEqual({ ...pending(10), at: iso(T0 + 10 * MINUTE) });
+    });
+
+    it('gives the cases dispatched before units existed the unit of their team, and no other case', async () => {
+      const s = store();
+      await appendAll(s, ['A', 'B', 'C', 'D', 'E', 'F'].map((id) => incidentRecord({ id })));
+      const at = T0 + MINUTE;
+      await act(s, 'A', at, 'dispatch', { status: 'dispatched', teamId: 'team-1', stageDeadlineAt: null });
+      await act(s, 'B', at, 'close', { status: 'closed', teamId: 'team-1', closedAt: at, closureKind: 'normal', stageDeadlineAt: null });
+      await act(s, 'C', at, 'dispatch', { status: 'dispatched', teamId: 'team-2', stageDeadlineAt: null });
+      await act(s, 'D', at, 'dispatch', { status: 'dispatched', teamId: 'team-1', unitCode: 'yuanlin', stageDeadlineAt: null }); // named already
+      await act(s, 'E', at, 'register', { status: 'registered', teamId: 'team-1' }); // not dispatched (a return, say)
+      const head = await s.headSeq();
+      expect(await s.cases.backfillUnits(new Map([['team-1', 'huanwei'], ['team-3', 'shuiwu']]))).toBe(2);
+      expect(Object.fromEntries((await getAll(s, ['A', 'B', 'C', 'D', 'E', 'F'])).map((c) => [c.id, c.unitCode]))).toEqual({
+        A: 'huanwei', B: 'huanwei', C: null, D: 'yuanlin', E: null, F: null,
+      });
+      // Done again, nothing more to do.
+      expect(await s.cases.backfillUnits(new Map([['team-1', 'huanwei']]))).toBe(0);
+      expect(await s.headSeq()).toBe(head);
+    });
+
+    it('finds the open cases whose handling, stage or closure deadline is still ahead', async () => {
       const s = store();
       const now = T0 + 10 * HOUR;
       await appendAll(s, [
-        incidentRecord({ id: 'P', deadlineAt: now + HOUR, stageDeadlineAt: now + 10 * MINUTE }),
-        incidentRecord({ id: 'Q', deadlineAt: now - HOUR, stageDeadlineAt: now + 20 * MINUTE }),
-        incidentRecord({ id: 'R', deadlineAt: now + 2 * HOUR }),
-        incidentRecord({ id: 'S', deadlineAt: now - HOUR, stageDeadlineAt: now - 5 * MINUTE }),
-        incidentRecord({ id: 'U', deadlineAt: now + HOUR }),
-        incidentRecord({ id: 'V', deadlineAt: now + HOUR }),
-        incidentRecord({ id: 'W', deadlineAt: now - HOUR }),
+        incidentRecord({ id: 'P', stageDeadlineAt: now + 10 * MINUTE }),
+        incidentRecord({ id: 'Q', stageDeadlineAt: now - 20 * MINUTE }),
+        incidentRecord({ id: 'R' }),
+        incidentRecord({ id: 'S', stageDeadlineAt: now - 5 * MINUTE }),
+        incidentRecord({ id: 'U' }),
+        incidentRecord({ id: 'V' }),
+        incidentRecord({ id: 'W' }),
+        incidentRecord({ id: 'X' }),
       ]);
       const at = T0 + MINUTE;
-      await act(s, 'Q', at, 'accept', { status: 'accepted' });
-      await act(s, 'R', at, 'dispatch', { status: 'dispatched', teamId: 'team-1', stageDeadlineAt: null });
-      await act(s, 'U', at, 'close', { status: 'closed', closedAt: at, closureKind: 'normal', stageDeadlineAt: null });
+      await act(s, 'Q', at, 'accept', { status: 'accepted', stageDeadlineAt: now + 20 * MINUTE });
+      await act(s, 'R', at, 'dispatch', { status: 'dispatched', unitCode: 'huanwei', teamId: 'team-1', deadlineAt: now + 2 * HOUR, stageDeadlineAt: null });
+      await act(s, 'U', at, 'close', { status: 'closed', closedAt: at, closureKind: 'normal', stageDeadlineAt: null, closeDeadlineAt: now + HOUR });
       await act(s, 'V', at, 'reject', { status: 'rejected', stageDeadlineAt: null });
-      await act(s, 'W', at, 'acknowledge', { status: 'handling', teamId: 'team-1', stageDeadlineAt: null });
+      await act(s, 'W', at, 'acknowledge', { status: 'handling', unitCode: 'huanwei', teamId: 'team-1', deadlineAt: now - HOUR, closeDeadlineAt: now - HOUR, stageDeadlineAt: null });
+      // Its stage overdue, its closure deadline still ahead.
+      await act(s, 'X', at, 'register', { status: 'registered', stageDeadlineAt: now - HOUR, closeDeadlineAt: now + 150 * MINUTE });
       const due = await s.cases.dueAfter(now);
-      expect(sortedBy(due, (c) => c.id)).toEqual(await getAll(s, ['P', 'Q', 'R']));
+      expect(sortedBy(due, (c) => c.id)).toEqual(await getAll(s, ['P', 'Q', 'R', 'X']));
+      expect((await s.cases.dueAfter(now + 2 * HOUR)).map((c) => c.id)).toEqual(['X']);
       expect(await s.cases.dueAfter(now + 3 * HOUR)).toEqual([]);
     });
 
@@ -275,32 +341,39 @@ export function describeCaseRepository(open: OpenStore): void {
       const dayStart = T0;
       const now = T0 + 12 * HOUR;
       await appendAll(s, [
-        incidentRecord({ id: 'y1', reportedAt: T0 - 2 * HOUR, deadlineAt: now + HOUR, stageDeadlineAt: now + HOUR }),
-        incidentRecord({ id: 'y2', reportedAt: T0 + 1 * HOUR, deadlineAt: now + 4 * HOUR, stageDeadlineAt: now + HOUR }),
-        incidentRecord({ id: 'y3', reportedAt: T0 + 2 * HOUR, deadlineAt: now - HOUR, stageDeadlineAt: now + HOUR }),
-        incidentRecord({ id: 'y4', reportedAt: T0 - 3 * HOUR, deadlineAt: now + HOUR, stageDeadlineAt: now + HOUR }),
-        incidentRecord({ id: 'y5', reportedAt: T0 - 5 * HOUR, deadlineAt: now + HOUR, stageDeadlineAt: now + HOUR }),
-        incidentRecord({ id: 'y6', reportedAt: T0 + 3 * HOUR, deadlineAt: now - 2 * HOUR, stageDeadlineAt: now - 2 * HOUR }),
-        incidentRecord({ id: 'y7', reportedAt: T0 + 4 * HOUR, deadlineAt: now + HOUR, stageDeadlineAt: now + HOUR }),
+        incidentRecord({ id: 'y1', reportedAt: T0 - 2 * HOUR, stageDeadlineAt: now + HOUR }),
+        incidentRecord({ id: 'y2', reportedAt: T0 + 1 * HOUR, stageDeadlineAt: now + HOUR }),
+        incidentRecord({ id: 'y3', reportedAt: T0 + 2 * HOUR, stageDeadlineAt: now + HOUR }),
+        incidentRecord({ id: 'y4', reportedAt: T0 - 3 * HOUR, stageDeadlineAt: now + HOUR }),
+        incidentRecord({ id: 'y5', reportedAt: T0 - 5 * HOUR, stageDeadlineAt: now + HOUR }),
+        incidentRecord({ id: 'y6', reportedAt: T0 + 3 * HOUR, stageDeadlineAt: now - 2 * HOUR }),
+        incidentRecord({ id: 'y7', reportedAt: T0 + 4 * HOUR, stageDeadlineAt: now + HOUR }),
+        incidentRecord({ id: 'y8', reportedAt: T0 + 1 * HOUR, stageDeadlineAt: now + HOUR }),
+        incidentRecord({ id: 'y9', reportedAt: T0 + 1 * HOUR, stageDeadlineAt: now + HOUR }),
       ]);
-      await act(s, 'y2', T0 + 2 * HOUR, 'accept', { status: 'accepted', stageDeadlineAt: now - HOUR });
-      await act(s, 'y3', T0 + 3 * HOUR, 'dispatch', { status: 'dispatched', teamId: 'team-1', stageDeadlineAt: null });
+      const unit = { unitCode: 'huanwei', teamId: 'team-1', stageDeadlineAt: null };
+      await act(s, 'y2', T0 + 2 * HOUR, 'accept', { status: 'accepted', stageDeadlineAt: now - HOUR }); // overdue: its stage
+      await act(s, 'y3', T0 + 3 * HOUR, 'dispatch', { status: 'dispatched', ...unit, deadlineAt: now - HOUR, closeDeadlineAt: now + HOUR }); // overdue: the unit's
       await act(s, 'y4', T0 + 3 * HOUR, 'close', { status: 'closed', closedAt: T0 + 3 * HOUR, closureKind: 'normal', stageDeadlineAt: null });
       await act(s, 'y5', T0 - HOUR, 'close', { status: 'closed', closedAt: T0 - HOUR, closureKind: 'normal', stageDeadlineAt: null });
       await act(s, 'y6', T0 + 4 * HOUR, 'reject', { status: 'rejected', stageDeadlineAt: null });
-      await act(s, 'y7', T0 + 5 * HOUR, 'acknowledge', { status: 'handling', teamId: 'team-1', stageDeadlineAt: null });
+      await act(s, 'y7', T0 + 5 * HOUR, 'acknowledge', { status: 'handling', ...unit, deadlineAt: now + HOUR, closeDeadlineAt: now + HOUR });
+      // Handled after its handling deadline: the unit's clock has stopped, the stage's and the closure's run on time.
+      await act(s, 'y8', T0 + 5 * HOUR, 'report-handled', { status: 'handled', ...unit, deadlineAt: now - HOUR, stageDeadlineAt: now + HOUR, closeDeadlineAt: now + HOUR });
+      // Overdue: its closure deadline, while its stage's runs on time.
+      await act(s, 'y9', T0 + 5 * HOUR, 'register', { status: 'registered', stageDeadlineAt: now + HOUR, closeDeadlineAt: now - HOUR });
       const summary = await s.cases.summary(now, dayStart);
       const open = Object.fromEntries(Object.entries(summary.open).filter(([, count]) => count !== 0));
       expect({ ...summary, open }).toEqual({
         at: iso(now),
         headSeq: await s.headSeq(),
         dayStart: iso(dayStart),
-        open: { reported: 1, accepted: 1, dispatched: 1, handling: 1 },
-        reportedToday: 4,
+        open: { reported: 1, accepted: 1, registered: 1, dispatched: 1, handling: 1, handled: 1 },
+        reportedToday: 6,
         closedToday: 1,
-        overdue: 2,
+        overdue: 3,
       });
-      expect(summary.headSeq).toBe(13);
+      expect(summary.headSeq).toBe(17);
     });
 
     it('gives the duplicates merged into a case, oldest first', async () => {

@@ -85,7 +85,6 @@ export function describeIncidentRepository(open: OpenStore): void {
         reportedBy: { name: '12345 热线', role: 'dispatcher' },
         reportedAt: T0 - HOUR,
         createdAt: T0,
-        deadlineAt: T0 + 2 * DAY,
         stageDeadlineAt: T0 + 20 * MINUTE,
       });
       const partial = incidentRecord({ reporter: { phone: '0519-8888 1234' } });
@@ -170,8 +169,12 @@ export function describeIncidentRepository(open: OpenStore): void {
       const past = incidentRecord({ id: 'past', reportedAt: t });
       const steps = [
         { at: t + 10 * SECOND, changes: { status: 'accepted' as const, stageDeadlineAt: t + 2000 * SECOND }, action: actionRecord('accept', { actor: '受理员 王敏' }) },
-        { at: t + 20 * SECOND, changes: { status: 'registered' as const, stageDeadlineAt: t + 4000 * SECOND }, action: actionRecord('register', { actor: '值班长 李强' }) },
-        { at: t + 30 * SECOND, changes: { status: 'dispatched' as const, teamId: 'team-2', stageDeadlineAt: null }, action: actionRecord('dispatch') },
+        { at: t + 20 * SECOND, changes: { status: 'registered' as const, stageDeadlineAt: t + 4000 * SECOND, closeDeadlineAt: t + 3 * DAY }, action: actionRecord('register', { actor: '值班长 李强' }) },
+        {
+          at: t + 30 * SECOND,
+          changes: { status: 'dispatched' as const, unitCode: 'huanwei', teamId: 'team-2', deadlineAt: t + 30 * SECOND + 4 * HOUR, stageDeadlineAt: null },
+          action: actionRecord('dispatch'),
+        },
         { at: t + 40 * SECOND, changes: { status: 'handling' as const }, action: actionRecord('acknowledge', { actor: '湖塘环卫所', role: 'field' }) },
         { at: t + 50 * SECOND, changes: { arrivedAt: t + 50 * SECOND }, action: actionRecord('arrive', { actor: '湖塘环卫所', role: 'field', note: '已到场' }) },
       ];
@@ -191,9 +194,13 @@ export function describeIncidentRepository(open: OpenStore): void {
       const row = await s.incidents.get('past');
       expect(row).toEqual(events[5]!.incident);
       expect(row).toMatchObject({ status: 'handling', teamId: 'team-2', arrivedAt: iso(t + 50 * SECOND), stageDeadlineAt: null, version: 6, seq: 6 });
+      // The unit and both clocks, as the steps set them: handling from the dispatch, closure from the registration.
+      expect(row).toMatchObject({ unitCode: 'huanwei', deadlineAt: iso(t + 30 * SECOND + 4 * HOUR), closeDeadlineAt: iso(t + 3 * DAY) });
+      expect(events[2]!.incident).toMatchObject({ unitCode: null, deadlineAt: null, closeDeadlineAt: iso(t + 3 * DAY) });
       expect(await s.incidents.timelineOf('past')).toEqual(events);
       // The open past case is the team's work now, like a live one.
       expect((await s.cases.ofTeam('team-2')).map((c) => c.id)).toEqual(['past']);
+      expect((await s.cases.ofUnit('huanwei')).map((c) => c.id)).toEqual(['past']);
       expect(await s.cases.workloadByTeam()).toEqual(new Map([['team-2', 1]]));
       // A live action continues its history.
       const e = await act(s, 'past', T0, 'report-handled', { status: 'handled' });

@@ -4,6 +4,8 @@ import { describeCalendarRepository } from './calendar.js';
 import { describeCaseRepository } from './cases.js';
 import { describeIdempotencyRepository } from './idempotency.js';
 import { describeIncidentRepository } from './incidents.js';
+import { describeInspectionQueue } from './inspection.js';
+import { describeInspectorRepository } from './inspectors.js';
 import { describeMetaRepository } from './meta.js';
 import { describePhotoRepository } from './photos.js';
 import type { OpenStore } from './records.js';
@@ -12,8 +14,8 @@ import { describeTransactions } from './transactions.js';
 
 export type { OpenStore } from './records.js';
 export {
-  describeAuditRepository, describeAuthRepository, describeCalendarRepository, describeCaseRepository, describeIdempotencyRepository,
-  describeIncidentRepository, describeMetaRepository, describePhotoRepository, describeTeamRepository, describeTransactions,
+  describeAuditRepository, describeAuthRepository, describeCalendarRepository, describeCaseRepository, describeIdempotencyRepository, describeInspectionQueue,
+  describeIncidentRepository, describeInspectorRepository, describeMetaRepository, describePhotoRepository, describeTeamRepository, describeTransactions,
 };
 
 /**
@@ -24,9 +26,11 @@ export {
 export function describeStoreContract(open: OpenStore): void {
   describeIncidentRepository(open);
   describeCaseRepository(open);
+  describeInspectionQueue(open);
   describeAuthRepository(open);
   describeAuditRepository(open);
   describeTeamRepository(open);
+  describeInspectorRepository(open);
   describeCalendarRepository(open);
   describePhotoRepository(open);
   describeIdempotencyRepository(open);

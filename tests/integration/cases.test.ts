@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseOverdueMessage, CaseSummary, CaseView, TaskRoute, Team } from '../../shared/index.js';
 import { getJson, pointsInCells, postJson, streamClient, waitFor } from '../support/api.js';
@@ -117,7 +119,7 @@ describe('a field phone with a patchy connection', () => {
 describe('dispatch candidates', () => {
   it('rank up to five able teams by travel time, with distance, workload and route, for dispatchers only', async () => {
     const c = await newCase();
-    const res = await getJson<{ teamId: string; etaSeconds: number; distanceMeters: number; workload: number; route: { type: string; coordinates: number[][] } }[]>(
+    const res = await getJson<{ teamId: string; unitCode: string | null; etaSeconds: number; distanceMeters: number; workload: number; route: { type: string; coordinates: number[][] } }[]>(
       `${server.url}/api/cases/${c.id}/candidates`,
       as.dispatcher,
     );
@@ -128,6 +130,8 @@ describe('dispatch candidates', () => {
     expect(etas).toEqual([...etas].sort((a, b) => a - b));
     for (const x of res.body) {
       expect(teams.find((t) => t.id === x.teamId)!.categories).toContain('E0102');
+      // Each names its unit: the sanitation department's crews.
+      expect(x.unitCode).toBe('huanwei');
       expect(x.route.type).toBe('LineString');
       expect(x.route.coordinates[x.route.coordinates.length - 1]).toEqual([c.lon, c.lat]);
       expect(x.distanceMeters).toBeGreaterThan(0);
@@ -170,6 +174,8 @@ describe('a case', () => {
     expect(view.case.urgeCount).toBe(1);
     expect(view.case.reworkCount).toBe(1);
     expect(view.case.teamId).toBe(sanitation[0]!.id);
+    // Dispatched straight to a crew: to the crew's unit.
+    expect(view.case.unitCode).toBe(sanitation[0]!.unitCode);
     expect(view.case.reportedBy).toEqual({ name: 'test-server', role: 'dispatcher' });
     expect(view.timeline[4]!.action).toMatchObject({ name: 'acknowledge', actor: 'crew-a', role: 'field' });
     expect(view.allowedActions).toEqual([]);
@@ -198,9 +204,14 @@ describe('a case', () => {
     const team = await act(c.id, { action: 'dispatch', version: c.version + 2, teamId: 'team-none' }, as.dispatcher);
     expect(team.status).toBe(422);
     expect(team.body.error?.code).toBe('unknown_team');
-    const noTeam = await act(c.id, { action: 'dispatch', version: c.version + 2 }, as.dispatcher);
-    expect(noTeam.status).toBe(400);
-    expect(noTeam.body.error?.code).toBe('team_required');
+    const noUnit = await act(c.id, { action: 'dispatch', version: c.version + 2 }, as.dispatcher);
+    expect(noUnit.status).toBe(400);
+    expect(noUnit.body.error?.code).toBe('unit_required');
+    const unknownUnit = await act(c.id, { action: 'dispatch', version: c.version + 2, unitCode: 'no-such-unit' }, as.dispatcher);
+    expect([unknownUnit.status, unknownUnit.body.error?.code]).toEqual([422, 'unknown_unit']);
+    // A crew of another unit than the one named.
+    const notInUnit = await act(c.id, { action: 'dispatch', version: c.version + 2, unitCode: 'shizheng', teamId: sanitation[0]!.id }, as.dispatcher);
+    expect([notInUnit.status, notInUnit.body.error?.code]).toEqual([422, 'team_not_in_unit']);
     expect((await act('no-such-case', { action: 'accept', version: 1 }, as.dispatcher)).status).toBe(404);
     // Nothing refused changed it.
     const view = (await getJson<{ case: Incident }>(`${server.url}/api/cases/${c.id}`, as.dispatcher)).body;
@@ -226,12 +237,13 @@ describe('a case', () => {
     const c = await newCase();
     const team = sanitation[0]!;
     let v = c.version;
+    let deadlineAt: string | null = null;
     for (const [action, extra] of [['accept', {}], ['register', {}], ['dispatch', { teamId: team.id }]] as const) {
-      v = (await act(c.id, { action, version: v, ...extra }, as.dispatcher)).body.case.version;
+      ({ version: v, deadlineAt } = (await act(c.id, { action, version: v, ...extra }, as.dispatcher)).body.case);
     }
     const extended = await act(c.id, { action: 'extend', version: v, extendHours: 4 }, as.dispatcher);
     expect(extended.status).toBe(200);
-    expect(Date.parse(extended.body.case.deadlineAt)).toBeGreaterThanOrEqual(Date.parse(c.deadlineAt) + 4 * 3_600_000);
+    expect(Date.parse(extended.body.case.deadlineAt!)).toBeGreaterThanOrEqual(Date.parse(deadlineAt!) + 4 * 3_600_000);
     const suspended = await act(c.id, { action: 'suspend', version: v + 1 }, as.dispatcher);
     expect(suspended.body.case.status).toBe('suspended');
     const resumed = await act(c.id, { action: 'resume', version: v + 2 }, as.dispatcher);
@@ -275,12 +287,25 @@ describe('deadlines of every stage', () => {
     v = await view();
     expect(v.stage?.name).toBe('register');
     expect(v.stage?.deadlineAt).toBe(accepted.body.case.stageDeadlineAt);
+    // No unit has it yet: no handling clock; no closure clock before registration.
+    expect([v.case.deadlineAt, v.remainingSeconds, v.close, v.overdue]).toEqual([null, null, null, false]);
     const registered = await act(c.id, { action: 'register', version: v.case.version }, as.dispatcher);
-    expect((await view()).stage?.name).toBe('dispatch');
-    await act(c.id, { action: 'dispatch', version: registered.body.case.version, teamId: sanitation[0]!.id }, as.dispatcher);
+    v = await view();
+    expect(v.stage?.name).toBe('dispatch');
+    // The closure clock runs from the registration.
+    expect(Date.parse(registered.body.case.closeDeadlineAt!)).toBeGreaterThan(Date.parse(registered.body.case.updatedAt));
+    expect(v.close).toMatchObject({ deadlineAt: registered.body.case.closeDeadlineAt, overdue: false });
+    expect(v.case.deadlineAt).toBeNull();
+    const dispatched = await act(c.id, { action: 'dispatch', version: registered.body.case.version, teamId: sanitation[0]!.id }, as.dispatcher);
     v = await view();
     expect(v.case.stageDeadlineAt).toBeNull();
-    expect(v.stage).toMatchObject({ name: 'handle', deadlineAt: c.deadlineAt, overdue: false });
+    // The unit's handling clock runs from the dispatch, before the closure's runs out.
+    const handlingDue = dispatched.body.case.deadlineAt!;
+    expect(Date.parse(handlingDue)).toBeGreaterThan(Date.parse(dispatched.body.case.updatedAt));
+    expect(Date.parse(handlingDue)).toBeLessThanOrEqual(Date.parse(registered.body.case.closeDeadlineAt!));
+    expect(v.stage).toMatchObject({ name: 'handle', deadlineAt: handlingDue, overdue: false });
+    expect(Math.abs(v.remainingSeconds! - (Date.parse(handlingDue) - Date.now()) / 1000)).toBeLessThan(5);
+    expect(v.close?.deadlineAt).toBe(registered.body.case.closeDeadlineAt);
     // The team now carries it in its workload.
     const after = (await getJson<Team[]>(`${server.url}/api/teams`, as.dispatcher)).body;
     const open = (await getJson<{ items: Incident[] }>(`${server.url}/api/incidents?status=dispatched,handling&limit=1000`, as.dispatcher)).body.items;
@@ -288,23 +313,43 @@ describe('deadlines of every stage', () => {
     expect(after.find((t) => t.id === sanitation[0]!.id)!.workload).toBeGreaterThanOrEqual(1);
   });
 
-  it('pushes a case to the wall the moment it passes its handling deadline', async () => {
+  it('pushes a case to the wall the moment its unit passes its handling deadline', async () => {
     const watcher = streamClient(server.url, as.wall);
     const overdue: CaseOverdueMessage[] = [];
     watcher.socket.on('case:overdue', (m) => overdue.push(m));
     watcher.socket.emit('subscribe', { sinceSeq: await headSeq() });
     await watcher.live;
-    // A broken water-supply manhole cover has 2 urgent hours; this one was reported 2 h minus 2 s ago.
+    // A broken water-supply manhole cover: the water company has 2 urgent hours from the dispatch.
     const [p] = pointsInCells(cells, 1, 4243);
+    // Backdated: the handling clock does not count from the report any more.
     const reportedAt = new Date(Date.now() - 2 * 3_600_000 + 2_000).toISOString();
-    const { body: c } = await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'C0101', lon: p!.lon, lat: p!.lat, reportedAt });
+    let c = (await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'C0101', lon: p!.lon, lat: p!.lat, reportedAt })).body;
+    expect(c.deadlineAt).toBeNull();
+    for (const step of [{ action: 'accept' }, { action: 'register' }, { action: 'dispatch', unitCode: 'gongshui' }]) {
+      c = (await act(c.id, { ...step, version: c.version }, as.dispatcher)).body.case;
+    }
+    const dispatchedAt = Date.parse(c.updatedAt);
+    expect(c).toMatchObject({ status: 'dispatched', unitCode: 'gongshui', teamId: null, deadlineAt: new Date(dispatchedAt + 2 * 3_600_000).toISOString() });
+    // Every clock counts from an action taken now, so none runs out within a test: the test moves this
+    // case's handling deadline in the store to 3 s from now, and the next change to the case (an urge,
+    // which keeps its state) makes the server follow it, as it follows an extension.
+    const due = Date.now() + 3_000;
+    const db = new Database(join(server.dataDir, 'gridwatch.db'));
+    db.pragma('busy_timeout = 5000');
+    db.prepare('UPDATE incidents SET deadline_at = ? WHERE id = ?').run(due, c.id);
+    db.close();
+    const urged = await act(c.id, { action: 'urge', version: c.version, note: '尽快处置' }, as.leader);
+    expect(urged.body.case.deadlineAt).toBe(new Date(due).toISOString());
     expect(overdue.some((m) => m.caseId === c.id)).toBe(false);
     await waitFor(() => overdue.some((m) => m.caseId === c.id), 8_000, 'case:overdue');
     const msg = overdue.find((m) => m.caseId === c.id)!;
-    expect(msg).toMatchObject({ stage: 'handle', deadlineAt: c.deadlineAt, categoryCode: 'C0101' });
-    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(c.deadlineAt));
+    expect(msg).toMatchObject({ stage: 'handle', clock: 'handling', deadlineAt: new Date(due).toISOString(), categoryCode: 'C0101' });
+    expect(Date.now()).toBeGreaterThanOrEqual(due);
     const v = (await getJson<CaseView>(`${server.url}/api/cases/${c.id}`, as.dispatcher)).body;
     expect(v.overdue).toBe(true);
+    expect(v.remainingSeconds!).toBeLessThanOrEqual(0);
+    // Its closure clock has not run out: only the unit is late.
+    expect(v.close?.overdue).toBe(false);
     watcher.socket.close();
   });
 });

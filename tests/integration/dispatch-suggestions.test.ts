@@ -73,10 +73,14 @@ describe('GET /api/dispatch/suggestions', () => {
         expect(s.etaSeconds).toBe(expected.etaSeconds);
         expect(s.route?.coordinates.at(-1)).toEqual(expected.route.coordinates.at(-1));
         expect(teams.find((t) => t.id === s.teamId)!.categories).toContain('E0102');
+        // To the crew's own unit.
+        expect(s.unitCode).toBe(teams.find((t) => t.id === s.teamId)!.unitCode);
         taken.add(expected.teamId);
       } else {
         expect(s.teamId).toBeNull();
         expect(s.reason).toBe(own.length === 0 ? 'no_candidate' : 'candidates_taken');
+        // No crew to name: the unit responsible itself, whose desk sends one.
+        expect(s.unitCode).toBe('huanwei');
       }
     }
     expect(taken.size).toBeGreaterThan(0);
@@ -94,12 +98,12 @@ describe('GET /api/dispatch/suggestions', () => {
     expect(byDefault.body.suggestions).toHaveLength(Math.min(10, waiting.length));
   });
 
-  it('is applied with the ordinary dispatch action; a returned case is suggested again, never to the team that returned it', async () => {
+  it('is applied with the ordinary dispatch action; a case its crew sends back waits at its unit, which returns it to the centre by an application; then it is suggested again, never to the team that returned it', async () => {
     const first = (await suggestions('?limit=1')).body.suggestions[0]!;
     expect(first.teamId).not.toBeNull();
-    const dispatched = await act(first.caseId, { action: 'dispatch', teamId: first.teamId, version: first.version });
+    const dispatched = await act(first.caseId, { action: 'dispatch', unitCode: first.unitCode, teamId: first.teamId, version: first.version });
     expect(dispatched.status).toBe(200);
-    expect(dispatched.body.case.teamId).toBe(first.teamId);
+    expect(dispatched.body.case).toMatchObject({ unitCode: first.unitCode, teamId: first.teamId });
     // A stale version (someone acted first) is refused, as for any action.
     const stale = await act(first.caseId, { action: 'dispatch', teamId: first.teamId, version: first.version });
     expect(stale.status).toBe(409);
@@ -108,15 +112,28 @@ describe('GET /api/dispatch/suggestions', () => {
     expect(after.waiting).toBe(waiting.length - 1);
     expect(after.suggestions.map((s) => s.caseId)).not.toContain(first.caseId);
 
-    // The team sends it back: it is registered again, and first in line again (the oldest report).
+    // The team sends it back: to its unit's desk (still dispatched to the unit, no crew), not to the centre.
     const crew = { cookie: await createUser(server.url, server.adminCookie, 'crew-s', 'field', 'crew-s-password', first.teamId!) };
     const returned = await act(first.caseId, { action: 'return', version: dispatched.body.case.version, note: '不属于本队职责' }, crew);
     expect(returned.status).toBe(200);
-    expect(returned.body.case.status).toBe('registered');
+    expect(returned.body.case).toMatchObject({ status: 'dispatched', unitCode: first.unitCode, teamId: null, deadlineAt: dispatched.body.case.deadlineAt });
+    expect((await suggestions('?limit=50')).body.waiting).toBe(waiting.length - 1);
+    // The unit's desk is not offered that crew again among its own.
+    const desk = { cookie: await createUser(server.url, server.adminCookie, 'desk-s', 'unit', 'desk-s-password', undefined, first.unitCode!) };
+    const own = await getJson<Candidate[]>(`${server.url}/api/cases/${first.caseId}/candidates`, desk);
+    expect(own.status).toBe(200);
+    expect(own.body.map((c) => c.teamId)).not.toContain(first.teamId);
+    expect(own.body.every((c) => c.unitCode === first.unitCode)).toBe(true);
+    // The unit applies to return it (申请回退), the centre agrees: registered again, first in line (the oldest report).
+    const applied = await act(first.caseId, { action: 'apply', version: returned.body.case.version, application: { kind: 'return' }, note: '不属于本单位职责' }, desk);
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    const decided = await act(first.caseId, { action: 'decide', version: applied.body.case.version, decision: 'approve' });
+    expect(decided.status).toBe(200);
+    expect(decided.body.case).toMatchObject({ status: 'registered', unitCode: null, teamId: null, deadlineAt: null, application: null });
     const again = (await suggestions('?limit=50')).body;
     expect(again.waiting).toBe(waiting.length);
     expect(again.suggestions[0]!.caseId).toBe(first.caseId);
-    expect(again.suggestions[0]!.version).toBe(returned.body.case.version);
+    expect(again.suggestions[0]!.version).toBe(decided.body.case.version);
     // 退回 says "not ours": the team that sent it back is neither suggested nor ranked for it again,
     // though it is free and still the nearest (it never set off). At night it may be the only one of
     // its department on duty, so the case may be left with no team: that is the honest answer.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseView, IncidentPage, IncidentStatus, Team } from '../../shared/index.js';
+import type { CaseView, IncidentPage, IncidentStatus, Team, Unit } from '../../shared/index.js';
 import { getJson } from '../support/api.js';
 import { createUser, type Credentials } from '../support/credentials.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -47,14 +47,49 @@ describe('the back-filled history', () => {
     expect(names.slice(0, 3)).toEqual(['accept', 'register', 'dispatch']);
     expect(names).toContain('report-handled');
     const byName = (n: string) => steps.filter((e) => e.action!.name === n);
-    // The crew of the team it was last dispatched to did the handling.
-    expect(byName('dispatch').at(-1)!.incident.teamId).toBe(team!.id);
+    // Dispatched to the crew's unit; the crew the case was last sent to (by the centre, or by the
+    // unit's desk) did the handling.
+    expect(byName('dispatch').at(-1)!.incident.unitCode).toBe(team!.unitCode);
+    const sentTo = steps.filter((e) => e.action!.name === 'dispatch' || e.action!.name === 'assign').at(-1)!;
+    expect(sentTo.incident.teamId).toBe(team!.id);
+    if (sentTo.action!.name === 'assign') expect(sentTo.action).toMatchObject({ role: 'unit', actor: `${team!.unitCode} 调度（模拟）` });
     expect(byName('report-handled').at(-1)!.action).toMatchObject({ actor: `${team!.name.zh}（模拟）`, role: 'field' });
     expect(byName('report-handled').at(-1)!.action!.note).toBeTruthy();
     expect(byName('accept')[0]!.action).toMatchObject({ role: 'dispatcher', actor: expect.stringMatching(/^受理员 /) });
-    // From the dispatch on, every snapshot carries the team (a return clears it until the next dispatch).
-    const sent = steps.indexOf(byName('dispatch').at(-1)!);
+    // From then on, every snapshot carries the team (a return clears it until the desk assigns another).
+    const sent = steps.indexOf(sentTo);
     expect(steps.slice(sent).every((e) => e.incident.teamId === team!.id)).toBe(true);
+  });
+
+  it('dispatched every past case to a unit that handles its category where it lies (a town\'s own: that town), whose desk sees it', async () => {
+    const units = (await getJson<Unit[]>(`${server.url}/api/units`)).body;
+    const byCode = new Map(units.map((u) => [u.code, u]));
+    const past = await casesWith(['dispatched', 'handling', 'handled', 'verified', 'closed', 'suspended']);
+    const dispatched = past.filter((c) => c.unitCode !== null);
+    // Merged duplicates close without a unit; every other case past registration has one.
+    expect(dispatched.length).toBeGreaterThan(past.filter((c) => c.closureKind !== 'duplicate').length * 0.95);
+    const kinds = new Set<string>();
+    for (const c of dispatched) {
+      const unit = byCode.get(c.unitCode!);
+      expect(unit, c.unitCode!).toBeDefined();
+      expect(unit!.categories, `${c.id} ${c.categoryCode} to ${c.unitCode}`).toContain(c.categoryCode);
+      if (unit!.kind === 'town') expect(unit!.code).toBe(c.townCode);
+      kinds.add(unit!.kind);
+      // The crew, where one is named, is the unit's own.
+      if (c.teamId !== null) expect(unit!.teams).toContain(c.teamId);
+      // The handling clock runs from the dispatch: a unit that has the case has a deadline.
+      expect(c.deadlineAt).not.toBeNull();
+    }
+    expect([...kinds].sort()).toEqual(['department', 'town']);
+    // A unit's desk sees its open past cases in its queue.
+    const open = dispatched.filter((c) => ['dispatched', 'handling', 'handled', 'suspended'].includes(c.status));
+    const byUnit = new Map<string, Incident[]>();
+    for (const c of open) byUnit.set(c.unitCode!, [...(byUnit.get(c.unitCode!) ?? []), c]);
+    const [busiest] = [...byUnit].sort((a, b) => b[1].length - a[1].length);
+    const desk: Credentials = { cookie: await createUser(server.url, server.adminCookie, 'history-desk', 'unit', undefined, undefined, busiest![0]) };
+    const queue = await getJson<Incident[]>(`${server.url}/api/units/${busiest![0]}/cases`, desk);
+    expect(queue.status).toBe(200);
+    expect(queue.body.map((c) => c.id).sort()).toEqual(busiest![1].map((c) => c.id).sort());
   });
 
   it('counts the open past cases in each team’s workload, and a team’s crew sees them as its tasks', async () => {

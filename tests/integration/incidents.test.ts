@@ -47,7 +47,9 @@ describe('incident API against a real server and SQLite', () => {
     expect(body.gridCode).toBe(p!.cell.properties.code);
     expect(body.townCode).toBe(p!.cell.properties.townCode);
     expect(body.status).toBe('reported');
-    expect(Date.parse(body.deadlineAt)).toBeGreaterThan(Date.parse(body.reportedAt));
+    // Only the acceptance clock runs: no unit has it (no handling deadline), nor is it registered (no closure deadline).
+    expect(Date.parse(body.stageDeadlineAt!)).toBeGreaterThan(Date.parse(body.reportedAt));
+    expect(body).toMatchObject({ unitCode: null, teamId: null, deadlineAt: null, closeDeadlineAt: null, application: null, confirmedAt: null });
     expect(meta.towns.map((t) => t.code)).toContain(body.townCode);
     await waitFor(() => client.events.some((e) => e.incident.id === body.id), 3000, 'streamed incident');
     const streamed = client.events.find((e) => e.incident.id === body.id)!;

@@ -63,7 +63,7 @@ describe('team-scoped push to field phones', () => {
     expect(Date.now() - sentAt).toBeLessThan(1000);
     const msg = a.heard.find((m) => m.caseId === c.id)!;
     // Ids and state only: nothing of the report, and no reporter.
-    expect(msg).toEqual({ caseId: c.id, teamId: sanitation[0]!.id, status: 'dispatched', version: sent.version, action: 'dispatch' });
+    expect(msg).toEqual({ caseId: c.id, teamId: sanitation[0]!.id, unitCode: 'huanwei', status: 'dispatched', version: sent.version, action: 'dispatch' });
     expect(JSON.stringify(a.heard)).not.toContain('13800000000');
     // The other team's phone heard nothing; what it then reads is its own tasks, without this case.
     await new Promise((r) => setTimeout(r, 300));
@@ -75,14 +75,34 @@ describe('team-scoped push to field phones', () => {
     await waitFor(() => a.heard.some((m) => m.action === 'urge' && m.version === urged.version), 1000, 'urge');
     const moved = await act(c.id, { action: 'dispatch', version: urged.version, teamId: sanitation[1]!.id });
     await waitFor(() => a.heard.some((m) => m.version === moved.version) && b.heard.some((m) => m.version === moved.version), 1000, 'reassignment to both teams');
-    expect(a.heard.find((m) => m.version === moved.version)).toEqual({ caseId: c.id, teamId: sanitation[1]!.id, status: 'dispatched', version: moved.version, action: 'dispatch' });
+    expect(a.heard.find((m) => m.version === moved.version)).toEqual({ caseId: c.id, teamId: sanitation[1]!.id, unitCode: 'huanwei', status: 'dispatched', version: moved.version, action: 'dispatch' });
     const returned = await act(c.id, { action: 'return', version: moved.version, note: '不属于本队职责' }, crews.b!);
     await waitFor(() => b.heard.some((m) => m.version === returned.version), 1000, 'return');
-    expect(b.heard.find((m) => m.version === returned.version)).toMatchObject({ teamId: null, status: 'registered', action: 'return' });
+    // Back at its unit's desk: still dispatched to the unit, no crew's.
+    expect(b.heard.find((m) => m.version === returned.version)).toMatchObject({ teamId: null, unitCode: 'huanwei', status: 'dispatched', action: 'return' });
     await new Promise((r) => setTimeout(r, 200));
     expect(a.heard.some((m) => m.version === returned.version)).toBe(false);
     a.socket.close();
     b.socket.close();
+  });
+
+  it("tells a unit's desk of every change to its unit's cases, the crew's return included, and not another unit's desk", async () => {
+    const desk = await phone({ cookie: await createUser(server.url, server.adminCookie, 'push-desk-huanwei', 'unit', undefined, undefined, 'huanwei') });
+    const other = await phone({ cookie: await createUser(server.url, server.adminCookie, 'push-desk-cgzf', 'unit', undefined, undefined, 'cgzf') });
+    const c = await registeredCase();
+    // Dispatched to the unit without a crew: only the unit's desk has it.
+    const sent = await act(c.id, { action: 'dispatch', version: c.version, unitCode: 'huanwei' });
+    await waitFor(() => desk.heard.some((m) => m.version === sent.version), 1000, 'task:changed on the unit desk');
+    expect(desk.heard.find((m) => m.version === sent.version)).toEqual({ caseId: c.id, teamId: null, unitCode: 'huanwei', status: 'dispatched', version: sent.version, action: 'dispatch' });
+    const assigned = await act(c.id, { action: 'assign', version: sent.version, teamId: sanitation[1]!.id }, { cookie: await createUser(server.url, server.adminCookie, 'push-desk-2', 'unit', undefined, undefined, 'huanwei') });
+    const returned = await act(c.id, { action: 'return', version: assigned.version, note: '不在本队辖区' }, crews.b!);
+    await waitFor(() => desk.heard.some((m) => m.version === returned.version), 1000, 'the return on the unit desk');
+    expect(desk.heard.filter((m) => m.caseId === c.id).map((m) => [m.action, m.teamId])).toEqual([['dispatch', null], ['assign', sanitation[1]!.id], ['return', null]]);
+    expect(JSON.stringify(desk.heard)).not.toContain('13800000000');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(other.heard).toEqual([]);
+    desk.socket.close();
+    other.socket.close();
   });
 
   it('does not reach sockets of accounts without a team', async () => {

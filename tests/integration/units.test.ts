@@ -36,8 +36,9 @@ describe('units responsible', () => {
   it('able to handle a case are listed for the dispatcher, with their crews on duty', async () => {
     const cover = await report('C0101', 11);
     const [water] = (await getJson<CaseUnit[]>(`${server.url}/api/cases/${cover.id}/units`)).body;
-    // The water company's crews are not on the map: the case goes to the unit itself.
-    expect(water).toMatchObject({ code: 'gongshui', kind: 'department', teams: [], crewsOnDuty: 0 });
+    // The water company has its repair crew on the default roster, on duty round the clock.
+    expect(water).toMatchObject({ code: 'gongshui', kind: 'department', crewsOnDuty: 1 });
+    expect(water!.teams).toHaveLength(1);
 
     const garbage = await report('E0102', 12);
     const able = (await getJson<CaseUnit[]>(`${server.url}/api/cases/${garbage.id}/units`)).body;
@@ -47,6 +48,9 @@ describe('units responsible', () => {
     const weeds = await report('E0112', 13);
     const town = (await getJson<CaseUnit[]>(`${server.url}/api/cases/${weeds.id}/units`)).body;
     expect(town.map((u) => [u.code, u.kind])).toEqual([[weeds.townCode, 'town']]);
+    // The town's own crew.
+    expect(town[0]).toMatchObject({ crewsOnDuty: 1 });
+    expect(town[0]!.teams).toHaveLength(1);
 
     expect((await getJson(`${server.url}/api/cases/nope/units`)).status).toBe(404);
   });

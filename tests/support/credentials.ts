@@ -52,13 +52,24 @@ export async function createToken(url: string, adminCookie: string, role: Role, 
 }
 
 /** A user of a role, created by the admin; resolves with the session cookie of that user. */
-export async function createUser(url: string, adminCookie: string, username: string, role: Role, password = `${username}-password`, teamId?: string): Promise<string> {
+export async function createUser(
+  url: string,
+  adminCookie: string,
+  username: string,
+  role: Role,
+  password = `${username}-password`,
+  teamId?: string,
+  unitCode?: string,
+): Promise<string> {
   const origin = new URL(url).origin;
   const res = await fetch(`${origin}/api/users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie: adminCookie, origin },
-    // A field account belongs to a team; the default city's first team unless told otherwise.
-    body: JSON.stringify({ username, role, password, teamId: teamId ?? (role === 'field' ? 'team-1' : undefined) }),
+    // A field account belongs to a team, the default city's first team unless told otherwise; a unit
+    // desk account to a unit, the sanitation department unless told otherwise.
+    body: JSON.stringify({
+      username, role, password, teamId: teamId ?? (role === 'field' ? 'team-1' : undefined), unitCode: unitCode ?? (role === 'unit' ? 'huanwei' : undefined),
+    }),
   });
   if (res.status !== 201) throw new Error(`creating user ${username} failed: ${res.status} ${await res.text()}`);
   return signIn(url, username, password);

@@ -8,7 +8,7 @@ import { IdempotentAnswers } from '../../server/idempotency/idempotentAnswers.js
 import type { Logger } from '../../server/log.js';
 import type { IdempotencyRepository, StoredAnswer } from '../../server/store/store.js';
 
-const crew: Principal = { kind: 'user', name: 'crew', displayName: 'Crew', role: 'field', userId: 7, tokenId: null, teamId: 't1', sessionHash: 'h' };
+const crew: Principal = { kind: 'user', name: 'crew', displayName: 'Crew', role: 'field', userId: 7, tokenId: null, teamId: 't1', unitCode: null, sessionHash: 'h' };
 
 /** A slow store of answers (each put takes 20 ms), or one whose puts fail. */
 function answers(failing = false): IdempotencyRepository & { kept: Map<string, StoredAnswer> } {

@@ -7,8 +7,8 @@ function incident(id: string, status: IncidentStatus, lon = 119.95, code = 'E010
   return {
     id, seq: 1, version: 1, categoryCode: code, lon, lat: 31.7, gridCode: '320412100001001', townCode: '320412100',
     communityCode: '320412100001', status, source: 'inspector', description: '', reportedAt: '2026-11-23T00:00:00.000Z',
-    createdAt: '2026-11-23T00:00:00.000Z', updatedAt: '2026-11-23T00:00:00.000Z', deadlineAt: '2026-11-23T04:00:00.000Z', closedAt: null, reporter: null, reportedBy: null,
-    teamId: null, urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null, callback: null, number: null,
+    createdAt: '2026-11-23T00:00:00.000Z', updatedAt: '2026-11-23T00:00:00.000Z', deadlineAt: null, closeDeadlineAt: null, closedAt: null, reporter: null, reportedBy: null,
+    unitCode: null, teamId: null, application: null, confirmedAt: null, urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null, callback: null, number: null,
   };
 }
 

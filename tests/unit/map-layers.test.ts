@@ -22,8 +22,8 @@ function incident(id: string, lon: number, lat: number, code = 'E0102', gridCode
   return {
     id, seq: 1, version: 1, categoryCode: code, lon, lat, gridCode, townCode: '320412100', communityCode: '320412100001',
     status: 'reported', source: 'inspector', description: '', reportedAt: '2026-11-23T00:00:00.000Z', createdAt: '2026-11-23T00:00:00.000Z',
-    updatedAt: '2026-11-23T00:00:00.000Z', deadlineAt: '2026-11-23T04:00:00.000Z', closedAt: null, reporter: null, reportedBy: null,
-    teamId: null, urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null, callback: null, number: null,
+    updatedAt: '2026-11-23T00:00:00.000Z', deadlineAt: null, closeDeadlineAt: null, closedAt: null, reporter: null, reportedBy: null,
+    unitCode: null, teamId: null, application: null, confirmedAt: null, urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null, callback: null, number: null,
   };
 }
 

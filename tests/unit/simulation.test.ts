@@ -28,7 +28,7 @@ const DAY = 24 * HOUR;
 beforeAll(() => {
   city = loadDefaultCity({ cacheDir: join(PROJECT_ROOT, 'var', 'test-cache'), seed: 320412 }).city;
   grid = new GridIndex(city.layers.grid.features);
-  model = buildSimModel({ city, categories: catalog.categories, isInsideCity: (lon, lat) => grid.locate(lon, lat) >= 0 });
+  model = buildSimModel({ city, categories: catalog.categories, isInsideCity: (lon, lat) => grid.locate(lon, lat) >= 0, townAt: (lon, lat) => city.layers.grid.features[grid.locate(lon, lat)]?.properties.townCode });
   teams = teamsFromBases(city.layers['team-bases'].features, catalog.categories);
 });
 

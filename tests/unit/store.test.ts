@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../server/store/sqlite/sqliteStore.js';
 import type { IncidentRecord } from '../../server/store/store.js';
-import { incidentRecord } from '../contract/records.js';
+import { caseStateOf, incidentRecord } from '../contract/records.js';
 import { makeDataDir, removeDataDir } from '../support/server.js';
 import { join } from 'node:path';
 
@@ -146,10 +146,7 @@ describe('SQLite incident store', () => {
     expect(rec.stageDeadlineAt).toBe(new Date(Date.parse(rec.createdAt) + 1800_000).toISOString());
     const at = Date.parse(rec.createdAt) + 60_000;
     const event = await store.cases.applyAction(rec.id, 1, at, () => ({
-      state: {
-        status: 'closed', version: 2, teamId: null, deadlineAt: Date.parse(rec.deadlineAt), urgeCount: 0, reworkCount: 0,
-        suspendedFrom: null, closureKind: 'duplicate', closedAt: at, arrivedAt: null, stageDeadlineAt: null, mergedInto: 'inc-older', callback: null,
-      },
+      state: { ...caseStateOf(rec), status: 'closed', version: 2, closureKind: 'duplicate', closedAt: at, stageDeadlineAt: null, mergedInto: 'inc-older' },
       action: { name: 'merge', actor: 'd', role: 'dispatcher' },
     }));
     expect(event.incident.mergedInto).toBe('inc-older');
@@ -172,10 +169,7 @@ describe('SQLite incident store', () => {
       at('closed', 20),
     ]);
     await store.cases.applyAction('closed', 1, t, (c) => ({
-      state: {
-        status: 'rejected', version: 2, teamId: null, deadlineAt: Date.parse(c.deadlineAt), urgeCount: 0, reworkCount: 0,
-        suspendedFrom: null, closureKind: null, closedAt: null, arrivedAt: null, stageDeadlineAt: null, mergedInto: null, callback: null,
-      },
+      state: { ...caseStateOf(c), status: 'rejected', version: 2, stageDeadlineAt: null },
       action: { name: 'reject', actor: 'd', role: 'dispatcher' },
     }));
     const found = await store.cases.openNear({ categoryCode: 'E0102', lon: 119.95, lat: 31.7, metres: 50, sinceMs: t - 86_400_000 });

@@ -5,9 +5,12 @@ import { Suggestion, type Candidate } from '../../shared/index.js';
 
 const T0 = Date.parse('2026-11-23T00:00:00Z');
 
+/** A crew of a unit named after it (team-3 of unit-3), so that a suggestion's unit can be checked against its crew. */
 function candidate(teamId: string, etaSeconds: number): Candidate {
   return {
     teamId,
+    unitCode: `unit-of-${teamId}`,
+    teamName: { zh: `${teamId} 班`, en: teamId },
     etaSeconds,
     distanceMeters: etaSeconds * 8,
     workload: 0,
@@ -41,6 +44,8 @@ const batch = fc
           reportedAt: new Date(T0 + minutes * 60_000).toISOString(),
         },
         candidates: teams.map((t, k) => candidate(`team-${t}`, sorted[k]!)),
+        // The first unit able to handle it, or none at all.
+        unitCode: i % 3 === 2 ? null : `unit-${i % 3}`,
       };
     }),
   );
@@ -69,11 +74,15 @@ describe('dispatch suggestions, greedy oldest case first', () => {
             expect(c).toBeDefined();
             expect(s.etaSeconds).toBe(c!.etaSeconds);
             expect(s.route).toEqual(c!.route);
+            // Dispatched to the crew's own unit.
+            expect([s.unitCode, s.teamName]).toEqual([c!.unitCode, c!.teamName]);
             // Its best still-free candidate: every better one was taken by an older case.
             for (const better of own.slice(0, own.indexOf(c!))) expect(takenBefore.has(better.teamId)).toBe(true);
           } else {
             expect(s.reason).toBe(own.length === 0 ? 'no_candidate' : 'candidates_taken');
             for (const x of own) expect(takenBefore.has(x.teamId)).toBe(true);
+            // No crew to name: the unit itself, whose desk sends one.
+            expect(s.unitCode).toBe(byId.get(s.caseId)!.unitCode);
           }
           const best = own[0];
           if (best && !takenBefore.has(best.teamId)) expect(s.teamId).toBe(best.teamId);
@@ -87,16 +96,17 @@ describe('dispatch suggestions, greedy oldest case first', () => {
     const at = (iso: string, id: string, cands: Candidate[]): CaseWithCandidates => ({
       case: { id, version: 2, categoryCode: 'E0102', townCode: '320412100', gridCode: 'g', reportedAt: iso },
       candidates: cands,
+      unitCode: 'huanwei',
     });
     const newer = at('2026-11-23T08:00:00Z', 'b', [candidate('A', 60), candidate('B', 120)]);
     const older = at('2026-11-23T07:00:00Z', 'a', [candidate('A', 300)]);
     const lonely = at('2026-11-23T09:00:00Z', 'c', [candidate('A', 30)]);
     const none = at('2026-11-23T06:00:00Z', 'd', []);
-    expect(suggestDispatches([newer, lonely, older, none]).map((s) => [s.caseId, s.teamId, s.reason])).toEqual([
-      ['d', null, 'no_candidate'],
-      ['a', 'A', null],
-      ['b', 'B', null],
-      ['c', null, 'candidates_taken'],
+    expect(suggestDispatches([newer, lonely, older, none]).map((s) => [s.caseId, s.unitCode, s.teamId, s.reason])).toEqual([
+      ['d', 'huanwei', null, 'no_candidate'],
+      ['a', 'unit-of-A', 'A', null],
+      ['b', 'unit-of-B', 'B', null],
+      ['c', 'huanwei', null, 'candidates_taken'],
     ]);
   });
 });

@@ -8,7 +8,7 @@ import { makeDataDir, removeDataDir } from '../support/server.js';
 const T0 = Date.parse('2026-11-23T02:00:00Z');
 /** About 1.1 m of latitude per 1e-5 degree. */
 const team = (id: string, lat: number, status: TeamStatus = 'available'): Team => ({
-  id, name: { zh: id, en: id }, department: 'huanwei', baseId: 'b', townCode: 't', categories: [], members: 4, status,
+  id, name: { zh: id, en: id }, department: 'huanwei', unitCode: 'huanwei', baseId: 'b', townCode: 't', categories: [], members: 4, status,
   position: { lon: 119.95, lat, at: new Date(T0).toISOString() }, shift: { start: '00:00', end: '24:00' },
 });
 
@@ -52,6 +52,20 @@ describe('team tracks', () => {
       expect((await tracks.track('a', T0, T0 + 60_000, 2)).length).toBe(2);
       expect(await tracks.prune(T0 + 20_000)).toBe(3); // a's first two and b's one
       expect((await tracks.track('a', 0, T0 + 60_000, 100)).map((p) => p.at)).toEqual([4, 6, 8].map((k) => T0 + k * 5_000));
+    });
+
+    it('keeps reported fixes dated when the team was there, and the next tick judges from them', async () => {
+      const tracks = new TrackRecorder(store.teams);
+      const fixAt = (s: number, lat: number): TrackPoint => ({ teamId: 'a', at: T0 + s * 1000, lon: 119.95, lat, status: 'available' });
+      // A gateway's batch, out of order: 2 s is jitter, 4 s moved 22 m.
+      expect(await tracks.recordReported([fixAt(4, 31.7002), fixAt(0, 31.7), fixAt(2, 31.70001)])).toBe(2);
+      // The tick finds the team where its last fix put it: nothing new until a minute has passed.
+      expect(await tracks.record([team('a', 31.7002)], T0 + 5_000)).toBe(0);
+      expect(await tracks.record([team('a', 31.7002)], T0 + 64_000)).toBe(1);
+      // A fix from before the tick fills in history and does not become the point to judge from.
+      expect(await tracks.recordReported([fixAt(30, 31.7003)])).toBe(1);
+      expect(await tracks.record([team('a', 31.7002)], T0 + 70_000)).toBe(0);
+      expect((await tracks.track('a', T0, T0 + 120_000, 100)).map((p) => (p.at - T0) / 1000)).toEqual([0, 4, 30, 64]);
     });
   });
 });

@@ -27,13 +27,19 @@ describe('the units responsible, over the default catalog and roster', () => {
     expect(owners.every((n) => n === 1)).toBe(true);
   });
 
-  it('name the categories whose units have no crew on the roster (the gap the default roster must close)', () => {
-    const crewed = new Set(teams.map((t) => t.department));
-    const expected = catalog.categories.filter((c) => !crewed.has(c.department)).map((c) => c.code);
-    const { withoutCrew } = unitCoverage(units, catalog.categories);
-    expect(withoutCrew).toEqual(expected);
+  it('name the categories whose units have no crew on the roster: none on the default roster, the utilities\' without their crews', () => {
+    // The default roster gives every unit a crew (tests/unit/unit-roster.test.ts says more).
+    expect(unitCoverage(units, catalog.categories)).toEqual({ withoutUnit: [], withoutCrew: [] });
+    // A roster without the utilities' crews leaves their categories uncrewed, and only theirs.
+    const utilities = new Set(['shuiwu', 'gongshui', 'ranqi', 'gongdian', 'tongxin']);
+    const without = unitsOf(catalog.departments, towns, catalog.categories, teams.filter((t) => !utilities.has(t.unitCode)));
+    const { withoutCrew } = unitCoverage(without, catalog.categories);
+    expect(withoutCrew).toEqual(catalog.categories.filter((c) => utilities.has(c.department)).map((c) => c.code));
     // The utilities' manhole covers are among them: their cases reach the unit, not a tracked crew.
     expect(withoutCrew).toContain('C0101');
+    // A roster without any town's own crew leaves the town categories uncrewed.
+    const noTownCrews = unitsOf(catalog.departments, towns, catalog.categories, teams.filter((t) => t.department !== TOWN_DEPARTMENT));
+    expect(unitCoverage(noTownCrews, catalog.categories).withoutCrew).toEqual(catalog.categories.filter((c) => c.department === TOWN_DEPARTMENT).map((c) => c.code));
   });
 
   it('send a case to its category’s department, or to the town where it lies for the town’s own categories', () => {

@@ -11,7 +11,7 @@ import { computeDeadline } from '../../shared/workflow/deadlines.js';
 import { DAY_MS } from '../../shared/workflow/workCalendar.js';
 import { makeDataDir, removeDataDir } from '../support/server.js';
 
-const admin: Principal = { kind: 'user', name: 'admin', displayName: 'Admin', role: 'admin', userId: 1, tokenId: null, teamId: null, sessionHash: null };
+const admin: Principal = { kind: 'user', name: 'admin', displayName: 'Admin', role: 'admin', userId: 1, tokenId: null, teamId: null, unitCode: null, sessionHash: null };
 const ctx: AuditContext = { principal: admin, address: '127.0.0.1' };
 const NOW = Date.parse('2026-11-23T09:00:00Z');
 

@@ -12,7 +12,7 @@ import type { CitySpec } from './spec.js';
 import { buildWater, lakePolygon } from './water.js';
 
 /** Bump when the output for a given seed changes, so that caches of the old city are not reused. */
-export const GENERATOR_VERSION = '6';
+export const GENERATOR_VERSION = '7';
 
 type Area = CellFeature['geometry'];
 

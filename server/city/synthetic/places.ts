@@ -207,5 +207,40 @@ export function placeThings(spec: CitySpec, l: Lattice, sites: CellSite[], roads
       });
     }
   }
+  // The other units responsible each have a crew at the district seat (utilities, traffic police,
+  // the bureaus), and every town its own crew for the categories the catalog gives the town (属地):
+  // so that every category of the catalog has a crew that can close its cases in the default city.
+  const seat = spec.towns[0]!;
+  const placeBase = (department: string, s: CellSite | undefined, name: LocalizedName, townCode: string) => {
+    if (!s) return;
+    teamBases.push({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: centreOf(l, s) },
+      properties: { id: `base-${teamBases.length + 1}`, name, department, townCode },
+    });
+  };
+  for (const unit of DISTRICT_UNIT_CREWS) {
+    const s = pick(['public', 'commercial', 'industrial', 'residential'], seat.seedM, 4000, 0) ?? pick(['public', 'commercial', 'industrial', 'residential'], undefined, Infinity, 0);
+    placeBase(unit.department, s, { zh: unit.zh, en: unit.en }, seat.code);
+  }
+  for (const [t, town] of spec.towns.entries()) {
+    const s = pick(['public', 'residential', 'commercial', 'industrial'], town.seedM, 1800, t) ?? pick(['public', 'residential', 'commercial', 'industrial', 'farmland'], undefined, Infinity, t);
+    placeBase('jiedao', s, { zh: `${town.stem}环境整治队`, en: `${town.name.en} Town Environment Team` }, town.code);
+  }
   return { pois, vacantLots, cameras, teamBases };
 }
+
+/** The crews of the units with no base in every town: one each at the district seat. */
+const DISTRICT_UNIT_CREWS = [
+  { department: 'jiaojing', zh: '交警勤务中队', en: 'Traffic Police Squad' },
+  { department: 'jiaotong', zh: '交通设施养护队', en: 'Transport Facilities Crew' },
+  { department: 'shuiwu', zh: '水务抢修队', en: 'Water Affairs Repair Crew' },
+  { department: 'gongshui', zh: '供水抢修队', en: 'Water Supply Repair Crew' },
+  { department: 'ranqi', zh: '燃气抢修队', en: 'Gas Emergency Crew' },
+  { department: 'gongdian', zh: '供电抢修队', en: 'Power Repair Crew' },
+  { department: 'tongxin', zh: '通信线路维护队', en: 'Telecom Line Crew' },
+  { department: 'zhujian', zh: '住建巡查队', en: 'Housing and Construction Inspection Crew' },
+  { department: 'ziranziyuan', zh: '自然资源执法队', en: 'Natural Resources Enforcement Crew' },
+  { department: 'shengtai', zh: '生态环境执法队', en: 'Ecology and Environment Enforcement Crew' },
+  { department: 'xiaofang', zh: '消防救援站', en: 'Fire Rescue Station' },
+] as const;

@@ -8,7 +8,7 @@ import type { ActionRecord, IncidentRecord } from '../store.js';
  */
 
 /** An incident as the store keeps it: the report's facts and the case's workflow state, times in epoch ms. */
-export type StoredCase = Omit<IncidentRecord, 'deadlineAt' | 'stageDeadlineAt'> & CaseState & { seq: number; updatedAt: number; number: string | null };
+export type StoredCase = Omit<IncidentRecord, 'stageDeadlineAt'> & CaseState & { seq: number; updatedAt: number; number: string | null };
 
 export interface IncidentRow {
   rid?: number;
@@ -27,7 +27,11 @@ export interface IncidentRow {
   reported_at: number;
   created_at: number;
   updated_at: number;
-  deadline_at: number;
+  deadline_at: number | null;
+  close_deadline_at: number | null;
+  unit_code: string | null;
+  application: string | null;
+  confirmed_at: number | null;
   closed_at: number | null;
   reporter: string | null;
   reported_by: string | null;
@@ -56,7 +60,7 @@ const COLUMNS = [
   'id', 'seq', 'version', 'category_code', 'lon', 'lat', 'grid_code', 'town_code', 'community_code', 'status', 'source',
   'description', 'reported_at', 'created_at', 'updated_at', 'deadline_at', 'closed_at', 'reporter', 'reported_by',
   'stage_deadline_at', 'team_id', 'urge_count', 'rework_count', 'suspended_from', 'closure_kind', 'arrived_at', 'merged_into',
-  'callback', 'number',
+  'callback', 'number', 'close_deadline_at', 'unit_code', 'application', 'confirmed_at',
 ] as const;
 
 export const INSERT_INCIDENT_SQL = `INSERT INTO incidents (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
@@ -68,7 +72,8 @@ export function rowValues(c: StoredCase): unknown[] {
     c.description, c.reportedAt, c.createdAt, c.updatedAt, c.deadlineAt, c.closedAt,
     c.reporter ? JSON.stringify(c.reporter) : null, c.reportedBy ? JSON.stringify(c.reportedBy) : null,
     c.stageDeadlineAt, c.teamId, c.urgeCount, c.reworkCount, c.suspendedFrom, c.closureKind, c.arrivedAt, c.mergedInto,
-    c.callback ? JSON.stringify(c.callback) : null, c.number,
+    c.callback ? JSON.stringify(c.callback) : null, c.number, c.closeDeadlineAt, c.unitCode,
+    c.application ? JSON.stringify(c.application) : null, c.confirmedAt,
   ];
 }
 
@@ -80,7 +85,8 @@ export const UPDATE_CASE_SQL = `UPDATE incidents SET ${MUTABLE.map((c) => `${c} 
 export function updateValues(c: StoredCase): unknown[] {
   return [
     c.seq, c.version, c.status, c.updatedAt, c.deadlineAt, c.closedAt, c.stageDeadlineAt, c.teamId, c.urgeCount,
-    c.reworkCount, c.suspendedFrom, c.closureKind, c.arrivedAt, c.mergedInto, c.callback ? JSON.stringify(c.callback) : null, c.id,
+    c.reworkCount, c.suspendedFrom, c.closureKind, c.arrivedAt, c.mergedInto, c.callback ? JSON.stringify(c.callback) : null,
+    c.closeDeadlineAt, c.unitCode, c.application ? JSON.stringify(c.application) : null, c.confirmedAt, c.id,
   ];
 }
 
@@ -115,6 +121,10 @@ export function caseFromRow(r: IncidentRow): StoredCase {
     mergedInto: r.merged_into,
     callback: r.callback === null ? null : (JSON.parse(r.callback) as CaseState['callback']),
     number: r.number,
+    closeDeadlineAt: r.close_deadline_at,
+    unitCode: r.unit_code,
+    application: r.application === null ? null : (JSON.parse(r.application) as CaseState['application']),
+    confirmedAt: r.confirmed_at,
   };
 }
 
@@ -139,11 +149,15 @@ export function toIncident(c: StoredCase): Incident {
     reportedAt: iso(c.reportedAt),
     createdAt: iso(c.createdAt),
     updatedAt: iso(c.updatedAt),
-    deadlineAt: iso(c.deadlineAt),
+    deadlineAt: isoOrNull(c.deadlineAt),
+    closeDeadlineAt: isoOrNull(c.closeDeadlineAt),
     closedAt: isoOrNull(c.closedAt),
     reporter: c.reporter,
     reportedBy: c.reportedBy,
+    unitCode: c.unitCode,
     teamId: c.teamId,
+    application: c.application && { ...c.application, at: iso(c.application.at) },
+    confirmedAt: isoOrNull(c.confirmedAt),
     urgeCount: c.urgeCount,
     reworkCount: c.reworkCount,
     suspendedFrom: c.suspendedFrom,
@@ -156,7 +170,7 @@ export function toIncident(c: StoredCase): Incident {
   };
 }
 
-/** A case as reported: the record with its workflow state fresh (no team, the report's deadlines). */
+/** A case as reported: the record with its workflow state fresh (no unit or team, only the acceptance clock). */
 export function reportedCase(rec: IncidentRecord, seq: number): StoredCase {
   // One literal, not a spread of the record: the history import makes over 100,000 of these, and a
   // spread costs several times as much (and as much again in garbage).
@@ -164,9 +178,9 @@ export function reportedCase(rec: IncidentRecord, seq: number): StoredCase {
     id: rec.id, seq, version: 1, categoryCode: rec.categoryCode, lon: rec.lon, lat: rec.lat, gridCode: rec.gridCode,
     townCode: rec.townCode, communityCode: rec.communityCode, status: 'reported', source: rec.source,
     description: rec.description, reportedAt: rec.reportedAt, createdAt: rec.createdAt, updatedAt: rec.createdAt,
-    deadlineAt: rec.deadlineAt, closedAt: null, reporter: rec.reporter, reportedBy: rec.reportedBy,
-    stageDeadlineAt: rec.stageDeadlineAt, teamId: null, urgeCount: 0, reworkCount: 0, suspendedFrom: null,
-    closureKind: null, arrivedAt: null, mergedInto: null, callback: null, number: null,
+    deadlineAt: null, closeDeadlineAt: null, closedAt: null, reporter: rec.reporter, reportedBy: rec.reportedBy,
+    stageDeadlineAt: rec.stageDeadlineAt, unitCode: null, teamId: null, application: null, confirmedAt: null, urgeCount: 0,
+    reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null, mergedInto: null, callback: null, number: null,
   };
 }
 
@@ -177,7 +191,8 @@ export function reportedCase(rec: IncidentRecord, seq: number): StoredCase {
  */
 type PackedCase = [
   string, number, number, string, number, number, string, string, string, string, string, string,
-  number, number, number, number, number | null,
+  // deadlineAt: a number in entries written before schema version 13 (it ran from the report), null since.
+  number, number, number, number | null, number | null,
   (ReporterContact | null)?,
   (IncidentRecord['reportedBy'] | null)?,
   (number | null)?,
@@ -205,6 +220,7 @@ export function unpackCreated(text: string): StoredCase {
     reporter: reporter ?? null,
     reportedBy: reportedBy ?? null,
     // A created event is a new case: its workflow state starts fresh.
+    unitCode: null, closeDeadlineAt: null, application: null, confirmedAt: null,
     teamId: null, urgeCount: 0, reworkCount: 0, suspendedFrom: null, closureKind: null, arrivedAt: null, mergedInto: null,
     callback: null,
     stageDeadlineAt: stageDeadlineAt ?? null,
@@ -227,7 +243,8 @@ export function packPatch(changes: Partial<Omit<CaseState, 'version'>>, action: 
     status: changes.status, closedAt: changes.closedAt, deadlineAt: changes.deadlineAt, teamId: changes.teamId,
     urgeCount: changes.urgeCount, reworkCount: changes.reworkCount, suspendedFrom: changes.suspendedFrom,
     closureKind: changes.closureKind, arrivedAt: changes.arrivedAt, stageDeadlineAt: changes.stageDeadlineAt,
-    mergedInto: changes.mergedInto, callback: changes.callback, action,
+    mergedInto: changes.mergedInto, callback: changes.callback, closeDeadlineAt: changes.closeDeadlineAt,
+    unitCode: changes.unitCode, application: changes.application, confirmedAt: changes.confirmedAt, action,
   };
   return JSON.stringify(patch);
 }
@@ -252,6 +269,10 @@ export function applyPatch(prev: StoredCase, patch: Patch, row: { seq: number; a
     stageDeadlineAt: pick(patch.stageDeadlineAt, prev.stageDeadlineAt),
     mergedInto: pick(patch.mergedInto, prev.mergedInto),
     callback: pick(patch.callback, prev.callback),
+    closeDeadlineAt: pick(patch.closeDeadlineAt, prev.closeDeadlineAt),
+    unitCode: pick(patch.unitCode, prev.unitCode),
+    application: pick(patch.application, prev.application),
+    confirmedAt: pick(patch.confirmedAt, prev.confirmedAt),
   };
 }
 

@@ -249,4 +249,51 @@ export const MIGRATIONS: Migration[] = [
       CREATE TABLE case_number_days (day TEXT PRIMARY KEY, last INTEGER NOT NULL);
     `,
   },
+  {
+    version: 12,
+    name: 'inspector tracks',
+    sql: `
+      -- Where each inspector has been, as team_track for teams (migration 8): a point when the phone
+      -- moved or stood for a minute; no status (an inspector has none). Pruned after TRACK_RETENTION_DAYS.
+      CREATE TABLE inspector_track (
+        username TEXT NOT NULL,
+        at       INTEGER NOT NULL,   -- epoch ms
+        lon      REAL NOT NULL,
+        lat      REAL NOT NULL,
+        PRIMARY KEY (username, at)
+      ) WITHOUT ROWID;
+      CREATE INDEX inspector_track_by_time ON inspector_track (at);
+    `,
+  },
+  {
+    version: 13,
+    name: 'units responsible, applications, handling and closure clocks',
+    sql: `
+      -- The handling deadline (处置时限) now runs from the dispatch to the unit, so it is NULL before
+      -- dispatch. SQLite cannot drop NOT NULL in place: the column is replaced by a nullable one.
+      -- Cases a unit already has keep the deadline they had (counted from the report); earlier ones get theirs on dispatch.
+      ALTER TABLE incidents ADD COLUMN handling_deadline_at INTEGER;
+      UPDATE incidents SET handling_deadline_at = deadline_at
+        WHERE status IN ('dispatched', 'handling', 'handled', 'verified', 'closed')
+           OR (status = 'suspended' AND suspended_from IN ('dispatched', 'handling'));
+      -- The closure deadline (结案时限) runs from registration. For a case registered before it
+      -- existed, the old deadline (from the report, the case's only limit then) is the closest
+      -- measure there is; the catalog's closeLimit applies from the next registration on.
+      ALTER TABLE incidents ADD COLUMN close_deadline_at INTEGER;
+      UPDATE incidents SET close_deadline_at = deadline_at WHERE status NOT IN ('reported', 'accepted', 'rejected');
+      ALTER TABLE incidents DROP COLUMN deadline_at;
+      ALTER TABLE incidents RENAME COLUMN handling_deadline_at TO deadline_at;
+      -- The unit responsible a case is dispatched to; older dispatches get their team's unit when the
+      -- server starts with its roster (CaseRepository.backfillUnits).
+      ALTER TABLE incidents ADD COLUMN unit_code TEXT;
+      CREATE INDEX incidents_by_unit ON incidents (unit_code, status) WHERE unit_code IS NOT NULL;
+      -- A unit's application waiting for the centre: {"kind", "extendHours", "reason", "by", "at"}.
+      ALTER TABLE incidents ADD COLUMN application TEXT;
+      CREATE INDEX incidents_with_application ON incidents (status) WHERE application IS NOT NULL;
+      -- When an inspector confirmed (核实) a report.
+      ALTER TABLE incidents ADD COLUMN confirmed_at INTEGER;
+      -- A unit desk account's unit.
+      ALTER TABLE users ADD COLUMN unit_code TEXT;
+    `,
+  },
 ];

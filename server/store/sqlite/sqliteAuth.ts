@@ -12,6 +12,7 @@ interface UserRow {
   created_at: number;
   updated_at: number;
   team_id: string | null;
+  unit_code: string | null;
 }
 interface TokenRow {
   id: string;
@@ -51,6 +52,7 @@ const toUser = (r: UserRow): StoredUser => ({
   displayName: r.display_name,
   role: r.role as Role,
   teamId: r.team_id,
+  unitCode: r.unit_code,
   passwordHash: r.password_hash,
   disabled: r.disabled !== 0,
   createdAt: iso(r.created_at),
@@ -81,8 +83,8 @@ export class SqliteAuthRepository implements AuthRepository {
   constructor(private readonly db: Database.Database) {
     this.q = {
       countUsers: db.prepare('SELECT count(*) AS n FROM users'),
-      insertUser: db.prepare(`INSERT INTO users (username, display_name, role, password_hash, disabled, created_at, updated_at, team_id)
-        VALUES (?, ?, ?, ?, 0, ?, ?, ?)`),
+      insertUser: db.prepare(`INSERT INTO users (username, display_name, role, password_hash, disabled, created_at, updated_at, team_id, unit_code)
+        VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)`),
       userByName: db.prepare('SELECT * FROM users WHERE username = ?'),
       userById: db.prepare('SELECT * FROM users WHERE id = ?'),
       listUsers: db.prepare('SELECT * FROM users ORDER BY username'),
@@ -107,8 +109,8 @@ export class SqliteAuthRepository implements AuthRepository {
     return (this.q.countUsers.get() as { n: number }).n;
   }
 
-  async createUser(u: { username: string; displayName: string; role: Role; passwordHash: string; teamId?: string | null; at: number }): Promise<StoredUser> {
-    const id = Number(this.q.insertUser.run(u.username, u.displayName, u.role, u.passwordHash, u.at, u.at, u.teamId ?? null).lastInsertRowid);
+  async createUser(u: { username: string; displayName: string; role: Role; passwordHash: string; teamId?: string | null; unitCode?: string | null; at: number }): Promise<StoredUser> {
+    const id = Number(this.q.insertUser.run(u.username, u.displayName, u.role, u.passwordHash, u.at, u.at, u.teamId ?? null, u.unitCode ?? null).lastInsertRowid);
     return (await this.userById(id))!;
   }
 
@@ -128,7 +130,7 @@ export class SqliteAuthRepository implements AuthRepository {
 
   async updateUser(
     id: number,
-    c: { displayName?: string; role?: Role; passwordHash?: string; disabled?: boolean; teamId?: string | null; at: number },
+    c: { displayName?: string; role?: Role; passwordHash?: string; disabled?: boolean; teamId?: string | null; unitCode?: string | null; at: number },
   ): Promise<StoredUser> {
     const sets: string[] = ['updated_at = @at'];
     if (c.displayName !== undefined) sets.push('display_name = @displayName');
@@ -136,9 +138,10 @@ export class SqliteAuthRepository implements AuthRepository {
     if (c.passwordHash !== undefined) sets.push('password_hash = @passwordHash');
     if (c.disabled !== undefined) sets.push('disabled = @disabled');
     if (c.teamId !== undefined) sets.push('team_id = @teamId');
+    if (c.unitCode !== undefined) sets.push('unit_code = @unitCode');
     this.db
       .prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = @id`)
-      .run({ id, at: c.at, displayName: c.displayName, role: c.role, passwordHash: c.passwordHash, disabled: c.disabled ? 1 : 0, teamId: c.teamId ?? null });
+      .run({ id, at: c.at, displayName: c.displayName, role: c.role, passwordHash: c.passwordHash, disabled: c.disabled ? 1 : 0, teamId: c.teamId ?? null, unitCode: c.unitCode ?? null });
     return (await this.userById(id))!;
   }
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CaseState, CaseSummary, Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentStatus } from '../../../shared/index.js';
+import type { CaseState, CaseSummary, Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus } from '../../../shared/index.js';
 import { TERMINAL_STATUSES } from '../../../shared/index.js';
 import {
   InvalidCursorError,
@@ -74,7 +74,8 @@ export class IncidentTables {
         'SELECT lon, lat, reported_at AS reportedAt, category_code AS categoryCode FROM incidents WHERE reported_at >= ? AND reported_at < ? ORDER BY reported_at',
       ),
       count: db.prepare('SELECT count(*) AS n FROM incidents'),
-      dueAfter: db.prepare(`SELECT * FROM incidents WHERE (deadline_at > @ms OR stage_deadline_at > @ms) AND status NOT IN ('closed', 'rejected', 'suspended')`),
+      dueAfter: db.prepare(`SELECT * FROM incidents WHERE (deadline_at > @ms OR stage_deadline_at > @ms OR close_deadline_at > @ms)
+        AND status NOT IN ('closed', 'rejected', 'suspended')`),
       openNear: db.prepare(`SELECT * FROM incidents WHERE rowid IN (SELECT rid FROM incidents_rtree
         WHERE min_lon >= @w AND max_lon <= @e AND min_lat >= @s AND max_lat <= @n)
         AND category_code = @categoryCode AND reported_at >= @since AND status NOT IN ('closed', 'rejected') ORDER BY reported_at`),
@@ -82,11 +83,15 @@ export class IncidentTables {
       openByStatus: db.prepare(`SELECT status, count(*) AS n FROM incidents WHERE status NOT IN ('closed', 'rejected') GROUP BY status`),
       reportedSince: db.prepare('SELECT count(*) AS n FROM incidents WHERE reported_at >= ?'),
       closedSince: db.prepare('SELECT count(*) AS n FROM incidents WHERE closed_at >= ?'),
-      // stage_deadline_at is NULL while handling and once closed, so it only counts where a stage clock runs.
+      // stage_deadline_at is NULL while handling and once closed, so it only counts where a stage clock runs;
+      // the handling deadline counts while a unit has the case, the closure deadline until it is closed.
       overdueAt: db.prepare(`SELECT count(*) AS n FROM incidents WHERE status NOT IN ('closed', 'rejected', 'suspended')
-        AND (deadline_at < @now OR stage_deadline_at < @now)`),
+        AND ((status IN ('dispatched', 'handling') AND deadline_at < @now) OR stage_deadline_at < @now OR close_deadline_at < @now)`),
       workload: db.prepare(`SELECT team_id, count(*) AS n FROM incidents WHERE team_id IS NOT NULL AND status IN ('dispatched', 'handling') GROUP BY team_id`),
       casesOfTeam: db.prepare(`SELECT * FROM incidents WHERE team_id = ? AND status IN ('dispatched', 'handling') ORDER BY deadline_at, id`),
+      casesOfUnit: db.prepare(`SELECT * FROM incidents WHERE unit_code = ? AND status IN ('dispatched', 'handling', 'handled', 'suspended') ORDER BY deadline_at, id`),
+      withApplication: db.prepare(`SELECT * FROM incidents WHERE application IS NOT NULL AND status NOT IN ('closed', 'rejected') ORDER BY json_extract(application, '$.at'), id`),
+      unitOfTeamCases: db.prepare(`UPDATE incidents SET unit_code = ? WHERE team_id = ? AND unit_code IS NULL AND status NOT IN ('reported', 'accepted', 'registered', 'rejected')`),
     };
   }
 
@@ -256,6 +261,10 @@ export class SqliteIncidentRepository implements IncidentRepository {
       where.push(`category_code IN (${q.category.map(() => '?').join(',')})`);
       params.push(...q.category);
     }
+    if (q.unit) {
+      where.push('unit_code = ?');
+      params.push(q.unit);
+    }
     if (q.town) {
       where.push('town_code = ?');
       params.push(q.town);
@@ -393,6 +402,20 @@ export class SqliteCaseRepository implements CaseRepository {
     return { items: this.t.incidents(rows), total: n };
   }
 
+  async awaitingInspection(q: { sources: readonly IncidentSource[]; near: { lon: number; lat: number } | null; limit: number }): Promise<Incident[]> {
+    const marks = q.sources.map(() => '?').join(',');
+    const toConfirm = q.sources.length === 0 ? '0' : `(status IN ('reported', 'accepted') AND confirmed_at IS NULL AND source IN (${marks}))`;
+    // Served by incidents_by_status: short range scans of the three statuses. Nearest by the squared
+    // flat-earth distance (longitude shrunk by the cosine of the latitude).
+    const order = q.near ? '((lon - ?) * ?) * ((lon - ?) * ?) + (lat - ?) * (lat - ?), reported_at, id' : 'reported_at, id';
+    const near = q.near ? [q.near.lon, Math.cos((q.near.lat * Math.PI) / 180)] : [];
+    const orderArgs = q.near ? [...near, ...near, q.near.lat, q.near.lat] : [];
+    const rows = this.t.db
+      .prepare(`SELECT * FROM incidents WHERE ${toConfirm} OR status = 'handled' ORDER BY ${order} LIMIT ?`)
+      .all(...q.sources, ...orderArgs, q.limit);
+    return this.t.incidents(rows);
+  }
+
   async summary(nowMs: number, dayStartMs: number): Promise<CaseSummary> {
     const { q } = this.t;
     // In one transaction: no commit can slip in between the counts and the head they stand at.
@@ -419,5 +442,19 @@ export class SqliteCaseRepository implements CaseRepository {
 
   async ofTeam(teamId: string): Promise<Incident[]> {
     return this.t.incidents(this.t.q.casesOfTeam.all(teamId));
+  }
+
+  async ofUnit(unitCode: string): Promise<Incident[]> {
+    return this.t.incidents(this.t.q.casesOfUnit.all(unitCode));
+  }
+
+  async withApplication(): Promise<Incident[]> {
+    return this.t.incidents(this.t.q.withApplication.all());
+  }
+
+  async backfillUnits(unitOfTeam: ReadonlyMap<string, string>): Promise<number> {
+    let n = 0;
+    for (const [teamId, unitCode] of unitOfTeam) n += this.t.q.unitOfTeamCases.run(unitCode, teamId).changes;
+    return n;
   }
 }

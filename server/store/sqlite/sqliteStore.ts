@@ -7,6 +7,7 @@ import { MIGRATIONS } from './migrations.js';
 import { SqliteAuditRepository, SqliteAuthRepository } from './sqliteAuth.js';
 import { SqliteCalendarRepository } from './sqliteCalendar.js';
 import { SqliteIdempotencyRepository } from './sqliteIdempotency.js';
+import { SqliteInspectorRepository } from './sqliteInspectors.js';
 import { IncidentTables, LogHead, SqliteCaseRepository, SqliteIncidentRepository } from './sqliteIncidents.js';
 import { SqlitePhotoRepository } from './sqlitePhotos.js';
 import { SqliteTeamRepository } from './sqliteTeams.js';
@@ -58,6 +59,7 @@ export class SqliteStore implements Store {
   readonly auth: Repositories['auth'];
   readonly audit: Repositories['audit'];
   readonly teams: Repositories['teams'];
+  readonly inspectors: Repositories['inspectors'];
   readonly calendar: Repositories['calendar'];
   readonly photos: Repositories['photos'];
   readonly idempotency: Repositories['idempotency'];
@@ -99,6 +101,7 @@ export class SqliteStore implements Store {
       auth: new SqliteAuthRepository(db),
       audit: new SqliteAuditRepository(db),
       teams: new SqliteTeamRepository(db),
+      inspectors: new SqliteInspectorRepository(db),
       calendar: new SqliteCalendarRepository(db),
       photos: new SqlitePhotoRepository(db),
       idempotency: new SqliteIdempotencyRepository(db),
@@ -112,6 +115,7 @@ export class SqliteStore implements Store {
     this.auth = this.ownTransactions('auth');
     this.audit = this.ownTransactions('audit');
     this.teams = this.ownTransactions('teams');
+    this.inspectors = this.ownTransactions('inspectors');
     this.calendar = this.ownTransactions('calendar');
     this.photos = this.ownTransactions('photos');
     this.idempotency = this.ownTransactions('idempotency');

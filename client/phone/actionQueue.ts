@@ -3,9 +3,11 @@ import { ApiError, fetchCase, newIdempotencyKey, postCaseAction, uploadPhoto } f
 import type { PhotoStore } from './photoStore.js';
 
 /**
- * The field view's outbox. A team member's phone is often without network (a basement, a lift, the
- * edge of town), so every action goes into a queue persisted on the device (localStorage; photos in
- * IndexedDB) and is sent from there, strictly in order, as soon as the server can be reached.
+ * A phone's outbox (the field crews' 处置端, the inspectors' 城管通). A phone is often without network
+ * (a basement, a lift, the edge of town), so every action goes into a queue persisted on the device
+ * (localStorage; photos in IndexedDB) and is sent from there, strictly in order, as soon as the
+ * server can be reached. Beside case actions a page may queue items of its own kind (an inspector's
+ * new report, client/inspect/inspectOutbox.ts): a subclass sends those (`sendOther`).
  *
  * Each action carries its own `Idempotency-Key`, kept across reloads: sending it again after an
  * answer was lost gets the first answer again instead of acting twice. Answers:
@@ -33,6 +35,7 @@ export interface QueuedPhoto {
 }
 
 export interface QueuedAction {
+  // No `kind`: that is how an action is told from a subclass's own items (isAction).
   /**
    * The request's Idempotency-Key (and the item's id): kept for every resend of the same request,
    * renewed only when the request itself changes (sent again with another version after a 409).
@@ -43,18 +46,36 @@ export interface QueuedAction {
   /** The case's version the action applies to. */
   version: number;
   note?: string;
+  /** confirm (核实): whether the problem was found where reported. */
+  found?: boolean;
   photos: QueuedPhoto[];
   queuedAt: string;
   attempts: number;
   conflictRetries: number;
   /** The last reason it could not be sent, while it waits to be sent again. */
   lastError: string | null;
+  /** The key of the new report this action follows from (its photos, 自行处置), for the page to show. */
+  report?: string;
 }
+
+/** An item of a subclass's own kind, queued and sent in order with the actions. */
+export interface OtherItem {
+  kind: string;
+  key: string;
+  photos: QueuedPhoto[];
+  queuedAt: string;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** A case action, not a subclass's own item. */
+export const isAction = <X extends OtherItem>(item: QueuedAction | X): item is QueuedAction => !('kind' in item);
 
 export interface QueueNotice {
   id: string;
-  caseId: string;
-  action: CaseAction;
+  /** null for a report refused before it became a case. */
+  caseId: string | null;
+  action: CaseAction | 'report';
   kind: 'dropped' | 'photo-failed';
   code: string;
   at: string;
@@ -62,8 +83,8 @@ export interface QueueNotice {
 
 export type QueueStatus = 'idle' | 'sending' | 'waiting' | 'stopped';
 
-export interface QueueSnapshot {
-  items: readonly QueuedAction[];
+export interface QueueSnapshot<X extends OtherItem = never> {
+  items: readonly (QueuedAction | X)[];
   notices: readonly QueueNotice[];
   status: QueueStatus;
   /** The action on its way now. */
@@ -77,7 +98,7 @@ export interface QueueDeps {
   username: string;
   photos: PhotoStore;
   /** A case changed by one of the queued actions (its new state). */
-  onSent(incident: Incident): void;
+  onSent(incident: Incident, item: QueuedAction): void;
   /** An action was dropped or a case read again: the task list should be refreshed. */
   onStale(caseId: string): void;
   /** 401: the session ended. */
@@ -88,17 +109,17 @@ const MAX_CONFLICT_RETRIES = 3;
 const MAX_NOTICES = 20;
 const retryDelay = (attempt: number) => Math.min(60_000, 2000 * 2 ** Math.min(attempt, 5));
 
-type Outcome = 'next' | 'retry' | 'stop';
+export type Outcome = 'next' | 'retry' | 'stop';
 
-const asApiError = (err: unknown) => (err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
+export const asApiError = (err: unknown) => (err instanceof ApiError ? err : new ApiError(0, 'network', String(err)));
 
-export class FieldActionQueue {
-  private items: QueuedAction[] = [];
+export class ActionQueue<X extends OtherItem = never> {
+  protected items: (QueuedAction | X)[] = [];
   private notices: QueueNotice[] = [];
   private status: QueueStatus = 'idle';
   private sendingKey: string | null = null;
   private nextAttemptAt: number | null = null;
-  private snapshot: QueueSnapshot;
+  private snapshot: QueueSnapshot<X>;
   private readonly listeners = new Set<() => void>();
   private running = false;
   private paused = true;
@@ -110,7 +131,7 @@ export class FieldActionQueue {
     private readonly deps: QueueDeps,
   ) {
     try {
-      const saved = JSON.parse(localStorage.getItem(storageKey) ?? 'null') as { items?: QueuedAction[]; notices?: QueueNotice[] } | null;
+      const saved = JSON.parse(localStorage.getItem(storageKey) ?? 'null') as { items?: (QueuedAction | X)[]; notices?: QueueNotice[] } | null;
       this.items = Array.isArray(saved?.items) ? saved.items : [];
       this.notices = Array.isArray(saved?.notices) ? saved.notices : [];
     } catch {
@@ -124,26 +145,32 @@ export class FieldActionQueue {
     return () => this.listeners.delete(listener);
   };
 
-  getSnapshot = (): QueueSnapshot => this.snapshot;
+  getSnapshot = (): QueueSnapshot<X> => this.snapshot;
 
   /** Queues an action and tries to send at once. */
-  enqueue(input: { caseId: string; action: CaseAction; version: number; note?: string; photoKeys?: string[] }): QueuedAction {
+  enqueue(input: { caseId: string; action: CaseAction; version: number; note?: string; found?: boolean; photoKeys?: string[] }): QueuedAction {
     const item: QueuedAction = {
       key: newIdempotencyKey(),
       caseId: input.caseId,
       action: input.action,
       version: input.version,
       ...(input.note ? { note: input.note } : {}),
-      photos: (input.photoKeys ?? []).map((localKey) => ({ localKey, uploadKey: newIdempotencyKey(), photoId: null, failed: null })),
+      ...(input.found === undefined ? {} : { found: input.found }),
+      photos: queuedPhotos(input.photoKeys ?? []),
       queuedAt: new Date().toISOString(),
       attempts: 0,
       conflictRetries: 0,
       lastError: null,
     };
+    this.push(item);
+    return item;
+  }
+
+  /** Queues an item (an action or one of a subclass's own) and tries to send at once. */
+  protected push(item: QueuedAction | X): void {
     this.items.push(item);
     this.changed();
     this.kick();
-    return item;
   }
 
   /** Takes back an action not yet on its way. */
@@ -206,22 +233,37 @@ export class FieldActionQueue {
     }
   }
 
-  private async sendHead(item: QueuedAction): Promise<Outcome> {
+  private async sendHead(item: QueuedAction | X): Promise<Outcome> {
     if (typeof navigator !== 'undefined' && navigator.onLine === false) {
       item.lastError = 'offline';
       this.changed();
       return 'retry';
     }
+    return isAction(item) ? this.sendAction(item) : this.sendOther(item);
+  }
+
+  /** Sends an item of a subclass's own kind; this queue has none, and drops what it does not know. */
+  protected async sendOther(item: X): Promise<Outcome> {
+    this.remove(item);
+    this.changed();
+    return 'next';
+  }
+
+  /**
+   * Uploads the item's photos not yet uploaded to the case, each with its own key. Answers null when
+   * every photo is uploaded or refused for good (the user told), else what the queue does next.
+   */
+  protected async uploadPhotos(item: QueuedAction | X, caseId: string, action: QueueNotice['action']): Promise<Outcome | null> {
     for (const photo of item.photos) {
       if (photo.photoId || photo.failed) continue;
       const image = await this.deps.photos.get(photo.localKey).catch(() => undefined);
       if (!image) {
         photo.failed = 'missing';
-        this.notice(item, 'photo-failed', 'missing');
+        this.notice(caseId, action, 'photo-failed', 'missing');
         continue;
       }
       try {
-        photo.photoId = (await uploadPhoto(item.caseId, image, photo.uploadKey)).photoId;
+        photo.photoId = (await uploadPhoto(caseId, image, photo.uploadKey)).photoId;
         this.changed();
       } catch (err) {
         const e = asApiError(err);
@@ -229,14 +271,26 @@ export class FieldActionQueue {
         if (e.retriable) return this.failedForNow(item, e);
         // Refused for good: the report matters more than one photo.
         photo.failed = e.code;
-        this.notice(item, 'photo-failed', e.code);
+        this.notice(caseId, action, 'photo-failed', e.code);
       }
     }
+    return null;
+  }
+
+  private async sendAction(item: QueuedAction): Promise<Outcome> {
+    const uploading = await this.uploadPhotos(item, item.caseId, item.action);
+    if (uploading) return uploading;
     const attachments = item.photos.flatMap((p) => (p.photoId ? [p.photoId] : []));
     try {
       const res = await postCaseAction(
         item.caseId,
-        { action: item.action, version: item.version, ...(item.note ? { note: item.note } : {}), ...(attachments.length > 0 ? { attachments } : {}) },
+        {
+          action: item.action,
+          version: item.version,
+          ...(item.note ? { note: item.note } : {}),
+          ...(item.found === undefined ? {} : { found: item.found }),
+          ...(attachments.length > 0 ? { attachments } : {}),
+        },
         item.key,
       );
       this.complete(item, res.case);
@@ -287,36 +341,49 @@ export class FieldActionQueue {
     this.remove(item);
     // The case's next actions apply to the version this one made (each action makes one more).
     let next = incident.version;
-    for (const later of this.items) if (later.caseId === item.caseId) later.version = next++;
+    for (const later of this.items) if (isAction(later) && later.caseId === item.caseId) later.version = next++;
     this.changed();
-    this.deps.onSent(incident);
+    this.deps.onSent(incident, item);
   }
 
   private drop(item: QueuedAction, code: string): void {
     this.remove(item);
-    this.notice(item, 'dropped', code);
+    this.notice(item.caseId, item.action, 'dropped', code);
     this.deps.onStale(item.caseId);
   }
 
-  private failedForNow(item: QueuedAction, e: ApiError): Outcome {
+  /** No answer or "later": the item waits and is sent again. */
+  protected failedForNow(item: QueuedAction | X, e: ApiError): Outcome {
     item.attempts++;
     item.lastError = e.code;
     this.changed();
     return 'retry';
   }
 
-  private unauthenticated(): Outcome {
+  protected unauthenticated(): Outcome {
     this.deps.onUnauthenticated();
     return 'stop';
   }
 
-  private remove(item: QueuedAction): void {
+  /** Takes the item out, and its photos off the device. */
+  protected remove(item: QueuedAction | X): void {
     this.items = this.items.filter((i) => i.key !== item.key);
     for (const p of item.photos) void this.deps.photos.delete(p.localKey).catch(() => undefined);
   }
 
-  private notice(item: QueuedAction, kind: QueueNotice['kind'], code: string): void {
-    this.notices = [...this.notices, { id: newIdempotencyKey(), caseId: item.caseId, action: item.action, kind, code, at: new Date().toISOString() }].slice(-MAX_NOTICES);
+  /**
+   * Puts `next` where `item` was (at the head: sent next, before anything queued after it). The
+   * photos `next` carries on stay on the device.
+   */
+  protected replace(item: X, next: QueuedAction | X): void {
+    this.items = this.items.map((i) => (i.key === item.key ? next : i));
+    const kept = new Set(next.photos.map((p) => p.localKey));
+    for (const p of item.photos) if (!kept.has(p.localKey)) void this.deps.photos.delete(p.localKey).catch(() => undefined);
+    this.changed();
+  }
+
+  protected notice(caseId: string | null, action: QueueNotice['action'], kind: QueueNotice['kind'], code: string): void {
+    this.notices = [...this.notices, { id: newIdempotencyKey(), caseId, action, kind, code, at: new Date().toISOString() }].slice(-MAX_NOTICES);
     this.changed();
   }
 
@@ -327,7 +394,7 @@ export class FieldActionQueue {
   }
 
   /** Persists and tells the page. */
-  private changed(): void {
+  protected changed(): void {
     try {
       localStorage.setItem(this.storageKey, JSON.stringify({ items: this.items, notices: this.notices }));
     } catch {
@@ -341,7 +408,7 @@ export class FieldActionQueue {
     for (const l of this.listeners) l();
   }
 
-  private makeSnapshot(): QueueSnapshot {
+  private makeSnapshot(): QueueSnapshot<X> {
     return {
       items: this.items.map((i) => ({ ...i, photos: i.photos.map((p) => ({ ...p })) })),
       notices: [...this.notices],
@@ -350,6 +417,11 @@ export class FieldActionQueue {
       nextAttemptAt: this.nextAttemptAt,
     };
   }
+}
+
+/** Photos just taken, to be uploaded each with a key of its own. */
+export function queuedPhotos(localKeys: readonly string[]): QueuedPhoto[] {
+  return localKeys.map((localKey) => ({ localKey, uploadKey: newIdempotencyKey(), photoId: null, failed: null }));
 }
 
 /**
