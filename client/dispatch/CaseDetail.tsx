@@ -344,6 +344,18 @@ export function TimelineEntry({ event: e }: { event: IncidentEvent }) {
     <li data-kind="case_action" data-action={a.name}>
       <time>{when}</time>
       <b>{t(`actions.${a.name}`)}</b>
+      {a.application && (
+        <span className="what" data-testid="timeline-application">
+          {t(`application.kind.${a.application.kind}`)}
+          {a.application.extendHours !== undefined ? ` ${t('application.hoursShort', { hours: a.application.extendHours })}` : ''}
+        </span>
+      )}
+      {a.decision && (
+        <span className="what" data-testid="timeline-decision" data-decision={a.decision}>
+          {t(`application.${a.decision}`)}
+        </span>
+      )}
+      {a.found !== undefined && <span className="what">{a.found ? t('application.found') : t('application.notFound')}</span>}
       <span className="who">{t('dispatch.by', { actor: a.actor, role: t(`roles.${a.role}`, { defaultValue: a.role }) })}</span>
       <span className="move">
         {a.from === a.to ? t(`status.${a.to}`) : `${t(`status.${a.from}`)} → ${t(`status.${a.to}`)}`}

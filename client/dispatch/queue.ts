@@ -33,7 +33,8 @@ function matchesState(i: Incident, state: StateFilter, overdue: boolean): boolea
     case 'all-open':
       return true;
     case 'needs-action':
-      return WAITING_ON_CENTER.has(i.status) || overdue;
+      // A unit's application waits for the centre's decision, whatever the case's state.
+      return WAITING_ON_CENTER.has(i.status) || overdue || i.application !== null;
     case 'overdue':
       return overdue;
     default:

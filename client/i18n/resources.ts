@@ -152,6 +152,9 @@ export const zhCN = {
     approve: '同意',
     deny: '不同意',
     waiting: '待指挥中心审批',
+    hoursShort: '{{hours}} 小时',
+    found: '属实',
+    notFound: '现场未发现',
   },
   unitDesk: {
     title: '{{unit}} · 派单台',
@@ -669,6 +672,9 @@ export const en: typeof zhCN = {
     approve: 'Approve',
     deny: 'Deny',
     waiting: 'Waiting for the centre',
+    hoursShort: '{{hours}} h',
+    found: 'found',
+    notFound: 'not found',
   },
   unitDesk: {
     title: '{{unit}} · Desk',

@@ -424,7 +424,17 @@ export class CaseService {
       const state = applyCaseAction(stateOf(current), request, this.deps.clock.contextFor(category, now, actor.name));
       return {
         state,
-        action: { name: req.action, actor: actor.name, role: actor.role, ...(req.note ? { note: req.note } : {}), ...(req.attachments?.length ? { attachments: req.attachments } : {}) },
+        action: {
+          name: req.action,
+          actor: actor.name,
+          role: actor.role,
+          ...(req.note ? { note: req.note } : {}),
+          ...(req.attachments?.length ? { attachments: req.attachments } : {}),
+          // What was asked, decided or found, so the timeline says it (the state keeps only the outcome).
+          ...(req.action === 'apply' && req.application ? { application: req.application } : {}),
+          ...(req.action === 'decide' && req.decision ? { decision: req.decision } : {}),
+          ...(req.action === 'confirm' && req.found !== undefined ? { found: req.found } : {}),
+        },
       };
     };
     let event: IncidentEvent;

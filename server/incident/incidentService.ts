@@ -185,8 +185,8 @@ export class IncidentService implements IncidentIntake {
       // A record that says one status but whose action leads to another contradicts itself.
       if (next.status !== step.status) return null;
       // The team sent is in the state (teamId), not in the action's record.
-      // The unit and team sent, the application and the decision are in the state, not in the action's record.
-      const action = { name: a.name, actor: a.actor, role: a.role, ...(a.note ? { note: a.note } : {}) };
+      // The unit and team sent are in the state, not in the action's record; what was applied for, decided or found is in both.
+      const action = { name: a.name, actor: a.actor, role: a.role, ...(a.note ? { note: a.note } : {}), ...historicalDetails(a) };
       out.push({ at, changes: changesBetween(state, next), action });
       state = next;
     }

@@ -1,4 +1,4 @@
-import type { CaseAction, CaseState, CaseSummary, Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus, ReporterContact, Shift, TeamStatus } from '../../shared/index.js';
+import type { ApplicationRequest, CaseAction, CaseState, CaseSummary, Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus, ReporterContact, Shift, TeamStatus } from '../../shared/index.js';
 import type { AuditRepository, AuthRepository } from './authStore.js';
 
 /** An incident ready to be stored: validated, placed in its cell and town, with its deadline. */
@@ -272,6 +272,10 @@ export interface ActionRecord {
   role: string;
   note?: string;
   attachments?: string[];
+  /** apply: what the unit asked for; decide: the centre's answer; confirm: whether it was found. */
+  application?: ApplicationRequest;
+  decision?: 'approve' | 'deny';
+  found?: boolean;
 }
 
 export class NotFoundError extends Error {}

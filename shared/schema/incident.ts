@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApplicationKind, CaseAction, ClosureKind } from '../workflow/caseWorkflow.js';
+import { ApplicationKind, ApplicationRequest, CaseAction, ClosureKind } from '../workflow/caseWorkflow.js';
 import { IsoTimestamp, Latitude, Longitude, MultiLineText, SingleLineText } from './common.js';
 
 /** Where a report came from (信息来源). */
@@ -152,6 +152,10 @@ export const IncidentEvent = z.object({
       note: z.string().optional(),
       /** Photo ids, served by `GET /api/photos/:id`. */
       attachments: z.array(z.string()).optional(),
+      /** apply: what the unit asked for (申请延期 / 挂账 / 回退); decide: the centre's answer; confirm (核实): whether it was found. */
+      application: ApplicationRequest.optional(),
+      decision: z.enum(['approve', 'deny']).optional(),
+      found: z.boolean().optional(),
     })
     .optional(),
   at: IsoTimestamp,

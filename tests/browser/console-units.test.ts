@@ -147,12 +147,19 @@ describe.runIf(run)('the dispatch console: units responsible, search by number, 
     await searchNumber(page, c.number!);
     const application = page.locator('[data-testid="application"][data-kind="extension"]');
     await application.waitFor({ timeout: 15_000 });
+    await application.scrollIntoViewIfNeeded();
+    writeFileSync(join(ARTIFACTS, 'console-application.png'), await page.screenshot());
     await application.getByTestId('application-approve').click();
     await page.locator('[data-testid="application"]').waitFor({ state: 'detached', timeout: 10_000 });
     const decided = await caseView(c.id);
     expect(decided.case.application).toBeNull();
     expect(Date.parse(decided.case.deadlineAt!)).toBeGreaterThan(Date.parse(applied.case.deadlineAt!));
     expect(decided.timeline.map((e) => e.action?.name).filter(Boolean)).toEqual(expect.arrayContaining(['dispatch', 'assign', 'apply', 'decide']));
+    expect(decided.timeline.find((e) => e.action?.name === 'apply')?.action).toMatchObject({ application: { kind: 'extension', extendHours: 8 }, note: '需采购配件' });
+    expect(decided.timeline.find((e) => e.action?.name === 'decide')?.action).toMatchObject({ decision: 'approve', actor: DISPATCHER });
+    // The console's timeline says what was asked and what was decided.
+    expect(await page.getByTestId('timeline-application').textContent()).toBe('申请延期 8 小时');
+    expect(await page.locator('[data-testid="timeline-decision"][data-decision="approve"]').textContent()).toBe('同意');
     expect(errors).toEqual([]);
     expect(failed).toEqual([]);
     await context.close();

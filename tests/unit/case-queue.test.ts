@@ -87,3 +87,13 @@ describe('the dispatch queue', () => {
     );
   });
 });
+
+describe('the dispatch queue and the units\' applications', () => {
+  it('puts a case with an application waiting among the cases that need the centre, whatever its state', () => {
+    const application = { kind: 'extension' as const, extendHours: 8, reason: '需采购配件', by: 'desk-shuiwu', at: iso(T0) };
+    const waiting = incident('handling', { handle: 240, close: 600 }, { application });
+    const quiet = incident('handling', { handle: 240, close: 600 });
+    const queue = buildQueue([waiting, quiet], { ...DEFAULT_FILTER, state: 'needs-action' }, () => 2, T0);
+    expect(queue.map((c) => c.id)).toEqual([waiting.id]);
+  });
+});
