@@ -11,6 +11,8 @@ import { loadCatalog } from './catalog/loadCatalog.js';
 import { loadCalendarDefaults, WorkCalendarService } from './calendar/workCalendarService.js';
 import { TeamShiftService } from './team/teamShifts.js';
 import { calendarRouter } from './http/calendar.js';
+import { responsibilityRouter } from './http/responsibility.js';
+import { CellDirectory, ResponsibilityService, responsibilityCells, seedDefaultRoster, unitsOfCells } from './responsibility/index.js';
 import { teamShiftsRouter } from './http/teamShifts.js';
 import { loadDefaultCity } from './city/cityCache.js';
 import type { Config } from './config.js';
@@ -27,6 +29,10 @@ import { rankCandidates } from './dispatch/candidates.js';
 import { routeBetween } from './dispatch/directions.js';
 import { buildRoadGraph } from './dispatch/roadGraph.js';
 import { roadsRouter } from './http/roads.js';
+import { CAMERA_HEARTBEAT_BODY_LIMIT, camerasRouter } from './http/cameras.js';
+import { CameraCoverage, camerasOfLayer } from './coverage/cameraCoverage.js';
+import { CameraLiveness } from './coverage/cameraLiveness.js';
+import { startCameraSimulator } from './coverage/cameraSimulator.js';
 import { RoadSpeeds } from './traffic/roadSpeeds.js';
 import { casesRouter } from './http/cases.js';
 import { dispatchRouter } from './http/dispatch.js';
@@ -139,6 +145,15 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   // deadline set after an edit counts against it (deadlines already set stay as they are).
   const workCalendar = await WorkCalendarService.load({ defaults: loadCalendarDefaults(), store, now: Date.now });
   const clock = new CaseClock(catalog.stageLimits, () => workCalendar.current);
+  // Who answers for each cell (责任网格): the default roster stored on the first start, admins' edits kept.
+  const responsibilityCellDir = new CellDirectory(responsibilityCells(cells));
+  await seedDefaultRoster({ store, cells: responsibilityCellDir, seed: config.citySeed, log });
+  const responsibility = await ResponsibilityService.load({
+    store,
+    cells: responsibilityCellDir,
+    units: unitsOfCells(responsibilityCellDir, city.layers.components.features, units),
+    now: Date.now,
+  });
   const cellAt = (lon: number, lat: number) => cells[grid.locate(lon, lat)]?.properties;
   const service = new IncidentService({
     store,
@@ -163,6 +178,19 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     await backfillHistory({ store, intake: service, ctx: simModel, teams: shifts.teamsInForce(), units, seed: config.simSeed, days: config.historyDays, log });
   }
 
+  // Camera coverage: each camera's pieces of the cells it sees, computed once; which cameras are live
+  // (heartbeats; silent past CAMERA_SILENT_SECONDS: out of the coverage at once).
+  const cameraCoverage = new CameraCoverage(cells, camerasOfLayer(city.layers.cameras.features));
+  log.info(cameraCoverage.stats, 'camera coverage precomputed');
+  const cameraLog = log.child({ module: 'cameras' });
+  const cameraLiveness = new CameraLiveness(cameraCoverage, { silentAfterMs: config.cameraSilentSeconds * 1000, now: Date.now, log: cameraLog });
+  // Until the alerts and the socket take them: a line per change.
+  cameraLiveness.onChange((c) => {
+    if (c.camerasDown.length > 0) cameraLog.warn({ cameras: c.camerasDown.slice(0, 20), count: c.camerasDown.length, cells: c.changedCells.cells.length }, 'cameras silent: out of the coverage');
+    if (c.camerasUp.length > 0) cameraLog.info({ cameras: c.camerasUp.slice(0, 20), count: c.camerasUp.length, cells: c.changedCells.cells.length }, 'cameras heard from again');
+  });
+  cameraLiveness.start();
+
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -177,6 +205,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use(checkOrigin(config.publicUrl));
   app.use(limitWrites(config.writeRatePerMinute));
   app.use('/api/trackers/positions', express.json({ limit: TRACKER_BODY_LIMIT, verify: refuseMalformedUtf8 }));
+  app.use('/api/cameras/heartbeat', express.json({ limit: CAMERA_HEARTBEAT_BODY_LIMIT, verify: refuseMalformedUtf8 }));
   app.use(express.json({ limit: JSON_BODY_LIMIT, verify: refuseMalformedUtf8 }));
 
   app.get('/api/health', async (_req, res) => {
@@ -229,12 +258,14 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use('/api', trackersRouter(trackers));
   app.use('/api', inspectRouter(new InspectTaskQueue({ store })));
   app.use('/api', roadsRouter(roadSpeeds));
+  app.use('/api', camerasRouter(cameraCoverage, cameraLiveness));
   app.use('/api', usersRouter(auth));
   app.use('/api', tokensRouter(auth));
   app.use('/api', auditRouter(auth));
   // The stream exists once the HTTP server does (below); the route asks for it at request time.
   app.use('/api', streamRouter({ describeSockets: () => stream.describeSockets() }));
   app.use('/api', calendarRouter(workCalendar));
+  app.use('/api', responsibilityRouter(responsibility));
   app.use('/api/incidents', incidentsRouter(service, new IncidentQueries({ store, cellIndexAt: (lon, lat) => grid.locate(lon, lat), now: Date.now })));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', placesRouter(places));
@@ -301,6 +332,10 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
   log.info({ url, ms: Date.now() - started }, 'GridWatch listening');
 
+  // The simulated cameras beat until a gateway reports, and drop out now and then.
+  const cameraSim = config.sim
+    ? startCameraSimulator({ liveness: cameraLiveness, cameraIds: cameraCoverage.cameraIds, seed: config.simSeed, speed: config.simSpeed, log: cameraLog })
+    : undefined;
   const sim = config.sim
     ? startSimulator({ intake: service, ctx: simModel, seed: config.simSeed, speed: config.simSpeed, log: log.child({ module: 'sim' }) })
     : undefined;
@@ -310,6 +345,8 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     http,
     async close() {
       sim?.stop();
+      cameraSim?.stop();
+      cameraLiveness.stop();
       sockets.stop();
       stream.stop();
       overdue.stop();

@@ -52,6 +52,8 @@ export const ConfigSchema = z.object({
   STREAM_MAX_BUFFERED_BYTES: z.coerce.number().int().min(65_536).max(1_073_741_824).default(8 * 1024 * 1024),
   /** The district's prefix of case numbers (WJ-20261206-0042): one to four capital letters. */
   CASE_NUMBER_PREFIX: z.string().regex(/^[A-Z]{1,4}$/, 'one to four capital letters').default('WJ'),
+  /** A camera not heard from for longer than this drops out of the camera coverage (and raises an alert). */
+  CAMERA_SILENT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
 });
 
 export interface Config {
@@ -93,6 +95,8 @@ export interface Config {
   streamMaxSocketsPerToken: number;
   streamMaxBufferedBytes: number;
   caseNumberPrefix: string;
+  /** Seconds without a heartbeat after which a camera is silent. */
+  cameraSilentSeconds: number;
 }
 
 /** Parses the environment; throws a readable error naming every bad variable. */
@@ -137,5 +141,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     streamMaxSocketsPerToken: c.STREAM_MAX_SOCKETS_PER_TOKEN,
     streamMaxBufferedBytes: c.STREAM_MAX_BUFFERED_BYTES,
     caseNumberPrefix: c.CASE_NUMBER_PREFIX,
+    cameraSilentSeconds: c.CAMERA_SILENT_SECONDS,
   };
 }

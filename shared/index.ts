@@ -18,3 +18,6 @@ export * from './schema/unit.js';
 export * from './workflow/units.js';
 export * from './schema/tracker.js';
 export * from './schema/inspect.js';
+export * from './schema/responsibility.js';
+export * from './schema/camera.js';
+export * from './coverage/cellFrame.js';

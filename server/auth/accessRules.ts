@@ -81,6 +81,10 @@ export const HTTP_RULES: readonly HttpRule[] = [
   // Live road speeds: read with the live picture; reported by a traffic feed's token (the handler refuses sessions).
   { method: 'GET', path: '/api/roads/speeds', allow: 'live.read' },
   { method: 'POST', path: '/api/roads/speeds', allow: 'position.report' },
+  // Cameras: their fields of view and states, read with the live picture; heartbeats from a camera
+  // gateway's token (the handler refuses sessions).
+  { method: 'GET', path: '/api/cameras', allow: 'live.read' },
+  { method: 'POST', path: '/api/cameras/heartbeat', allow: 'position.report' },
 
   { method: 'GET', path: '/api/users', allow: 'user.manage' },
   { method: 'POST', path: '/api/users', allow: 'user.manage' },
@@ -92,6 +96,13 @@ export const HTTP_RULES: readonly HttpRule[] = [
   // Who holds a socket and how far behind it is (names of accounts: admins only).
   { method: 'GET', path: '/api/stream/sockets', allow: 'audit.read' },
   // The working calendar deadlines are counted against: read by anyone who reads the city, kept by admins.
+  // Who answers for each cell (责任网格): staff names and the roster's load, read with the live picture
+  // (walls, leaders, dispatchers, inspectors), not with city.read alone (a crew's or a unit desk's
+  // phone sees no one's names). Kept by admins as city data (city.manage); accounts are user.manage's.
+  { method: 'GET', path: '/api/responsibility/cells', allow: 'live.read' },
+  { method: 'GET', path: '/api/responsibility/people', allow: 'live.read' },
+  { method: 'GET', path: '/api/responsibility/gaps', allow: 'live.read' },
+  { method: 'PUT', path: '/api/responsibility', allow: 'city.manage' },
   { method: 'GET', path: '/api/calendar', allow: 'city.read' },
   { method: 'PUT', path: '/api/calendar/:year', allow: 'settings.manage' },
 ];

@@ -1,4 +1,4 @@
-import type { ApplicationRequest, CaseAction, CaseState, CaseSummary, Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus, ReporterContact, Shift, TeamStatus } from '../../shared/index.js';
+import type { ApplicationRequest, AssignmentScope, CaseAction, CaseState, CaseSummary, Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus, ReporterContact, ResponsibilityPerson, ResponsibilityRole, Shift, TeamStatus } from '../../shared/index.js';
 import type { AuditRepository, AuthRepository } from './authStore.js';
 
 /** An incident ready to be stored: validated, placed in its cell and town, with its deadline. */
@@ -227,6 +227,47 @@ export interface IdempotencyRepository {
   prune(beforeMs: number): Promise<number>;
 }
 
+/** A person of the responsibility roster (监督员, 网格员, 网格长), with who last changed them and when. */
+export interface StoredPerson extends ResponsibilityPerson {
+  updatedAt: number;
+  updatedBy: string;
+}
+
+/** Which assignment: a role on a responsibility grid (`grid`, its code) or on one unit grid cell (`cell`, its 15-digit code). */
+export interface AssignmentKey {
+  scope: AssignmentScope;
+  code: string;
+  role: ResponsibilityRole;
+}
+
+/**
+ * Who holds a role on a responsibility grid or a cell: a person's id, or null for nobody (a cell so
+ * set answers to nobody, whatever its grid has). A cell with no assignment of its own for a role
+ * inherits its grid's.
+ */
+export interface StoredAssignment extends AssignmentKey {
+  personId: string | null;
+  updatedAt: number;
+  updatedBy: string;
+}
+
+/**
+ * The responsibility roster and its assignments (责任网格). The store keeps what it is given: the
+ * service checks that persons and codes exist before writing.
+ */
+export interface ResponsibilityRepository {
+  /** Every person, in no particular order. */
+  people(): Promise<StoredPerson[]>;
+  /** Adds persons, or replaces those with the same id. */
+  putPeople(people: readonly StoredPerson[]): Promise<void>;
+  /** Every assignment, in no particular order. */
+  assignments(): Promise<StoredAssignment[]>;
+  /** Sets assignments, replacing those with the same key. */
+  putAssignments(assignments: readonly StoredAssignment[]): Promise<void>;
+  /** Removes assignments (a cell's: it inherits its grid's again); returns how many there were. */
+  removeAssignments(keys: readonly AssignmentKey[]): Promise<number>;
+}
+
 /** Small facts about the database itself (when the history was back-filled, …). */
 export interface MetaRepository {
   get(key: string): Promise<string | undefined>;
@@ -245,6 +286,7 @@ export interface Repositories {
   photos: PhotoRepository;
   idempotency: IdempotencyRepository;
   meta: MetaRepository;
+  responsibility: ResponsibilityRepository;
 }
 
 /**

@@ -15,6 +15,7 @@ import { benchConsole, consoleTable } from './console.js';
 import { benchIngest } from './ingest.js';
 import { benchReplay } from './replay.js';
 import { benchDispatch } from './dispatch.js';
+import { benchCoverage, printCoverage } from './coverage.js';
 import { loadCatalog } from '../../server/catalog/loadCatalog.js';
 import { teamsFromBases } from '../../server/team/teamRoster.js';
 
@@ -52,6 +53,16 @@ if (!only || only === 'dispatch') {
   console.log(`graph ${result.nodes} nodes / ${result.edges} edges, ${result.teams} teams (${result.ableTeams} able per case on average); per case the search settles ${result.settledPerCase} nodes and snaps ${result.snappedPerCase} teams`);
   console.log(`one search per team / early-stopping search: ${result.ratio}× time per case; same ranking: ${result.sameAsNaive}; p99 < 5 ms: wall ${result.queryMs.p99 < 5}, CPU ${result.queryCpuMs.p99 < 5}`);
   save('dispatch', { name: 'dispatch', ...result });
+  failed ||= !result.ok;
+}
+
+if (!only || only === 'coverage') {
+  const config = readConfig({});
+  const { city } = loadDefaultCity({ cacheDir: join(PROJECT_ROOT, 'var', 'test-cache'), seed: config.citySeed });
+  console.log('== coverage: patrol coverage from 2,000 trackers on the roads (segment walk included), and the coverage:cells frame');
+  const result = benchCoverage(city);
+  printCoverage(result);
+  save('coverage', result);
   failed ||= !result.ok;
 }
 

@@ -9,13 +9,14 @@ import { describeInspectorRepository } from './inspectors.js';
 import { describeMetaRepository } from './meta.js';
 import { describePhotoRepository } from './photos.js';
 import type { OpenStore } from './records.js';
+import { describeResponsibilityRepository } from './responsibility.js';
 import { describeTeamRepository } from './teams.js';
 import { describeTransactions } from './transactions.js';
 
 export type { OpenStore } from './records.js';
 export {
   describeAuditRepository, describeAuthRepository, describeCalendarRepository, describeCaseRepository, describeIdempotencyRepository, describeInspectionQueue,
-  describeIncidentRepository, describeInspectorRepository, describeMetaRepository, describePhotoRepository, describeTeamRepository, describeTransactions,
+  describeIncidentRepository, describeInspectorRepository, describeMetaRepository, describePhotoRepository, describeResponsibilityRepository, describeTeamRepository, describeTransactions,
 };
 
 /**
@@ -35,5 +36,6 @@ export function describeStoreContract(open: OpenStore): void {
   describePhotoRepository(open);
   describeIdempotencyRepository(open);
   describeMetaRepository(open);
+  describeResponsibilityRepository(open);
   describeTransactions(open);
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HTTP_RULES, type HttpRule } from '../../server/auth/accessRules.js';
-import { CaseActionRequest, LoginRequest, NewApiToken, NewIncident, NewUser, ROLE_PERMISSIONS, ROLES, UserChange, type Role } from '../../shared/index.js';
+import { CaseActionRequest, LoginRequest, NewApiToken, NewIncident, NewUser, ResponsibilityChange, ROLE_PERMISSIONS, ROLES, UserChange, type Role } from '../../shared/index.js';
 import { getJson, pointsInCells, sendJson, streamClient, waitFor } from '../support/api.js';
 import { ADMIN_PASSWORD, authHeaders, createToken, createUser, signIn, type Credentials } from '../support/credentials.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -236,6 +236,7 @@ describe('hostile input', () => {
       { method: 'PATCH', path: '/api/users/user-wall', creds: admin, body: broken({ displayName: 'x', role: 'wall' }, UserChange) },
       { method: 'POST', path: '/api/tokens', creds: admin, body: broken({ name: 'fuzz', role: 'wall' }, NewApiToken) },
       { method: 'POST', path: `/api/cases/${fuzzCase}/actions`, creds: undefined, body: broken({ action: 'accept', version: 1, note: 'x' }, CaseActionRequest) },
+      { method: 'PUT', path: '/api/responsibility', creds: admin, body: broken({ assign: [{ community: '320412100001', gridHeadId: null }] }, ResponsibilityChange) },
     ] as const;
     const request = fc.oneof(
       ...routes.map((r) => r.body.map((body) => ({ route: r, body, path: r.path }))),

@@ -296,4 +296,34 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE users ADD COLUMN unit_code TEXT;
     `,
   },
+  {
+    version: 14,
+    name: 'responsibility roster and assignments',
+    sql: `
+      -- The people who answer for the grid (责任网格): inspectors (监督员), grid workers (网格员) and
+      -- grid heads (网格长); username is the person's account, when they have one.
+      CREATE TABLE responsibility_people (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        role       TEXT NOT NULL CHECK (role IN ('inspector', 'grid_worker', 'grid_head')),
+        username   TEXT,
+        updated_at INTEGER NOT NULL,   -- epoch ms
+        updated_by TEXT NOT NULL
+      ) WITHOUT ROWID;
+      -- Who holds each role on a responsibility grid (scope 'grid', its code) or on one cell (scope
+      -- 'cell', its 15-digit code, set when a selection split a grid); person_id NULL is nobody. A cell
+      -- with no row of its own for a role inherits its grid's. Seeded from the default roster on the
+      -- first start (meta responsibility_seeded_at).
+      CREATE TABLE responsibility_assignments (
+        scope      TEXT NOT NULL CHECK (scope IN ('grid', 'cell')),
+        code       TEXT NOT NULL,
+        role       TEXT NOT NULL CHECK (role IN ('inspector', 'grid_worker', 'grid_head')),
+        person_id  TEXT,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT NOT NULL,
+        PRIMARY KEY (scope, code, role)
+      ) WITHOUT ROWID;
+      CREATE INDEX responsibility_assignments_by_person ON responsibility_assignments (person_id) WHERE person_id IS NOT NULL;
+    `,
+  },
 ];

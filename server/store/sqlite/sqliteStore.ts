@@ -10,6 +10,7 @@ import { SqliteIdempotencyRepository } from './sqliteIdempotency.js';
 import { SqliteInspectorRepository } from './sqliteInspectors.js';
 import { IncidentTables, LogHead, SqliteCaseRepository, SqliteIncidentRepository } from './sqliteIncidents.js';
 import { SqlitePhotoRepository } from './sqlitePhotos.js';
+import { SqliteResponsibilityRepository } from './sqliteResponsibility.js';
 import { SqliteTeamRepository } from './sqliteTeams.js';
 
 /** Applies the migrations this database has not seen yet, each in its own transaction. */
@@ -64,6 +65,7 @@ export class SqliteStore implements Store {
   readonly photos: Repositories['photos'];
   readonly idempotency: Repositories['idempotency'];
   readonly meta: Repositories['meta'];
+  readonly responsibility: Repositories['responsibility'];
 
   private readonly db: Database.Database;
   private readonly head: LogHead;
@@ -106,6 +108,7 @@ export class SqliteStore implements Store {
       photos: new SqlitePhotoRepository(db),
       idempotency: new SqliteIdempotencyRepository(db),
       meta: new SqliteMetaRepository(db),
+      responsibility: new SqliteResponsibilityRepository(db),
     };
     this.guarded = Object.fromEntries(
       Object.entries(this.inside).map(([name, repo]) => [name, this.failuresMarked(repo as object)]),
@@ -120,6 +123,7 @@ export class SqliteStore implements Store {
     this.photos = this.ownTransactions('photos');
     this.idempotency = this.ownTransactions('idempotency');
     this.meta = this.ownTransactions('meta');
+    this.responsibility = this.ownTransactions('responsibility');
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
