@@ -33,6 +33,10 @@ import { CAMERA_HEARTBEAT_BODY_LIMIT, camerasRouter } from './http/cameras.js';
 import { CameraCoverage, camerasOfLayer } from './coverage/cameraCoverage.js';
 import { CameraLiveness } from './coverage/cameraLiveness.js';
 import { startCameraSimulator } from './coverage/cameraSimulator.js';
+import { CoverageService } from './coverage/coverageService.js';
+import { PatrolCoverage } from './coverage/patrolCoverage.js';
+import { coverageRouter } from './http/coverage.js';
+import { PATROL_BACKFILL_FIX_SECONDS, simulatedPatrols } from './simulation/inspectorPatrols.js';
 import { RoadSpeeds } from './traffic/roadSpeeds.js';
 import { casesRouter } from './http/cases.js';
 import { dispatchRouter } from './http/dispatch.js';
@@ -43,7 +47,7 @@ import { PhotoStore } from './photo/photoStore.js';
 import { categoriesRouter } from './http/categories.js';
 import { unitsRouter } from './http/units.js';
 import { ComponentMatcher } from './unit/componentMatch.js';
-import { unitsOf } from '../shared/index.js';
+import { unitsOf, type Team } from '../shared/index.js';
 import { teamsFromBases } from './team/teamRoster.js';
 import { noStoreByDefault, securityHeaders } from './http/securityHeaders.js';
 import { tokensRouter } from './http/tokens.js';
@@ -191,6 +195,19 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   });
   cameraLiveness.start();
 
+  // Patrol and camera coverage of every cell, streamed as the cells change (coverage:cells).
+  const coverage = new CoverageService(new PatrolCoverage(cells, {}, grid), cameraCoverage, cells.length);
+  cameraLiveness.onChange((c) => coverage.camerasChanged(c.changedCells.cells));
+  // The simulated inspectors ride their areas (the roster's) in working hours; the last day is
+  // back-filled at start, so coverage has data from the first minute, as incidents do.
+  const patrols = config.sim ? simulatedPatrols(roadGraph, responsibility.current, cells, config.simSeed, Date.now()) : undefined;
+  if (patrols) {
+    const t0 = Date.now();
+    coverage.addFixes(patrols.advance(Date.now(), PATROL_BACKFILL_FIX_SECONDS).map(({ trackerId, fix }) => ({ trackerId, ...fix })));
+    coverage.advanceTo(Date.now());
+    log.info({ inspectors: patrols.inspectors, ms: Date.now() - t0, ...coverage.patrol.stats() }, 'patrols back-filled');
+  }
+
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -253,7 +270,14 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use('/api', casesRouter(cases, () => fleet.teams(Date.now())));
   app.use('/api', dispatchRouter(cases));
   app.use('/api', teamShiftsRouter(shifts));
-  const trackers = new TrackerService({ store, fleet, teamTracks: tracks, isNearCity: (lon, lat) => isNearCity(city.meta.bbox, lon, lat), now: Date.now });
+  const trackers = new TrackerService({
+    store,
+    fleet,
+    teamTracks: tracks,
+    isNearCity: (lon, lat) => isNearCity(city.meta.bbox, lon, lat),
+    now: Date.now,
+    onFixes: (fixes) => coverage.addFixes(fixes),
+  });
   app.use('/api', teamsRouter(fleet, tracks, trackers));
   app.use('/api', trackersRouter(trackers));
   app.use('/api', inspectRouter(new InspectTaskQueue({ store })));
@@ -266,6 +290,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use('/api', streamRouter({ describeSockets: () => stream.describeSockets() }));
   app.use('/api', calendarRouter(workCalendar));
   app.use('/api', responsibilityRouter(responsibility));
+  app.use('/api', coverageRouter(coverage));
   app.use('/api/incidents', incidentsRouter(service, new IncidentQueries({ store, cellIndexAt: (lon, lat) => grid.locate(lon, lat), now: Date.now })));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', placesRouter(places));
@@ -310,9 +335,34 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const positionsTimer = setInterval(() => {
     const now = Date.now();
     toLivePicture(io).emit('team:positions', fleet.message(now));
+    // Crews on the move patrol too: where the fleet has them now (a reported fix was walked when it came).
+    coverage.addFixes(crewsMoved(fleet.teams(now), now));
     tracks.record(fleet.teams(now), now).catch((err: unknown) => trackLog.error({ err }, 'track points not stored'));
   }, config.teamPositionsMs);
   positionsTimer.unref();
+  // A crew standing at its base or on a site patrols nothing: only a move since the last tick is walked.
+  const crewsLastAt = new Map<string, string>();
+  function crewsMoved(teams: readonly Team[], now: number) {
+    const moved = [];
+    for (const t of teams) {
+      if (!t.position || t.status === 'offline' || t.status === 'off_duty') continue;
+      const where = `${t.position.lon},${t.position.lat}`;
+      if (crewsLastAt.get(t.id) === where) continue;
+      crewsLastAt.set(t.id, where);
+      moved.push({ trackerId: t.id, lon: t.position.lon, lat: t.position.lat, at: now });
+    }
+    return moved;
+  }
+  // The cells whose coverage changed, a few times a minute, as one binary frame to the live picture.
+  let coverageTicks = 0;
+  const coverageTimer = setInterval(() => {
+    const now = Date.now();
+    if (patrols) coverage.addFixes(patrols.advance(now).map(({ trackerId, fix }) => ({ trackerId, ...fix })));
+    if (++coverageTicks % 30 === 0) coverage.advanceTo(now);
+    const frame = coverage.takeFrame(now);
+    if (frame) toLivePicture(io).emit('coverage:cells', frame);
+  }, config.coverageFrameMs);
+  coverageTimer.unref();
   const pruneTracks = () =>
     trackers.prune(Date.now() - config.trackRetentionDays * 86_400_000).catch((err: unknown) => trackLog.error({ err }, 'tracks not pruned'));
   void pruneTracks();
@@ -346,6 +396,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     async close() {
       sim?.stop();
       cameraSim?.stop();
+      clearInterval(coverageTimer);
       cameraLiveness.stop();
       sockets.stop();
       stream.stop();

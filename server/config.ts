@@ -30,6 +30,7 @@ export const ConfigSchema = z.object({
   LOGIN_BLOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   WRITE_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1200),
   TEAM_POSITIONS_MS: z.coerce.number().int().min(200).max(600_000).default(5000),
+  COVERAGE_FRAME_MS: z.coerce.number().int().min(200).max(600_000).default(2000),
   /** How long team tracks are kept. */
   TRACK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Squads per team base in the default roster (1: one team per base, 32 in the default city). */
@@ -81,6 +82,8 @@ export interface Config {
   trustProxy: boolean;
   /** How often team positions are broadcast (and tracks sampled). */
   teamPositionsMs: number;
+  /** How often the cells whose coverage changed go out as one coverage:cells frame. */
+  coverageFrameMs: number;
   trackRetentionDays: number;
   /** Squads per team base in the default roster. */
   teamsPerBase: number;
@@ -131,6 +134,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     writeRatePerMinute: c.WRITE_RATE_PER_MINUTE,
     trustProxy: c.TRUST_PROXY === 'on',
     teamPositionsMs: c.TEAM_POSITIONS_MS,
+    coverageFrameMs: c.COVERAGE_FRAME_MS,
     trackRetentionDays: c.TRACK_RETENTION_DAYS,
     teamsPerBase: c.TEAMS_PER_BASE,
     roadSpeeds: c.ROAD_SPEEDS,

@@ -84,6 +84,8 @@ export const HTTP_RULES: readonly HttpRule[] = [
   // Cameras: their fields of view and states, read with the live picture; heartbeats from a camera
   // gateway's token (the handler refuses sessions).
   { method: 'GET', path: '/api/cameras', allow: 'live.read' },
+  // Every cell's patrol and camera coverage as one binary frame; the socket's coverage:cells frames follow it.
+  { method: 'GET', path: '/api/coverage/cells', allow: 'live.read' },
   { method: 'POST', path: '/api/cameras/heartbeat', allow: 'position.report' },
 
   { method: 'GET', path: '/api/users', allow: 'user.manage' },

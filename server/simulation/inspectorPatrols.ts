@@ -1,4 +1,6 @@
-import type { RoadGraph } from '../dispatch/roadGraph.js';
+import type { CityLayer } from '../../shared/index.js';
+import { metresBetween, type RoadGraph } from '../dispatch/roadGraph.js';
+import type { Responsibility } from '../responsibility/index.js';
 import { SeededRandom } from '../seededRandom.js';
 import { patrolRng, ridePatrol, startPatrol, type PatrolArea, type PatrolFix, type PatrolState, PATROL_FIX_SECONDS } from './patrols.js';
 
@@ -98,4 +100,76 @@ export function stretchesBetween(fromMs: number, toMs: number): { id: number; st
 /** Whether an inspector is off on a local day (seeded: the same every run). */
 export function dayOff(seed: number, inspector: number, day: number): boolean {
   return SeededRandom.derive(seed, 'day-off', inspector, day).float() < DAY_OFF_CHANCE;
+}
+
+/**
+ * The roster's inspectors as patrollers: each rides the area of the cells it answers for, centred on
+ * their mean centre and reaching a little past the farthest (a rider turns at the area's edge, not
+ * at the last cell's centre). `centres` are the cells' centres by index.
+ */
+export function patrolInspectorsOf(
+  inspectorCells: ReadonlyMap<string, readonly number[]>,
+  centres: { lon: Float64Array; lat: Float64Array },
+): PatrolInspector[] {
+  const out: PatrolInspector[] = [];
+  let index = 0;
+  for (const [id, cells] of [...inspectorCells].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (cells.length === 0) continue;
+    let lon = 0;
+    let lat = 0;
+    for (const c of cells) {
+      lon += centres.lon[c]! / cells.length;
+      lat += centres.lat[c]! / cells.length;
+    }
+    let reach = 0;
+    for (const c of cells) reach = Math.max(reach, metresBetween(lon, lat, centres.lon[c]!, centres.lat[c]!));
+    out.push({ trackerId: `inspector:${id}`, index: index++, area: { lon, lat, radiusM: reach + 150 } });
+  }
+  return out;
+}
+
+/**
+ * Fixes of the back-fill are taken every 30 s instead of 10 s: the ride (and so the coverage) is the
+ * same, the segments between fixes are walked cell by cell, and a day of 500 inspectors is a third
+ * of the work at start.
+ */
+export const PATROL_BACKFILL_FIX_SECONDS = 30;
+/** How far back the patrols are back-filled at start: the coverage window. */
+export const PATROL_BACKFILL_MS = 86_400_000;
+
+/**
+ * The simulated patrols of the roster's inspectors over the city's roads, starting a day before
+ * `now` (the back-fill): `advance(now)` then hands out the last day's fixes, and later calls the live ones.
+ */
+export function simulatedPatrols(
+  g: RoadGraph,
+  responsibility: Pick<Responsibility, 'inspectorOfCell'>,
+  cells: CityLayer<'grid'>['features'],
+  seed: number,
+  now: number,
+): { inspectors: number; advance: InspectorPatrols['advance'] } {
+  const lon = new Float64Array(cells.length);
+  const lat = new Float64Array(cells.length);
+  const inspectorCells = new Map<string, number[]>();
+  cells.forEach((f, i) => {
+    // The mean of the outer ring's vertices: inside these near-square cells, and cheap.
+    const ring = (f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : f.geometry.coordinates[0]![0])!;
+    const n = ring.length - 1;
+    let x = 0;
+    let y = 0;
+    for (let k = 0; k < n; k++) {
+      x += ring[k]![0]! / n;
+      y += ring[k]![1]! / n;
+    }
+    lon[i] = x;
+    lat[i] = y;
+    const who = responsibility.inspectorOfCell(i);
+    if (!who) return;
+    const mine = inspectorCells.get(who.id);
+    if (mine) mine.push(i);
+    else inspectorCells.set(who.id, [i]);
+  });
+  const inspectors = patrolInspectorsOf(inspectorCells, { lon, lat });
+  const patrols = new InspectorPatrols(g, inspectors, seed, now - PATROL_BACKFILL_MS);
+  return { inspectors: inspectors.length, advance: (to, fixSeconds) => patrols.advance(to, fixSeconds) };
 }

@@ -27,6 +27,8 @@ export interface TrackerServiceDeps {
   isNearCity(lon: number, lat: number): boolean;
   now(): number;
   sampling?: TrackSampling;
+  /** Hears every accepted fix once it is stored, oldest first (the patrol coverage walks them). */
+  onFixes?(fixes: readonly { trackerId: string; lon: number; lat: number; at: number }[]): void;
 }
 
 /** A device's clock may run a little fast: a fix up to this far ahead is taken as now; further, refused. */
@@ -124,6 +126,7 @@ export class TrackerService {
       if (was && f.at < was.at) continue;
       this.inspectorsLive.set(username, { username, at: f.at, lon: f.lon, lat: f.lat, status: f.status ?? was?.status ?? null });
     }
+    this.deps.onFixes?.(dated.map((f) => ({ trackerId: f.tracker.kind === 'team' ? f.tracker.teamId : `inspector:${f.tracker.username}`, lon: f.lon, lat: f.lat, at: f.at })));
     return { kept: keptTeams + inspectorPoints.length };
   }
 

@@ -82,6 +82,8 @@ export interface ServerToClientEvents {
   'team:positions': (msg: TeamPositionsMessage) => void;
   'case:overdue': (msg: CaseOverdueMessage) => void;
   'task:changed': (msg: TaskChangedMessage) => void;
+  /** The cells whose coverage changed, as one binary frame (shared/coverage/cellFrame.ts), to the live picture. */
+  'coverage:cells': (frame: ArrayBuffer) => void;
   'session:ended': (msg: SessionEndedMessage) => void;
   hello: (msg: HelloMessage) => void;
   'incident:events': (msg: IncidentEventsMessage) => void;
