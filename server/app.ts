@@ -36,6 +36,8 @@ import { startCameraSimulator } from './coverage/cameraSimulator.js';
 import { CoverageService } from './coverage/coverageService.js';
 import { PatrolCoverage } from './coverage/patrolCoverage.js';
 import { coverageRouter } from './http/coverage.js';
+import { blindSpotsRouter } from './http/blindSpots.js';
+import { BlindSpotService } from './coverage/blindSpotService.js';
 import { PATROL_BACKFILL_FIX_SECONDS, simulatedPatrols } from './simulation/inspectorPatrols.js';
 import { RoadSpeeds } from './traffic/roadSpeeds.js';
 import { casesRouter } from './http/cases.js';
@@ -291,6 +293,20 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use('/api', calendarRouter(workCalendar));
   app.use('/api', responsibilityRouter(responsibility));
   app.use('/api', coverageRouter(coverage));
+  app.use(
+    '/api',
+    blindSpotsRouter(
+      new BlindSpotService({
+        city,
+        grid,
+        store,
+        lastPatrolAt: (c) => coverage.patrol.lastPatrolAt(c),
+        cameraShare: (c) => cameraCoverage.shares[c]!,
+        hasInspector: (c) => responsibility.current.inspectorOfCell(c) !== null,
+        now: Date.now,
+      }),
+    ),
+  );
   app.use('/api/incidents', incidentsRouter(service, new IncidentQueries({ store, cellIndexAt: (lon, lat) => grid.locate(lon, lat), now: Date.now })));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', placesRouter(places));

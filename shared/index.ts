@@ -15,6 +15,7 @@ export * from './schema/suggestion.js';
 export * from './workflow/caseReturns.js';
 export * from './workflow/teamShift.js';
 export * from './schema/unit.js';
+export * from './schema/coverage.js';
 export * from './workflow/units.js';
 export * from './schema/tracker.js';
 export * from './schema/inspect.js';

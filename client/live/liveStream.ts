@@ -26,9 +26,9 @@ import type {
  *    loading: stop for good and tell the page once. `too_many_sockets` (and any other refusal) is
  *    retried later with backoff; the link shows `refused` meanwhile.
  *
- * Channels that carry no seq (`task:changed`, `case:overdue`, `team:positions`) ride on the same
- * socket; a stream without a snapshot does not subscribe, and `onConnect` (every connect and
- * reconnect) is where such a page reads again what it shows.
+ * Channels that carry no event-log seq (`task:changed`, `case:overdue`, `team:positions`,
+ * `coverage:cells`) ride on the same socket; a stream without a snapshot does not subscribe, and
+ * `onConnect` (every connect and reconnect) is where such a page reads again what it shows.
  */
 
 export type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -68,6 +68,12 @@ export interface SeqlessHandlers {
   'team:positions'?: (msg: TeamPositionsMessage) => void;
   'case:overdue'?: (msg: CaseOverdueMessage) => void;
   'task:changed'?: (msg: TaskChangedMessage) => void;
+  /**
+   * The cells whose coverage changed, as one binary frame (shared/coverage/cellFrame.ts). Frames
+   * carry their own coverage seq, apart from the event log's: the coverage store (client/coverage/)
+   * orders them and reads its snapshot again on a gap and on every connect.
+   */
+  'coverage:cells'?: (frame: ArrayBuffer) => void;
 }
 
 export interface LiveStreamOptions {
@@ -222,6 +228,9 @@ export class LiveStream {
     });
     s.on('task:changed', (msg) => {
       if (mine()) seqless['task:changed']?.(msg);
+    });
+    s.on('coverage:cells', (frame) => {
+      if (mine()) seqless['coverage:cells']?.(frame);
     });
   }
 

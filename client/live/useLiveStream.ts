@@ -42,6 +42,7 @@ export function useLiveStream(config: LiveStreamConfig, deps: readonly unknown[]
         'team:positions': (msg) => c().on?.['team:positions']?.(msg),
         'case:overdue': (msg) => c().on?.['case:overdue']?.(msg),
         'task:changed': (msg) => c().on?.['task:changed']?.(msg),
+        'coverage:cells': (frame) => c().on?.['coverage:cells']?.(frame),
       },
       onHello: (msg) => c().onHello?.(msg),
       onConnect: () => c().onConnect?.(),

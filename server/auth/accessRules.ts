@@ -86,6 +86,9 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'GET', path: '/api/cameras', allow: 'live.read' },
   // Every cell's patrol and camera coverage as one binary frame; the socket's coverage:cells frames follow it.
   { method: 'GET', path: '/api/coverage/cells', allow: 'live.read' },
+  // Blind spots (cells nobody patrols, watches or answers for), worst first, and each town's coverage now.
+  { method: 'GET', path: '/api/blind-spots', allow: 'live.read' },
+  { method: 'GET', path: '/api/coverage/towns', allow: 'live.read' },
   { method: 'POST', path: '/api/cameras/heartbeat', allow: 'position.report' },
 
   { method: 'GET', path: '/api/users', allow: 'user.manage' },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
-import { decodeCellFrame, type CellFrame, type Team } from '../../shared/index.js';
+import { decodeCellFrame, type BlindSpot, type CellFrame, type Team, type TownCoverageList } from '../../shared/index.js';
 import { getJson, sendJson, waitFor } from '../support/api.js';
 import { authHeaders, createToken, createUser, type Credentials } from '../support/credentials.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -95,7 +95,31 @@ describe('patrol coverage, streamed', () => {
     expect(Number.isNaN(after.lastPatrolAt![far])).toBe(true);
   });
 
+  it('ranks blind spots worst first with their reasons, by town, and gives each town\'s coverage', async () => {
+    const all = await getJson<BlindSpot[]>(`${server.url}/api/blind-spots?limit=20`, wall);
+    expect(all.status).toBe(200);
+    expect(all.body).toHaveLength(20);
+    for (let i = 1; i < all.body.length; i++) expect(all.body[i - 1]!.score).toBeGreaterThanOrEqual(all.body[i]!.score);
+    // No simulator here: nobody patrols but the crew above, so the worst cells are late for a patrol.
+    expect(all.body[0]!.reasons.map((r) => r.kind)).toContain('patrol');
+    const town = all.body[0]!.townCode;
+    const inTown = (await getJson<BlindSpot[]>(`${server.url}/api/blind-spots?limit=5&town=${town}`, wall)).body;
+    expect(inTown.every((b) => b.townCode === town)).toBe(true);
+    expect((await getJson(`${server.url}/api/blind-spots?limit=0`, wall)).status).toBe(400);
+    const towns = (await getJson<TownCoverageList>(`${server.url}/api/coverage/towns`, wall)).body;
+    expect(towns.towns).toHaveLength(8);
+    for (const t of towns.towns) {
+      expect(t.withInspector).toBeGreaterThan(0.9);
+      expect(t.patrolled24h).toBeLessThan(0.05);
+      expect(t.underCamera).toBeGreaterThanOrEqual(0);
+      expect(t.meanScore).toBeGreaterThan(0);
+    }
+    // The cells the crew rode are among the town's patrolled ones.
+    expect(towns.towns.some((t) => t.patrolled24h > 0)).toBe(true);
+  });
+
   it('is read with the live picture: a unit desk is refused', async () => {
+    expect((await getJson(`${server.url}/api/blind-spots`, desk)).status).toBe(403);
     expect((await snapshot(desk)).status).toBe(403);
     expect((await snapshot(null)).status).toBe(401);
   });

@@ -1,0 +1,123 @@
+import type { BlindSpot, City, TownCoverageList } from '../../shared/index.js';
+import type { GridIndex } from '../grid/gridIndex.js';
+import type { Store } from '../store/store.js';
+import { attractorsOfCells, busiestRoadOfCells } from './cellFacts.js';
+import { blindSpotOf, expectedReports, patrolIntervals, reportGroups, type BlindSpotInputs } from './blindSpots.js';
+
+/** Reports are counted over this many days for under-reporting, and counted again this often. */
+const REPORT_PERIOD_MS = 30 * 86_400_000;
+const RECOUNT_MS = 3_600_000;
+/** A cell counts as under a camera in a town's share by its area seen. */
+const DAY_MS = 86_400_000;
+
+export interface BlindSpotServiceDeps {
+  city: City;
+  grid: Pick<GridIndex, 'locate'>;
+  store: { incidents: Pick<Store['incidents'], 'points'> };
+  /** The live coverage: last patrol and camera share by cell. */
+  lastPatrolAt(cell: number): number;
+  cameraShare(cell: number): number;
+  /** Whether an inspector answers for the cell now (the responsibility roster). */
+  hasInspector(cell: number): boolean;
+  now(): number;
+}
+
+/**
+ * Scores the city's cells as blind spots (coverage/blindSpots.ts) on request, from the cells' fixed
+ * facts (land use, the road they front, attractors: worked out once), the live coverage and the
+ * roster, and the reports of the last 30 days per cell (counted again every hour, off the request path).
+ */
+export class BlindSpotService {
+  private readonly inputs: BlindSpotInputs;
+  private expected: Float64Array;
+  private countedAt = -Infinity;
+  private counting: Promise<void> | null = null;
+
+  constructor(private readonly deps: BlindSpotServiceDeps) {
+    const cells = deps.city.layers.grid.features;
+    const landuse = cells.map((f) => f.properties.landuse);
+    const roads = busiestRoadOfCells(deps.grid, deps.city.layers.roads.features, cells.length, deps.city.meta.center[1]);
+    const attractors = attractorsOfCells(deps.grid, deps.city.layers.pois.features, cells.length);
+    this.inputs = {
+      cellCount: cells.length,
+      lastPatrolAt: deps.lastPatrolAt,
+      cameraShare: deps.cameraShare,
+      hasInspector: deps.hasInspector,
+      intervalHours: patrolIntervals(landuse, roads),
+      reports: new Uint32Array(cells.length),
+      group: reportGroups(landuse, roads, attractors),
+    };
+    this.expected = expectedReports(this.inputs.reports, this.inputs.group);
+  }
+
+  /** Counts the last 30 days' reports per cell (at most once an hour; concurrent callers share one count). */
+  async refreshReports(): Promise<void> {
+    const now = this.deps.now();
+    if (now - this.countedAt < RECOUNT_MS) return;
+    this.counting ??= (async () => {
+      const counts = new Uint32Array(this.inputs.cellCount);
+      for (const p of await this.deps.store.incidents.points(now - REPORT_PERIOD_MS, now)) {
+        const c = this.deps.grid.locate(p.lon, p.lat);
+        if (c >= 0) counts[c]! += 1;
+      }
+      this.inputs.reports.set(counts);
+      this.expected = expectedReports(this.inputs.reports, this.inputs.group);
+      this.countedAt = now;
+    })().finally(() => {
+      this.counting = null;
+    });
+    return this.counting;
+  }
+
+  /** The worst cells first (of a town, if given). */
+  async worst(limit: number, townCode?: string): Promise<BlindSpot[]> {
+    await this.refreshReports();
+    const now = this.deps.now();
+    const cells = this.deps.city.layers.grid.features;
+    const scored: BlindSpot[] = [];
+    for (let c = 0; c < cells.length; c++) {
+      const p = cells[c]!.properties;
+      if (townCode && p.townCode !== townCode) continue;
+      const { score, reasons } = blindSpotOf(c, this.inputs, this.expected, now);
+      if (score > 0) scored.push({ gridCode: p.code, townCode: p.townCode, cell: c, score: Math.round(score * 1000) / 1000, reasons });
+    }
+    return scored.sort((a, b) => b.score - a.score || (a.gridCode < b.gridCode ? -1 : 1)).slice(0, limit);
+  }
+
+  /** Each town's coverage now: patrolled in 24 h, area under a camera, cells with an inspector, mean score. */
+  async towns(): Promise<TownCoverageList> {
+    await this.refreshReports();
+    const now = this.deps.now();
+    const acc = new Map<string, { cells: number; patrolled: number; area: number; seenArea: number; inspector: number; score: number }>();
+    const cells = this.deps.city.layers.grid.features;
+    for (let c = 0; c < cells.length; c++) {
+      const p = cells[c]!.properties;
+      let t = acc.get(p.townCode);
+      if (!t) acc.set(p.townCode, (t = { cells: 0, patrolled: 0, area: 0, seenArea: 0, inspector: 0, score: 0 }));
+      t.cells += 1;
+      const last = this.inputs.lastPatrolAt(c);
+      if (!Number.isNaN(last) && now - last <= DAY_MS) t.patrolled += 1;
+      t.area += p.areaM2;
+      t.seenArea += p.areaM2 * this.inputs.cameraShare(c);
+      if (this.inputs.hasInspector(c)) t.inspector += 1;
+      t.score += blindSpotOf(c, this.inputs, this.expected, now).score;
+    }
+    const r3 = (x: number) => Math.round(x * 1000) / 1000;
+    return {
+      at: new Date(now).toISOString(),
+      towns: this.deps.city.meta.towns
+        .filter((town) => acc.has(town.code))
+        .map((town) => {
+          const t = acc.get(town.code)!;
+          return {
+            townCode: town.code,
+            cells: t.cells,
+            patrolled24h: r3(t.patrolled / t.cells),
+            underCamera: r3(t.seenArea / t.area),
+            withInspector: r3(t.inspector / t.cells),
+            meanScore: r3(t.score / t.cells),
+          };
+        }),
+    };
+  }
+}

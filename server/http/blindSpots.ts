@@ -1,0 +1,17 @@
+import { Router } from 'express';
+import { BlindSpotQuery } from '../../shared/index.js';
+import type { BlindSpotService } from '../coverage/blindSpotService.js';
+import { parseOr400 } from './errors.js';
+
+/** The worst blind spots (`GET /api/blind-spots?limit&town`) and each town's coverage now (`GET /api/coverage/towns`). */
+export function blindSpotsRouter(blindSpots: Pick<BlindSpotService, 'worst' | 'towns'>): Router {
+  const r = Router();
+  r.get('/blind-spots', async (req, res) => {
+    const { limit, town } = parseOr400(BlindSpotQuery, req.query, 'query');
+    res.set('Cache-Control', 'no-store').json(await blindSpots.worst(limit, town));
+  });
+  r.get('/coverage/towns', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await blindSpots.towns());
+  });
+  return r;
+}
