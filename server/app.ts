@@ -293,20 +293,16 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use('/api', calendarRouter(workCalendar));
   app.use('/api', responsibilityRouter(responsibility));
   app.use('/api', coverageRouter(coverage));
-  app.use(
-    '/api',
-    blindSpotsRouter(
-      new BlindSpotService({
-        city,
-        grid,
-        store,
-        lastPatrolAt: (c) => coverage.patrol.lastPatrolAt(c),
-        cameraShare: (c) => cameraCoverage.shares[c]!,
-        hasInspector: (c) => responsibility.current.inspectorOfCell(c) !== null,
-        now: Date.now,
-      }),
-    ),
-  );
+  const blindSpots = new BlindSpotService({
+    city,
+    grid,
+    store,
+    lastPatrolAt: (c) => coverage.patrol.lastPatrolAt(c),
+    cameraShare: (c) => cameraCoverage.shares[c]!,
+    hasInspector: (c) => responsibility.current.inspectorOfCell(c) !== null,
+    now: Date.now,
+  });
+  app.use('/api', blindSpotsRouter(blindSpots));
   app.use('/api/incidents', incidentsRouter(service, new IncidentQueries({ store, cellIndexAt: (lon, lat) => grid.locate(lon, lat), now: Date.now })));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', placesRouter(places));
@@ -374,7 +370,11 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const coverageTimer = setInterval(() => {
     const now = Date.now();
     if (patrols) coverage.addFixes(patrols.advance(now).map(({ trackerId, fix }) => ({ trackerId, ...fix })));
-    if (++coverageTicks % 30 === 0) coverage.advanceTo(now);
+    if (++coverageTicks % 30 === 0) {
+      coverage.advanceTo(now);
+      // Towns whose cells go unpatrolled (or are back under control): to dispatchers and walls.
+      for (const a of blindSpots.patrolAlerts()) toLivePicture(io).emit('coverage:alert', { ...a, at: new Date(now).toISOString() });
+    }
     const frame = coverage.takeFrame(now);
     if (frame) toLivePicture(io).emit('coverage:cells', frame);
   }, config.coverageFrameMs);

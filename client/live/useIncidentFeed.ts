@@ -35,6 +35,10 @@ export interface FeedListeners {
   onOverdue?: (msg: CaseOverdueMessage) => void;
   /** The feed loaded everything again after a resync: events in between were not sent. */
   onReload?: () => void;
+  /** The socket connected or reconnected (what came without a seq meanwhile was missed). */
+  onConnect?: () => void;
+  /** A `coverage:cells` frame (client/coverage/ orders them). */
+  onCoverageCells?: (frame: ArrayBuffer) => void;
 }
 
 /** The newest `KEEP` of `held` and `incoming`, each incident in its newest state (by seq). */
@@ -111,7 +115,11 @@ export function useIncidentFeed(
         },
       },
       onEvents: applyBatch,
-      on: { 'case:overdue': (msg) => listenersRef.current.onOverdue?.(msg) },
+      on: {
+        'case:overdue': (msg) => listenersRef.current.onOverdue?.(msg),
+        'coverage:cells': (frame) => listenersRef.current.onCoverageCells?.(frame),
+      },
+      onConnect: () => listenersRef.current.onConnect?.(),
       onSessionEnded: (reason) => onSessionEnded?.(reason),
     },
     [columns, applyBatch],

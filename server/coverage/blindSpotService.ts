@@ -3,6 +3,8 @@ import type { GridIndex } from '../grid/gridIndex.js';
 import type { Store } from '../store/store.js';
 import { attractorsOfCells, busiestRoadOfCells } from './cellFacts.js';
 import { blindSpotOf, expectedReports, patrolIntervals, reportGroups, type BlindSpotInputs } from './blindSpots.js';
+import { patrolAlertChanges, type TownPatrolAlert } from './patrolAlerts.js';
+import { patrolHoursBetween } from './patrolHours.js';
 
 /** Reports are counted over this many days for under-reporting, and counted again this often. */
 const REPORT_PERIOD_MS = 30 * 86_400_000;
@@ -32,6 +34,8 @@ export class BlindSpotService {
   private expected: Float64Array;
   private countedAt = -Infinity;
   private counting: Promise<void> | null = null;
+  /** Towns whose patrol alert is raised now. */
+  private readonly raised = new Set<string>();
 
   constructor(private readonly deps: BlindSpotServiceDeps) {
     const cells = deps.city.layers.grid.features;
@@ -82,6 +86,16 @@ export class BlindSpotService {
       if (score > 0) scored.push({ gridCode: p.code, townCode: p.townCode, cell: c, score: Math.round(score * 1000) / 1000, reasons });
     }
     return scored.sort((a, b) => b.score - a.score || (a.gridCode < b.gridCode ? -1 : 1)).slice(0, limit);
+  }
+
+  /** Towns raised or cleared since the last call (patrolAlerts.ts), for the live picture's alerts. */
+  patrolAlerts(): TownPatrolAlert[] {
+    const now = this.deps.now();
+    const cells = this.deps.city.layers.grid.features.map((f) => f.properties);
+    return patrolAlertChanges(cells, (c) => {
+      const last = this.inputs.lastPatrolAt(c);
+      return Number.isNaN(last) ? Infinity : patrolHoursBetween(last, now) / this.inputs.intervalHours[c]!;
+    }, this.raised);
   }
 
   /** Each town's coverage now: patrolled in 24 h, area under a camera, cells with an inspector, mean score. */

@@ -1,13 +1,14 @@
 import type { LanduseClass, RoadClass } from '../../shared/index.js';
+import { patrolHoursBetween } from './patrolHours.js';
 
 /**
  * Blind spots (盲区): cells the city does not see. A quiet street and an unseen one look alike on a
  * map of reports — both are empty — so a cell's score is built from what is known about how it is
  * watched, each part with its reason:
  *
- * - patrol: hours since the last patrol against the interval a cell of its kind should be patrolled
- *   at (by land use and its busiest road): at the interval it adds nothing, at three times it adds
- *   its whole weight;
+ * - patrol: patrol hours (patrolHours.ts: the nights and the midday break do not count) since the
+ *   last patrol against the interval a cell of its kind should be patrolled at (by land use and its
+ *   busiest road): at the interval it adds nothing, at three times it adds its whole weight;
  * - camera: only where the patrol is late — a camera cannot lift a manhole cover or talk to a street
  *   vendor, but it does see the street between patrols — the share of the cell no working camera sees
  *   adds what a camera would have relieved. A well-patrolled cell without a camera is no blind spot,
@@ -27,11 +28,12 @@ export type BlindSpotReasonKind = 'patrol' | 'camera' | 'responsibility' | 'unde
 export const BLIND_SPOT_WEIGHTS: Record<BlindSpotReasonKind, number> = { patrol: 0.3, camera: 0.3, responsibility: 0.25, under_reporting: 0.15 };
 
 /**
- * Hours a cell should go at most between patrols, by land use: commercial streets several times a
- * day, homes twice, works and green space daily, fields every two days. A cell on an arterial or a
- * secondary road is expected twice as often (traffic, shops, most of the problems).
+ * Patrol hours (six a day) a cell should go at most between patrols, by land use: commercial streets
+ * twice a day, homes and public buildings daily, works every other day, green space and fields twice
+ * a week. A cell on an arterial or a secondary road is expected twice as often (traffic, shops, most
+ * of the problems).
  */
-export const PATROL_INTERVAL_HOURS: Record<LanduseClass, number> = { commercial: 4, residential: 8, public: 8, industrial: 12, green: 24, farmland: 48 };
+export const PATROL_INTERVAL_HOURS: Record<LanduseClass, number> = { commercial: 3, residential: 6, public: 6, industrial: 12, green: 18, farmland: 18 };
 const MAIN_ROAD_FACTOR = 0.5;
 /** A cell never patrolled (in the window the engine keeps) counts as this many intervals late. */
 const NEVER_RATIO = 3;
@@ -55,7 +57,7 @@ export interface BlindSpotInputs {
 
 export interface BlindSpotReason {
   kind: BlindSpotReasonKind;
-  /** patrol: hours since (null never); camera: share seen; responsibility: 0 nobody; under_reporting: reports. */
+  /** patrol: patrol hours since (null never); camera: share seen; responsibility: 0 nobody; under_reporting: reports. */
   value: number | null;
   /** What a well-covered cell of its kind would have. */
   expected: number;
@@ -100,7 +102,7 @@ export function blindSpotOf(cell: number, inputs: BlindSpotInputs, expected: Flo
   const reasons: BlindSpotReason[] = [];
   const interval = inputs.intervalHours[cell]!;
   const last = inputs.lastPatrolAt(cell);
-  const hours = Number.isNaN(last) ? null : Math.max(0, (now - last) / 3_600_000);
+  const hours = Number.isNaN(last) ? null : patrolHoursBetween(last, now);
   const ratio = hours === null ? NEVER_RATIO : hours / interval;
   const late = Math.min(1, Math.max(0, (ratio - 1) / (NEVER_RATIO - 1)));
   if (late > 0) {

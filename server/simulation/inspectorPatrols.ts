@@ -1,6 +1,7 @@
 import type { CityLayer } from '../../shared/index.js';
 import { metresBetween, type RoadGraph } from '../dispatch/roadGraph.js';
 import type { Responsibility } from '../responsibility/index.js';
+import { PATROL_STRETCHES } from '../coverage/patrolHours.js';
 import { SeededRandom } from '../seededRandom.js';
 import { patrolRng, ridePatrol, startPatrol, type PatrolArea, type PatrolFix, type PatrolState, PATROL_FIX_SECONDS } from './patrols.js';
 
@@ -15,11 +16,8 @@ export interface PatrolInspector {
 const LOCAL_OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;
-/** The day's two patrol stretches, in local minutes: 08:30–11:30 and 14:30–17:30 (the rest is desk work and meals). */
-export const PATROL_STRETCHES: readonly (readonly [number, number])[] = [
-  [8 * 60 + 30, 11 * 60 + 30],
-  [14 * 60 + 30, 17 * 60 + 30],
-];
+/** The day's patrol stretches (coverage/patrolHours.ts): the simulated inspectors ride in them. */
+export { PATROL_STRETCHES };
 /** The chance an inspector does not patrol on a day (leave, training, meetings): some areas go unseen for a day. */
 const DAY_OFF_CHANCE = 0.1;
 

@@ -71,6 +71,20 @@ export const CaseOverdueMessage = z.object({
 export type CaseOverdueMessage = z.infer<typeof CaseOverdueMessage>;
 
 /**
+ * A town whose cells go unpatrolled (raised: more than 15 % of its cells past twice their patrol
+ * interval), or back under control (cleared: under 10 %), with the responsibility grids most behind.
+ */
+export const CoverageAlertMessage = z.object({
+  townCode: z.string(),
+  state: z.enum(['raised', 'cleared']),
+  overdueCells: z.number().int().nonnegative(),
+  cells: z.number().int().positive(),
+  worstGrids: z.array(z.object({ responsibilityGridCode: z.string(), overdueCells: z.number().int().positive() })),
+  at: z.string(),
+});
+export type CoverageAlertMessage = z.infer<typeof CoverageAlertMessage>;
+
+/**
  * Handshake refusals: the `message` of the `connect_error` a client receives. `unauthenticated` and
  * `cross_origin` end the session; `too_many_sockets` (the session or token already holds as many
  * sockets as it may, STREAM_MAX_SOCKETS_PER_SESSION / _PER_TOKEN) is worth retrying later.
@@ -84,6 +98,7 @@ export interface ServerToClientEvents {
   'task:changed': (msg: TaskChangedMessage) => void;
   /** The cells whose coverage changed, as one binary frame (shared/coverage/cellFrame.ts), to the live picture. */
   'coverage:cells': (frame: ArrayBuffer) => void;
+  'coverage:alert': (msg: CoverageAlertMessage) => void;
   'session:ended': (msg: SessionEndedMessage) => void;
   hello: (msg: HelloMessage) => void;
   'incident:events': (msg: IncidentEventsMessage) => void;

@@ -30,13 +30,13 @@ describe('blind spots', () => {
     s.last[7] = NaN; // never patrolled, and no camera sees it
     s.camera[7] = 0;
     s.inspector[23] = 0; // nobody answers for it
-    // Late for a patrol, both; no camera sees 61, one sees all of 67 (both homes on back streets: 8 h).
-    s.last[61] = NOW - 20 * HOUR;
-    s.last[67] = NOW - 20 * HOUR;
+    // Late for a patrol, both; no camera sees 61, one sees all of 67 (both homes on back streets: 6 patrol hours; two days ago is 12).
+    s.last[61] = NOW - 48 * HOUR;
+    s.last[67] = NOW - 48 * HOUR;
     s.camera[61] = 0;
     // A cell patrolled as it should be is no blind spot, camera or not.
     s.camera[64] = 0;
-    s.inputs.reports[42] = 0; // its comparable cells report ten a month, it reports none
+    s.inputs.reports[42] = 4; // its comparable cells report ten a month, it reports four
     const scores = blindSpotScores(s.inputs, NOW);
     const ranked = Array.from(scores, (score, c) => ({ c, score })).sort((a, b) => b.score - a.score);
     expect(ranked.slice(0, 5).map((r) => r.c)).toEqual([7, 61, 23, 67, 42]);
@@ -49,19 +49,26 @@ describe('blind spots', () => {
     expect(reasonOf(23)).toMatchObject({ kind: 'responsibility', value: 0, expected: 1 });
     expect(blindSpotOf(61, s.inputs, expected, NOW).reasons.map((r) => r.kind)).toEqual(['patrol', 'camera']);
     expect(blindSpotOf(67, s.inputs, expected, NOW).reasons.map((r) => r.kind)).toEqual(['patrol']);
-    expect(reasonOf(42)).toMatchObject({ kind: 'under_reporting', value: 0 });
+    expect(reasonOf(42)).toMatchObject({ kind: 'under_reporting', value: 4 });
     expect(reasonOf(42).expected).toBeGreaterThan(9);
   });
 
-  it('count patrols against the interval of the cell\'s kind: a commercial cell on a main road is late sooner than a field', () => {
+  it('count patrols against the interval of the cell\'s kind, in patrol hours: a commercial cell on a main road is late sooner than a field, and the night does not count', () => {
     const s = scenario();
-    // Cell 0: commercial on an arterial (2 h); cell 2: farmland on a local road (48 h). Both 5 h ago.
+    // Cell 0: commercial on an arterial (1.5 patrol hours); cell 2: farmland on a local road (18). Both
+    // last patrolled at 07:00: five hours ago by the clock, three patrol hours (08:30–11:30) by noon.
     s.last[0] = NOW - 5 * HOUR;
     s.last[2] = NOW - 5 * HOUR;
     const expected = expectedReports(s.inputs.reports, s.inputs.group);
     const commercial = blindSpotOf(0, s.inputs, expected, NOW);
-    expect(commercial.reasons[0]).toMatchObject({ kind: 'patrol', value: 5, expected: 2 });
+    expect(commercial.reasons[0]).toMatchObject({ kind: 'patrol', value: 3, expected: 1.5 });
     expect(blindSpotOf(2, s.inputs, expected, NOW).score).toBe(0);
+    // Seen at 17:00, the commercial cell is no later at 08:00 the next morning than at 17:30.
+    const evening = Date.parse('2026-11-23T17:00:00+08:00');
+    s.last[0] = evening;
+    const at = (iso: string) => blindSpotOf(0, s.inputs, expected, Date.parse(iso)).score;
+    expect(at('2026-11-24T08:00:00+08:00')).toBe(at('2026-11-23T17:30:00+08:00'));
+    expect(at('2026-11-24T10:30:00+08:00')).toBeGreaterThan(0);
   });
 
   it('give every cell a score in [0, 1] that only grows as a patrol ages', () => {

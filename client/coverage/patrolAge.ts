@@ -1,0 +1,146 @@
+import type { CityLayer } from '../../shared/index.js';
+import type { CoverageStore } from './coverageStore.js';
+
+type GridCell = CityLayer<'grid'>['features'][number];
+export type Rgba = [number, number, number, number];
+
+/**
+ * How long ago a cell was last patrolled, in four classes a leader reads at a glance: patrolled in
+ * the last 2 hours, 2–8 hours ago (this shift), 8–24 hours ago (today), and more than a day ago or
+ * never: a blind spot (盲区).
+ */
+export const PATROL_AGE_CLASSES = ['recent', 'shift', 'day', 'blind'] as const;
+export type PatrolAgeClass = (typeof PATROL_AGE_CLASSES)[number];
+/** The upper bounds of the first three classes, in hours. */
+export const PATROL_AGE_BOUNDS_H = [2, 8, 24] as const;
+
+const HOUR = 3_600_000;
+
+/** The class (index into PATROL_AGE_CLASSES) of a last patrol at `lastPatrolAt` (NaN never) seen at `now`. */
+export function patrolAgeClass(lastPatrolAt: number, now: number): number {
+  if (Number.isNaN(lastPatrolAt)) return 3;
+  const age = now - lastPatrolAt;
+  if (age < PATROL_AGE_BOUNDS_H[0] * HOUR) return 0;
+  if (age < PATROL_AGE_BOUNDS_H[1] * HOUR) return 1;
+  if (age < PATROL_AGE_BOUNDS_H[2] * HOUR) return 2;
+  return 3;
+}
+
+/**
+ * The unit grid as one binary polygon set for deck.gl: every polygon of every cell (a MultiPolygon's
+ * parts each a row, in cell order), outer rings only (the city's cells have no holes), closed, as
+ * flat lon/lat pairs with each row's first vertex in `startIndices`. Built once per grid; the
+ * colours are a separate per-vertex array over the same vertices.
+ */
+export interface CellGeometry {
+  /** Rows (polygons). */
+  length: number;
+  /** First vertex of each row, and the vertex count at the end (length + 1 entries). */
+  startIndices: Uint32Array;
+  /** lon, lat of every vertex. */
+  positions: Float64Array;
+  /** The cell of each row. */
+  rowCell: Uint32Array;
+  /** The first vertex of each cell's rows, and the vertex count at the end (cellCount + 1 entries). */
+  cellVertexStart: Uint32Array;
+  cellCount: number;
+}
+
+export function buildCellGeometry(cells: readonly GridCell[]): CellGeometry {
+  let rows = 0;
+  let vertices = 0;
+  const ringsOf = (c: GridCell) => (c.geometry.type === 'Polygon' ? [c.geometry.coordinates[0]!] : c.geometry.coordinates.map((p) => p[0]!));
+  for (const c of cells) {
+    for (const ring of ringsOf(c)) {
+      rows += 1;
+      vertices += ring.length;
+    }
+  }
+  const startIndices = new Uint32Array(rows + 1);
+  const positions = new Float64Array(vertices * 2);
+  const rowCell = new Uint32Array(rows);
+  const cellVertexStart = new Uint32Array(cells.length + 1);
+  let row = 0;
+  let v = 0;
+  cells.forEach((c, ci) => {
+    cellVertexStart[ci] = v;
+    for (const ring of ringsOf(c)) {
+      startIndices[row] = v;
+      rowCell[row] = ci;
+      row += 1;
+      for (const [lon, lat] of ring) {
+        positions[2 * v] = lon!;
+        positions[2 * v + 1] = lat!;
+        v += 1;
+      }
+    }
+  });
+  startIndices[rows] = v;
+  cellVertexStart[cells.length] = v;
+  return { length: rows, startIndices, positions, rowCell, cellVertexStart, cellCount: cells.length };
+}
+
+/**
+ * The colour of every vertex of the grid by its cell's patrol-age class, in place: a frame rewrites
+ * only its cells' vertices, and the map hands deck.gl the same array in a new attribute object, so
+ * only the colours are uploaded again, never the geometry. Counts the cells of each class for the
+ * legend.
+ */
+export class PatrolAgeColours {
+  /** RGBA per vertex, for `getFillColor` as a binary attribute. */
+  readonly colours: Uint8Array;
+  /** The class of each cell, 255 before it is painted. */
+  readonly classes: Uint8Array;
+  /** Cells per class. */
+  readonly classCounts = [0, 0, 0, 0];
+  /** Bumped on every paint that changed a colour. */
+  version = 0;
+  /** Time of the last paint (ms) and of the slowest, for the figures. */
+  readonly timing = { lastMs: 0, maxMs: 0, paints: 0 };
+
+  constructor(
+    readonly geometry: CellGeometry,
+    private palette: readonly Rgba[],
+  ) {
+    this.colours = new Uint8Array((geometry.startIndices[geometry.length] ?? 0) * 4);
+    this.classes = new Uint8Array(geometry.cellCount).fill(255);
+  }
+
+  /** Another look: every cell is painted again on the next `paint`. */
+  setPalette(palette: readonly Rgba[]): void {
+    this.palette = palette;
+    this.classes.fill(255);
+    this.classCounts.fill(0);
+  }
+
+  /**
+   * Repaints `cells` ('all' for every one) from the store's values as of `now` (the server's clock);
+   * answers whether any colour changed. A cell keeps its colour unless its class changed.
+   */
+  paint(store: Pick<CoverageStore, 'lastPatrolAt'>, now: number, cells: ArrayLike<number> | 'all'): boolean {
+    const t0 = performance.now();
+    const g = this.geometry;
+    const n = Math.min(g.cellCount, store.lastPatrolAt.length);
+    let changed = false;
+    const one = (c: number) => {
+      if (c >= n) return;
+      const k = patrolAgeClass(store.lastPatrolAt[c]!, now);
+      const was = this.classes[c]!;
+      if (k === was) return;
+      if (was !== 255) this.classCounts[was]! -= 1;
+      this.classCounts[k]! += 1;
+      this.classes[c] = k;
+      const rgba = this.palette[k]!;
+      for (let v = g.cellVertexStart[c]!, end = g.cellVertexStart[c + 1]!; v < end; v++) this.colours.set(rgba, 4 * v);
+      changed = true;
+    };
+    if (cells === 'all') for (let c = 0; c < n; c++) one(c);
+    else for (let i = 0; i < cells.length; i++) one(cells[i]!);
+    if (changed) this.version += 1;
+    const ms = performance.now() - t0;
+    this.timing.lastMs = ms;
+    this.timing.maxMs = Math.max(this.timing.maxMs, ms);
+    this.timing.paints += 1;
+    return changed;
+  }
+}

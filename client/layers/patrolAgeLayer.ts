@@ -1,0 +1,102 @@
+import { SolidPolygonLayer } from '@deck.gl/layers';
+import type { CellGeometry, PatrolAgeColours, Rgba } from '../coverage/patrolAge.js';
+import type { Theme } from '../map/palette.js';
+import type { DensityPlacement } from './densityRamp.js';
+
+/**
+ * The colours of the patrol-age classes (recent < 2 h, 2–8 h, 8–24 h, blind > 24 h or never), per look:
+ * a cool teal for cells just patrolled that recedes into the basemap, warming through yellow and
+ * orange to a red that stands out for blind spots (red–teal stays apart for red–green colour
+ * blindness). The map and the legend read this one table.
+ */
+export const PATROL_AGE_COLOURS: Record<Theme, readonly Rgba[]> = {
+  dark: [
+    [0, 168, 150, 95],
+    [240, 210, 50, 120],
+    [255, 138, 20, 145],
+    [235, 45, 60, 165],
+  ],
+  light: [
+    [0, 150, 136, 85],
+    [235, 190, 0, 115],
+    [245, 124, 0, 135],
+    [211, 30, 50, 150],
+  ],
+};
+
+/** The props of the time-since-patrol layer. */
+export interface PatrolAgeLayerProps {
+  /** The painted grid: geometry and per-vertex colours (client/coverage/patrolAge.ts). */
+  colours: PatrolAgeColours;
+  /** Switched on in the layer panel. @default true */
+  visible?: boolean;
+  /** Under which basemap layer it goes (town boundaries and labels stay on top). */
+  placement?: DensityPlacement;
+  /** Answers pointer picks (the cell's tooltip). @default true */
+  pickable?: boolean;
+}
+
+/** The geometry half of the data wrapper, built once per grid: deck.gl reads the same typed arrays. */
+const positionsOf = new WeakMap<CellGeometry, { value: Float64Array; size: 2 }>();
+function positionAttribute(g: CellGeometry) {
+  let a = positionsOf.get(g);
+  if (!a) positionsOf.set(g, (a = { value: g.positions, size: 2 }));
+  return a;
+}
+
+/** Same geometry, same data: a new wrapper carries new colours only, so deck.gl never tessellates again. */
+const sameGeometry = (a: unknown, b: unknown) => (a as { geometry?: unknown }).geometry === (b as { geometry?: unknown }).geometry;
+
+const dataOf = new WeakMap<PatrolAgeColours, { version: number; data: ReturnType<typeof buildData> }>();
+
+/**
+ * The data wrapper for a paint version (one per version, so a redraw for any other reason uploads
+ * nothing): the grid's positions (the same attribute object each time, so deck.gl keeps the buffer
+ * it uploaded) and the colours in a new attribute object, which deck.gl takes as changed and uploads
+ * as it is (per vertex, no accessor called).
+ */
+export function patrolAgeLayerData(colours: PatrolAgeColours) {
+  let cached = dataOf.get(colours);
+  if (cached?.version !== colours.version) dataOf.set(colours, (cached = { version: colours.version, data: buildData(colours) }));
+  return cached.data;
+}
+
+function buildData(colours: PatrolAgeColours) {
+  const g = colours.geometry;
+  const positions = positionAttribute(g);
+  return {
+    geometry: g,
+    length: g.length,
+    startIndices: g.startIndices,
+    attributes: {
+      getPolygon: positions,
+      // deck.gl binds the positions under this name once it has read them; keeping it avoids a re-upload.
+      vertexPositions: positions,
+      getFillColor: { value: colours.colours, size: 4, normalized: true },
+    },
+  };
+}
+
+/**
+ * Time since the last patrol of every unit grid cell (巡查时效), as binary attributes: the cells are
+ * one SolidPolygonLayer over flat positions, already closed (no normalisation), coloured per vertex
+ * from the patrol-age classes. A `coverage:cells` frame repaints its cells in place and hands deck.gl
+ * a new colour attribute, with `updateTriggers` so that only the colours are uploaded again. The
+ * picked index is a polygon row: `colours.geometry.rowCell` gives its cell.
+ */
+export function patrolAgeLayer(props: PatrolAgeLayerProps) {
+  const { colours, visible = true, placement = {}, pickable = true } = props;
+  return new SolidPolygonLayer({
+    ...placement,
+    id: 'patrol-age',
+    data: patrolAgeLayerData(colours) as never,
+    dataComparator: sameGeometry,
+    visible,
+    filled: true,
+    extruded: false,
+    _normalize: false,
+    positionFormat: 'XY',
+    pickable,
+    updateTriggers: { getFillColor: colours.version },
+  });
+}
