@@ -181,7 +181,18 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     townAt: (lon: number, lat: number) => cellAt(lon, lat)?.townCode,
   });
   if (config.historyDays > 0) {
-    await backfillHistory({ store, intake: service, ctx: simModel, teams: shifts.teamsInForce(), units, seed: config.simSeed, days: config.historyDays, log });
+    await backfillHistory({
+      store,
+      intake: service,
+      ctx: simModel,
+      teams: shifts.teamsInForce(),
+      units,
+      // The cell's own inspector verifies its past cases (责任网格).
+      inspectorOf: (lon, lat) => {
+        const person = responsibility.current.inspectorOfCell(grid.locate(lon, lat));
+        return person ? { actor: `监督员 ${person.name}`, role: 'inspector' } : null;
+      },
+      seed: config.simSeed, days: config.historyDays, log });
   }
 
   // Camera coverage: each camera's pieces of the cells it sees, computed once; which cameras are live

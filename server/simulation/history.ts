@@ -125,6 +125,8 @@ export interface PastCase {
   /** The unit responsible: the category's department, or the town where the case lies. */
   unitCode: string;
   staff: DutyStaff;
+  /** The inspector who answers for the place (the responsibility roster), when one does. */
+  inspector?: Actor | null;
 }
 
 /** A past case as its life unfolds: the clock, its status, the squad it is with, the steps so far. */
@@ -203,7 +205,8 @@ function reportHandled(l: Life): void {
  */
 export function simulateLifecycle(c: PastCase, toMs: number, rng: SeededRandom): HistoricalTransition[] {
   const l: Life = { c, rng, toMs, t: c.reportedAt, status: 'reported', squad: null, steps: [] };
-  const inspector = inspectorAt(c.staff, c.lon, c.lat);
+  // The inspector of the cell verifies; where the roster names none, a supervisor of the patch.
+  const inspector = c.inspector ?? inspectorAt(c.staff, c.lon, c.lat);
   const allowed = elapsedHoursAllowed(c.category.timeLimit) * HOUR;
   // Median about half the limit; roughly one case in ten runs over.
   const handling = () => Math.max(10 * MIN, allowed * 0.45 * Math.exp(0.55 * rng.gaussian()));
@@ -267,7 +270,14 @@ export function simulateLifecycle(c: PastCase, toMs: number, rng: SeededRandom):
  * keeps the heap (and the collector's work) small over 90 days. `teams` is the roster the cases are
  * dispatched to (each to a team that handles its category).
  */
-export function* pastIncidents(ctx: SimContext | SimModel, seed: number, fromMs: number, toMs: number, teams: readonly Team[]): Generator<HistoricalIncident> {
+export function* pastIncidents(
+  ctx: SimContext | SimModel,
+  seed: number,
+  fromMs: number,
+  toMs: number,
+  teams: readonly Team[],
+  inspectorOf?: (lon: number, lat: number) => Actor | null,
+): Generator<HistoricalIncident> {
   const model = 'rates' in ctx ? ctx : buildSimModel(ctx);
   const byCode = new Map(model.ctx.categories.map((c) => [c.code, c]));
   const bases = basesByCategory(teams);
@@ -284,7 +294,7 @@ export function* pastIncidents(ctx: SimContext | SimModel, seed: number, fromMs:
       const unitCode = town ?? category.department;
       const able = bases.get(r.categoryCode) ?? [];
       const ofUnit = town === undefined ? able : able.filter((b) => b.squads.some((q) => q.team.unitCode === town));
-      const past: PastCase = { category, lon: r.lon, lat: r.lat, reportedAt: r.at, bases: ofUnit, unitCode, staff };
+      const past: PastCase = { category, lon: r.lon, lat: r.lat, reportedAt: r.at, bases: ofUnit, unitCode, staff, inspector: inspectorOf?.(r.lon, r.lat) };
       yield { report: toReport(r), transitions: simulateLifecycle(past, toMs, life) };
     }
   }

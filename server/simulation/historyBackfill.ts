@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import type { IncidentIntake } from '../incident/intake.js';
 import type { Store } from '../store/store.js';
 import { pastIncidents } from './history.js';
+import type { Actor } from './staff.js';
 import type { SimModel } from './model.js';
 
 const DONE_KEY = 'history_backfilled_at';
@@ -22,6 +23,8 @@ export async function backfillHistory(opts: {
   teams: readonly Team[];
   /** The units responsible: every past dispatch must go to one that handles the case. */
   units: readonly Unit[];
+  /** The inspector who answers for a place (the responsibility roster), who verifies its cases. */
+  inspectorOf?: (lon: number, lat: number) => Actor | null;
   seed: number;
   days: number;
   log: Logger;
@@ -38,7 +41,7 @@ export async function backfillHistory(opts: {
   const to = opts.now ?? t0;
   const known = new Set(teams.map((t) => t.id));
   const byCode = new Map(units.map((u) => [u.code, u]));
-  const stored = await intake.importHistory(pastIncidents(ctx, seed, to - days * 86_400_000, to, teams), {
+  const stored = await intake.importHistory(pastIncidents(ctx, seed, to - days * 86_400_000, to, teams, opts.inspectorOf), {
     teamExists: (id) => known.has(id),
     unitHandles: (unitCode, categoryCode, townCode) => {
       const unit = byCode.get(unitCode);
