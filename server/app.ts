@@ -38,7 +38,7 @@ import { PatrolCoverage } from './coverage/patrolCoverage.js';
 import { coverageRouter } from './http/coverage.js';
 import { blindSpotsRouter } from './http/blindSpots.js';
 import { BlindSpotService } from './coverage/blindSpotService.js';
-import { PATROL_BACKFILL_FIX_SECONDS, simulatedPatrols } from './simulation/inspectorPatrols.js';
+import { PATROL_BACKFILL_FIX_SECONDS, PATROL_BACKFILL_MS, simulatedPatrols } from './simulation/inspectorPatrols.js';
 import { RoadSpeeds } from './traffic/roadSpeeds.js';
 import { casesRouter } from './http/cases.js';
 import { dispatchRouter } from './http/dispatch.js';
@@ -211,6 +211,16 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   // Patrol and camera coverage of every cell, streamed as the cells change (coverage:cells).
   const coverage = new CoverageService(new PatrolCoverage(cells, {}, grid), cameraCoverage, cells.length);
   cameraLiveness.onChange((c) => coverage.camerasChanged(c.changedCells.cells));
+  // The tracks stored in the last day (crews, inspectors' phones) are walked again: a restart keeps its coverage.
+  {
+    const t0 = Date.now();
+    const since = t0 - PATROL_BACKFILL_MS;
+    const teamPoints = await store.teams.tracksBetween(since, t0);
+    const inspectorPoints = await store.inspectors.tracksBetween(since, t0);
+    coverage.addFixes(teamPoints.map((p) => ({ trackerId: p.teamId, lon: p.lon, lat: p.lat, at: p.at })));
+    coverage.addFixes(inspectorPoints.map((p) => ({ trackerId: `inspector:${p.username}`, lon: p.lon, lat: p.lat, at: p.at })));
+    log.info({ teamPoints: teamPoints.length, inspectorPoints: inspectorPoints.length, ms: Date.now() - t0 }, 'stored tracks walked into the coverage');
+  }
   // The simulated inspectors ride their areas (the roster's) in working hours; the last day is
   // back-filled at start, so coverage has data from the first minute, as incidents do.
   const patrols = config.sim ? simulatedPatrols(roadGraph, responsibility.current, cells, config.simSeed, Date.now()) : undefined;
@@ -365,6 +375,8 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   positionsTimer.unref();
   // A crew standing at its base or on a site patrols nothing: only a move since the last tick is walked.
   const crewsLastAt = new Map<string, string>();
+  // Where the crews stand at start is not a patrol: only their moves from there are.
+  for (const t of fleet.teams(Date.now())) if (t.position) crewsLastAt.set(t.id, `${t.position.lon},${t.position.lat}`);
   function crewsMoved(teams: readonly Team[], now: number) {
     const moved = [];
     for (const t of teams) {

@@ -154,6 +154,8 @@ export interface TeamRepository {
   appendTrack(points: readonly TrackPoint[]): Promise<void>;
   /** A team's points in [sinceMs, untilMs), oldest first, at most `limit`. */
   track(teamId: string, sinceMs: number, untilMs: number, limit: number): Promise<TrackPoint[]>;
+  /** Every team's points in [sinceMs, untilMs), team by team, each oldest first (a restart's coverage). */
+  tracksBetween(sinceMs: number, untilMs: number): Promise<TrackPoint[]>;
   /** Drops every point older than `beforeMs`; returns how many. */
   pruneTracks(beforeMs: number): Promise<number>;
 }
@@ -172,6 +174,8 @@ export interface InspectorRepository {
   appendTrack(points: readonly InspectorTrackPoint[]): Promise<void>;
   /** An inspector's points in [sinceMs, untilMs), oldest first, at most `limit`. */
   track(username: string, sinceMs: number, untilMs: number, limit: number): Promise<InspectorTrackPoint[]>;
+  /** Every inspector's points in [sinceMs, untilMs), inspector by inspector, each oldest first (a restart's coverage). */
+  tracksBetween(sinceMs: number, untilMs: number): Promise<InspectorTrackPoint[]>;
   /** Drops every point older than `beforeMs`, every inspector's; returns how many. */
   pruneTracks(beforeMs: number): Promise<number>;
 }

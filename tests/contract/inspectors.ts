@@ -30,6 +30,13 @@ export function describeInspectorRepository(open: OpenStore): void {
       expect(await inspectors.track('nobody', T0, T0 + HOUR, 100)).toEqual([]);
     });
 
+    it('gives every inspector\'s points in [since, until), inspector by inspector, each oldest first', async () => {
+      const { inspectors } = store();
+      await inspectors.appendTrack([point('zhang.wei', 3), point('li.na', 1), point('zhang.wei', 1), point('li.na', 0), point('zhang.wei', 9)]);
+      expect(await inspectors.tracksBetween(T0 + MINUTE, T0 + 5 * MINUTE)).toEqual([point('li.na', 1), point('zhang.wei', 1), point('zhang.wei', 3)]);
+      expect(await inspectors.tracksBetween(T0 + HOUR, T0 + 2 * HOUR)).toEqual([]);
+    });
+
     it('keeps one point per inspector and millisecond: a re-sent fix replaces its own point', async () => {
       const { inspectors } = store();
       await inspectors.appendTrack([point('zhang.wei', 0), point('li.na', 0)]);

@@ -32,6 +32,13 @@ export function describeTeamRepository(open: OpenStore): void {
       expect(await teams.shifts()).toEqual([roundTheClock]);
     });
 
+    it("gives every team's points in [since, until), team by team, each oldest first", async () => {
+      const { teams } = store();
+      await teams.appendTrack([point('team-2', 3), point('team-1', 1), point('team-2', 1), point('team-1', 0), point('team-1', 9)]);
+      expect(await teams.tracksBetween(T0 + MINUTE, T0 + 5 * MINUTE)).toEqual([point('team-1', 1), point('team-2', 1), point('team-2', 3)]);
+      expect(await teams.tracksBetween(T0 + HOUR, T0 + 2 * HOUR)).toEqual([]);
+    });
+
     it("gives a team's track in [since, until), oldest first, at most limit points", async () => {
       const { teams } = store();
       await teams.appendTrack([]);

@@ -118,6 +118,19 @@ describe('patrol coverage, streamed', () => {
     expect(towns.towns.some((t) => t.patrolled24h > 0)).toBe(true);
   });
 
+  it('keeps its coverage over a restart: the stored tracks of the last day are walked again', async () => {
+    const before = (await snapshot(wall)).frame!;
+    const patrolled = [...before.cells].filter((c) => !Number.isNaN(before.lastPatrolAt![c]));
+    expect(patrolled.length).toBeGreaterThan(2);
+    await server.stop();
+    server = await startServer({ dataDir: server.dataDir, env: { COVERAGE_FRAME_MS: '300' } });
+    const after = (await snapshot(wall)).frame!;
+    for (const c of patrolled) {
+      // The track keeps the fixes to the millisecond; the frame to the second.
+      expect(Math.abs(after.lastPatrolAt![c]! - before.lastPatrolAt![c]!)).toBeLessThanOrEqual(1000);
+    }
+  }, 120_000);
+
   it('is read with the live picture: a unit desk is refused', async () => {
     expect((await getJson(`${server.url}/api/blind-spots`, desk)).status).toBe(403);
     expect((await snapshot(desk)).status).toBe(403);

@@ -18,6 +18,7 @@ export class SqliteInspectorRepository implements InspectorRepository {
       insertPoint: db.prepare('INSERT OR REPLACE INTO inspector_track (username, at, lon, lat) VALUES (?, ?, ?, ?)'),
       track: db.prepare('SELECT username, at, lon, lat FROM inspector_track WHERE username = ? AND at >= ? AND at < ? ORDER BY at LIMIT ?'),
       prune: db.prepare('DELETE FROM inspector_track WHERE at < ?'),
+      between: db.prepare('SELECT username, at, lon, lat FROM inspector_track WHERE at >= ? AND at < ? ORDER BY username, at'),
     };
   }
 
@@ -30,6 +31,10 @@ export class SqliteInspectorRepository implements InspectorRepository {
 
   async track(username: string, sinceMs: number, untilMs: number, limit: number): Promise<InspectorTrackPoint[]> {
     return (this.q.track.all(username, sinceMs, untilMs, limit) as TrackRow[]).map((r) => ({ username: r.username, at: r.at, lon: r.lon, lat: r.lat }));
+  }
+
+  async tracksBetween(sinceMs: number, untilMs: number): Promise<InspectorTrackPoint[]> {
+    return (this.q.between.all(sinceMs, untilMs) as TrackRow[]).map((r) => ({ username: r.username, at: r.at, lon: r.lon, lat: r.lat }));
   }
 
   async pruneTracks(beforeMs: number): Promise<number> {

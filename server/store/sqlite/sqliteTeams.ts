@@ -18,6 +18,8 @@ interface TrackRow {
   status: string;
 }
 
+const pointOf = (r: TrackRow): TrackPoint => ({ teamId: r.team_id, at: r.at, lon: r.lon, lat: r.lat, status: r.status as TeamStatus });
+
 /** Teams' edited shifts (`team_shifts`, migration 9) and their tracks (`team_track`, migration 8). */
 export class SqliteTeamRepository implements TeamRepository {
   private readonly q;
@@ -33,6 +35,7 @@ export class SqliteTeamRepository implements TeamRepository {
       insertPoint: db.prepare('INSERT OR REPLACE INTO team_track (team_id, at, lon, lat, status) VALUES (?, ?, ?, ?, ?)'),
       track: db.prepare('SELECT team_id, at, lon, lat, status FROM team_track WHERE team_id = ? AND at >= ? AND at < ? ORDER BY at LIMIT ?'),
       prune: db.prepare('DELETE FROM team_track WHERE at < ?'),
+      between: db.prepare('SELECT team_id, at, lon, lat, status FROM team_track WHERE at >= ? AND at < ? ORDER BY team_id, at'),
     };
   }
 
@@ -61,13 +64,11 @@ export class SqliteTeamRepository implements TeamRepository {
   }
 
   async track(teamId: string, sinceMs: number, untilMs: number, limit: number): Promise<TrackPoint[]> {
-    return (this.q.track.all(teamId, sinceMs, untilMs, limit) as TrackRow[]).map((r) => ({
-      teamId: r.team_id,
-      at: r.at,
-      lon: r.lon,
-      lat: r.lat,
-      status: r.status as TeamStatus,
-    }));
+    return (this.q.track.all(teamId, sinceMs, untilMs, limit) as TrackRow[]).map(pointOf);
+  }
+
+  async tracksBetween(sinceMs: number, untilMs: number): Promise<TrackPoint[]> {
+    return (this.q.between.all(sinceMs, untilMs) as TrackRow[]).map(pointOf);
   }
 
   async pruneTracks(beforeMs: number): Promise<number> {
