@@ -38,7 +38,11 @@ import { PatrolCoverage } from './coverage/patrolCoverage.js';
 import { coverageRouter } from './http/coverage.js';
 import { blindSpotsRouter } from './http/blindSpots.js';
 import { BlindSpotService } from './coverage/blindSpotService.js';
-import { PATROL_BACKFILL_FIX_SECONDS, PATROL_BACKFILL_MS, simulatedPatrols } from './simulation/inspectorPatrols.js';
+import { PATROL_BACKFILL_FIX_SECONDS, PATROL_BACKFILL_MS, pastTownDays, simulatedPatrols } from './simulation/inspectorPatrols.js';
+import { localDayOf, townCoverageDay } from './coverage/townDays.js';
+
+/** How many past days of the towns' coverage series a first start back-fills (simulated city). */
+const TOWN_DAYS_BACKFILLED = 7;
 import { RoadSpeeds } from './traffic/roadSpeeds.js';
 import { casesRouter } from './http/cases.js';
 import { dispatchRouter } from './http/dispatch.js';
@@ -223,12 +227,30 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   }
   // The simulated inspectors ride their areas (the roster's) in working hours; the last day is
   // back-filled at start, so coverage has data from the first minute, as incidents do.
-  const patrols = config.sim ? simulatedPatrols(roadGraph, responsibility.current, cells, config.simSeed, Date.now()) : undefined;
+  const patrols = config.sim ? simulatedPatrols(roadGraph, responsibility.current, cells, config.simSeed, Date.now() - PATROL_BACKFILL_MS) : undefined;
   if (patrols) {
     const t0 = Date.now();
     coverage.addFixes(patrols.advance(Date.now(), PATROL_BACKFILL_FIX_SECONDS).map(({ trackerId, fix }) => ({ trackerId, ...fix })));
     coverage.advanceTo(Date.now());
     log.info({ inspectors: patrols.inspectors, ms: Date.now() - t0, ...coverage.patrol.stats() }, 'patrols back-filled');
+    // The towns' daily series of the simulated past, once per data directory (a week, or the history's days).
+    const days = Math.min(TOWN_DAYS_BACKFILLED, config.historyDays);
+    const today = localDayOf(Date.now());
+    if (days > 0 && (await store.coverage.townDays(localDayOf(today.startMs - days * 86_400_000).day, today.day)).length === 0) {
+      const t1 = Date.now();
+      const rows = pastTownDays({
+        g: roadGraph,
+        responsibility: responsibility.current,
+        cells,
+        coverage: new PatrolCoverage(cells, {}, grid),
+        seed: config.simSeed,
+        days,
+        now: Date.now(),
+        cameraShare: (c) => cameraCoverage.shares[c]!,
+      });
+      await store.coverage.putTownDays(rows);
+      log.info({ days, rows: rows.length, ms: Date.now() - t1 }, "towns' daily coverage back-filled");
+    }
   }
 
   const app = express();
@@ -390,9 +412,18 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   }
   // The cells whose coverage changed, a few times a minute, as one binary frame to the live picture.
   let coverageTicks = 0;
+  let coverageDay = localDayOf(Date.now());
   const coverageTimer = setInterval(() => {
     const now = Date.now();
     if (patrols) coverage.addFixes(patrols.advance(now).map(({ trackerId, fix }) => ({ trackerId, ...fix })));
+    // The first tick of a new local day records the day that ended, for the towns' series.
+    const day = localDayOf(now);
+    if (day.day !== coverageDay.day) {
+      const ended = coverageDay;
+      coverageDay = day;
+      const rows = townCoverageDay(ended.day, cells, (c) => coverage.patrol.lastPatrolAt(c) >= ended.startMs, (c) => cameraCoverage.shares[c]!, (c) => responsibility.current.inspectorOfCell(c) !== null);
+      store.coverage.putTownDays(rows).catch((err: unknown) => log.error({ err }, "towns' daily coverage not stored"));
+    }
     if (++coverageTicks % 30 === 0) {
       coverage.advanceTo(now);
       // Towns whose cells go unpatrolled (or are back under control): to dispatchers and walls.

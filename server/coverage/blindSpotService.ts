@@ -5,6 +5,7 @@ import { attractorsOfCells, busiestRoadOfCells } from './cellFacts.js';
 import { blindSpotOf, expectedReports, patrolIntervals, reportGroups, type BlindSpotInputs } from './blindSpots.js';
 import { patrolAlertChanges, type TownPatrolAlert } from './patrolAlerts.js';
 import { patrolHoursBetween } from './patrolHours.js';
+import { localDayOf } from './townDays.js';
 
 /** Reports are counted over this many days for under-reporting, and counted again this often. */
 const REPORT_PERIOD_MS = 30 * 86_400_000;
@@ -15,7 +16,7 @@ const DAY_MS = 86_400_000;
 export interface BlindSpotServiceDeps {
   city: City;
   grid: Pick<GridIndex, 'locate'>;
-  store: { incidents: Pick<Store['incidents'], 'points'> };
+  store: { incidents: Pick<Store['incidents'], 'points'>; coverage: Pick<Store['coverage'], 'townDays'> };
   /** The live coverage: last patrol and camera share by cell. */
   lastPatrolAt(cell: number): number;
   cameraShare(cell: number): number;
@@ -99,7 +100,7 @@ export class BlindSpotService {
   }
 
   /** Each town's coverage now: patrolled in 24 h, area under a camera, cells with an inspector, mean score. */
-  async towns(): Promise<TownCoverageList> {
+  async towns(days = 7): Promise<TownCoverageList> {
     await this.refreshReports();
     const now = this.deps.now();
     const acc = new Map<string, { cells: number; patrolled: number; area: number; seenArea: number; inspector: number; score: number }>();
@@ -117,8 +118,19 @@ export class BlindSpotService {
       t.score += blindSpotOf(c, this.inputs, this.expected, now).score;
     }
     const r3 = (x: number) => Math.round(x * 1000) / 1000;
+    const today = localDayOf(now);
+    const series: TownCoverageList['series'] = [];
+    if (days > 0) {
+      const from = localDayOf(today.startMs - days * DAY_MS).day;
+      const to = localDayOf(today.startMs - 1).day;
+      for (const r of await this.deps.store.coverage.townDays(from, to)) {
+        if (series.at(-1)?.day !== r.day) series.push({ day: r.day, towns: [] });
+        series.at(-1)!.towns.push({ townCode: r.townCode, patrolled: r.patrolled, underCamera: r.underCamera, withInspector: r.withInspector });
+      }
+    }
     return {
       at: new Date(now).toISOString(),
+      series,
       towns: this.deps.city.meta.towns
         .filter((town) => acc.has(town.code))
         .map((town) => {

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { BlindSpotQuery } from '../../shared/index.js';
+import { BlindSpotQuery, TownCoverageQuery } from '../../shared/index.js';
 import type { BlindSpotService } from '../coverage/blindSpotService.js';
 import { parseOr400 } from './errors.js';
 
@@ -10,8 +10,9 @@ export function blindSpotsRouter(blindSpots: Pick<BlindSpotService, 'worst' | 't
     const { limit, town } = parseOr400(BlindSpotQuery, req.query, 'query');
     res.set('Cache-Control', 'no-store').json(await blindSpots.worst(limit, town));
   });
-  r.get('/coverage/towns', async (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(await blindSpots.towns());
+  r.get('/coverage/towns', async (req, res) => {
+    const { days } = parseOr400(TownCoverageQuery, req.query, 'query');
+    res.set('Cache-Control', 'no-store').json(await blindSpots.towns(days));
   });
   return r;
 }

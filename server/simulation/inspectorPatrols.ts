@@ -2,6 +2,9 @@ import type { CityLayer } from '../../shared/index.js';
 import { metresBetween, type RoadGraph } from '../dispatch/roadGraph.js';
 import type { Responsibility } from '../responsibility/index.js';
 import { PATROL_STRETCHES } from '../coverage/patrolHours.js';
+import type { PatrolCoverage } from '../coverage/patrolCoverage.js';
+import { localDayOf, townCoverageDay } from '../coverage/townDays.js';
+import type { TownCoverageDay } from '../store/store.js';
 import { SeededRandom } from '../seededRandom.js';
 import { patrolRng, ridePatrol, startPatrol, type PatrolArea, type PatrolFix, type PatrolState, PATROL_FIX_SECONDS } from './patrols.js';
 
@@ -136,15 +139,15 @@ export const PATROL_BACKFILL_FIX_SECONDS = 30;
 export const PATROL_BACKFILL_MS = 86_400_000;
 
 /**
- * The simulated patrols of the roster's inspectors over the city's roads, starting a day before
- * `now` (the back-fill): `advance(now)` then hands out the last day's fixes, and later calls the live ones.
+ * The simulated patrols of the roster's inspectors over the city's roads from `fromMs` (a day before
+ * now for the back-fill: `advance(now)` then hands out the last day's fixes, later calls the live ones).
  */
 export function simulatedPatrols(
   g: RoadGraph,
   responsibility: Pick<Responsibility, 'inspectorOfCell'>,
   cells: CityLayer<'grid'>['features'],
   seed: number,
-  now: number,
+  fromMs: number,
 ): { inspectors: number; advance: InspectorPatrols['advance'] } {
   const lon = new Float64Array(cells.length);
   const lat = new Float64Array(cells.length);
@@ -168,6 +171,34 @@ export function simulatedPatrols(
     else inspectorCells.set(who.id, [i]);
   });
   const inspectors = patrolInspectorsOf(inspectorCells, { lon, lat });
-  const patrols = new InspectorPatrols(g, inspectors, seed, now - PATROL_BACKFILL_MS);
+  const patrols = new InspectorPatrols(g, inspectors, seed, fromMs);
   return { inspectors: inspectors.length, advance: (to, fixSeconds) => patrols.advance(to, fixSeconds) };
+}
+
+/**
+ * The towns' daily coverage of the simulated past, for the series a leader reads from the first day:
+ * the roster's inspectors ride the last `days` full local days (fixes every 60 s of the same rides;
+ * crews are not in it, their past drives are not kept), each day walked through a patrol engine and
+ * read at its end. Camera shares and the roster are today's.
+ */
+export function pastTownDays(opts: {
+  g: RoadGraph;
+  responsibility: Pick<Responsibility, 'inspectorOfCell'>;
+  cells: CityLayer<'grid'>['features'];
+  coverage: PatrolCoverage;
+  seed: number;
+  days: number;
+  now: number;
+  cameraShare(cell: number): number;
+}): TownCoverageDay[] {
+  const today = localDayOf(opts.now);
+  const from = today.startMs - opts.days * 86_400_000;
+  const patrols = simulatedPatrols(opts.g, opts.responsibility, opts.cells, opts.seed, from);
+  const rows: TownCoverageDay[] = [];
+  for (let start = from; start < today.startMs; start += 86_400_000) {
+    for (const { trackerId, fix } of patrols.advance(start + 86_400_000, 60)) opts.coverage.update(trackerId, fix.lon, fix.lat, fix.at);
+    const { day } = localDayOf(start);
+    rows.push(...townCoverageDay(day, opts.cells, (c) => opts.coverage.lastPatrolAt(c) >= start, opts.cameraShare, (c) => opts.responsibility.inspectorOfCell(c) !== null));
+  }
+  return rows;
 }

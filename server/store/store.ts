@@ -278,6 +278,27 @@ export interface MetaRepository {
   set(key: string, value: string): Promise<void>;
 }
 
+/** A town's coverage over one local day (China time), as recorded at its end. */
+export interface TownCoverageDay {
+  /** Local date, YYYY-MM-DD. */
+  day: string;
+  townCode: string;
+  /** Share of its cells patrolled at least once that day. */
+  patrolled: number;
+  /** Share of its area under a working camera at the day's end. */
+  underCamera: number;
+  /** Share of its cells with an inspector at the day's end. */
+  withInspector: number;
+}
+
+/** The towns' daily coverage (migration 15), for the series of GET /api/coverage/towns. */
+export interface CoverageRepository {
+  /** Stores days; a day and town already stored is replaced. */
+  putTownDays(rows: readonly TownCoverageDay[]): Promise<void>;
+  /** The days in [fromDay, toDay] (inclusive, YYYY-MM-DD), by day then town. */
+  townDays(fromDay: string, toDay: string): Promise<TownCoverageDay[]>;
+}
+
 /** Every repository, as a transaction or the store hands them out. */
 export interface Repositories {
   incidents: IncidentRepository;
@@ -291,6 +312,7 @@ export interface Repositories {
   idempotency: IdempotencyRepository;
   meta: MetaRepository;
   responsibility: ResponsibilityRepository;
+  coverage: CoverageRepository;
 }
 
 /**

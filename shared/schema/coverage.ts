@@ -31,6 +31,9 @@ export const BlindSpotQuery = z
   .strict();
 export type BlindSpotQuery = z.infer<typeof BlindSpotQuery>;
 
+/** `GET /api/coverage/towns?days=N`: how many past days of the series (0–90, default 7). */
+export const TownCoverageQuery = z.object({ days: z.coerce.number().int().min(0).max(90).default(7) }).strict();
+
 /**
  * `GET /api/coverage/towns`: per town, now — the share of its cells patrolled in the last 24 h, the
  * share of its area under a working camera, the share of its cells with a responsible inspector, and
@@ -45,5 +48,19 @@ export const TownCoverage = z.object({
   meanScore: z.number().min(0).max(1),
 });
 export type TownCoverage = z.infer<typeof TownCoverage>;
-export const TownCoverageList = z.object({ at: z.string(), towns: z.array(TownCoverage) });
+/** One day of a town's coverage (recorded at the day's end): patrolled that day, under a camera, with an inspector. */
+export const TownCoverageDay = z.object({
+  townCode: z.string(),
+  patrolled: z.number().min(0).max(1),
+  underCamera: z.number().min(0).max(1),
+  withInspector: z.number().min(0).max(1),
+});
+export type TownCoverageDay = z.infer<typeof TownCoverageDay>;
+
+export const TownCoverageList = z.object({
+  at: z.string(),
+  towns: z.array(TownCoverage),
+  /** The last `days` full local days, oldest first (a day not recorded is missing). */
+  series: z.array(z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), towns: z.array(TownCoverageDay) })),
+});
 export type TownCoverageList = z.infer<typeof TownCoverageList>;

@@ -2,6 +2,7 @@ import { describeAuditRepository } from './audit.js';
 import { describeAuthRepository } from './auth.js';
 import { describeCalendarRepository } from './calendar.js';
 import { describeCaseRepository } from './cases.js';
+import { describeCoverageRepository } from './coverage.js';
 import { describeIdempotencyRepository } from './idempotency.js';
 import { describeIncidentRepository } from './incidents.js';
 import { describeInspectionQueue } from './inspection.js';
@@ -15,7 +16,7 @@ import { describeTransactions } from './transactions.js';
 
 export type { OpenStore } from './records.js';
 export {
-  describeAuditRepository, describeAuthRepository, describeCalendarRepository, describeCaseRepository, describeIdempotencyRepository, describeInspectionQueue,
+  describeAuditRepository, describeAuthRepository, describeCalendarRepository, describeCaseRepository, describeCoverageRepository, describeIdempotencyRepository, describeInspectionQueue,
   describeIncidentRepository, describeInspectorRepository, describeMetaRepository, describePhotoRepository, describeResponsibilityRepository, describeTeamRepository, describeTransactions,
 };
 
@@ -37,5 +38,6 @@ export function describeStoreContract(open: OpenStore): void {
   describeIdempotencyRepository(open);
   describeMetaRepository(open);
   describeResponsibilityRepository(open);
+  describeCoverageRepository(open);
   describeTransactions(open);
 }

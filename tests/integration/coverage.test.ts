@@ -108,6 +108,9 @@ describe('patrol coverage, streamed', () => {
     expect((await getJson(`${server.url}/api/blind-spots?limit=0`, wall)).status).toBe(400);
     const towns = (await getJson<TownCoverageList>(`${server.url}/api/coverage/towns`, wall)).body;
     expect(towns.towns).toHaveLength(8);
+    // No simulated past here, and no day has ended since the server started: an empty series.
+    expect(towns.series).toEqual([]);
+    expect((await getJson(`${server.url}/api/coverage/towns?days=91`, wall)).status).toBe(400);
     for (const t of towns.towns) {
       expect(t.withInspector).toBeGreaterThan(0.9);
       expect(t.patrolled24h).toBeLessThan(0.05);

@@ -326,4 +326,19 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX responsibility_assignments_by_person ON responsibility_assignments (person_id) WHERE person_id IS NOT NULL;
     `,
   },
+  {
+    version: 15,
+    name: 'towns\' daily coverage',
+    sql: `
+      -- A town's coverage over one local day, recorded at its end (and back-filled for the simulated past).
+      CREATE TABLE coverage_town_days (
+        day            TEXT NOT NULL,   -- local ISO date, YYYY-MM-DD
+        town_code      TEXT NOT NULL,
+        patrolled      REAL NOT NULL,   -- share of its cells patrolled at least once that day
+        under_camera   REAL NOT NULL,   -- share of its area under a working camera at the day's end
+        with_inspector REAL NOT NULL,   -- share of its cells with an inspector at the day's end
+        PRIMARY KEY (day, town_code)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -12,6 +12,7 @@ import { IncidentTables, LogHead, SqliteCaseRepository, SqliteIncidentRepository
 import { SqlitePhotoRepository } from './sqlitePhotos.js';
 import { SqliteResponsibilityRepository } from './sqliteResponsibility.js';
 import { SqliteTeamRepository } from './sqliteTeams.js';
+import { SqliteCoverageRepository } from './sqliteCoverage.js';
 
 /** Applies the migrations this database has not seen yet, each in its own transaction. */
 function migrate(db: Database.Database): void {
@@ -66,6 +67,7 @@ export class SqliteStore implements Store {
   readonly idempotency: Repositories['idempotency'];
   readonly meta: Repositories['meta'];
   readonly responsibility: Repositories['responsibility'];
+  readonly coverage: Repositories['coverage'];
 
   private readonly db: Database.Database;
   private readonly head: LogHead;
@@ -109,6 +111,7 @@ export class SqliteStore implements Store {
       idempotency: new SqliteIdempotencyRepository(db),
       meta: new SqliteMetaRepository(db),
       responsibility: new SqliteResponsibilityRepository(db),
+      coverage: new SqliteCoverageRepository(db),
     };
     this.guarded = Object.fromEntries(
       Object.entries(this.inside).map(([name, repo]) => [name, this.failuresMarked(repo as object)]),
@@ -124,6 +127,7 @@ export class SqliteStore implements Store {
     this.idempotency = this.ownTransactions('idempotency');
     this.meta = this.ownTransactions('meta');
     this.responsibility = this.ownTransactions('responsibility');
+    this.coverage = this.ownTransactions('coverage');
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
