@@ -164,8 +164,8 @@ export class CoverageStore {
       this.changedFlags[c] = 1;
       this.changedList.push(c);
     }
-    // Past a quarter of the city, repainting all of it is as cheap as keeping the list.
-    if (this.changedList.length > this.cellCount / 4) this.changedAll = true;
+    // Past a quarter of a large city, repainting all of it is as cheap as keeping the list.
+    if (this.changedList.length > Math.max(1024, this.cellCount / 4)) this.changedAll = true;
   }
 
   private write(frame: CellFrame): void {

@@ -26,6 +26,13 @@ export function patrolAgeClass(lastPatrolAt: number, now: number): number {
   return 3;
 }
 
+/** Cells in each patrol-age class, for the legend. */
+export function countPatrolAges(lastPatrolAt: Float64Array, now: number): number[] {
+  const counts = [0, 0, 0, 0];
+  for (let c = 0; c < lastPatrolAt.length; c++) counts[patrolAgeClass(lastPatrolAt[c]!, now)]! += 1;
+  return counts;
+}
+
 /**
  * The unit grid as one binary polygon set for deck.gl: every polygon of every cell (a MultiPolygon's
  * parts each a row, in cell order), outer rings only (the city's cells have no holes), closed, as
@@ -95,20 +102,26 @@ export class PatrolAgeColours {
   readonly classCounts = [0, 0, 0, 0];
   /** Bumped on every paint that changed a colour. */
   version = 0;
-  /** Time of the last paint (ms) and of the slowest, for the figures. */
-  readonly timing = { lastMs: 0, maxMs: 0, paints: 0 };
+  /** Times (ms) of the last and slowest repaints, of every cell and of a frame's cells, for the figures. */
+  readonly timing = { fullLastMs: 0, fullMaxMs: 0, frameLastMs: 0, frameMaxMs: 0, frameCells: 0, paints: 0 };
+
+  /** The same bytes, a vertex's RGBA as one word: a cell's vertices are filled in one call. */
+  private readonly words: Uint32Array;
+  private packed: Uint32Array;
 
   constructor(
     readonly geometry: CellGeometry,
-    private palette: readonly Rgba[],
+    palette: readonly Rgba[],
   ) {
-    this.colours = new Uint8Array((geometry.startIndices[geometry.length] ?? 0) * 4);
+    this.words = new Uint32Array((geometry.startIndices[geometry.length] ?? 0));
+    this.colours = new Uint8Array(this.words.buffer);
     this.classes = new Uint8Array(geometry.cellCount).fill(255);
+    this.packed = pack(palette);
   }
 
   /** Another look: every cell is painted again on the next `paint`. */
   setPalette(palette: readonly Rgba[]): void {
-    this.palette = palette;
+    this.packed = pack(palette);
     this.classes.fill(255);
     this.classCounts.fill(0);
   }
@@ -130,17 +143,30 @@ export class PatrolAgeColours {
       if (was !== 255) this.classCounts[was]! -= 1;
       this.classCounts[k]! += 1;
       this.classes[c] = k;
-      const rgba = this.palette[k]!;
-      for (let v = g.cellVertexStart[c]!, end = g.cellVertexStart[c + 1]!; v < end; v++) this.colours.set(rgba, 4 * v);
+      this.words.fill(this.packed[k]!, g.cellVertexStart[c]!, g.cellVertexStart[c + 1]!);
       changed = true;
     };
     if (cells === 'all') for (let c = 0; c < n; c++) one(c);
     else for (let i = 0; i < cells.length; i++) one(cells[i]!);
     if (changed) this.version += 1;
     const ms = performance.now() - t0;
-    this.timing.lastMs = ms;
-    this.timing.maxMs = Math.max(this.timing.maxMs, ms);
-    this.timing.paints += 1;
+    const t = this.timing;
+    t.paints += 1;
+    if (cells === 'all') {
+      t.fullLastMs = ms;
+      t.fullMaxMs = Math.max(t.fullMaxMs, ms);
+    } else if (cells.length > 0) {
+      t.frameLastMs = ms;
+      t.frameMaxMs = Math.max(t.frameMaxMs, ms);
+      t.frameCells = cells.length;
+    }
     return changed;
   }
+}
+
+/** Each colour's four bytes as the word that holds them in memory (whatever the platform's byte order). */
+function pack(palette: readonly Rgba[]): Uint32Array {
+  const out = new Uint32Array(palette.length);
+  new Uint8Array(out.buffer).set(palette.flat());
+  return out;
 }

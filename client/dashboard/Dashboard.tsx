@@ -11,12 +11,25 @@ import { useCaseSummary } from './useCaseSummary.js';
 import { MapView } from '../map/MapView.js';
 import { LayerPanel, type LayerVisibility } from '../map/LayerPanel.js';
 import { useIncidentPoints } from '../layers/useIncidentPoints.js';
+import { useCameras, useCoverage } from '../coverage/useCoverage.js';
+import { countPatrolAges } from '../coverage/patrolAge.js';
 import type { Theme } from '../map/palette.js';
 import { applyTheme, savedTheme } from '../theme.js';
 import { CALENDAR_PATH, DISPATCH_PATH, HOTLINE_PATH, Link, SHIFTS_PATH } from '../routing.js';
 
 function timeOf(iso: string): string {
   return new Date(iso).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
+}
+
+/** The minute of the clock, moving on while `on`. */
+function useMinute(on: boolean): number {
+  const [minute, setMinute] = useState(() => Math.floor(Date.now() / 60_000));
+  useEffect(() => {
+    if (!on) return;
+    const timer = setInterval(() => setMinute(Math.floor(Date.now() / 60_000)), 5_000);
+    return () => clearInterval(timer);
+  }, [on]);
+  return minute;
 }
 
 /**
@@ -39,11 +52,32 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
   const arrivals = useMemo(() => new ArrivalLog(), []);
   const [arrivalsVersion, setArrivalsVersion] = useState(0);
   const [theme, setTheme] = useState<Theme>(savedTheme);
-  const [visible, setVisible] = useState<LayerVisibility>({ incidents: true, heatmap: true, hexagons: false, grid: false, components: true });
+  // A wall shows where patrols have not been (巡查时效) from the start, in place of the heatmap (two
+  // area layers over each other read as neither); a desk switches it on.
+  const wall = user.role === 'wall';
+  const [visible, setVisible] = useState<LayerVisibility>(() => ({
+    incidents: true,
+    heatmap: !wall,
+    hexagons: false,
+    grid: false,
+    components: true,
+    patrol: wall,
+    cameras: false,
+  }));
   const [timeWindow, setTimeWindow] = useState<TimeWindow>('7d');
   const density = useIncidentPoints(timeWindow, visible.heatmap || visible.hexagons || visible.grid);
   const points = density.points;
   const cases = useCaseSummary(() => onSignOutRef.current('unauthenticated'));
+  const coverage = useCoverage(visible.patrol, () => onSignOutRef.current('unauthenticated'));
+  const [connects, setConnects] = useState(0);
+  const cameras = useCameras(visible.cameras, connects);
+  // Time moves cells from one patrol-age class to the next: repaint every minute while shown.
+  const minute = useMinute(visible.patrol);
+  const mapCoverage = useMemo(() => ({ store: coverage.store, feed: coverage.feed, version: coverage.version, minute }), [coverage.store, coverage.feed, coverage.version, minute]);
+  const patrolCounts = useMemo(
+    () => (visible.patrol && coverage.store.cellCount > 0 ? countPatrolAges(coverage.store.lastPatrolAt, coverage.store.serverNow()) : null),
+    [visible.patrol, coverage.store, coverage.version, minute],
+  );
   const feed = useIncidentFeed(
     columns,
     (created) => {
@@ -53,7 +87,16 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
       density.append(created);
     },
     (reason) => onSignOutRef.current(reason),
-    { onEvents: cases.onEvents, onOverdue: cases.onOverdue, onReload: cases.refresh },
+    {
+      onEvents: cases.onEvents,
+      onOverdue: cases.onOverdue,
+      onReload: cases.refresh,
+      onConnect: () => {
+        coverage.feed.connected();
+        setConnects((n) => n + 1);
+      },
+      onCoverageCells: (frame) => coverage.feed.frame(frame),
+    },
   );
   useEffect(() => applyTheme(theme), [theme]);
 
@@ -129,6 +172,8 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
             language={zh ? 'zh-CN' : 'en'}
             visible={visible}
             points={points}
+            coverage={mapCoverage}
+            cameras={visible.cameras ? cameras : null}
           />
         )}
         <LayerPanel
@@ -138,6 +183,8 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
           onWindow={setTimeWindow}
           pointCount={points?.count ?? null}
           theme={theme}
+          patrolCounts={patrolCounts}
+          cameraCounts={cameras ? { live: cameras.live, silent: cameras.silent } : null}
         />
       </section>
       <aside>

@@ -5,22 +5,24 @@ import type { DensityPlacement } from './densityRamp.js';
 
 /**
  * The colours of the patrol-age classes (recent < 2 h, 2–8 h, 8–24 h, blind > 24 h or never), per look:
- * a cool teal for cells just patrolled that recedes into the basemap, warming through yellow and
- * orange to a red that stands out for blind spots (red–teal stays apart for red–green colour
- * blindness). The map and the legend read this one table.
+ * a clear teal for cells just patrolled, a faint yellow for the shift's patrols (most of a city on a
+ * normal day, so it stays light and lets the basemap through), then an amber and a crimson that stand
+ * out: the cells nobody has been to today and the blind spots are what a leader must see first.
+ * Both stay clear of the incidents' orange dots drawn over them, and crimson and teal stay apart for
+ * red–green colour blindness. The map and the legend read this one table.
  */
 export const PATROL_AGE_COLOURS: Record<Theme, readonly Rgba[]> = {
   dark: [
-    [0, 168, 150, 95],
-    [240, 210, 50, 120],
-    [255, 138, 20, 145],
-    [235, 45, 60, 165],
+    [0, 205, 170, 120],
+    [225, 215, 120, 50],
+    [255, 176, 0, 140],
+    [215, 30, 110, 155],
   ],
   light: [
-    [0, 150, 136, 85],
-    [235, 190, 0, 115],
-    [245, 124, 0, 135],
-    [211, 30, 50, 150],
+    [0, 160, 140, 110],
+    [215, 190, 60, 55],
+    [240, 160, 0, 140],
+    [200, 20, 100, 140],
   ],
 };
 

@@ -2,7 +2,10 @@ import { useTranslation } from 'react-i18next';
 import { ComponentState, TimeWindow } from '../../shared/index.js';
 import { COMPONENT_LAYER_DEFAULTS, COMPONENT_STATE_COLOURS } from '../layers/componentLayer.js';
 import { DENSITY_RAMP } from '../layers/densityRamp.js';
-import type { Theme } from './palette.js';
+import { CAMERA_COLOURS } from '../layers/cameraLayer.js';
+import { PATROL_AGE_COLOURS } from '../layers/patrolAgeLayer.js';
+import { PATROL_AGE_CLASSES } from '../coverage/patrolAge.js';
+import { PALETTES, type Theme } from './palette.js';
 
 export interface LayerVisibility {
   incidents: boolean;
@@ -11,10 +14,22 @@ export interface LayerVisibility {
   grid: boolean;
   /** The component inventory, drawn from zoom 16. */
   components: boolean;
+  /** Time since each cell was last patrolled (巡查时效), streamed live. */
+  patrol: boolean;
+  /** The cameras' fields of view, live or silent. */
+  cameras: boolean;
 }
 
 const rgb = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 const rgba = (c: readonly number[]) => `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${(c[3]! / 255).toFixed(2)})`;
+
+/** A translucent map colour as it shows over the basemap's ground, so that a legend swatch matches the map. */
+function overBasemap(c: readonly number[], theme: Theme): string {
+  const hex = PALETTES[theme].background;
+  const ground = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  const a = c[3]! / 255;
+  return rgb(ground.map((g, i) => Math.round(c[i]! * a + g * (1 - a))));
+}
 
 /** Switches layers, sets the time window, and explains every colour on the map. */
 export function LayerPanel(props: {
@@ -25,6 +40,10 @@ export function LayerPanel(props: {
   pointCount: number | null;
   /** The look on screen, for the colours the legend explains. */
   theme: Theme;
+  /** Cells in each patrol-age class, once the coverage has loaded. */
+  patrolCounts?: readonly number[] | null;
+  /** Cameras live and silent, once the list has loaded. */
+  cameraCounts?: { live: number; silent: number } | null;
 }) {
   const { t } = useTranslation();
   const density = props.visible.heatmap || props.visible.hexagons || props.visible.grid;
@@ -69,6 +88,37 @@ export function LayerPanel(props: {
                 {t(`componentState.${s}`)}
               </span>
             ))}
+          </div>
+        )}
+        {props.visible.patrol && (
+          <div className="legend-block" data-testid="legend-patrol">
+            <div className="legend-title">{t('legend.patrol')}</div>
+            <div className="legend-classes">
+              {PATROL_AGE_CLASSES.map((k, i) => (
+                <div key={k} className="legend-class" data-testid={`legend-patrol-${k}`}>
+                  <span className="swatch" style={{ background: overBasemap(PATROL_AGE_COLOURS[props.theme][i]!, props.theme) }} />
+                  <span>{t(`patrolAge.${k}`)}</span>
+                  <b className="legend-count">{props.patrolCounts ? props.patrolCounts[i]!.toLocaleString('zh-CN') : '–'}</b>
+                </div>
+              ))}
+            </div>
+          </div>
+        )}
+        {props.visible.cameras && (
+          <div className="legend-block" data-testid="legend-cameras">
+            <div className="legend-title">{t('legend.cameras')}</div>
+            <div className="legend-classes">
+              {(['live', 'silent'] as const).map((s) => (
+                <div key={s} className="legend-class">
+                  <span
+                    className={`swatch sector ${s}`}
+                    style={{ background: overBasemap(CAMERA_COLOURS[props.theme][s].fill, props.theme), borderColor: rgb(CAMERA_COLOURS[props.theme][s].line) }}
+                  />
+                  <span>{t(`cameraState.${s}`)}</span>
+                  <b className="legend-count">{props.cameraCounts ? props.cameraCounts[s] : '–'}</b>
+                </div>
+              ))}
+            </div>
           </div>
         )}
         {density && (

@@ -5,10 +5,15 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import { createCityMap } from './cityMap.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Category, CityLayer, CityMeta } from '../../shared/index.js';
+import type { CameraList, Category, CityLayer, CityMeta } from '../../shared/index.js';
 import { arrivalPulseLayer } from '../layers/arrivalPulseLayer.js';
 import { COMPONENT_LAYER_DEFAULTS, componentLayer, type ComponentFeature } from '../layers/componentLayer.js';
 import { countByCell, gridChoroplethLayer } from '../layers/gridChoroplethLayer.js';
+import { cameraLayers, type CameraFeature } from '../layers/cameraLayer.js';
+import { PATROL_AGE_COLOURS, patrolAgeLayer } from '../layers/patrolAgeLayer.js';
+import type { CoverageStore } from '../coverage/coverageStore.js';
+import type { CoverageFeed } from '../coverage/coverageFeed.js';
+import { buildCellGeometry, PatrolAgeColours } from '../coverage/patrolAge.js';
 import { incidentHeatmapLayer } from '../layers/heatmapLayer.js';
 import { countByHexagon, incidentHexagonLayer } from '../layers/hexagonLayer.js';
 import { incidentClusterCountLayer, incidentClusterLayer } from '../layers/incidentClusterLayer.js';
@@ -22,7 +27,7 @@ import type { LayerVisibility } from './LayerPanel.js';
 import { buildCityStyle, densityAnchorLayer } from './cityStyle.js';
 import { PALETTES, type Theme } from './palette.js';
 import { placeRoadLabels, ROAD_LABEL_SPACING } from './roadLabels.js';
-import { clusterTooltip, componentTooltip, incidentTooltip } from './tooltip.js';
+import { cameraTooltip, clusterTooltip, componentTooltip, coverageCellTooltip, incidentTooltip } from './tooltip.js';
 
 
 /** The labels' font stack, defined once in style.css (--label-font) for the map and the tests. */
@@ -42,6 +47,10 @@ export interface MapViewProps {
   basemapStyle: string | null;
   visible: LayerVisibility;
   points: PointColumns | null;
+  /** The coverage of the cells (client/coverage/), its version, and the minute of the clock it is painted at. */
+  coverage: { store: CoverageStore; feed: CoverageFeed; version: number; minute: number };
+  /** `GET /api/cameras`, while the cameras layer is on. */
+  cameras: CameraList | null;
 }
 
 /**
@@ -71,7 +80,7 @@ async function fetchLayer<N extends 'grid' | 'roads' | 'pois' | 'components'>(na
  * (`beforeId`), live incidents and labels on top. Exposes `window.__gridwatchMap` for the browser tests.
  */
 export function MapView(props: MapViewProps) {
-  const { city, theme, columns, columnsVersion, arrivals, arrivalsVersion, categories, townName, language, basemapStyle, visible, points } = props;
+  const { city, theme, columns, columnsVersion, arrivals, arrivalsVersion, categories, townName, language, basemapStyle, visible, points, coverage, cameras } = props;
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
@@ -93,9 +102,18 @@ export function MapView(props: MapViewProps) {
     );
     void fetchLayer('pois').then(setPois);
   }, [basemapStyle]);
+  const needGrid = visible.grid || visible.patrol;
   useEffect(() => {
-    if (visible.grid && !gridCells) void fetchLayer('grid').then(setGridCells);
-  }, [visible.grid, gridCells]);
+    if (needGrid && !gridCells) void fetchLayer('grid').then(setGridCells);
+  }, [needGrid, gridCells]);
+  // The grid as binary polygons and its colours by time since patrol, built once per grid.
+  const patrolColours = useMemo(() => (gridCells ? new PatrolAgeColours(buildCellGeometry(gridCells), PATROL_AGE_COLOURS.dark) : null), [gridCells]);
+  const patrolColoursRef = useRef(patrolColours);
+  patrolColoursRef.current = patrolColours;
+  /** What the colours were last painted for: a new grid, palette or minute repaints every cell. */
+  const painted = useRef<{ colours: PatrolAgeColours | null; theme: Theme; minute: number }>({ colours: null, theme, minute: 0 });
+  const coverageRef = useRef(coverage);
+  coverageRef.current = coverage;
   // The inventory is loaded when first needed: the layer is on and the map zoomed in nearly far enough.
   const nearComponentZoom = (view?.zoom ?? 0) >= COMPONENT_LAYER_DEFAULTS.minZoom.value - 1;
   useEffect(() => {
@@ -154,6 +172,42 @@ export function MapView(props: MapViewProps) {
           const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 2, layerIds: ['components'] });
           return picked ? (picked.object as ComponentFeature).properties.code : null;
         },
+        /** The grid cell index under a point as the time-since-patrol layer draws it, or null (none drawn there). */
+        pickPatrolCell(lon: number, lat: number): number | null {
+          const p = map.project([lon, lat]);
+          const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 1, layerIds: ['patrol-age'] });
+          const colours = patrolColoursRef.current;
+          return picked && colours ? colours.geometry.rowCell[picked.index]! : null;
+        },
+        /**
+         * How often each attribute of the time-since-patrol layer has been written to the GPU since
+         * the first call (counting starts then): a frame must write the colours, never the geometry.
+         */
+        patrolAttributeWrites(): Record<string, number> | null {
+          type Counted = { setData(...a: unknown[]): unknown; updateSubBuffer(...a: unknown[]): unknown; writes?: number };
+          const deck = (overlay as unknown as { _deck?: { layerManager?: { getLayers(o: { layerIds: string[] }): { getAttributeManager(): { attributes: Record<string, Counted> } | null }[] } } })._deck;
+          const attributes = deck?.layerManager?.getLayers({ layerIds: ['patrol-age'] })[0]?.getAttributeManager()?.attributes;
+          if (!attributes) return null;
+          for (const a of Object.values(attributes)) {
+            if (a.writes !== undefined) continue;
+            a.writes = 0;
+            for (const m of ['setData', 'updateSubBuffer'] as const) {
+              const original = a[m].bind(a);
+              a[m] = (...args: unknown[]) => {
+                // A constant (getElevation, getLineColor) is a uniform value, not a buffer write.
+                if (!(args[0] as { constant?: boolean } | undefined)?.constant) a.writes! += 1;
+                return original(...args);
+              };
+            }
+          }
+          return Object.fromEntries(Object.entries(attributes).map(([name, a]) => [name, a.writes!]));
+        },
+        /** The id of the camera whose sector is drawn at a point, or null. */
+        pickCamera(lon: number, lat: number): string | null {
+          const p = map.project([lon, lat]);
+          const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 1, layerIds: ['camera-sectors'] });
+          return picked ? (picked.object as CameraFeature).properties.id : null;
+        },
         pickIncident(lon: number, lat: number): string | null {
           const p = map.project([lon, lat]);
           const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 3, layerIds: ['incidents', 'incident-clusters'] });
@@ -161,6 +215,30 @@ export function MapView(props: MapViewProps) {
           const row = picked.layer?.id === 'incidents' ? picked.index : (picked.object as IncidentCluster).row;
           return columns.incidentAt(row)?.id ?? null;
         },
+      };
+      // The coverage as the page holds it, for the browser tests and the figures.
+      (window as unknown as { __gridwatchCoverage: unknown }).__gridwatchCoverage = {
+        seq: () => coverageRef.current.store.seq,
+        counts: () => ({ ...coverageRef.current.store.counts }),
+        cellCount: () => coverageRef.current.store.cellCount,
+        lastPatrolAt: (cell: number) => coverageRef.current.store.lastPatrolAt[cell] ?? null,
+        passes: (cell: number) => coverageRef.current.store.passes[cell] ?? null,
+        cameraShare: (cell: number) => coverageRef.current.store.cameraShare[cell] ?? null,
+        /** The patrol-age class painted for a cell (0 < 2 h … 3 blind), null before it is painted. */
+        paintedClass: (cell: number) => {
+          const k = patrolColoursRef.current?.classes[cell];
+          return k === undefined || k === 255 ? null : k;
+        },
+        /** The RGBA painted on the first vertex of a cell. */
+        paintedColour: (cell: number) => {
+          const c = patrolColoursRef.current;
+          if (!c) return null;
+          const v = c.geometry.cellVertexStart[cell]!;
+          return Array.from(c.colours.subarray(4 * v, 4 * v + 4));
+        },
+        classCounts: () => patrolColoursRef.current?.classCounts.slice() ?? null,
+        /** Frame decode + apply (feed) and repaint (colours) times, ms. */
+        timing: () => ({ feed: { ...coverageRef.current.feed.timing }, paint: { ...(patrolColoursRef.current?.timing ?? {}) } }),
       };
     });
     mapRef.current = map;
@@ -207,10 +285,23 @@ export function MapView(props: MapViewProps) {
     const font = labelFont();
     const dense = { beforeId: densityAnchor };
     const tooltipContext = { t, language, categoryOf: (c: string) => categories.get(c), townName, now: Date.now() };
+    // Repaint the cells whose coverage changed (all of them for a new palette, grid or minute) before
+    // the layer takes the colours.
+    const { store } = coverage;
+    if (visible.patrol && patrolColours && store.cellCount > 0) {
+      const last = painted.current;
+      if (last.colours !== patrolColours || last.theme !== theme) patrolColours.setPalette(PATROL_AGE_COLOURS[theme]);
+      const all = last.colours !== patrolColours || last.theme !== theme || last.minute !== coverage.minute;
+      const changed = store.takeChanged();
+      patrolColours.paint(store, store.serverNow(), all ? 'all' : changed);
+      painted.current = { colours: patrolColours, theme, minute: coverage.minute };
+    }
     baseLayers.current = [
+        visible.patrol && patrolColours && store.cellCount > 0 && patrolAgeLayer({ colours: patrolColours, placement: dense }),
         visible.grid && gridCells && cellCounts && points && gridChoroplethLayer(gridCells, cellCounts, points.window, dense),
         visible.hexagons && hexes && incidentHexagonLayer(hexes, dense),
         visible.heatmap && points && incidentHeatmapLayer(points, dense),
+        ...cameraLayers({ cameras, theme, visible: visible.cameras, placement: dense }),
         componentLayer({ data: components, zoom: view?.zoom ?? 0, theme, visible: visible.components }),
         (OBJECT_BASELINE ? liveIncidentObjectLayer : liveIncidentLayer)(columns, visible.incidents && !clustered),
         incidentClusterLayer(clusterList, visible.incidents && clustered),
@@ -240,6 +331,19 @@ export function MapView(props: MapViewProps) {
         const cell = gridCells[info.index]!.properties;
         return [t('tooltip.grid', { code: cell.code }), townName(cell.townCode), t('tooltip.cellCount', { count: cellCounts[info.index] ?? 0 })].join('\n');
       }
+      if (id === 'patrol-age' && patrolColours) {
+        const c = patrolColours.geometry.rowCell[info.index]!;
+        const cell = gridCells?.[c]?.properties;
+        if (!cell) return null;
+        return coverageCellTooltip(
+          cell,
+          { lastPatrolAt: store.lastPatrolAt[c]!, passes: store.passes[c]!, cameraShare: store.cameraShare[c]! },
+          { ...tooltipContext, now: store.serverNow() },
+        );
+      }
+      if (id === 'camera-sectors') {
+        return cameraTooltip((info.object as CameraFeature).properties, tooltipContext);
+      }
       if (id === 'components') {
         return componentTooltip((info.object as ComponentFeature).properties, tooltipContext);
       }
@@ -249,7 +353,7 @@ export function MapView(props: MapViewProps) {
       return null;
     }
   }, [city, theme, columns, columnsVersion, categories, townName, language, visible, points, hexes, gridCells, cellCounts,
-    clustered, clusterList, roadLabels, pois, components, view, arrivals, densityAnchor, t]);
+    clustered, clusterList, roadLabels, pois, components, view, arrivals, densityAnchor, t, coverage, patrolColours, cameras]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

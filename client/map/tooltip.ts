@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { Category, ComponentProps, Incident } from '../../shared/index.js';
+import type { CameraView, Category, ComponentProps, GridCellProps, Incident } from '../../shared/index.js';
 
 /** What a tooltip needs to name things, in the language on screen. */
 export interface TooltipContext {
@@ -46,4 +46,35 @@ export function componentTooltip(c: ComponentProps, ctx: TooltipContext): string
     `${ctx.t(`componentState.${c.state}`)} · ${ctx.townName(c.townCode)}`,
     ctx.t('tooltip.grid', { code: c.gridCode }),
   ].join('\n');
+}
+
+/** A cell's coverage tooltip: grid code, town, last patrol (or never: a blind spot), passes in the last day, camera share. */
+export function coverageCellTooltip(
+  cell: GridCellProps,
+  coverage: { lastPatrolAt: number; passes: number; cameraShare: number },
+  ctx: TooltipContext,
+): string {
+  const last = Number.isNaN(coverage.lastPatrolAt)
+    ? ctx.t('tooltip.neverPatrolled')
+    : ctx.t('tooltip.lastPatrol', { age: ageText(ctx.t, new Date(coverage.lastPatrolAt).toISOString(), ctx.now) });
+  return [
+    ctx.t('tooltip.grid', { code: cell.code }),
+    ctx.townName(cell.townCode),
+    last,
+    ctx.t('tooltip.passes', { count: coverage.passes }),
+    ctx.t('tooltip.cameraShare', { percent: Math.round((coverage.cameraShare / 255) * 100) }),
+  ].join('\n');
+}
+
+/** A camera's tooltip: which camera, what kind and range, and whether it is live (or since when silent). */
+export function cameraTooltip(c: CameraView['properties'], ctx: TooltipContext): string {
+  const state =
+    c.state === 'live'
+      ? c.lastHeartbeatAt
+        ? ctx.t('tooltip.cameraLive', { age: ageText(ctx.t, c.lastHeartbeatAt, ctx.now) })
+        : ctx.t('cameraState.live')
+      : c.silentSince
+        ? ctx.t('tooltip.cameraSilent', { age: ageText(ctx.t, c.silentSince, ctx.now) })
+        : ctx.t('cameraState.silent');
+  return [ctx.t('tooltip.camera', { id: c.id }), ctx.t(`cameraKind.${c.kind}`, { fov: c.fovDeg, range: Math.round(c.rangeM) }), state].join('\n');
 }
