@@ -25,6 +25,8 @@ export async function sendJson<T>(method: string, url: string, body: unknown, cr
     headers: { 'content-type': 'application/json', ...authHeaders(url, credentials) },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
+  // A binary answer (the coverage snapshot) is not JSON: its bytes are the body.
+  if (!(res.headers.get('content-type') ?? 'application/json').includes('json')) return { status: res.status, body: new Uint8Array(await res.arrayBuffer()) as T };
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
