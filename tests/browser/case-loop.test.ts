@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { getJson, pointsInCells, postJson } from '../support/api.js';
-import { browserAvailable, signInThroughPage, watchPage, serverAndBrowser } from '../support/browser.js';
+import { browserAvailable, signInThroughPage, watchPage, serverAndBrowser, makePng } from '../support/browser.js';
 import { authHeaders, createToken, createUser } from '../support/credentials.js';
 import type { CityMeta, Feature, FeatureCollection, Incident, IncidentEvent } from '../support/types.js';
 import { type TestServer } from '../support/server.js';
@@ -84,21 +83,6 @@ serverAndBrowser(
   },
 );
 
-/** A small real PNG: a gradient with a dark band, as a phone's (shrunk) photo of a cleaned corner. */
-function makePng(width: number, height: number): Buffer {
-  const png = new PNG({ width, height });
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 4;
-      const band = y > height / 3 && y < (2 * height) / 3;
-      png.data[i] = band ? 40 : Math.round((255 * x) / width);
-      png.data[i + 1] = band ? 40 : Math.round((255 * y) / height);
-      png.data[i + 2] = band ? 40 : 160;
-      png.data[i + 3] = 255;
-    }
-  }
-  return PNG.sync.write(png);
-}
 
 async function openPage(name: string, options: Parameters<Browser['newContext']>[0]): Promise<Page> {
   const context = await browser.newContext(options);

@@ -1,11 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CaseView, Incident, IncidentPage, PlaceResults, Team, TrackerList } from '../../shared/index.js';
 import { getJson, postJson } from '../support/api.js';
-import { ARTIFACTS, browserAvailable, serverAndBrowser, signInThroughPage, watchPage } from '../support/browser.js';
+import { ARTIFACTS, browserAvailable, serverAndBrowser, signInThroughPage, watchPage, makePng } from '../support/browser.js';
 import { createUser } from '../support/credentials.js';
 import type { TestServer } from '../support/server.js';
 
@@ -42,21 +41,6 @@ serverAndBrowser(
   },
 );
 
-/** A small real PNG: a gradient with a dark band, as a phone's (shrunk) photo of a problem. */
-function makePng(width: number, height: number): Buffer {
-  const png = new PNG({ width, height });
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 4;
-      const band = y > height / 3 && y < (2 * height) / 3;
-      png.data[i] = band ? 60 : Math.round((255 * x) / width);
-      png.data[i + 1] = band ? 50 : 120;
-      png.data[i + 2] = band ? 30 : Math.round((255 * y) / height);
-      png.data[i + 3] = 255;
-    }
-  }
-  return PNG.sync.write(png);
-}
 
 const caseView = async (id: string) => (await getJson<CaseView>(`${server.url}/api/cases/${id}`)).body;
 

@@ -138,3 +138,19 @@ export function serverAndBrowser(
     if (server) removeDataDir(server.dataDir);
   });
 }
+
+/** A small real PNG: a gradient with a dark band, as a phone's (shrunk) photo of a problem or a cleaned corner. */
+export function makePng(width: number, height: number): Buffer {
+  const png = new PNG({ width, height });
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      const band = y > height / 3 && y < (2 * height) / 3;
+      png.data[i] = band ? 40 : Math.round((255 * x) / width);
+      png.data[i + 1] = band ? 40 : Math.round((255 * y) / height);
+      png.data[i + 2] = band ? 40 : 160;
+      png.data[i + 3] = 255;
+    }
+  }
+  return PNG.sync.write(png);
+}
