@@ -297,11 +297,8 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     clock,
     routeBetween: (from, to) => routeBetween(roadGraph, from, to, roadNameOf, roadSpeeds.timesAt(Date.now())),
     teamPosition: (teamId) => fleet.positionOf(teamId),
-    isNearCity: (lon, lat) => {
-      // The city's extent and 2 km around it (about 0.02° here): the router snaps to the nearest road.
-      const [w, s, e, n] = city.meta.bbox;
-      return lon >= w - 0.02 && lon <= e + 0.02 && lat >= s - 0.02 && lat <= n + 0.02;
-    },
+    // The city's extent and 2 km around it: the router snaps to the nearest road.
+    isNearCity: (lon, lat) => isNearCity(city.meta.bbox, lon, lat),
     photoCaseOf: async (photoId) => (await photos.meta(photoId))?.caseId,
     rankCandidates: (c, workloadOf, passOver, only) =>
       rankCandidates(roadGraph, c, fleet.teams(Date.now()).filter((t) => only.has(t.id)), workloadOf, { times: roadSpeeds.timesAt(Date.now()), passOver }),

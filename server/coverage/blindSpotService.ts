@@ -2,10 +2,10 @@ import type { BlindSpot, City, TownCoverageList } from '../../shared/index.js';
 import type { GridIndex } from '../grid/gridIndex.js';
 import type { Store } from '../store/store.js';
 import { attractorsOfCells, busiestRoadOfCells } from './cellFacts.js';
-import { blindSpotOf, expectedReports, patrolIntervals, reportGroups, type BlindSpotInputs } from './blindSpots.js';
+import { blindSpotOf, blindSpotScores, expectedReports, patrolIntervals, reportGroups, type BlindSpotInputs } from './blindSpots.js';
 import { patrolAlertChanges, type TownPatrolAlert } from './patrolAlerts.js';
 import { patrolHoursBetween } from './patrolHours.js';
-import { localDayOf } from './townDays.js';
+import { localDayOf, townCoverageDay } from './townDays.js';
 
 /** Reports are counted over this many days for under-reporting, and counted again this often. */
 const REPORT_PERIOD_MS = 30 * 86_400_000;
@@ -103,20 +103,25 @@ export class BlindSpotService {
   async towns(days = 7): Promise<TownCoverageList> {
     await this.refreshReports();
     const now = this.deps.now();
-    const acc = new Map<string, { cells: number; patrolled: number; area: number; seenArea: number; inspector: number; score: number }>();
     const cells = this.deps.city.layers.grid.features;
-    for (let c = 0; c < cells.length; c++) {
-      const p = cells[c]!.properties;
-      let t = acc.get(p.townCode);
-      if (!t) acc.set(p.townCode, (t = { cells: 0, patrolled: 0, area: 0, seenArea: 0, inspector: 0, score: 0 }));
+    // The same shares as a day's end records (townDays.ts), over the last 24 h, and each town's mean score.
+    const shares = new Map(
+      townCoverageDay(
+        localDayOf(now).day,
+        cells,
+        (c) => now - this.inputs.lastPatrolAt(c) <= DAY_MS,
+        this.inputs.cameraShare,
+        this.inputs.hasInspector,
+      ).map((r) => [r.townCode, r]),
+    );
+    const scores = blindSpotScores(this.inputs, now);
+    const scoreOf = new Map<string, { cells: number; sum: number }>();
+    cells.forEach((f, c) => {
+      const t = scoreOf.get(f.properties.townCode) ?? { cells: 0, sum: 0 };
       t.cells += 1;
-      const last = this.inputs.lastPatrolAt(c);
-      if (!Number.isNaN(last) && now - last <= DAY_MS) t.patrolled += 1;
-      t.area += p.areaM2;
-      t.seenArea += p.areaM2 * this.inputs.cameraShare(c);
-      if (this.inputs.hasInspector(c)) t.inspector += 1;
-      t.score += blindSpotOf(c, this.inputs, this.expected, now).score;
-    }
+      t.sum += scores[c]!;
+      scoreOf.set(f.properties.townCode, t);
+    });
     const r3 = (x: number) => Math.round(x * 1000) / 1000;
     const today = localDayOf(now);
     const series: TownCoverageList['series'] = [];
@@ -132,17 +137,11 @@ export class BlindSpotService {
       at: new Date(now).toISOString(),
       series,
       towns: this.deps.city.meta.towns
-        .filter((town) => acc.has(town.code))
+        .filter((town) => shares.has(town.code))
         .map((town) => {
-          const t = acc.get(town.code)!;
-          return {
-            townCode: town.code,
-            cells: t.cells,
-            patrolled24h: r3(t.patrolled / t.cells),
-            underCamera: r3(t.seenArea / t.area),
-            withInspector: r3(t.inspector / t.cells),
-            meanScore: r3(t.score / t.cells),
-          };
+          const r = shares.get(town.code)!;
+          const { cells: n, sum } = scoreOf.get(town.code)!;
+          return { townCode: town.code, cells: n, patrolled24h: r.patrolled, underCamera: r.underCamera, withInspector: r.withInspector, meanScore: r3(sum / n) };
         }),
     };
   }
