@@ -2,7 +2,7 @@ import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from '
 import { useTranslation } from 'react-i18next';
 import { KIOSK_PATH } from './auth/kioskLink.js';
 import { SessionProvider, useSession, type SignOutReason } from './auth/session.js';
-import { CALENDAR_PATH, DISPATCH_PATH, FIELD_PATH, HOTLINE_PATH, INSPECT_PATH, navigate, SHIFTS_PATH, usePath } from './routing.js';
+import { CALENDAR_PATH, DISPATCH_PATH, FIELD_PATH, HOTLINE_PATH, INSPECT_PATH, navigate, RESPONSIBILITY_PATH, SHIFTS_PATH, usePath } from './routing.js';
 import type { SessionUser } from '../shared/index.js';
 
 // Every screen is its own chunk, so that a page loads only the code it shows: above all, a field
@@ -18,19 +18,22 @@ const FieldPage = lazy(() => import('./field/FieldPage.js').then((m) => ({ defau
 // The admins' working calendar and the teams' working hours: their own chunks too.
 const CalendarPage = lazy(() => import('./admin/CalendarPage.js').then((m) => ({ default: m.CalendarPage })));
 const TeamShiftsPage = lazy(() => import('./admin/TeamShiftsPage.js').then((m) => ({ default: m.TeamShiftsPage })));
+// The responsibility editor draws a map: its own chunk, sharing MapLibre and deck.gl with the consoles.
+const ResponsibilityPage = lazy(() => import('./admin/ResponsibilityPage.js').then((m) => ({ default: m.ResponsibilityPage })));
 // The 12345 hotline desk: its own chunk (its small map shares MapLibre and deck.gl with the consoles).
 const HotlinePage = lazy(() => import('./hotline/HotlinePage.js').then((m) => ({ default: m.HotlinePage })));
 // A unit's desk (二级派遣) and the inspectors' phone (城管通): phone- and desk-sized, no map library.
 const UnitDeskPage = lazy(() => import('./unit/UnitDeskPage.js').then((m) => ({ default: m.UnitDeskPage })));
 const InspectPage = lazy(() => import('./inspect/InspectPage.js').then((m) => ({ default: m.InspectPage })));
 
-type Screen = 'dashboard' | 'dispatch' | 'field' | 'calendar' | 'shifts' | 'hotline' | 'unitDesk' | 'inspect';
+type Screen = 'dashboard' | 'dispatch' | 'field' | 'calendar' | 'shifts' | 'responsibility' | 'hotline' | 'unitDesk' | 'inspect';
 
 /**
  * The screen a signed-in user gets at a path. A field account has no live picture (no `live.read`):
  * wherever it goes it gets its tasks. The dispatch console needs `case.dispatch`, or `case.verify` for
  * an inspector, who gets it as the verification desk (核查台); the working calendar
- * (/admin/calendar) `settings.manage`, the teams' working hours (/admin/shifts) `team.manage`, the 12345
+ * (/admin/calendar) `settings.manage`, the teams' working hours (/admin/shifts) `team.manage`, the
+ * responsibility editor (/admin/responsibility) `city.manage`, the 12345
  * desk (/hotline) `personal.read` (dispatchers and admins; filing there needs `incident.report`); anyone else asking for a screen they may not use gets the
  * dashboard.
  */
@@ -38,6 +41,7 @@ function screenFor(user: SessionUser, path: string): Screen {
   const may = (p: SessionUser['permissions'][number]) => user.permissions.includes(p);
   if (path === CALENDAR_PATH && may('settings.manage')) return 'calendar';
   if (path === SHIFTS_PATH && may('team.manage')) return 'shifts';
+  if (path === RESPONSIBILITY_PATH && may('city.manage')) return 'responsibility';
   // A unit's desk works its own queue at /dispatch, wherever it goes (it has no live picture).
   if (user.role === 'unit') return 'unitDesk';
   if (!may('live.read')) return may('task.handle') ? 'field' : 'dashboard';
@@ -56,6 +60,7 @@ const PATH_OF: Record<Screen, string> = {
   field: FIELD_PATH,
   calendar: CALENDAR_PATH,
   shifts: SHIFTS_PATH,
+  responsibility: RESPONSIBILITY_PATH,
   hotline: HOTLINE_PATH,
   unitDesk: DISPATCH_PATH,
   inspect: INSPECT_PATH,
@@ -91,6 +96,12 @@ function SignedIn({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?:
       return (
         <Lazy>
           <TeamShiftsPage user={user} onSignOut={onSignOut} />
+        </Lazy>
+      );
+    case 'responsibility':
+      return (
+        <Lazy>
+          <ResponsibilityPage user={user} onSignOut={onSignOut} />
         </Lazy>
       );
     case 'hotline':

@@ -13,6 +13,8 @@ export const FIELD_PATH = '/field';
 export const CALENDAR_PATH = '/admin/calendar';
 /** The teams' working hours, for admins. */
 export const SHIFTS_PATH = '/admin/shifts';
+/** The responsibility editor (责任网格): who answers for each cell, for admins. */
+export const RESPONSIBILITY_PATH = '/admin/responsibility';
 /** The 12345 hotline desk, for those who read callers' personal data (dispatchers, admins). */
 export const HOTLINE_PATH = '/hotline';
 /** The inspectors' phone (城管通): report, confirm, verify, fix on the spot. */

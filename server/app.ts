@@ -343,6 +343,16 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     now: Date.now,
   });
   app.use('/api', blindSpotsRouter(blindSpots));
+  // The score column of the coverage frames: every cell scored at start (the snapshot carries it from
+  // the first request), again once the reports are counted, then each minute in the coverage tick.
+  const scoreCells = () => coverage.scoresChanged(blindSpots.scores());
+  scoreCells();
+  // The alerts that stand at start (nobody is connected yet to hear them: pages read them on connect).
+  blindSpots.patrolAlerts();
+  blindSpots
+    .refreshReports()
+    .then(scoreCells)
+    .catch((err: unknown) => log.error({ err }, 'reports per cell not counted'));
   app.use('/api/incidents', incidentsRouter(service, new IncidentQueries({ store, cellIndexAt: (lon, lat) => grid.locate(lon, lat), now: Date.now })));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', placesRouter(places));
@@ -423,8 +433,11 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     }
     if (++coverageTicks % 30 === 0) {
       coverage.advanceTo(now);
+      // The reports are counted again at most hourly (off this tick); the scores use the last count.
+      blindSpots.refreshReports().catch((err: unknown) => log.error({ err }, 'reports per cell not counted'));
+      scoreCells();
       // Towns whose cells go unpatrolled (or are back under control): to dispatchers and walls.
-      for (const a of blindSpots.patrolAlerts()) toLivePicture(io).emit('coverage:alert', { ...a, at: new Date(now).toISOString() });
+      for (const a of blindSpots.patrolAlerts()) toLivePicture(io).emit('coverage:alert', a);
     }
     const frame = coverage.takeFrame(now);
     if (frame) toLivePicture(io).emit('coverage:cells', frame);

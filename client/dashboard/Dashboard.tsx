@@ -12,10 +12,15 @@ import { MapView } from '../map/MapView.js';
 import { LayerPanel, type LayerVisibility } from '../map/LayerPanel.js';
 import { useIncidentPoints } from '../layers/useIncidentPoints.js';
 import { useCameras, useCoverage } from '../coverage/useCoverage.js';
-import { countPatrolAges } from '../coverage/patrolAge.js';
+import { patrolAgeClassOf, PATROL_AGE_CLASSES } from '../coverage/patrolAge.js';
+import { BLIND_SPOT_CLASSES, blindSpotClassOf, CAMERA_SHARE_CLASSES, cameraShareClassOf, countClasses } from '../coverage/cellClasses.js';
+import { BlindSpotPanel } from '../coverage/BlindSpotPanel.js';
+import { PatrolAlerts } from '../coverage/PatrolAlerts.js';
+import { usePatrolAlerts } from '../coverage/patrolAlerts.js';
+import type { MapFocus } from '../map/mapFocus.js';
 import type { Theme } from '../map/palette.js';
 import { applyTheme, savedTheme } from '../theme.js';
-import { CALENDAR_PATH, DISPATCH_PATH, HOTLINE_PATH, Link, SHIFTS_PATH } from '../routing.js';
+import { CALENDAR_PATH, DISPATCH_PATH, HOTLINE_PATH, Link, RESPONSIBILITY_PATH, SHIFTS_PATH } from '../routing.js';
 
 function timeOf(iso: string): string {
   return new Date(iso).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
@@ -63,21 +68,33 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
     components: true,
     patrol: wall,
     cameras: false,
+    blindSpots: false,
   }));
+  const [focus, setFocus] = useState<MapFocus | null>(null);
   const [timeWindow, setTimeWindow] = useState<TimeWindow>('7d');
   const density = useIncidentPoints(timeWindow, visible.heatmap || visible.hexagons || visible.grid);
   const points = density.points;
   const cases = useCaseSummary(() => onSignOutRef.current('unauthenticated'));
-  const coverage = useCoverage(visible.patrol, () => onSignOutRef.current('unauthenticated'));
+  const coverageShown = visible.patrol || visible.blindSpots || visible.cameras;
+  const coverage = useCoverage(coverageShown, () => onSignOutRef.current('unauthenticated'));
   const [connects, setConnects] = useState(0);
   const cameras = useCameras(visible.cameras, connects);
+  // Patrol alerts go to the wall and to those who send people (the live picture's watchers).
+  const patrolAlerts = usePatrolAlerts(true, connects);
   // Time moves cells from one patrol-age class to the next: repaint every minute while shown.
   const minute = useMinute(visible.patrol);
   const mapCoverage = useMemo(() => ({ store: coverage.store, feed: coverage.feed, version: coverage.version, minute }), [coverage.store, coverage.feed, coverage.version, minute]);
-  const patrolCounts = useMemo(
-    () => (visible.patrol && coverage.store.cellCount > 0 ? countPatrolAges(coverage.store.lastPatrolAt, coverage.store.serverNow()) : null),
-    [visible.patrol, coverage.store, coverage.version, minute],
-  );
+  const coverageCounts = useMemo(() => {
+    const { store } = coverage;
+    const n = store.cellCount;
+    if (n === 0) return {};
+    return {
+      patrol: visible.patrol ? countClasses(patrolAgeClassOf(store, store.serverNow()), n, PATROL_AGE_CLASSES.length) : null,
+      blindSpots: visible.blindSpots && store.hasScore ? countClasses(blindSpotClassOf(store), n, BLIND_SPOT_CLASSES.length) : null,
+      cameraShare: visible.cameras ? countClasses(cameraShareClassOf(store), n, CAMERA_SHARE_CLASSES.length) : null,
+    };
+    // coverage.version: the store changed in place; minute: patrol ages move with the clock.
+  }, [visible.patrol, visible.blindSpots, visible.cameras, coverage.store, coverage.version, minute]);
   const feed = useIncidentFeed(
     columns,
     (created) => {
@@ -96,6 +113,7 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
         setConnects((n) => n + 1);
       },
       onCoverageCells: (frame) => coverage.feed.frame(frame),
+      onCoverageAlert: patrolAlerts.onAlert,
     },
   );
   useEffect(() => applyTheme(theme), [theme]);
@@ -141,6 +159,11 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
                 {t('calendar.nav')}
               </Link>
             )}
+            {user.permissions.includes('city.manage') && (
+              <Link to={RESPONSIBILITY_PATH} className="nav-link" data-testid="nav-responsibility">
+                {t('responsibility.nav')}
+              </Link>
+            )}
             {user.permissions.includes('team.manage') && (
               <Link to={SHIFTS_PATH} className="nav-link" data-testid="nav-shifts">
                 {t('shifts.nav')}
@@ -174,16 +197,21 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
             points={points}
             coverage={mapCoverage}
             cameras={visible.cameras ? cameras : null}
+            focus={focus}
           />
         )}
         <LayerPanel
           visible={visible}
-          onToggle={(k) => setVisible((v) => ({ ...v, [k]: !v[k] }))}
+          onToggle={(k) => {
+            setVisible((v) => ({ ...v, [k]: !v[k] }));
+            // The outline of a ranked cell goes with the ranking.
+            if (k === 'blindSpots') setFocus(null);
+          }}
           window={timeWindow}
           onWindow={setTimeWindow}
           pointCount={points?.count ?? null}
           theme={theme}
-          patrolCounts={patrolCounts}
+          coverageCounts={coverageCounts}
           cameraCounts={cameras ? { live: cameras.live, silent: cameras.silent } : null}
         />
       </section>
@@ -206,6 +234,15 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
           {t('stats.received')}
         </div>
       </section>
+      <PatrolAlerts alerts={patrolAlerts.alerts} townName={townName} onTown={(townCode) => setFocus({ kind: 'town', townCode })} />
+      {visible.blindSpots && (
+        <BlindSpotPanel
+          townName={townName}
+          onCell={(cell) => setFocus({ kind: 'cell', cell })}
+          onTown={(townCode) => setFocus({ kind: 'town', townCode })}
+          onUnauthenticated={() => onSignOutRef.current('unauthenticated')}
+        />
+      )}
       <CaseCounters summary={cases.summary} recentOverdue={cases.recentOverdue} />
       <section className="feed">
         <h2>{t('feed.title')}</h2>

@@ -13,6 +13,7 @@ import { teamMarkerLayer } from '../layers/teamMarkerLayer.js';
 import { FAMILY_COLOUR } from '../live/incidentColumns.js';
 import { buildCityStyle } from '../map/cityStyle.js';
 import { PALETTES, type Theme } from '../map/palette.js';
+import { useThemeRestyle } from '../map/useThemeRestyle.js';
 import { incidentTooltip } from '../map/tooltip.js';
 import type { CaseBoard, TeamBoard } from './caseBoard.js';
 import { TEAM_STATUS_COLOUR } from './caseBoard.js';
@@ -99,12 +100,7 @@ export function DispatchMap(props: DispatchMapProps) {
     // Built once per city; a theme change restyles below.
   }, [city]);
 
-  const styledTheme = useRef(theme);
-  useEffect(() => {
-    if (styledTheme.current === theme) return;
-    styledTheme.current = theme;
-    mapRef.current?.setStyle(buildCityStyle(window.location.origin, PALETTES[theme]));
-  }, [theme]);
+  useThemeRestyle(mapRef, theme);
 
   /** The legend's box over the map, so that nothing is framed under it. */
   const covered = (): ScreenBox[] => {

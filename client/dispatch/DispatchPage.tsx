@@ -11,6 +11,8 @@ import { DASHBOARD_PATH, Link } from '../routing.js';
 import { applyTheme, savedTheme } from '../theme.js';
 import { CaseDetail, type ActionDetails } from './CaseDetail.js';
 import { CaseQueue } from './CaseQueue.js';
+import { PatrolAlerts } from '../coverage/PatrolAlerts.js';
+import { usePatrolAlerts } from '../coverage/patrolAlerts.js';
 import { DispatchMap } from './DispatchMap.js';
 import { candidatesWithSuggestionFirst, currentSuggestions, suggestionInputsKey, SuggestionPanel, useSuggestions, type SuggestionsState } from './SuggestionPanel.js';
 import { OPEN_STATUSES } from './caseBoard.js';
@@ -59,7 +61,13 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
 
   const { city, categories, units: unitList } = useCityAndCategories(() => onSignOutRef.current('unauthenticated'));
   const priorityOf = useCallback((code: string) => categories.get(code)?.priority ?? 2, [categories]);
-  const { board, state, applyLocal } = useCaseBoard(priorityOf, (reason) => onSignOutRef.current(reason));
+  // The towns' patrol alerts, for the dispatchers who send someone (read again on every connect).
+  const [connects, setConnects] = useState(0);
+  const patrolAlerts = usePatrolAlerts(mayDispatch, connects);
+  const { board, state, applyLocal } = useCaseBoard(priorityOf, (reason) => onSignOutRef.current(reason), {
+    onConnect: () => setConnects((n) => n + 1),
+    onCoverageAlert: patrolAlerts.onAlert,
+  });
 
   const [tick, setTick] = useState(() => Date.now());
   useEffect(() => {
@@ -451,6 +459,7 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
         </section>
 
         <section className="detail-pane">
+          <PatrolAlerts alerts={patrolAlerts.alerts} townName={townName} />
           {opened ? (
             <CaseDetail
               view={opened}

@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
-import type { Incident, IncidentEvent, IncidentPage, Team } from '../../shared/index.js';
+import type { CoverageAlertMessage, Incident, IncidentEvent, IncidentPage, Team } from '../../shared/index.js';
 import { request } from '../cases/caseApi.js';
 import type { LinkState, SessionEnd } from '../live/liveStream.js';
 import { useLiveStream } from '../live/useLiveStream.js';
@@ -38,9 +38,13 @@ type BoardData = Omit<CaseBoardState, 'link' | 'lostAt'>;
 export function useCaseBoard(
   priorityOf: (code: string) => number,
   onSessionEnded: (reason: SessionEnd) => void,
+  /** Follows more of the same socket: its connects, and the towns' patrol alerts. */
+  listeners: { onConnect?: () => void; onCoverageAlert?: (msg: CoverageAlertMessage) => void } = {},
 ): { board: CaseBoard; state: CaseBoardState; applyLocal: (i: Incident) => void } {
   const priorityRef = useRef(priorityOf);
   priorityRef.current = priorityOf;
+  const listenersRef = useRef(listeners);
+  listenersRef.current = listeners;
   const board = useMemo(() => new CaseBoard((code) => priorityRef.current(code)), []);
   const teamsRef = useRef<TeamBoard | null>(null);
   const [data, setData] = useState<BoardData>({
@@ -110,7 +114,9 @@ export function useCaseBoard(
           setData((s) => ({ ...s, teamsVersion: teams.version }));
         },
         'case:overdue': ({ caseId }) => setData((s) => ({ ...s, overdue: [...s.overdue.filter((id) => id !== caseId), caseId].slice(-200) })),
+        'coverage:alert': (msg) => listenersRef.current.onCoverageAlert?.(msg),
       },
+      onConnect: () => listenersRef.current.onConnect?.(),
       onSessionEnded,
     },
     [board, applyBatch],

@@ -8,6 +8,7 @@ import type { CityLayer, CityMeta, Place } from '../../shared/index.js';
 import { labelLayers, type RoadLabelSets } from '../layers/labelLayers.js';
 import { buildCityStyle } from '../map/cityStyle.js';
 import { PALETTES, type Theme } from '../map/palette.js';
+import { useThemeRestyle } from '../map/useThemeRestyle.js';
 import { placeRoadLabels, ROAD_LABEL_SPACING } from '../map/roadLabels.js';
 import { NEARBY_RADIUS_M, type NearbyCase } from './hotlineDesk.js';
 
@@ -97,15 +98,13 @@ export function HotlineMap({ city, theme, language, place, point, nearby, onPoin
     // Built once per city; a theme change restyles below.
   }, [city]);
 
-  const styledTheme = useRef(theme);
-  useEffect(() => {
-    if (styledTheme.current === theme) return;
-    styledTheme.current = theme;
-    mapRef.current?.setStyle(buildCityStyle(window.location.origin, PALETTES[theme]));
+  useThemeRestyle(mapRef, theme, {
     // The pin's colour is its own element's: made again in the new look.
-    markerRef.current?.remove();
-    markerRef.current = null;
-  }, [theme]);
+    onRestyled: () => {
+      markerRef.current?.remove();
+      markerRef.current = null;
+    },
+  });
 
   // The pin follows the spot; dragging it reports the new spot.
   useEffect(() => {

@@ -2,6 +2,7 @@ import type { Socket } from 'socket.io-client';
 import type {
   CaseOverdueMessage,
   ClientToServerEvents,
+  CoverageAlertMessage,
   HelloMessage,
   IncidentEvent,
   ServerToClientEvents,
@@ -74,6 +75,8 @@ export interface SeqlessHandlers {
    * orders them and reads its snapshot again on a gap and on every connect.
    */
   'coverage:cells'?: (frame: ArrayBuffer) => void;
+  /** A town's patrol alert raised or cleared (the standing ones are read with `GET /api/coverage/alerts`). */
+  'coverage:alert'?: (msg: CoverageAlertMessage) => void;
 }
 
 export interface LiveStreamOptions {
@@ -231,6 +234,9 @@ export class LiveStream {
     });
     s.on('coverage:cells', (frame) => {
       if (mine()) seqless['coverage:cells']?.(frame);
+    });
+    s.on('coverage:alert', (msg) => {
+      if (mine()) seqless['coverage:alert']?.(msg);
     });
   }
 

@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
-import type { CaseOverdueMessage, Incident, IncidentEvent, IncidentPage } from '../../shared/index.js';
+import type { CaseOverdueMessage, CoverageAlertMessage, Incident, IncidentEvent, IncidentPage } from '../../shared/index.js';
 import { request } from '../cases/caseApi.js';
 import { frameBatcher } from './frameBatch.js';
 import type { IncidentColumns } from './incidentColumns.js';
@@ -39,6 +39,8 @@ export interface FeedListeners {
   onConnect?: () => void;
   /** A `coverage:cells` frame (client/coverage/ orders them). */
   onCoverageCells?: (frame: ArrayBuffer) => void;
+  /** A town's patrol alert raised or cleared. */
+  onCoverageAlert?: (msg: CoverageAlertMessage) => void;
 }
 
 /** The newest `KEEP` of `held` and `incoming`, each incident in its newest state (by seq). */
@@ -118,6 +120,7 @@ export function useIncidentFeed(
       on: {
         'case:overdue': (msg) => listenersRef.current.onOverdue?.(msg),
         'coverage:cells': (frame) => listenersRef.current.onCoverageCells?.(frame),
+        'coverage:alert': (msg) => listenersRef.current.onCoverageAlert?.(msg),
       },
       onConnect: () => listenersRef.current.onConnect?.(),
       onSessionEnded: (reason) => onSessionEnded?.(reason),

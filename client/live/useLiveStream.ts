@@ -43,6 +43,7 @@ export function useLiveStream(config: LiveStreamConfig, deps: readonly unknown[]
         'case:overdue': (msg) => c().on?.['case:overdue']?.(msg),
         'task:changed': (msg) => c().on?.['task:changed']?.(msg),
         'coverage:cells': (frame) => c().on?.['coverage:cells']?.(frame),
+        'coverage:alert': (msg) => c().on?.['coverage:alert']?.(msg),
       },
       onHello: (msg) => c().onHello?.(msg),
       onConnect: () => c().onConnect?.(),

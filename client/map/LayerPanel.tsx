@@ -3,8 +3,11 @@ import { ComponentState, TimeWindow } from '../../shared/index.js';
 import { COMPONENT_LAYER_DEFAULTS, COMPONENT_STATE_COLOURS } from '../layers/componentLayer.js';
 import { DENSITY_RAMP } from '../layers/densityRamp.js';
 import { CAMERA_COLOURS } from '../layers/cameraLayer.js';
-import { PATROL_AGE_COLOURS } from '../layers/patrolAgeLayer.js';
+import { BLIND_SPOT_COLOURS, CAMERA_SHARE_COLOURS, PATROL_AGE_COLOURS } from '../layers/cellClassLayer.js';
 import { PATROL_AGE_CLASSES } from '../coverage/patrolAge.js';
+import { BLIND_SPOT_CLASSES, CAMERA_SHARE_CLASSES } from '../coverage/cellClasses.js';
+import type { CoverageMap } from './coverageLayers.js';
+import type { Rgba } from '../coverage/cellClassColours.js';
 import { PALETTES, type Theme } from './palette.js';
 
 export interface LayerVisibility {
@@ -16,8 +19,10 @@ export interface LayerVisibility {
   components: boolean;
   /** Time since each cell was last patrolled (巡查时效), streamed live. */
   patrol: boolean;
-  /** The cameras' fields of view, live or silent. */
+  /** The cameras' fields of view, live or silent, over the share of each cell a live one sees. */
   cameras: boolean;
+  /** The blind-spot score of each cell (盲区指数), with the ranking of the worst cells and towns. */
+  blindSpots: boolean;
 }
 
 const rgb = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
@@ -40,8 +45,8 @@ export function LayerPanel(props: {
   pointCount: number | null;
   /** The look on screen, for the colours the legend explains. */
   theme: Theme;
-  /** Cells in each patrol-age class, once the coverage has loaded. */
-  patrolCounts?: readonly number[] | null;
+  /** Cells in each class of each coverage map, once the coverage has loaded. */
+  coverageCounts?: Partial<Record<CoverageMap, readonly number[] | null>>;
   /** Cameras live and silent, once the list has loaded. */
   cameraCounts?: { live: number; silent: number } | null;
 }) {
@@ -91,18 +96,26 @@ export function LayerPanel(props: {
           </div>
         )}
         {props.visible.patrol && (
-          <div className="legend-block" data-testid="legend-patrol">
-            <div className="legend-title">{t('legend.patrol')}</div>
-            <div className="legend-classes">
-              {PATROL_AGE_CLASSES.map((k, i) => (
-                <div key={k} className="legend-class" data-testid={`legend-patrol-${k}`}>
-                  <span className="swatch" style={{ background: overBasemap(PATROL_AGE_COLOURS[props.theme][i]!, props.theme) }} />
-                  <span>{t(`patrolAge.${k}`)}</span>
-                  <b className="legend-count">{props.patrolCounts ? props.patrolCounts[i]!.toLocaleString('zh-CN') : '–'}</b>
-                </div>
-              ))}
-            </div>
-          </div>
+          <ClassLegend
+            testId="legend-patrol"
+            title={t('legend.patrol')}
+            classes={PATROL_AGE_CLASSES}
+            label={(k) => t(`patrolAge.${k}`)}
+            colours={PATROL_AGE_COLOURS[props.theme]}
+            counts={props.coverageCounts?.patrol}
+            theme={props.theme}
+          />
+        )}
+        {props.visible.blindSpots && (
+          <ClassLegend
+            testId="legend-blindSpots"
+            title={t('legend.blindSpots')}
+            classes={BLIND_SPOT_CLASSES}
+            label={(k) => t(`blindSpotClass.${k}`)}
+            colours={BLIND_SPOT_COLOURS[props.theme]}
+            counts={props.coverageCounts?.blindSpots}
+            theme={props.theme}
+          />
         )}
         {props.visible.cameras && (
           <div className="legend-block" data-testid="legend-cameras">
@@ -121,6 +134,17 @@ export function LayerPanel(props: {
             </div>
           </div>
         )}
+        {props.visible.cameras && (
+          <ClassLegend
+            testId="legend-cameraShare"
+            title={t('legend.cameraShare')}
+            classes={CAMERA_SHARE_CLASSES}
+            label={(k) => t(`cameraShareClass.${k}`)}
+            colours={CAMERA_SHARE_COLOURS[props.theme]}
+            counts={props.coverageCounts?.cameraShare}
+            theme={props.theme}
+          />
+        )}
         {density && (
           <div className="legend-row">
             {t('legend.fewer')}
@@ -129,6 +153,32 @@ export function LayerPanel(props: {
             {props.pointCount !== null && <span className="muted"> · {t('legend.count', { count: props.pointCount })}</span>}
           </div>
         )}
+      </div>
+    </div>
+  );
+}
+
+/** A coverage map's classes: a swatch as the colour shows over the basemap, its name and its cells. */
+function ClassLegend<K extends string>(props: {
+  testId: string;
+  title: string;
+  classes: readonly K[];
+  label: (k: K) => string;
+  colours: readonly Rgba[];
+  counts: readonly number[] | null | undefined;
+  theme: Theme;
+}) {
+  return (
+    <div className="legend-block" data-testid={props.testId}>
+      <div className="legend-title">{props.title}</div>
+      <div className="legend-classes">
+        {props.classes.map((k, i) => (
+          <div key={k} className="legend-class" data-testid={`${props.testId}-${k}`}>
+            <span className={`swatch${props.colours[i]![3] === 0 ? ' empty' : ''}`} style={{ background: overBasemap(props.colours[i]!, props.theme) }} />
+            <span>{props.label(k)}</span>
+            <b className="legend-count">{props.counts ? props.counts[i]!.toLocaleString('zh-CN') : '–'}</b>
+          </div>
+        ))}
       </div>
     </div>
   );

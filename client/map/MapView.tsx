@@ -10,10 +10,11 @@ import { arrivalPulseLayer } from '../layers/arrivalPulseLayer.js';
 import { COMPONENT_LAYER_DEFAULTS, componentLayer, type ComponentFeature } from '../layers/componentLayer.js';
 import { countByCell, gridChoroplethLayer } from '../layers/gridChoroplethLayer.js';
 import { cameraLayers, type CameraFeature } from '../layers/cameraLayer.js';
-import { PATROL_AGE_COLOURS, patrolAgeLayer } from '../layers/patrolAgeLayer.js';
 import type { CoverageStore } from '../coverage/coverageStore.js';
 import type { CoverageFeed } from '../coverage/coverageFeed.js';
-import { buildCellGeometry, PatrolAgeColours } from '../coverage/patrolAge.js';
+import { buildCellGeometry } from '../coverage/cellClassColours.js';
+import { COVERAGE_MAPS, CoverageLayers, coverageMapOfLayer, type CoverageMap } from './coverageLayers.js';
+import { focusBounds, focusOutlineLayer, type MapFocus } from './mapFocus.js';
 import { incidentHeatmapLayer } from '../layers/heatmapLayer.js';
 import { countByHexagon, incidentHexagonLayer } from '../layers/hexagonLayer.js';
 import { incidentClusterCountLayer, incidentClusterLayer } from '../layers/incidentClusterLayer.js';
@@ -26,6 +27,7 @@ import type { IncidentColumns } from '../live/incidentColumns.js';
 import type { LayerVisibility } from './LayerPanel.js';
 import { buildCityStyle, densityAnchorLayer } from './cityStyle.js';
 import { PALETTES, type Theme } from './palette.js';
+import { useThemeRestyle } from './useThemeRestyle.js';
 import { placeRoadLabels, ROAD_LABEL_SPACING } from './roadLabels.js';
 import { cameraTooltip, clusterTooltip, componentTooltip, coverageCellTooltip, incidentTooltip } from './tooltip.js';
 
@@ -51,6 +53,8 @@ export interface MapViewProps {
   coverage: { store: CoverageStore; feed: CoverageFeed; version: number; minute: number };
   /** `GET /api/cameras`, while the cameras layer is on. */
   cameras: CameraList | null;
+  /** A cell or town to bring into view and outline (a row of the blind-spot ranking clicked). */
+  focus?: MapFocus | null;
 }
 
 /**
@@ -80,7 +84,7 @@ async function fetchLayer<N extends 'grid' | 'roads' | 'pois' | 'components'>(na
  * (`beforeId`), live incidents and labels on top. Exposes `window.__gridwatchMap` for the browser tests.
  */
 export function MapView(props: MapViewProps) {
-  const { city, theme, columns, columnsVersion, arrivals, arrivalsVersion, categories, townName, language, basemapStyle, visible, points, coverage, cameras } = props;
+  const { city, theme, columns, columnsVersion, arrivals, arrivalsVersion, categories, townName, language, basemapStyle, visible, points, coverage, cameras, focus = null } = props;
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
@@ -102,16 +106,15 @@ export function MapView(props: MapViewProps) {
     );
     void fetchLayer('pois').then(setPois);
   }, [basemapStyle]);
-  const needGrid = visible.grid || visible.patrol;
+  const needGrid = visible.grid || visible.patrol || visible.blindSpots || visible.cameras || focus !== null;
   useEffect(() => {
     if (needGrid && !gridCells) void fetchLayer('grid').then(setGridCells);
   }, [needGrid, gridCells]);
-  // The grid as binary polygons and its colours by time since patrol, built once per grid.
-  const patrolColours = useMemo(() => (gridCells ? new PatrolAgeColours(buildCellGeometry(gridCells), PATROL_AGE_COLOURS.dark) : null), [gridCells]);
-  const patrolColoursRef = useRef(patrolColours);
-  patrolColoursRef.current = patrolColours;
-  /** What the colours were last painted for: a new grid, palette or minute repaints every cell. */
-  const painted = useRef<{ colours: PatrolAgeColours | null; theme: Theme; minute: number }>({ colours: null, theme, minute: 0 });
+  // The grid as binary polygons, and its colours by time since patrol, blind-spot score and camera
+  // share, built once per grid.
+  const coverageLayers = useMemo(() => (gridCells ? new CoverageLayers(buildCellGeometry(gridCells)) : null), [gridCells]);
+  const coverageLayersRef = useRef(coverageLayers);
+  coverageLayersRef.current = coverageLayers;
   const coverageRef = useRef(coverage);
   coverageRef.current = coverage;
   // The inventory is loaded when first needed: the layer is on and the map zoomed in nearly far enough.
@@ -173,12 +176,13 @@ export function MapView(props: MapViewProps) {
           return picked ? (picked.object as ComponentFeature).properties.code : null;
         },
         /** The grid cell index under a point as the time-since-patrol layer draws it, or null (none drawn there). */
-        pickPatrolCell(lon: number, lat: number): number | null {
-          const p = map.project([lon, lat]);
-          const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 1, layerIds: ['patrol-age'] });
-          const colours = patrolColoursRef.current;
-          return picked && colours ? colours.geometry.rowCell[picked.index]! : null;
-        },
+        pickPatrolCell: (lon: number, lat: number) => pickCell(lon, lat, 'patrol-age'),
+        /** The same for a coverage map's layer ('patrol-age', 'blind-spots', 'camera-share'). */
+        pickCell,
+        /** Where a point is on the screen (CSS pixels in the map's box). */
+        project: (lon: number, lat: number) => map.project([lon, lat]),
+        /** The map's bounds now: [west, south, east, north]. */
+        bounds: () => map.getBounds().toArray().flat(),
         /**
          * How often each attribute of the time-since-patrol layer has been written to the GPU since
          * the first call (counting starts then): a frame must write the colours, never the geometry.
@@ -216,6 +220,14 @@ export function MapView(props: MapViewProps) {
           return columns.incidentAt(row)?.id ?? null;
         },
       };
+      /** The tests' hooks name a coverage map, or read the patrol map when given anything else. */
+      const mapOrPatrol = (which: unknown): CoverageMap => (COVERAGE_MAPS.includes(which as CoverageMap) ? (which as CoverageMap) : 'patrol');
+      function pickCell(lon: number, lat: number, layerId: string): number | null {
+        const p = map.project([lon, lat]);
+        const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 1, layerIds: [layerId] });
+        const layers = coverageLayersRef.current;
+        return picked && layers ? layers.geometry.rowCell[picked.index]! : null;
+      }
       // The coverage as the page holds it, for the browser tests and the figures.
       (window as unknown as { __gridwatchCoverage: unknown }).__gridwatchCoverage = {
         seq: () => coverageRef.current.store.seq,
@@ -224,21 +236,22 @@ export function MapView(props: MapViewProps) {
         lastPatrolAt: (cell: number) => coverageRef.current.store.lastPatrolAt[cell] ?? null,
         passes: (cell: number) => coverageRef.current.store.passes[cell] ?? null,
         cameraShare: (cell: number) => coverageRef.current.store.cameraShare[cell] ?? null,
-        /** The patrol-age class painted for a cell (0 < 2 h … 3 blind), null before it is painted. */
-        paintedClass: (cell: number) => {
-          const k = patrolColoursRef.current?.classes[cell];
+        score: (cell: number) => (coverageRef.current.store.hasScore ? (coverageRef.current.store.score[cell] ?? null) : null),
+        /** The class painted for a cell on a coverage map (patrol: 0 < 2 h … 3 blind), null before it is painted. */
+        paintedClass: (cell: number, which?: CoverageMap) => {
+          const k = coverageLayersRef.current?.colours[mapOrPatrol(which)].classes[cell];
           return k === undefined || k === 255 ? null : k;
         },
         /** The RGBA painted on the first vertex of a cell. */
-        paintedColour: (cell: number) => {
-          const c = patrolColoursRef.current;
+        paintedColour: (cell: number, which?: CoverageMap) => {
+          const c = coverageLayersRef.current?.colours[mapOrPatrol(which)];
           if (!c) return null;
           const v = c.geometry.cellVertexStart[cell]!;
           return Array.from(c.colours.subarray(4 * v, 4 * v + 4));
         },
-        classCounts: () => patrolColoursRef.current?.classCounts.slice() ?? null,
+        classCounts: (which?: CoverageMap) => coverageLayersRef.current?.colours[mapOrPatrol(which)].classCounts.slice() ?? null,
         /** Frame decode + apply (feed) and repaint (colours) times, ms. */
-        timing: () => ({ feed: { ...coverageRef.current.feed.timing }, paint: { ...(patrolColoursRef.current?.timing ?? {}) } }),
+        timing: () => ({ feed: { ...coverageRef.current.feed.timing }, paint: { ...(coverageLayersRef.current?.colours.patrol.timing ?? {}) } }),
       };
     });
     mapRef.current = map;
@@ -251,13 +264,7 @@ export function MapView(props: MapViewProps) {
     // The map is built once per city; theme changes swap the style below.
   }, [city, basemapStyle]);
 
-  // The map was built with the current theme; restyle only when the theme changes afterwards.
-  const styledTheme = useRef(theme);
-  useEffect(() => {
-    if (basemapStyle || styledTheme.current === theme) return;
-    styledTheme.current = theme;
-    mapRef.current?.setStyle(buildCityStyle(window.location.origin, PALETTES[theme]));
-  }, [theme, basemapStyle]);
+  useThemeRestyle(mapRef, theme, { basemapStyle });
 
   // While pulses run, swap only the pulse layer once per animation frame, outside React: every other
   // layer is handed back as the same instance, so deck.gl has nothing else to compare or update.
@@ -286,22 +293,17 @@ export function MapView(props: MapViewProps) {
     const dense = { beforeId: densityAnchor };
     const tooltipContext = { t, language, categoryOf: (c: string) => categories.get(c), townName, now: Date.now() };
     // Repaint the cells whose coverage changed (all of them for a new palette, grid or minute) before
-    // the layer takes the colours.
+    // the layers take the colours.
     const { store } = coverage;
-    if (visible.patrol && patrolColours && store.cellCount > 0) {
-      const last = painted.current;
-      if (last.colours !== patrolColours || last.theme !== theme) patrolColours.setPalette(PATROL_AGE_COLOURS[theme]);
-      const all = last.colours !== patrolColours || last.theme !== theme || last.minute !== coverage.minute;
-      const changed = store.takeChanged();
-      patrolColours.paint(store, store.serverNow(), all ? 'all' : changed);
-      painted.current = { colours: patrolColours, theme, minute: coverage.minute };
-    }
+    const shownMaps = { patrol: visible.patrol, blindSpots: visible.blindSpots, cameraShare: visible.cameras };
+    coverageLayers?.paint(store, theme, coverage.minute, shownMaps);
     baseLayers.current = [
-        visible.patrol && patrolColours && store.cellCount > 0 && patrolAgeLayer({ colours: patrolColours, placement: dense }),
+        ...(coverageLayers?.layers(shownMaps, dense) ?? []),
         visible.grid && gridCells && cellCounts && points && gridChoroplethLayer(gridCells, cellCounts, points.window, dense),
         visible.hexagons && hexes && incidentHexagonLayer(hexes, dense),
         visible.heatmap && points && incidentHeatmapLayer(points, dense),
         ...cameraLayers({ cameras, theme, visible: visible.cameras, placement: dense }),
+        focus && gridCells && focusOutlineLayer(focus, gridCells, palette),
         componentLayer({ data: components, zoom: view?.zoom ?? 0, theme, visible: visible.components }),
         (OBJECT_BASELINE ? liveIncidentObjectLayer : liveIncidentLayer)(columns, visible.incidents && !clustered),
         incidentClusterLayer(clusterList, visible.incidents && clustered),
@@ -331,13 +333,13 @@ export function MapView(props: MapViewProps) {
         const cell = gridCells[info.index]!.properties;
         return [t('tooltip.grid', { code: cell.code }), townName(cell.townCode), t('tooltip.cellCount', { count: cellCounts[info.index] ?? 0 })].join('\n');
       }
-      if (id === 'patrol-age' && patrolColours) {
-        const c = patrolColours.geometry.rowCell[info.index]!;
+      if (coverageMapOfLayer(id) && coverageLayers) {
+        const c = coverageLayers.geometry.rowCell[info.index]!;
         const cell = gridCells?.[c]?.properties;
         if (!cell) return null;
         return coverageCellTooltip(
           cell,
-          { lastPatrolAt: store.lastPatrolAt[c]!, passes: store.passes[c]!, cameraShare: store.cameraShare[c]! },
+          { lastPatrolAt: store.lastPatrolAt[c]!, passes: store.passes[c]!, cameraShare: store.cameraShare[c]!, score: store.hasScore ? store.score[c]! : null },
           { ...tooltipContext, now: store.serverNow() },
         );
       }
@@ -353,7 +355,15 @@ export function MapView(props: MapViewProps) {
       return null;
     }
   }, [city, theme, columns, columnsVersion, categories, townName, language, visible, points, hexes, gridCells, cellCounts,
-    clustered, clusterList, roadLabels, pois, components, view, arrivals, densityAnchor, t, coverage, patrolColours, cameras]);
+    clustered, clusterList, roadLabels, pois, components, view, arrivals, densityAnchor, t, coverage, coverageLayers, cameras, focus]);
+
+  // A row of the blind-spot ranking clicked: bring its cell or town into view (the outline is a layer above).
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || !focus || !gridCells) return;
+    const bounds = focusBounds(focus, gridCells);
+    if (bounds) map.fitBounds(bounds, { padding: 80, maxZoom: focus.kind === 'cell' ? 16 : 14, duration: 600 });
+  }, [focus, gridCells]);
 
   return <div ref={container} className="map" data-testid="map" />;
 }

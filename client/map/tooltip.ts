@@ -51,7 +51,7 @@ export function componentTooltip(c: ComponentProps, ctx: TooltipContext): string
 /** A cell's coverage tooltip: grid code, town, last patrol (or never: a blind spot), passes in the last day, camera share. */
 export function coverageCellTooltip(
   cell: GridCellProps,
-  coverage: { lastPatrolAt: number; passes: number; cameraShare: number },
+  coverage: { lastPatrolAt: number; passes: number; cameraShare: number; score: number | null },
   ctx: TooltipContext,
 ): string {
   const last = Number.isNaN(coverage.lastPatrolAt)
@@ -63,6 +63,7 @@ export function coverageCellTooltip(
     last,
     ctx.t('tooltip.passes', { count: coverage.passes }),
     ctx.t('tooltip.cameraShare', { percent: Math.round((coverage.cameraShare / 255) * 100) }),
+    ...(coverage.score === null ? [] : [ctx.t('tooltip.blindScore', { score: (coverage.score / 255).toFixed(2) })]),
   ].join('\n');
 }
 

@@ -89,6 +89,7 @@ export const HTTP_RULES: readonly HttpRule[] = [
   // Blind spots (cells nobody patrols, watches or answers for), worst first, and each town's coverage now.
   { method: 'GET', path: '/api/blind-spots', allow: 'live.read' },
   { method: 'GET', path: '/api/coverage/towns', allow: 'live.read' },
+  { method: 'GET', path: '/api/coverage/alerts', allow: 'live.read' },
   { method: 'POST', path: '/api/cameras/heartbeat', allow: 'position.report' },
 
   { method: 'GET', path: '/api/users', allow: 'user.manage' },

@@ -1,9 +1,9 @@
-import type { BlindSpot, City, TownCoverageList } from '../../shared/index.js';
+import type { BlindSpot, City, CoverageAlertMessage, TownCoverageList } from '../../shared/index.js';
 import type { GridIndex } from '../grid/gridIndex.js';
 import type { Store } from '../store/store.js';
 import { attractorsOfCells, busiestRoadOfCells } from './cellFacts.js';
 import { blindSpotOf, blindSpotScores, expectedReports, patrolIntervals, reportGroups, type BlindSpotInputs } from './blindSpots.js';
-import { patrolAlertChanges, type TownPatrolAlert } from './patrolAlerts.js';
+import { patrolAlertChanges } from './patrolAlerts.js';
 import { patrolHoursBetween } from './patrolHours.js';
 import { localDayOf, townCoverageDay } from './townDays.js';
 
@@ -35,8 +35,9 @@ export class BlindSpotService {
   private expected: Float64Array;
   private countedAt = -Infinity;
   private counting: Promise<void> | null = null;
-  /** Towns whose patrol alert is raised now. */
+  /** Towns whose patrol alert is raised now, and each one's alert as raised. */
   private readonly raised = new Set<string>();
+  private readonly raisedAlerts = new Map<string, CoverageAlertMessage>();
 
   constructor(private readonly deps: BlindSpotServiceDeps) {
     const cells = deps.city.layers.grid.features;
@@ -74,6 +75,11 @@ export class BlindSpotService {
     return this.counting;
   }
 
+  /** Every cell's score now (0–1, by cell index), from the reports as last counted (refreshReports). */
+  scores(): Float32Array {
+    return blindSpotScores(this.inputs, this.deps.now());
+  }
+
   /** The worst cells first (of a town, if given). */
   async worst(limit: number, townCode?: string): Promise<BlindSpot[]> {
     await this.refreshReports();
@@ -89,14 +95,29 @@ export class BlindSpotService {
     return scored.sort((a, b) => b.score - a.score || (a.gridCode < b.gridCode ? -1 : 1)).slice(0, limit);
   }
 
-  /** Towns raised or cleared since the last call (patrolAlerts.ts), for the live picture's alerts. */
-  patrolAlerts(): TownPatrolAlert[] {
+  /**
+   * Towns raised or cleared since the last call (patrolAlerts.ts), for the live picture's alerts;
+   * the raised ones are kept for `raisedPatrolAlerts`.
+   */
+  patrolAlerts(): CoverageAlertMessage[] {
     const now = this.deps.now();
+    const at = new Date(now).toISOString();
     const cells = this.deps.city.layers.grid.features.map((f) => f.properties);
-    return patrolAlertChanges(cells, (c) => {
+    const changes = patrolAlertChanges(cells, (c) => {
       const last = this.inputs.lastPatrolAt(c);
       return Number.isNaN(last) ? Infinity : patrolHoursBetween(last, now) / this.inputs.intervalHours[c]!;
     }, this.raised);
+    return changes.map((a) => {
+      const alert = { ...a, at };
+      if (a.state === 'raised') this.raisedAlerts.set(a.townCode, alert);
+      else this.raisedAlerts.delete(a.townCode);
+      return alert;
+    });
+  }
+
+  /** The towns whose alert stands now, as raised: where a page that connects now starts. */
+  raisedPatrolAlerts(): CoverageAlertMessage[] {
+    return [...this.raisedAlerts.values()];
   }
 
   /** Each town's coverage now: patrolled in 24 h, area under a camera, cells with an inspector, mean score. */

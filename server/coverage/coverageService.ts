@@ -20,6 +20,8 @@ export interface CoverageFix {
 export class CoverageService {
   private readonly changed: ChangedCells;
   private seqNo = 0;
+  /** Each cell's blind-spot score as last sent (0–255), once scores have been set. */
+  private scoreBytes: Uint8Array | null = null;
 
   constructor(
     readonly patrol: PatrolCoverage,
@@ -42,6 +44,30 @@ export class CoverageService {
   /** Cells whose camera share changed (a camera went silent or came back). */
   camerasChanged(cells: ArrayLike<number>): void {
     this.changed.add(cells);
+  }
+
+  /**
+   * The cells' blind-spot scores as of now (coverage/blindSpots.ts, 0–1): those whose byte changed go
+   * out in the next frame. A score moves with the hours since a patrol, so the live picture scores
+   * every cell again now and then rather than on every fix; a byte is 1/255 of the scale, so a frame
+   * carries only the cells whose score visibly moved.
+   */
+  scoresChanged(scores: ArrayLike<number>): void {
+    if (!this.scoreBytes) {
+      this.scoreBytes = new Uint8Array(this.cellCount);
+      for (let c = 0; c < this.cellCount; c++) this.scoreBytes[c] = unitToByte(scores[c]!);
+      this.changed.add(Uint32Array.from({ length: this.cellCount }, (_, i) => i));
+      return;
+    }
+    const moved: number[] = [];
+    for (let c = 0; c < this.cellCount; c++) {
+      const b = unitToByte(scores[c]!);
+      if (b !== this.scoreBytes[c]) {
+        this.scoreBytes[c] = b;
+        moved.push(c);
+      }
+    }
+    this.changed.add(moved);
   }
 
   /** Moves the patrol window to `now` (passes older than a day drop out). */
@@ -76,6 +102,8 @@ export class CoverageService {
       passes[k] = Math.min(0xffff, this.patrol.windowPasses(c));
       cameraShare[k] = unitToByte(shares[c]!);
     }
-    return { seq: this.seqNo, epochMs: Math.floor(now / 1000) * 1000, snapshot, cells, lastPatrolAt, passes, cameraShare };
+    const bytes = this.scoreBytes;
+    const score = bytes ? Uint8Array.from(cells, (c) => bytes[c]!) : undefined;
+    return { seq: this.seqNo, epochMs: Math.floor(now / 1000) * 1000, snapshot, cells, lastPatrolAt, passes, cameraShare, ...(score && { score }) };
   }
 }

@@ -10,7 +10,8 @@ import { createToken, createUser, type Credentials } from '../support/credential
 import { startServer, type TestServer } from '../support/server.js';
 import type { FeatureCollection } from '../support/types.js';
 import type { CameraList, Team } from '../../shared/index.js';
-import { PATROL_AGE_COLOURS } from '../../client/layers/patrolAgeLayer.js';
+import { PATROL_AGE_COLOURS } from '../../client/layers/cellClassLayer.js';
+import { blindSpotClass, cameraShareClass } from '../../client/coverage/cellClasses.js';
 
 /**
  * Coverage on the map (issue 13), in a real browser against a real server (simulator off): the wall
@@ -297,6 +298,91 @@ describe.runIf(run)('coverage layers on the dashboard', () => {
     await h.jumpTo(c0[0], c0[1], 15);
     await page.waitForTimeout(1500);
     writeFileSync(join(ARTIFACTS, 'coverage-dashboard-cameras.png'), await page.screenshot());
+    expect(errors).toEqual([]);
+    expect(failed).toEqual([]);
+    await context.close();
+  });
+});
+
+describe.runIf(run)('blind spots and patrol alerts', () => {
+  it('the dashboard ranks the worst cells and towns, a ranked cell clicked is brought into view on the blind-spot map; the alerts reach the dashboard and the dispatch console', async () => {
+    const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const { errors, failed } = watchPage(page);
+    await signInThroughPage(page, server.url, DISPATCHER, PASSWORD);
+    await waitForMap(page);
+    type Hooks = {
+      __gridwatchCoverage: { score(c: number): number | null; cameraShare(c: number): number | null; paintedClass(c: number, m: string): number | null; classCounts(m: string): number[] | null; cellCount(): number };
+      __gridwatchMap: { pickCell(lon: number, lat: number, layer: string): number | null; bounds(): number[]; zoom(): number };
+    };
+    const c = {
+      cellCount: () => page.evaluate(() => (window as unknown as Hooks).__gridwatchCoverage.cellCount()),
+      score: (cell: number) => page.evaluate((x) => (window as unknown as Hooks).__gridwatchCoverage.score(x), cell),
+      cameraShare: (cell: number) => page.evaluate((x) => (window as unknown as Hooks).__gridwatchCoverage.cameraShare(x), cell),
+      paintedClass: (cell: number, map: string) => page.evaluate(([x, m]) => (window as unknown as Hooks).__gridwatchCoverage.paintedClass(x, m), [cell, map] as const),
+      painted: (map: string) => page.evaluate((m) => (window as unknown as Hooks).__gridwatchCoverage.classCounts(m)?.reduce((x, y) => x + y, 0) ?? 0, map),
+    };
+
+    // Nobody patrols on this server: every town stands alerted, read on connect.
+    const alerts = page.getByTestId('patrol-alert');
+    await expect.poll(() => alerts.count(), { timeout: 20_000 }).toBe(8);
+    expect(await alerts.evaluateAll((els) => els.map((e) => e.getAttribute('data-state')))).toEqual(new Array(8).fill('raised'));
+    expect(await alerts.first().textContent()).toMatch(/网格超过两倍巡查周期未巡查/);
+
+    await page.getByTestId('layer-heatmap').uncheck();
+    await page.getByTestId('layer-blindSpots').check();
+    const ranked = (await getJson<{ cell: number; gridCode: string; score: number }[]>(`${server.url}/api/blind-spots?limit=12`, { cookie: server.adminCookie })).body;
+    const rows = page.getByTestId('blind-cell');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(12);
+    // The list is the server's ranking, in its order (scores only grow between the two reads, and ties sort by code).
+    expect(await rows.first().getAttribute('data-grid')).toBe(ranked[0]!.gridCode);
+    expect(await page.getByTestId('blind-town').count()).toBe(8);
+    // Every cell is painted in a blind-spot class, and the legend counts them.
+    const cellCount = await c.cellCount();
+    await expect.poll(() => c.painted('blindSpots'), { timeout: 20_000 }).toBe(cellCount);
+    expect(await page.getByTestId('legend-blindSpots').textContent()).toMatch(/盲区指数/);
+
+    // A ranked cell clicked: the map flies to it and draws it there in the class of its score.
+    const cell = Number(await rows.nth(2).getAttribute('data-cell'));
+    await rows.nth(2).locator('button').click();
+    if (gridFeatures.length === 0) gridFeatures = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body.features;
+    const centre = turf.pointOnFeature(gridFeatures[cell] as never).geometry.coordinates as [number, number];
+    await expect.poll(() => page.evaluate(([x, y]) => (window as unknown as Hooks).__gridwatchMap.pickCell(x, y, 'blind-spots'), centre), { timeout: 15_000 }).toBe(cell);
+    await expect.poll(() => page.evaluate(() => (window as unknown as Hooks).__gridwatchMap.zoom()), { timeout: 5000 }).toBeGreaterThan(15);
+    const score = (await c.score(cell))!;
+    expect(score / 255).toBeGreaterThanOrEqual(0.5);
+    expect(await c.paintedClass(cell, 'blindSpots')).toBe(blindSpotClass(score));
+    await page.waitForTimeout(1000);
+    writeFileSync(join(ARTIFACTS, 'coverage-blind-spot-cell.png'), await page.screenshot());
+
+    // A town clicked narrows the cells to it.
+    const town = (await page.getByTestId('blind-town').nth(3).getAttribute('data-town'))!;
+    await page.getByTestId('blind-town').nth(3).click();
+    const inTown = (await getJson<{ gridCode: string }[]>(`${server.url}/api/blind-spots?limit=12&town=${town}`, { cookie: server.adminCookie })).body;
+    await expect.poll(() => rows.first().getAttribute('data-grid'), { timeout: 10_000 }).toBe(inTown[0]!.gridCode);
+    await page.waitForTimeout(1500);
+    writeFileSync(join(ARTIFACTS, 'coverage-blind-spot-town.png'), await page.screenshot());
+
+    // The cameras' coverage per cell: a cell a live camera sees is painted in its share's class.
+    await page.getByTestId('layer-blindSpots').uncheck();
+    await page.getByTestId('layer-cameras').check();
+    const seen = await page.evaluate(() => {
+      const h = (window as unknown as Hooks).__gridwatchCoverage;
+      for (let k = 0; k < h.cellCount(); k++) if ((h.cameraShare(k) ?? 0) > 200) return k;
+      return -1;
+    });
+    expect(seen).toBeGreaterThanOrEqual(0);
+    const share = (await c.cameraShare(seen))!;
+    await expect.poll(() => c.paintedClass(seen, 'cameraShare'), { timeout: 10_000 }).toBe(cameraShareClass(share));
+
+    // The dispatch console shows the same alerts.
+    await page.getByTestId('nav-dispatch').click();
+    await page.waitForURL(/\/dispatch$/);
+    // The console itself, not the dashboard still shown while its chunk loads.
+    await page.getByTestId('tab-queue').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('layer-panel').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('patrol-alert').count(), { timeout: 20_000 }).toBe(8);
+    writeFileSync(join(ARTIFACTS, 'coverage-alerts-dispatch.png'), await page.screenshot());
     expect(errors).toEqual([]);
     expect(failed).toEqual([]);
     await context.close();

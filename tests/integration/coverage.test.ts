@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
-import { decodeCellFrame, type BlindSpot, type CellFrame, type Team, type TownCoverageList } from '../../shared/index.js';
+import { decodeCellFrame, type BlindSpot, type CellFrame, type CoverageAlertMessage, type Team, type TownCoverageList } from '../../shared/index.js';
 import { getJson, sendJson, waitFor } from '../support/api.js';
 import { authHeaders, createToken, createUser, type Credentials } from '../support/credentials.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -102,6 +102,13 @@ describe('patrol coverage, streamed', () => {
     for (let i = 1; i < all.body.length; i++) expect(all.body[i - 1]!.score).toBeGreaterThanOrEqual(all.body[i]!.score);
     // No simulator here: nobody patrols but the crew above, so the worst cells are late for a patrol.
     expect(all.body[0]!.reasons.map((r) => r.kind)).toContain('patrol');
+    // The snapshot carries every cell's score, the same as the ranking's to a byte.
+    const frame = (await snapshot(wall)).frame!;
+    expect(frame.score).toBeDefined();
+    for (const b of all.body) expect(Math.abs(frame.score![b.cell]! - Math.round(b.score * 255))).toBeLessThanOrEqual(2);
+    const ranked = new Set(all.body.map((b) => b.cell));
+    const unranked = [...frame.cells].find((c) => !ranked.has(c) && frame.score![c]! < frame.score![all.body.at(-1)!.cell]!);
+    expect(unranked).toBeDefined();
     const town = all.body[0]!.townCode;
     const inTown = (await getJson<BlindSpot[]>(`${server.url}/api/blind-spots?limit=5&town=${town}`, wall)).body;
     expect(inTown.every((b) => b.townCode === town)).toBe(true);
@@ -116,6 +123,14 @@ describe('patrol coverage, streamed', () => {
       expect(t.patrolled24h).toBeLessThan(0.05);
       expect(t.underCamera).toBeGreaterThanOrEqual(0);
       expect(t.meanScore).toBeGreaterThan(0);
+    }
+    // Nobody patrols here: every town stands raised from the start, for a page that connects now.
+    const alerts = (await getJson<CoverageAlertMessage[]>(`${server.url}/api/coverage/alerts`, wall)).body;
+    expect(alerts.map((a) => a.townCode).sort()).toEqual(towns.towns.map((t) => t.townCode).sort());
+    for (const a of alerts) {
+      expect(a.state).toBe('raised');
+      expect(a.overdueCells / a.cells).toBeGreaterThan(0.15);
+      expect(a.worstGrids.length).toBeGreaterThan(0);
     }
     // The cells the crew rode are among the town's patrolled ones.
     expect(towns.towns.some((t) => t.patrolled24h > 0)).toBe(true);

@@ -1,9 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { decodeCellFrame, encodeCellFrame, type CellFrame, type CityLayer } from '../../shared/index.js';
+import { decodeCellFrame, encodeCellFrame, type CellFrame, type CityLayer, type CoverageAlertMessage } from '../../shared/index.js';
 import { CoverageFeed } from '../../client/coverage/coverageFeed.js';
 import { CoverageStore, MAX_HELD_FRAMES } from '../../client/coverage/coverageStore.js';
-import { buildCellGeometry, countPatrolAges, PatrolAgeColours, patrolAgeClass, type Rgba } from '../../client/coverage/patrolAge.js';
+import { buildCellGeometry, CellClassColours, type Rgba } from '../../client/coverage/cellClassColours.js';
+import { blindSpotClass, cameraShareClass, countClasses } from '../../client/coverage/cellClasses.js';
+import { patrolAgeClass, patrolAgeClassOf } from '../../client/coverage/patrolAge.js';
 import { dashedRing } from '../../client/layers/cameraLayer.js';
+import { CoverageLayers } from '../../client/map/coverageLayers.js';
+import { applyPatrolAlert, CLEARED_SHOWN_MS, standingPatrolAlerts } from '../../client/coverage/patrolAlerts.js';
 
 /**
  * The client's coverage of the grid cells (issue 13): the seq rule of `coverage:cells` frames over a
@@ -252,7 +256,7 @@ describe('time since patrol', () => {
     expect(patrolAgeClass(NOW - 24 * H + 1, NOW)).toBe(2);
     expect(patrolAgeClass(NOW - 24 * H, NOW)).toBe(3);
     expect(patrolAgeClass(NaN, NOW)).toBe(3);
-    expect(countPatrolAges(Float64Array.from([NOW, NOW - 3 * H, NOW - 9 * H, NaN, NOW - 30 * H]), NOW)).toEqual([1, 1, 1, 2]);
+    expect(countClasses(patrolAgeClassOf({ lastPatrolAt: Float64Array.from([NOW, NOW - 3 * H, NOW - 9 * H, NaN, NOW - 30 * H]) }, NOW), 5, 4)).toEqual([1, 1, 1, 2]);
   });
 
   it('paints every vertex of a cell (each part of a multipolygon) and only the cells asked', () => {
@@ -274,9 +278,9 @@ describe('time since patrol', () => {
       [0, 0, 0, 3],
       [0, 0, 0, 4],
     ];
-    const colours = new PatrolAgeColours(g, palette);
+    const colours = new CellClassColours(g, palette);
     const store = { lastPatrolAt: Float64Array.from([NOW, NaN, NOW - 10 * H]) };
-    expect(colours.paint(store, NOW, 'all')).toBe(true);
+    expect(colours.paint(patrolAgeClassOf(store, NOW), 3, 'all')).toBe(true);
     const alphaOfVertex = (v: number) => colours.colours[4 * v + 3];
     expect([0, 4].map(alphaOfVertex)).toEqual([1, 1]);
     expect([5, 9, 10, 14].map(alphaOfVertex)).toEqual([4, 4, 4, 4]);
@@ -287,17 +291,25 @@ describe('time since patrol', () => {
     // The blind cell is patrolled: only its ten vertices change.
     store.lastPatrolAt[1] = NOW;
     const before = colours.colours.slice();
-    expect(colours.paint(store, NOW, [1])).toBe(true);
+    expect(colours.paint(patrolAgeClassOf(store, NOW), 3, [1])).toBe(true);
     expect(colours.version).toBe(version + 1);
     const changed = [...colours.colours.keys()].filter((i) => colours.colours[i] !== before[i]).map((i) => Math.floor(i / 4));
     expect(new Set(changed)).toEqual(new Set([5, 6, 7, 8, 9, 10, 11, 12, 13, 14]));
     expect(colours.classCounts).toEqual([2, 0, 1, 0]);
     // Nothing changed: no new version, so deck.gl is handed nothing new.
-    expect(colours.paint(store, NOW, 'all')).toBe(false);
+    expect(colours.paint(patrolAgeClassOf(store, NOW), 3, 'all')).toBe(false);
     expect(colours.version).toBe(version + 1);
     // Time passes: a full repaint moves cells on.
-    expect(colours.paint(store, NOW + 3 * H, 'all')).toBe(true);
+    expect(colours.paint(patrolAgeClassOf(store, NOW + 3 * H), 3, 'all')).toBe(true);
     expect(colours.classCounts).toEqual([0, 2, 1, 0]);
+  });
+});
+
+describe('the blind-spot and camera-share classes', () => {
+  it('leave the low scores and unseen cells undrawn, and class the rest at their bounds', () => {
+    const byte = (x: number) => Math.round(x * 255);
+    expect([0, 0.29, 0.3, 0.49, 0.5, 0.69, 0.7, 1].map((x) => blindSpotClass(byte(x)))).toEqual([0, 0, 1, 1, 2, 2, 3, 3]);
+    expect([0, 1 / 255, 0.29, 0.3, 0.69, 0.7, 1].map((x) => cameraShareClass(byte(x)))).toEqual([0, 1, 1, 2, 2, 3, 3]);
   });
 });
 
@@ -313,5 +325,65 @@ describe('a silent camera\'s dashed edge', () => {
     // The first dash starts at the ring's start; the second starts after a gap as long as a dash.
     expect(dashes[0]![0]).toEqual([0, 0]);
     expect(dashes[1]![0]).toEqual([0.5, 0]);
+  });
+});
+
+describe('the three coverage maps over one grid', () => {
+  const cells = [0, 1, 2].map((i) => ({ type: 'Feature', geometry: { type: 'Polygon', coordinates: [square(i, 0)] }, properties: props(`g${i}`) })) as unknown as GridCell[];
+  // The store reckons "now" from this machine's clock and the snapshot's epoch.
+  const T = Date.now();
+  const full = (store: CoverageStore) =>
+    store.take(
+      { seq: 1, epochMs: T, snapshot: true, cells: Uint32Array.from([0, 1, 2]), lastPatrolAt: Float64Array.from([T, NaN, T - 10 * H]), passes: new Uint16Array(3), cameraShare: Uint8Array.from([0, 60, 255]), score: Uint8Array.from([0, 200, 100]) },
+      T,
+    );
+
+  it('paints the maps shown from the cells changed once, and a map hidden while cells changed in full when shown again', () => {
+    const store = new CoverageStore();
+    full(store);
+    const maps = new CoverageLayers(buildCellGeometry(cells));
+    const shown = { patrol: true, blindSpots: true, cameraShare: false };
+    maps.paint(store, 'dark', 0, shown);
+    expect([...maps.colours.patrol.classes]).toEqual([0, 3, 2]);
+    expect([...maps.colours.blindSpots.classes]).toEqual([blindSpotClass(0), blindSpotClass(200), blindSpotClass(100)]);
+    // Not shown: not painted, and no layer for it.
+    expect([...maps.colours.cameraShare.classes]).toEqual([255, 255, 255]);
+    expect(maps.layers(shown, {}).map((l) => l.id)).toEqual(['patrol-age', 'blind-spots']);
+
+    // A frame patrols cell 1 and lowers its score: both maps shown take it, from the one list of changes.
+    store.take({ seq: 2, epochMs: T, snapshot: false, cells: Uint32Array.from([1]), lastPatrolAt: Float64Array.from([T]), passes: Uint16Array.from([1]), cameraShare: Uint8Array.from([255]), score: Uint8Array.from([0]) }, T);
+    maps.paint(store, 'dark', 0, shown);
+    expect(maps.colours.patrol.classes[1]).toBe(0);
+    expect(maps.colours.blindSpots.classes[1]).toBe(0);
+    // The camera map, shown now, is painted whole, with the change it missed.
+    maps.paint(store, 'dark', 0, { ...shown, cameraShare: true });
+    expect([...maps.colours.cameraShare.classes]).toEqual([0, 3, 3]);
+  });
+
+  it('draws no blind-spot map before the server sends scores', () => {
+    const store = new CoverageStore();
+    store.take({ seq: 1, epochMs: NOW, snapshot: true, cells: Uint32Array.from([0, 1, 2]), lastPatrolAt: new Float64Array(3).fill(NaN), passes: new Uint16Array(3), cameraShare: new Uint8Array(3) }, NOW);
+    const maps = new CoverageLayers(buildCellGeometry(cells));
+    const shown = { patrol: false, blindSpots: true, cameraShare: false };
+    maps.paint(store, 'dark', 0, shown);
+    expect(maps.layers(shown, {})).toEqual([]);
+  });
+});
+
+describe("the towns' patrol alerts on a page", () => {
+  const alert = (townCode: string, state: 'raised' | 'cleared', overdueCells: number): CoverageAlertMessage => ({ townCode, state, overdueCells, cells: 100, worstGrids: [], at: new Date(NOW).toISOString() });
+
+  it('keeps each town once, the most behind first; a cleared town shows so for ten minutes, then goes', () => {
+    let shown = standingPatrolAlerts([], [alert('a', 'raised', 20), alert('b', 'raised', 40)], NOW);
+    expect(shown.map((a) => a.townCode)).toEqual(['b', 'a']);
+    shown = applyPatrolAlert(shown, alert('c', 'raised', 30), NOW);
+    expect(shown.map((a) => a.townCode)).toEqual(['b', 'c', 'a']);
+    shown = applyPatrolAlert(shown, alert('b', 'cleared', 5), NOW);
+    expect(shown.map((a) => [a.townCode, a.state])).toEqual([['c', 'raised'], ['a', 'raised'], ['b', 'cleared']]);
+    // A reconnect: the standing list replaces the raised ones; the recent "cleared" line stays.
+    shown = standingPatrolAlerts(shown, [alert('a', 'raised', 25)], NOW + 60_000);
+    expect(shown.map((a) => [a.townCode, a.state])).toEqual([['a', 'raised'], ['b', 'cleared']]);
+    shown = applyPatrolAlert(shown, alert('d', 'raised', 50), NOW + CLEARED_SHOWN_MS + 1);
+    expect(shown.map((a) => a.townCode)).toEqual(['d', 'a']);
   });
 });

@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { City } from '../../shared/index.js';
 import { loadDefaultCity } from '../../server/city/cityCache.js';
 import { ChangedCells, PatrolCoverage, type PatrolCoverageOptions } from '../../server/coverage/patrolCoverage.js';
+import { CoverageService } from '../../server/coverage/coverageService.js';
+import { decodeCellFrame, unitToByte } from '../../shared/index.js';
 import { PatrolSegmentWalker } from '../../server/coverage/patrolSegments.js';
 import type { AreaFeature } from '../../server/grid/cellRings.js';
 import { GridIndex } from '../../server/grid/gridIndex.js';
@@ -477,5 +479,35 @@ describe('patrol coverage over the default city', () => {
     expect(walker.cells[0]).toBe(k);
     expect(walker.walk(0, 0, 0, 0)).toBe(0);
     expect(walker.endCell).toBe(-1);
+  });
+});
+
+describe("the coverage frames' score column", () => {
+  const service = () => new CoverageService(small(), { shares: new Float32Array(SMALL.length) }, SMALL.length);
+  const takeFrame = (s: CoverageService) => {
+    const bytes = s.takeFrame(Date.parse('2026-11-23T09:00:00+08:00'));
+    return bytes ? decodeCellFrame(bytes) : null;
+  };
+
+  it('is absent until scores are set; then every cell goes out once, and after that only cells whose byte moved', () => {
+    const s = service();
+    s.addFixes([]);
+    expect(decodeCellFrame(s.snapshotFrame(Date.now())).score).toBeUndefined();
+    const scores = Float32Array.from(SMALL, (_, c) => (10 * c) / 255);
+    s.scoresChanged(scores);
+    const first = takeFrame(s)!;
+    expect(first.cells).toHaveLength(SMALL.length);
+    expect([...first.score!]).toEqual([...scores].map((x) => unitToByte(x)));
+    // Less than half a byte's step: nothing to send.
+    s.scoresChanged(scores.map((x) => x + 0.4 / 255));
+    expect(takeFrame(s)).toBeNull();
+    const moved = Float32Array.from(scores);
+    moved[1] = 0.9;
+    s.scoresChanged(moved);
+    const next = takeFrame(s)!;
+    expect([...next.cells]).toEqual([1]);
+    expect(next.score![0]).toBe(unitToByte(moved[1]!));
+    // The snapshot carries every cell's latest score.
+    expect(decodeCellFrame(s.snapshotFrame(Date.now())).score![1]).toBe(unitToByte(moved[1]!));
   });
 });

@@ -1,5 +1,5 @@
 import { SolidPolygonLayer } from '@deck.gl/layers';
-import type { CellGeometry, PatrolAgeColours, Rgba } from '../coverage/patrolAge.js';
+import type { CellClassColours, CellGeometry, Rgba } from '../coverage/cellClassColours.js';
 import type { Theme } from '../map/palette.js';
 import type { DensityPlacement } from './densityRamp.js';
 
@@ -26,10 +26,49 @@ export const PATROL_AGE_COLOURS: Record<Theme, readonly Rgba[]> = {
   ],
 };
 
-/** The props of the time-since-patrol layer. */
-export interface PatrolAgeLayerProps {
-  /** The painted grid: geometry and per-vertex colours (client/coverage/patrolAge.ts). */
-  colours: PatrolAgeColours;
+/**
+ * The blind-spot classes (client/coverage/cellClasses.ts): the lowest not drawn, then a sequential
+ * ramp from a faint lavender through violet to a strong magenta, so that the eye goes to the few
+ * severe cells first; violet rather than the usual yellow–red so that the incidents' orange dots
+ * drawn over it stay apart.
+ */
+export const BLIND_SPOT_COLOURS: Record<Theme, readonly Rgba[]> = {
+  dark: [
+    [0, 0, 0, 0],
+    [190, 170, 240, 45],
+    [150, 90, 230, 105],
+    [245, 30, 160, 220],
+  ],
+  light: [
+    [0, 0, 0, 0],
+    [150, 120, 220, 50],
+    [120, 60, 200, 100],
+    [210, 0, 130, 190],
+  ],
+};
+
+/** The camera-share classes: none not drawn, then deeper cyan (the cameras' own colour) as more is seen. */
+export const CAMERA_SHARE_COLOURS: Record<Theme, readonly Rgba[]> = {
+  dark: [
+    [0, 0, 0, 0],
+    [0, 200, 235, 45],
+    [0, 200, 235, 95],
+    [0, 200, 235, 150],
+  ],
+  light: [
+    [0, 0, 0, 0],
+    [0, 150, 200, 40],
+    [0, 150, 200, 85],
+    [0, 150, 200, 140],
+  ],
+};
+
+/** The props of a layer of the grid's cells coloured by class. */
+export interface CellClassLayerProps {
+  /** deck.gl's layer id: 'patrol-age', 'blind-spots', 'camera-share'. */
+  id: string;
+  /** The painted grid: geometry and per-vertex colours (client/coverage/cellClassColours.ts). */
+  colours: CellClassColours;
   /** Switched on in the layer panel. @default true */
   visible?: boolean;
   /** Under which basemap layer it goes (town boundaries and labels stay on top). */
@@ -49,7 +88,7 @@ function positionAttribute(g: CellGeometry) {
 /** Same geometry, same data: a new wrapper carries new colours only, so deck.gl never tessellates again. */
 const sameGeometry = (a: unknown, b: unknown) => (a as { geometry?: unknown }).geometry === (b as { geometry?: unknown }).geometry;
 
-const dataOf = new WeakMap<PatrolAgeColours, { version: number; data: ReturnType<typeof buildData> }>();
+const dataOf = new WeakMap<CellClassColours, { version: number; data: ReturnType<typeof buildData> }>();
 
 /**
  * The data wrapper for a paint version (one per version, so a redraw for any other reason uploads
@@ -57,13 +96,13 @@ const dataOf = new WeakMap<PatrolAgeColours, { version: number; data: ReturnType
  * it uploaded) and the colours in a new attribute object, which deck.gl takes as changed and uploads
  * as it is (per vertex, no accessor called).
  */
-export function patrolAgeLayerData(colours: PatrolAgeColours) {
+export function cellClassLayerData(colours: CellClassColours) {
   let cached = dataOf.get(colours);
   if (cached?.version !== colours.version) dataOf.set(colours, (cached = { version: colours.version, data: buildData(colours) }));
   return cached.data;
 }
 
-function buildData(colours: PatrolAgeColours) {
+function buildData(colours: CellClassColours) {
   const g = colours.geometry;
   const positions = positionAttribute(g);
   return {
@@ -80,18 +119,18 @@ function buildData(colours: PatrolAgeColours) {
 }
 
 /**
- * Time since the last patrol of every unit grid cell (巡查时效), as binary attributes: the cells are
- * one SolidPolygonLayer over flat positions, already closed (no normalisation), coloured per vertex
- * from the patrol-age classes. A `coverage:cells` frame repaints its cells in place and hands deck.gl
- * a new colour attribute, with `updateTriggers` so that only the colours are uploaded again. The
- * picked index is a polygon row: `colours.geometry.rowCell` gives its cell.
+ * Every unit grid cell coloured by a class (time since patrol 巡查时效, blind-spot score, camera
+ * share), as binary attributes: the cells are one SolidPolygonLayer over flat positions, already
+ * closed (no normalisation), coloured per vertex. A `coverage:cells` frame repaints its cells in place
+ * and hands deck.gl a new colour attribute, with `updateTriggers` so that only the colours are
+ * uploaded again. The picked index is a polygon row: `colours.geometry.rowCell` gives its cell.
  */
-export function patrolAgeLayer(props: PatrolAgeLayerProps) {
-  const { colours, visible = true, placement = {}, pickable = true } = props;
+export function cellClassLayer(props: CellClassLayerProps) {
+  const { id, colours, visible = true, placement = {}, pickable = true } = props;
   return new SolidPolygonLayer({
     ...placement,
-    id: 'patrol-age',
-    data: patrolAgeLayerData(colours) as never,
+    id,
+    data: cellClassLayerData(colours) as never,
     dataComparator: sameGeometry,
     visible,
     filled: true,
