@@ -2,7 +2,7 @@ import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from '
 import { useTranslation } from 'react-i18next';
 import { KIOSK_PATH } from './auth/kioskLink.js';
 import { SessionProvider, useSession, type SignOutReason } from './auth/session.js';
-import { CALENDAR_PATH, DISPATCH_PATH, FIELD_PATH, HOTLINE_PATH, INSPECT_PATH, navigate, RESPONSIBILITY_PATH, SHIFTS_PATH, usePath } from './routing.js';
+import { CALENDAR_PATH, DISPATCH_PATH, FIELD_PATH, HOTLINE_PATH, INSPECT_PATH, navigate, RESPONSIBILITY_PATH, SHIFTS_PATH, siteIdOfPath, usePath } from './routing.js';
 import type { SessionUser } from '../shared/index.js';
 
 // Every screen is its own chunk, so that a page loads only the code it shows: above all, a field
@@ -25,8 +25,10 @@ const HotlinePage = lazy(() => import('./hotline/HotlinePage.js').then((m) => ({
 // A unit's desk (二级派遣) and the inspectors' phone (城管通): phone- and desk-sized, no map library.
 const UnitDeskPage = lazy(() => import('./unit/UnitDeskPage.js').then((m) => ({ default: m.UnitDeskPage })));
 const InspectPage = lazy(() => import('./inspect/InspectPage.js').then((m) => ({ default: m.InspectPage })));
+// A vacant lot's or material yard's page (/sites/:id): its own chunk, with its small map and ECharts.
+const SitePage = lazy(() => import('./site/SitePage.js').then((m) => ({ default: m.SitePage })));
 
-type Screen = 'dashboard' | 'dispatch' | 'field' | 'calendar' | 'shifts' | 'responsibility' | 'hotline' | 'unitDesk' | 'inspect';
+type Screen = 'dashboard' | 'dispatch' | 'field' | 'calendar' | 'shifts' | 'responsibility' | 'hotline' | 'unitDesk' | 'inspect' | 'site';
 
 /**
  * The screen a signed-in user gets at a path. A field account has no live picture (no `live.read`):
@@ -45,6 +47,8 @@ function screenFor(user: SessionUser, path: string): Screen {
   // A unit's desk works its own queue at /dispatch, wherever it goes (it has no live picture).
   if (user.role === 'unit') return 'unitDesk';
   if (!may('live.read')) return may('task.handle') ? 'field' : 'dashboard';
+  // A site's page reads its incidents: the live picture's readers.
+  if (siteIdOfPath(path) !== null) return 'site';
   // The inspectors' phone: report, confirm (核实), verify (核查), fix on the spot.
   if (path === INSPECT_PATH && may('case.confirm') && may('incident.report')) return 'inspect';
   if (path === DISPATCH_PATH && (may('case.dispatch') || may('case.verify'))) return 'dispatch';
@@ -64,6 +68,8 @@ const PATH_OF: Record<Screen, string> = {
   hotline: HOTLINE_PATH,
   unitDesk: DISPATCH_PATH,
   inspect: INSPECT_PATH,
+  // Its path carries the site's id: kept as it is.
+  site: '',
 };
 
 /** The signed-in screens, by path; the address bar is corrected to the screen shown. */
@@ -71,7 +77,7 @@ function SignedIn({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?:
   const path = usePath();
   const screen = screenFor(user, path);
   useEffect(() => {
-    if (PATH_OF[screen] !== path) navigate(PATH_OF[screen], { replace: true });
+    if (screen !== 'site' && PATH_OF[screen] !== path) navigate(PATH_OF[screen], { replace: true });
   }, [screen, path]);
   switch (screen) {
     case 'dispatch':
@@ -114,6 +120,12 @@ function SignedIn({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?:
       return (
         <Lazy>
           <UnitDeskPage user={user} onSignOut={onSignOut} />
+        </Lazy>
+      );
+    case 'site':
+      return (
+        <Lazy>
+          <SitePage user={user} id={siteIdOfPath(path)!} onSignOut={onSignOut} />
         </Lazy>
       );
     case 'inspect':

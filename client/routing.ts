@@ -19,6 +19,24 @@ export const RESPONSIBILITY_PATH = '/admin/responsibility';
 export const HOTLINE_PATH = '/hotline';
 /** The inspectors' phone (城管通): report, confirm, verify, fix on the spot. */
 export const INSPECT_PATH = '/inspect';
+/** A vacant lot's or material yard's own page: `/sites/<id>`, the one route with a parameter. */
+export const SITE_PATH_PREFIX = '/sites/';
+
+export function sitePath(id: string): string {
+  return `${SITE_PATH_PREFIX}${encodeURIComponent(id)}`;
+}
+
+/** The site a path shows (a prefix match: the other screens' paths are exact), or null. */
+export function siteIdOfPath(path: string): string | null {
+  if (!path.startsWith(SITE_PATH_PREFIX)) return null;
+  const rest = path.slice(SITE_PATH_PREFIX.length);
+  if (rest === '' || rest.includes('/')) return null;
+  try {
+    return decodeURIComponent(rest);
+  } catch {
+    return null;
+  }
+}
 
 const CHANGE = 'gridwatch:navigate';
 

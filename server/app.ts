@@ -37,13 +37,23 @@ import { CoverageService } from './coverage/coverageService.js';
 import { PatrolCoverage } from './coverage/patrolCoverage.js';
 import { coverageRouter } from './http/coverage.js';
 import { blindSpotsRouter } from './http/blindSpots.js';
+import { ThemePlaces } from './hotspot/themePlaces.js';
+import { RecentPoints } from './incident/recentPoints.js';
+import { incidentH3 } from '../shared/index.js';
+import { HotspotService } from './hotspot/hotspotService.js';
+import { hotspotsRouter } from './http/hotspots.js';
 import { BlindSpotService } from './coverage/blindSpotService.js';
 import { PATROL_BACKFILL_FIX_SECONDS, PATROL_BACKFILL_MS, pastTownDays, simulatedPatrols } from './simulation/inspectorPatrols.js';
 import { localDayOf, townCoverageDay } from './coverage/townDays.js';
 
 /** How many past days of the towns' coverage series a first start back-fills (simulated city). */
 const TOWN_DAYS_BACKFILLED = 7;
-import { RoadSpeeds } from './traffic/roadSpeeds.js';
+/** Days of incident points held in memory: the longest window of the density layers, and a day more. */
+const RECENT_POINTS_DAYS = 91;
+import { modelFactors, RoadSpeeds } from './traffic/roadSpeeds.js';
+import { CongestionService } from './traffic/congestionService.js';
+import { loadCentre } from './traffic/centre.js';
+import { congestionRouter } from './http/congestion.js';
 import { casesRouter } from './http/cases.js';
 import { dispatchRouter } from './http/dispatch.js';
 import { idempotent } from './http/idempotency.js';
@@ -85,6 +95,9 @@ import { IncidentQueries } from './incident/incidentQueries.js';
 import { buildSimModel } from './simulation/model.js';
 import { startSimulator } from './simulation/runner.js';
 import { SqliteStore } from './store/sqlite/sqliteStore.js';
+import { sitesRouter } from './http/sites.js';
+import { SiteFigures } from './site/siteFigures.js';
+import { SiteRegistry } from './site/siteRegistry.js';
 
 export interface RunningGridWatch {
   url: string;
@@ -129,6 +142,20 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     return { name: p.name, roadClass: p.class };
   };
   const roadSpeeds = new RoadSpeeds(roadGraph, { source: config.roadSpeeds, seed: config.simSeed, feedTtlMs: config.roadSpeedsTtlSeconds * 1000 });
+  // Congestion drawn from those speeds: roads:speeds frames to the live picture, each area's index every
+  // 5 minutes. A simulated city's past is the model's: 8 days of it are written at once (missing slots
+  // only), so today can be read against the same weekday last week from the first start.
+  const congestion = new CongestionService(
+    { roads: city.layers.roads.features, towns: city.layers.towns.features, centre: loadCentre(), factorsAt: (ms) => roadSpeeds.factorsAt(ms), store: store.congestion },
+    Date.now(),
+  );
+  if (config.sim && config.roadSpeeds === 'model') {
+    const t0 = Date.now();
+    const rows = await congestion.backfill(t0, 8, (ms) => modelFactors(roadGraph.roads, config.simSeed, ms));
+    if (rows > 0) log.info({ rows, ms: Date.now() - t0 }, 'congestion history back-filled from the traffic model');
+  }
+  await congestion.prune(Date.now());
+  await congestion.recordSlot(Date.now());
   // Teams' working hours: the roster's defaults with admins' edits; the fleet starts from them and
   // follows each edit once it has committed.
   const shifts = await TeamShiftService.load({
@@ -268,6 +295,8 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use(limitWrites(config.writeRatePerMinute));
   app.use('/api/trackers/positions', express.json({ limit: TRACKER_BODY_LIMIT, verify: refuseMalformedUtf8 }));
   app.use('/api/cameras/heartbeat', express.json({ limit: CAMERA_HEARTBEAT_BODY_LIMIT, verify: refuseMalformedUtf8 }));
+  // A registry import carries polygons: a few hundred sites are a few hundred KiB.
+  app.use('/api/vacant-lots/import', express.json({ limit: '4mb', verify: refuseMalformedUtf8 }));
   app.use(express.json({ limit: JSON_BODY_LIMIT, verify: refuseMalformedUtf8 }));
 
   app.get('/api/health', async (_req, res) => {
@@ -324,6 +353,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use('/api', trackersRouter(trackers));
   app.use('/api', inspectRouter(new InspectTaskQueue({ store })));
   app.use('/api', roadsRouter(roadSpeeds));
+  app.use('/api', congestionRouter(congestion));
   app.use('/api', camerasRouter(cameraCoverage, cameraLiveness));
   app.use('/api', usersRouter(auth));
   app.use('/api', tokensRouter(auth));
@@ -353,7 +383,30 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     .refreshReports()
     .then(scoreCells)
     .catch((err: unknown) => log.error({ err }, 'reports per cell not counted'));
-  app.use('/api/incidents', incidentsRouter(service, new IncidentQueries({ store, cellIndexAt: (lon, lat) => grid.locate(lon, lat), now: Date.now })));
+  const cellIndexByCode = new Map(cells.map((c, i) => [c.properties.code, i]));
+  const themePlaces = new ThemePlaces(city);
+  // The last 90 days of points in memory, for the density layers and the hotspots (appended in `committed`).
+  const recentPoints = new RecentPoints({ isNear: (place, lon, lat, m) => themePlaces.isNear(place, lon, lat, m), keepMs: RECENT_POINTS_DAYS * 86_400_000 });
+  {
+    const since = Date.now() - RECENT_POINTS_DAYS * 86_400_000;
+    recentPoints.load(await store.incidents.points(since, Date.now() + 86_400_000), since);
+  }
+  const prunePoints = setInterval(() => recentPoints.prune(Date.now()), 3_600_000);
+  prunePoints.unref();
+  const incidentQueries = new IncidentQueries({
+    store,
+    cellIndexOf: (code) => cellIndexByCode.get(code) ?? -1,
+    bounds: city.meta.bbox,
+    places: themePlaces,
+    recent: recentPoints,
+    now: Date.now,
+  });
+  app.use('/api/incidents', incidentsRouter(service, incidentQueries));
+  app.use('/api', hotspotsRouter(new HotspotService({ city, queries: incidentQueries, now: Date.now })));
+  // Vacant lots and material yards: the registry (seeded from the default city on the first start)
+  // serves the basemap's vacant-lots layer too, so it goes ahead of the city's static layers.
+  const siteRegistry = await SiteRegistry.load({ store, city, townAt: (lon, lat) => cellAt(lon, lat)?.townCode, now: Date.now, log });
+  app.use('/api', sitesRouter(siteRegistry, new SiteFigures({ store, registry: siteRegistry, now: Date.now })));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', placesRouter(places));
   app.use('/api', categoriesRouter(catalog.categories, catalog.departments));
@@ -388,6 +441,11 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   function committed(events: IncidentEvent[]): void {
     stream.publish(events);
     teamTasks.publish(events);
+    for (const e of events) {
+      if (e.kind !== 'created') continue;
+      const i = e.incident;
+      recentPoints.add({ lon: i.lon, lat: i.lat, reportedAt: Date.parse(i.reportedAt), categoryCode: i.categoryCode, source: i.source, townCode: i.townCode, gridCode: i.gridCode, h3: incidentH3(i.lon, i.lat) });
+    }
     for (const e of events) overdue.track(e.incident);
     teamSim?.onCommitted(events);
   }
@@ -443,6 +501,14 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     if (frame) toLivePicture(io).emit('coverage:cells', frame);
   }, config.coverageFrameMs);
   coverageTimer.unref();
+  // The roads whose congestion byte moved (the model's minute, a feed's report), as one binary frame;
+  // and the 5-minute slot, once it starts.
+  const congestionTimer = setInterval(() => {
+    const frame = congestion.takeFrame(Date.now());
+    if (frame) toLivePicture(io).emit('roads:speeds', frame);
+    congestion.recordSlot(Date.now()).catch((err: unknown) => log.error({ err }, 'congestion slot not stored'));
+  }, config.coverageFrameMs);
+  congestionTimer.unref();
   const pruneTracks = () =>
     trackers.prune(Date.now() - config.trackRetentionDays * 86_400_000).catch((err: unknown) => trackLog.error({ err }, 'tracks not pruned'));
   void pruneTracks();
@@ -477,6 +543,8 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
       sim?.stop();
       cameraSim?.stop();
       clearInterval(coverageTimer);
+      clearInterval(congestionTimer);
+      clearInterval(prunePoints);
       cameraLiveness.stop();
       sockets.stop();
       stream.stop();

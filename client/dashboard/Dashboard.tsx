@@ -10,16 +10,21 @@ import { CaseCounters } from './CaseCounters.js';
 import { useCaseSummary } from './useCaseSummary.js';
 import { MapView } from '../map/MapView.js';
 import { LayerPanel, type LayerVisibility } from '../map/LayerPanel.js';
-import { useIncidentPoints } from '../layers/useIncidentPoints.js';
+import { useIncidentPoints, type DensityFilter } from '../layers/useIncidentPoints.js';
+import { useHotspots, type HotspotMode } from '../hotspot/useHotspots.js';
 import { useCameras, useCoverage } from '../coverage/useCoverage.js';
 import { patrolAgeClassOf, PATROL_AGE_CLASSES } from '../coverage/patrolAge.js';
 import { BLIND_SPOT_CLASSES, blindSpotClassOf, CAMERA_SHARE_CLASSES, cameraShareClassOf, countClasses } from '../coverage/cellClasses.js';
 import { BlindSpotPanel } from '../coverage/BlindSpotPanel.js';
 import { PatrolAlerts } from '../coverage/PatrolAlerts.js';
+import { useCongestion } from '../traffic/useCongestion.js';
+import { CongestionPanel } from '../traffic/CongestionPanel.js';
 import { usePatrolAlerts } from '../coverage/patrolAlerts.js';
 import type { MapFocus } from '../map/mapFocus.js';
 import type { Theme } from '../map/palette.js';
 import { applyTheme, savedTheme } from '../theme.js';
+import { SitePanel } from '../site/SitePanel.js';
+import { siteWindowOf, useSites } from '../site/siteApi.js';
 import { CALENDAR_PATH, DISPATCH_PATH, HOTLINE_PATH, Link, RESPONSIBILITY_PATH, SHIFTS_PATH } from '../routing.js';
 
 function timeOf(iso: string): string {
@@ -62,21 +67,32 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
   const wall = user.role === 'wall';
   const [visible, setVisible] = useState<LayerVisibility>(() => ({
     incidents: true,
-    heatmap: !wall,
+    // The cells in density classes by rank (a leader reads where the top tenth is); the kernel heatmap
+    // is there to switch on, but it cannot show ranks.
+    heatmap: false,
     hexagons: false,
-    grid: false,
+    grid: !wall,
     components: true,
     patrol: wall,
     cameras: false,
     blindSpots: false,
+    congestion: false,
+    sites: false,
+    hotspots: false,
   }));
   const [focus, setFocus] = useState<MapFocus | null>(null);
   const [timeWindow, setTimeWindow] = useState<TimeWindow>('7d');
-  const density = useIncidentPoints(timeWindow, visible.heatmap || visible.hexagons || visible.grid);
+  const [densityFilter, setDensityFilter] = useState<DensityFilter>({ theme: 'all' });
+  const density = useIncidentPoints(timeWindow, densityFilter, visible.heatmap || visible.hexagons || visible.grid);
+  const [hotspotMode, setHotspotMode] = useState<HotspotMode>('gistar');
+  const hotspots = useHotspots(visible.hotspots, hotspotMode, timeWindow, densityFilter, () => onSignOutRef.current('unauthenticated'));
   const points = density.points;
   const cases = useCaseSummary(() => onSignOutRef.current('unauthenticated'));
   const coverageShown = visible.patrol || visible.blindSpots || visible.cameras;
   const coverage = useCoverage(coverageShown, () => onSignOutRef.current('unauthenticated'));
+  const congestion = useCongestion(visible.congestion, () => onSignOutRef.current('unauthenticated'));
+  // Vacant lots and material yards with their figures over the dashboard's window (a week for 24 h).
+  const sites = useSites(visible.sites, siteWindowOf(timeWindow), () => onSignOutRef.current('unauthenticated'));
   const [connects, setConnects] = useState(0);
   const cameras = useCameras(visible.cameras, connects);
   // Patrol alerts go to the wall and to those who send people (the live picture's watchers).
@@ -110,9 +126,11 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
       onReload: cases.refresh,
       onConnect: () => {
         coverage.feed.connected();
+        congestion.feed.connected();
         setConnects((n) => n + 1);
       },
       onCoverageCells: (frame) => coverage.feed.frame(frame),
+      onRoadSpeeds: (frame) => congestion.feed.frame(frame),
       onCoverageAlert: patrolAlerts.onAlert,
     },
   );
@@ -196,8 +214,11 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
             visible={visible}
             points={points}
             coverage={mapCoverage}
+            congestion={congestion.overlay}
             cameras={visible.cameras ? cameras : null}
+            sites={sites?.items ?? null}
             focus={focus}
+            hotspots={hotspots}
           />
         )}
         <LayerPanel
@@ -209,10 +230,17 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
           }}
           window={timeWindow}
           onWindow={setTimeWindow}
+          filter={densityFilter}
+          onFilter={setDensityFilter}
+          hotspotMode={hotspotMode}
+          onHotspotMode={setHotspotMode}
+          hotspotClasses={hotspots?.classes ?? null}
+          towns={(city?.towns ?? []).map((town) => ({ code: town.code, name: zh ? town.name.zh : town.name.en }))}
           pointCount={points?.count ?? null}
           theme={theme}
           coverageCounts={coverageCounts}
           cameraCounts={cameras ? { live: cameras.live, silent: cameras.silent } : null}
+          congestionCounts={congestion.levelCounts}
         />
       </section>
       <aside>
@@ -235,6 +263,8 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
         </div>
       </section>
       <PatrolAlerts alerts={patrolAlerts.alerts} townName={townName} onTown={(townCode) => setFocus({ kind: 'town', townCode })} />
+      {visible.congestion && <CongestionPanel theme={theme} changed={congestion.version} onUnauthenticated={() => onSignOutRef.current('unauthenticated')} />}
+      {visible.sites && <SitePanel answer={sites} theme={theme} />}
       {visible.blindSpots && (
         <BlindSpotPanel
           townName={townName}

@@ -1,6 +1,6 @@
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { CityLayer } from '../../shared/index.js';
-import { rampColour, type DensityPlacement } from './densityRamp.js';
+import { densityClass, densityClassColour, type DensityPlacement } from './densityRamp.js';
 import type { PointColumns } from './useIncidentPoints.js';
 
 type Cell = CityLayer<'grid'>['features'][number];
@@ -23,17 +23,16 @@ export function countByCell(points: PointColumns, cellCount: number, cellIndexBy
   return counts;
 }
 
-export function gridChoroplethLayer(cells: Cell[], counts: Int32Array, window: string, placement: DensityPlacement = {}) {
-  let max = 0;
-  for (const c of counts) max = Math.max(max, c);
+/** Incidents per unit grid cell, in density classes by percentile of the cells' counts (densityRamp.ts). */
+export function gridChoroplethLayer(cells: Cell[], counts: Int32Array, breaks: readonly number[], placement: DensityPlacement = {}) {
   return new GeoJsonLayer<Cell['properties']>({
     ...placement,
     id: 'grid-choropleth',
     data: cells as never,
     filled: true,
     stroked: false,
-    getFillColor: (_f, { index }) => rampColour(counts[index] ?? 0, max, 190),
+    getFillColor: (_f, { index }) => densityClassColour(densityClass(counts[index] ?? 0, breaks), 230),
     pickable: true,
-    updateTriggers: { getFillColor: [window, max, counts] },
+    updateTriggers: { getFillColor: [breaks.join(), counts] },
   });
 }

@@ -1,6 +1,6 @@
 import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import { latLngToCell } from 'h3-js';
-import { rampColour, type DensityPlacement } from './densityRamp.js';
+import { densityBreaks, densityClass, densityClassColour, type DensityPlacement } from './densityRamp.js';
 import type { PointColumns } from './useIncidentPoints.js';
 
 interface HexCount {
@@ -19,18 +19,19 @@ export function countByHexagon(points: PointColumns, resolution = 8): HexCount[]
 }
 
 export function incidentHexagonLayer(hexes: HexCount[], placement: DensityPlacement = {}) {
-  const max = hexes.reduce((m, h) => Math.max(m, h.count), 0);
+  // By rank among the hexagons that hold any incident: the city's hexagons are nearly all occupied.
+  const breaks = densityBreaks(hexes.map((h) => h.count));
   return new H3HexagonLayer<HexCount>({
     ...placement,
     id: 'incident-hexagons',
     data: hexes,
     getHexagon: (d) => d.hex,
-    getFillColor: (d) => rampColour(d.count, max, 170),
+    getFillColor: (d) => densityClassColour(densityClass(d.count, breaks), 190),
     extruded: false,
     stroked: true,
     getLineColor: [255, 255, 255, 60],
     lineWidthMinPixels: 0.5,
     pickable: true,
-    updateTriggers: { getFillColor: max },
+    updateTriggers: { getFillColor: breaks.join() },
   });
 }

@@ -1,9 +1,43 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Incident, IncidentPoints, TimeWindow } from '../../shared/index.js';
+import { decodePointColumns, THEME_DEFINITIONS, type HotspotTheme, type Incident, type IncidentSource, type PointColumnsFrame, type TimeWindow } from '../../shared/index.js';
+
+/** What the density layers show: a theme, narrowed by family, sources and a town (all optional). */
+export interface DensityFilter {
+  theme: HotspotTheme;
+  family?: 'E' | 'C';
+  sources?: IncidentSource[];
+  town?: string;
+}
+
+/** The query string of a window and filter for `GET /api/incidents/points`. */
+export function pointsQueryString(window: TimeWindow, filter: DensityFilter): string {
+  const q = new URLSearchParams({ window, theme: filter.theme });
+  if (filter.family) q.set('family', filter.family);
+  if (filter.sources && filter.sources.length > 0) q.set('sources', filter.sources.join(','));
+  if (filter.town) q.set('town', filter.town);
+  return q.toString();
+}
+
+/**
+ * Whether an incident from the stream belongs to the filter's points. A theme about a place (near a
+ * main road, a vacant lot) is judged by the server: its arrivals wait for the next load.
+ */
+export function passesDensityFilter(i: Pick<Incident, 'categoryCode' | 'source' | 'townCode'>, filter: DensityFilter): boolean {
+  const theme = THEME_DEFINITIONS[filter.theme];
+  if (theme.place) return false;
+  return (
+    (!theme.categories || theme.categories.includes(i.categoryCode)) &&
+    (!filter.family || i.categoryCode[0] === filter.family) &&
+    (!filter.sources || filter.sources.length === 0 || filter.sources.includes(i.source)) &&
+    (!filter.town || i.townCode === filter.town)
+  );
+}
 
 /** The incidents of a window as typed arrays, the form deck.gl takes without copying. */
 export interface PointColumns {
   window: TimeWindow;
+  /** The filter's key (pointsQueryString): appends from another filter are dropped. */
+  key: string;
   count: number;
   /** lon, lat interleaved; may be longer than 2 × count (room to append). */
   positions: Float32Array;
@@ -18,7 +52,7 @@ const RELOAD_MS = 5 * 60_000;
 /** Appends are handed to the layers at most this often: every change re-aggregates the heatmap. */
 const APPEND_EVERY_MS = 2_000;
 
-function fromResponse(window: TimeWindow, p: IncidentPoints): PointColumns {
+function fromFrame(window: TimeWindow, key: string, p: PointColumnsFrame): PointColumns {
   const positions = new Float32Array(p.count * 2 + 256);
   for (let i = 0; i < p.count; i++) {
     positions[2 * i] = p.lon[i]!;
@@ -26,7 +60,7 @@ function fromResponse(window: TimeWindow, p: IncidentPoints): PointColumns {
   }
   const cells = new Int32Array(p.count + 128).fill(-1);
   cells.set(p.cell);
-  return { window, count: p.count, positions, cells, liveGridCodes: [] };
+  return { window, key, count: p.count, positions, cells, liveGridCodes: [] };
 }
 
 /** A copy of `points` with `arrivals` appended, growing the buffers when full. */
@@ -47,21 +81,25 @@ export function appendPoints(points: PointColumns, arrivals: readonly Incident[]
 }
 
 /**
- * The density data of a window: loaded over HTTP when the window changes and every few minutes, and
- * kept current in between from the live stream through the returned `append`.
+ * The density data of a window and filter: loaded over HTTP as binary columns when either changes and
+ * every few minutes, and kept current in between from the live stream through the returned `append`
+ * (the arrivals the filter takes).
  */
-export function useIncidentPoints(window: TimeWindow, enabled: boolean) {
+export function useIncidentPoints(window: TimeWindow, filter: DensityFilter, enabled: boolean) {
   const [points, setPoints] = useState<PointColumns | null>(null);
   const pending = useRef<Incident[]>([]);
+  const key = pointsQueryString(window, filter);
+  const filterRef = useRef(filter);
+  filterRef.current = filter;
   useEffect(() => {
     if (!enabled) return;
     let cancelled = false;
     const load = async () => {
-      const res = await fetch(`/api/incidents/points?window=${window}`);
+      const res = await fetch(`/api/incidents/points?${key}`, { headers: { accept: 'application/octet-stream' } });
       if (!res.ok || cancelled) return;
-      const p = (await res.json()) as IncidentPoints;
+      const p = decodePointColumns(await res.arrayBuffer());
       pending.current = [];
-      if (!cancelled) setPoints(fromResponse(window, p));
+      if (!cancelled) setPoints(fromFrame(window, key, p));
     };
     void load();
     const reload = setInterval(() => void load(), RELOAD_MS);
@@ -69,16 +107,16 @@ export function useIncidentPoints(window: TimeWindow, enabled: boolean) {
       if (pending.current.length === 0) return;
       const arrivals = pending.current;
       pending.current = [];
-      setPoints((p) => (p && p.window === window ? appendPoints(p, arrivals) : p));
+      setPoints((p) => (p && p.key === key ? appendPoints(p, arrivals) : p));
     }, APPEND_EVERY_MS);
     return () => {
       cancelled = true;
       clearInterval(reload);
       clearInterval(flush);
     };
-  }, [window, enabled]);
+  }, [window, key, enabled]);
   const append = useCallback((arrivals: readonly Incident[]) => {
-    pending.current.push(...arrivals);
+    pending.current.push(...arrivals.filter((i) => passesDensityFilter(i, filterRef.current)));
   }, []);
-  return { points: enabled ? points : null, append };
+  return { points: enabled && points?.key === key ? points : null, append };
 }

@@ -77,6 +77,11 @@ export interface SeqlessHandlers {
   'coverage:cells'?: (frame: ArrayBuffer) => void;
   /** A town's patrol alert raised or cleared (the standing ones are read with `GET /api/coverage/alerts`). */
   'coverage:alert'?: (msg: CoverageAlertMessage) => void;
+  /**
+   * The roads whose speed ratio byte changed, as one binary frame (shared/traffic/speedFrame.ts), with
+   * their own seq: the road speed store (client/traffic/) orders them like the coverage store.
+   */
+  'roads:speeds'?: (frame: ArrayBuffer) => void;
 }
 
 export interface LiveStreamOptions {
@@ -237,6 +242,9 @@ export class LiveStream {
     });
     s.on('coverage:alert', (msg) => {
       if (mine()) seqless['coverage:alert']?.(msg);
+    });
+    s.on('roads:speeds', (frame) => {
+      if (mine()) seqless['roads:speeds']?.(frame);
     });
   }
 

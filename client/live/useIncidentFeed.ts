@@ -41,6 +41,8 @@ export interface FeedListeners {
   onCoverageCells?: (frame: ArrayBuffer) => void;
   /** A town's patrol alert raised or cleared. */
   onCoverageAlert?: (msg: CoverageAlertMessage) => void;
+  /** A `roads:speeds` frame (client/traffic/ orders them). */
+  onRoadSpeeds?: (frame: ArrayBuffer) => void;
 }
 
 /** The newest `KEEP` of `held` and `incoming`, each incident in its newest state (by seq). */
@@ -121,6 +123,7 @@ export function useIncidentFeed(
         'case:overdue': (msg) => listenersRef.current.onOverdue?.(msg),
         'coverage:cells': (frame) => listenersRef.current.onCoverageCells?.(frame),
         'coverage:alert': (msg) => listenersRef.current.onCoverageAlert?.(msg),
+        'roads:speeds': (frame) => listenersRef.current.onRoadSpeeds?.(frame),
       },
       onConnect: () => listenersRef.current.onConnect?.(),
       onSessionEnded: (reason) => onSessionEnded?.(reason),

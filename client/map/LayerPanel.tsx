@@ -1,7 +1,10 @@
 import { useTranslation } from 'react-i18next';
-import { ComponentState, TimeWindow } from '../../shared/index.js';
+import { ComponentState, HOTSPOT_THEMES, IncidentSource, TimeWindow, type HotspotTheme } from '../../shared/index.js';
 import { COMPONENT_LAYER_DEFAULTS, COMPONENT_STATE_COLOURS } from '../layers/componentLayer.js';
-import { DENSITY_RAMP } from '../layers/densityRamp.js';
+import { DENSITY_PERCENTILES, densityClassColour } from '../layers/densityRamp.js';
+import type { DensityFilter } from '../layers/useIncidentPoints.js';
+import { EMERGING_LEGEND, GI_STAR_LEGEND, hotspotColour } from '../layers/hotspotLayer.js';
+import { EMERGING_WEEKS, type HotspotMode } from '../hotspot/useHotspots.js';
 import { CAMERA_COLOURS } from '../layers/cameraLayer.js';
 import { BLIND_SPOT_COLOURS, CAMERA_SHARE_COLOURS, PATROL_AGE_COLOURS } from '../layers/cellClassLayer.js';
 import { PATROL_AGE_CLASSES } from '../coverage/patrolAge.js';
@@ -9,6 +12,9 @@ import { BLIND_SPOT_CLASSES, CAMERA_SHARE_CLASSES } from '../coverage/cellClasse
 import type { CoverageMap } from './coverageLayers.js';
 import type { Rgba } from '../coverage/cellClassColours.js';
 import { PALETTES, type Theme } from './palette.js';
+import { SiteLegend } from '../site/SiteLegend.js';
+import { CONGESTION_COLOURS } from '../layers/congestionLayer.js';
+import { CONGESTION_LEVELS } from '../../shared/traffic/congestionLevels.js';
 
 export interface LayerVisibility {
   incidents: boolean;
@@ -23,6 +29,12 @@ export interface LayerVisibility {
   cameras: boolean;
   /** The blind-spot score of each cell (盲区指数), with the ranking of the worst cells and towns. */
   blindSpots: boolean;
+  /** The roads coloured by congestion level (路况), streamed live, with the areas' congestion index. */
+  congestion: boolean;
+  /** Vacant lots and material yards (闲置地块, 堆物堆料) by incidents per hectare, outlined by status, with their ranking. */
+  sites: boolean;
+  /** The theme's hot and cold spots (Gi* with the FDR correction), or its emerging hotspots over weeks. */
+  hotspots: boolean;
 }
 
 const rgb = (c: readonly number[]) => `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
@@ -42,13 +54,23 @@ export function LayerPanel(props: {
   onToggle: (layer: keyof LayerVisibility) => void;
   window: TimeWindow;
   onWindow: (w: TimeWindow) => void;
+  /** The density layers' theme and filters, and the towns to pick from. */
+  filter: DensityFilter;
+  onFilter: (f: DensityFilter) => void;
+  towns: { code: string; name: string }[];
   pointCount: number | null;
   /** The look on screen, for the colours the legend explains. */
   theme: Theme;
+  /** Which hotspots are shown, and the cells in each class. */
+  hotspotMode?: HotspotMode;
+  onHotspotMode?: (m: HotspotMode) => void;
+  hotspotClasses?: Record<string, number> | null;
   /** Cells in each class of each coverage map, once the coverage has loaded. */
   coverageCounts?: Partial<Record<CoverageMap, readonly number[] | null>>;
   /** Cameras live and silent, once the list has loaded. */
   cameraCounts?: { live: number; silent: number } | null;
+  /** Road segments at each congestion level, once the speeds have loaded. */
+  congestionCounts?: readonly number[] | null;
 }) {
   const { t } = useTranslation();
   const density = props.visible.heatmap || props.visible.hexagons || props.visible.grid;
@@ -71,6 +93,54 @@ export function LayerPanel(props: {
           ))}
         </select>
       </label>
+      {(density || props.visible.hotspots) && (
+        <div className="density-filters" data-testid="density-filters">
+          <label>
+            {t('layers.theme')}
+            <select value={props.filter.theme} onChange={(e) => props.onFilter({ ...props.filter, theme: e.target.value as HotspotTheme })} data-testid="density-theme">
+              {HOTSPOT_THEMES.map((k) => (
+                <option key={k} value={k}>
+                  {t(`themes.${k}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('layers.family')}
+            <select value={props.filter.family ?? ''} onChange={(e) => props.onFilter({ ...props.filter, family: (e.target.value || undefined) as DensityFilter['family'] })} data-testid="density-family">
+              <option value="">{t('layers.all')}</option>
+              <option value="E">{t('legend.event')}</option>
+              <option value="C">{t('legend.component')}</option>
+            </select>
+          </label>
+          <label>
+            {t('layers.source')}
+            <select
+              value={props.filter.sources?.[0] ?? ''}
+              onChange={(e) => props.onFilter({ ...props.filter, sources: e.target.value ? [e.target.value as IncidentSource] : undefined })}
+              data-testid="density-source"
+            >
+              <option value="">{t('layers.all')}</option>
+              {IncidentSource.options.map((s) => (
+                <option key={s} value={s}>
+                  {t(`source.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('layers.town')}
+            <select value={props.filter.town ?? ''} onChange={(e) => props.onFilter({ ...props.filter, town: e.target.value || undefined })} data-testid="density-town">
+              <option value="">{t('layers.all')}</option>
+              {props.towns.map((town) => (
+                <option key={town.code} value={town.code}>
+                  {town.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+      )}
       <div className="legend" data-testid="legend">
         {props.visible.incidents && (
           <div className="legend-row">
@@ -105,6 +175,26 @@ export function LayerPanel(props: {
             counts={props.coverageCounts?.patrol}
             theme={props.theme}
           />
+        )}
+        {props.visible.hotspots && (
+          <div className="legend-block" data-testid="legend-hotspots">
+            <div className="legend-title">
+              <select value={props.hotspotMode ?? 'gistar'} onChange={(e) => props.onHotspotMode?.(e.target.value as HotspotMode)} data-testid="hotspot-mode">
+                <option value="gistar">{t('legend.hotspotsGiStar')}</option>
+                <option value="emerging">{t('legend.hotspotsEmerging', { weeks: EMERGING_WEEKS })}</option>
+              </select>
+            </div>
+            <div className="legend-classes">
+              {((props.hotspotMode ?? 'gistar') === 'gistar' ? GI_STAR_LEGEND : EMERGING_LEGEND).map((k) => (
+                <div key={k} className="legend-class" data-testid={`legend-hotspot-${k}`}>
+                  <span className="swatch" style={{ background: overBasemap(hotspotColour(k), props.theme) }} />
+                  <span>{t(`hotspotClass.${k}`)}</span>
+                  <b className="legend-count">{props.hotspotClasses ? (props.hotspotClasses[k] ?? 0).toLocaleString('zh-CN') : '–'}</b>
+                </div>
+              ))}
+            </div>
+            <div className="muted">{t('legend.hotspotsNote')}</div>
+          </div>
         )}
         {props.visible.blindSpots && (
           <ClassLegend
@@ -145,12 +235,33 @@ export function LayerPanel(props: {
             theme={props.theme}
           />
         )}
+        {props.visible.congestion && (
+          <ClassLegend
+            testId="legend-congestion"
+            title={t('legend.congestion')}
+            classes={CONGESTION_LEVELS}
+            label={(k) => t(`congestionLevel.${k}`)}
+            colours={CONGESTION_COLOURS[props.theme]}
+            counts={props.congestionCounts}
+            theme={props.theme}
+          />
+        )}
+        {props.visible.sites && <SiteLegend theme={props.theme} />}
         {density && (
-          <div className="legend-row">
-            {t('legend.fewer')}
-            <span className="ramp" style={{ background: `linear-gradient(to right, ${DENSITY_RAMP.map(rgb).join(', ')})` }} />
-            {t('legend.more')}
-            {props.pointCount !== null && <span className="muted"> · {t('legend.count', { count: props.pointCount })}</span>}
+          <div className="legend-block" data-testid="legend-density">
+            <div className="legend-title">{t('legend.densityClasses')}</div>
+            <div className="legend-classes">
+              {DENSITY_PERCENTILES.map((q, i) => (
+                <div key={q} className="legend-class">
+                  <span className="swatch" style={{ background: overBasemap(densityClassColour(i + 1, 230), props.theme) }} />
+                  <span>{t('legend.densityTop', { percent: Math.round((1 - q) * 100) })}</span>
+                </div>
+              ))}
+            </div>
+            <div className="muted">
+              {t('legend.densityBottom')}
+              {props.pointCount !== null && <> · {t('legend.count', { count: props.pointCount })}</>}
+            </div>
           </div>
         )}
       </div>

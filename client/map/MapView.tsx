@@ -5,10 +5,13 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import { createCityMap } from './cityMap.js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CameraList, Category, CityLayer, CityMeta } from '../../shared/index.js';
+import type { CameraList, Category, CityLayer, CityMeta, SiteWithStats } from '../../shared/index.js';
 import { arrivalPulseLayer } from '../layers/arrivalPulseLayer.js';
 import { COMPONENT_LAYER_DEFAULTS, componentLayer, type ComponentFeature } from '../layers/componentLayer.js';
 import { countByCell, gridChoroplethLayer } from '../layers/gridChoroplethLayer.js';
+import { densityBreaks } from '../layers/densityRamp.js';
+import { hotspotLayer } from '../layers/hotspotLayer.js';
+import type { CellHotspots } from '../hotspot/useHotspots.js';
 import { cameraLayers, type CameraFeature } from '../layers/cameraLayer.js';
 import type { CoverageStore } from '../coverage/coverageStore.js';
 import type { CoverageFeed } from '../coverage/coverageFeed.js';
@@ -25,11 +28,14 @@ import type { ArrivalLog } from '../live/arrivals.js';
 import { CLUSTER_BELOW_ZOOM, IncidentClusters, type IncidentCluster } from '../live/incidentClusters.js';
 import type { IncidentColumns } from '../live/incidentColumns.js';
 import type { LayerVisibility } from './LayerPanel.js';
+import type { CongestionOverlay } from '../traffic/useCongestion.js';
 import { buildCityStyle, densityAnchorLayer } from './cityStyle.js';
 import { PALETTES, type Theme } from './palette.js';
 import { useThemeRestyle } from './useThemeRestyle.js';
 import { placeRoadLabels, ROAD_LABEL_SPACING } from './roadLabels.js';
 import { cameraTooltip, clusterTooltip, componentTooltip, coverageCellTooltip, incidentTooltip } from './tooltip.js';
+import { siteLayers, type DrawnSite } from '../layers/siteLayer.js';
+import { siteTooltip } from '../site/siteFormat.js';
 
 
 /** The labels' font stack, defined once in style.css (--label-font) for the map and the tests. */
@@ -53,8 +59,14 @@ export interface MapViewProps {
   coverage: { store: CoverageStore; feed: CoverageFeed; version: number; minute: number };
   /** `GET /api/cameras`, while the cameras layer is on. */
   cameras: CameraList | null;
+  /** The hotspots of the density filter's theme (Gi* or emerging), while that layer is on. */
+  hotspots?: CellHotspots | null;
   /** A cell or town to bring into view and outline (a row of the blind-spot ranking clicked). */
   focus?: MapFocus | null;
+  /** The roads coloured by congestion level (client/traffic/useCongestion.ts). */
+  congestion?: CongestionOverlay;
+  /** Vacant lots and material yards with their figures (`GET /api/vacant-lots`), while their layer is on. */
+  sites?: readonly SiteWithStats[] | null;
 }
 
 /**
@@ -84,7 +96,7 @@ async function fetchLayer<N extends 'grid' | 'roads' | 'pois' | 'components'>(na
  * (`beforeId`), live incidents and labels on top. Exposes `window.__gridwatchMap` for the browser tests.
  */
 export function MapView(props: MapViewProps) {
-  const { city, theme, columns, columnsVersion, arrivals, arrivalsVersion, categories, townName, language, basemapStyle, visible, points, coverage, cameras, focus = null } = props;
+  const { city, theme, columns, columnsVersion, arrivals, arrivalsVersion, categories, townName, language, basemapStyle, visible, points, coverage, cameras, focus = null, hotspots = null } = props;
   const { t } = useTranslation();
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
@@ -106,7 +118,7 @@ export function MapView(props: MapViewProps) {
     );
     void fetchLayer('pois').then(setPois);
   }, [basemapStyle]);
-  const needGrid = visible.grid || visible.patrol || visible.blindSpots || visible.cameras || focus !== null;
+  const needGrid = visible.grid || visible.patrol || visible.blindSpots || visible.cameras || visible.hotspots || focus !== null;
   useEffect(() => {
     if (needGrid && !gridCells) void fetchLayer('grid').then(setGridCells);
   }, [needGrid, gridCells]);
@@ -128,6 +140,9 @@ export function MapView(props: MapViewProps) {
     () => (points && gridCells && visible.grid ? countByCell(points, gridCells.length, cellIndexByCode) : null),
     [points, gridCells, visible.grid, cellIndexByCode],
   );
+
+  // The density classes' breaks over every cell of the city (the empty ones count: they are the bottom).
+  const cellBreaks = useMemo(() => (cellCounts ? densityBreaks(cellCounts) : null), [cellCounts]);
 
   useEffect(() => {
     const { map, overlay } = createCityMap(container.current!, { bbox: city.bbox, style: basemapStyle ?? buildCityStyle(window.location.origin, PALETTES[theme]) });
@@ -211,6 +226,13 @@ export function MapView(props: MapViewProps) {
           const p = map.project([lon, lat]);
           const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 1, layerIds: ['camera-sectors'] });
           return picked ? (picked.object as CameraFeature).properties.id : null;
+        },
+        /** The id of the vacant lot or material yard drawn at a point (polygon or dot), or null. */
+        pickSite(lon: number, lat: number): string | null {
+          const p = map.project([lon, lat]);
+          const picked = overlay.pickObject({ x: p.x, y: p.y, radius: 2, layerIds: ['sites', 'site-dots'] });
+          if (!picked) return null;
+          return picked.layer?.id === 'sites' ? (picked.object as { properties: DrawnSite }).properties.site.id : (picked.object as DrawnSite).site.id;
         },
         pickIncident(lon: number, lat: number): string | null {
           const p = map.project([lon, lat]);
@@ -299,10 +321,13 @@ export function MapView(props: MapViewProps) {
     coverageLayers?.paint(store, theme, coverage.minute, shownMaps);
     baseLayers.current = [
         ...(coverageLayers?.layers(shownMaps, dense) ?? []),
-        visible.grid && gridCells && cellCounts && points && gridChoroplethLayer(gridCells, cellCounts, points.window, dense),
+        visible.grid && gridCells && cellCounts && cellBreaks && gridChoroplethLayer(gridCells, cellCounts, cellBreaks, dense),
         visible.hexagons && hexes && incidentHexagonLayer(hexes, dense),
         visible.heatmap && points && incidentHeatmapLayer(points, dense),
         ...cameraLayers({ cameras, theme, visible: visible.cameras, placement: dense }),
+        props.congestion?.layer({ theme, visible: visible.congestion, placement: dense }),
+        ...siteLayers({ sites: props.sites ?? null, theme, zoom: view?.zoom ?? 0, visible: visible.sites, placement: dense }),
+        visible.hotspots && hotspots && gridCells && hotspotLayer(gridCells, hotspots.classOfCell, dense),
         focus && gridCells && focusOutlineLayer(focus, gridCells, palette),
         componentLayer({ data: components, zoom: view?.zoom ?? 0, theme, visible: visible.components }),
         (OBJECT_BASELINE ? liveIncidentObjectLayer : liveIncidentLayer)(columns, visible.incidents && !clustered),
@@ -343,11 +368,20 @@ export function MapView(props: MapViewProps) {
           { ...tooltipContext, now: store.serverNow() },
         );
       }
+      if (id === 'hotspots' && gridCells && hotspots) {
+        const cell = (info.object as { properties: { cell: number } }).properties.cell;
+        const p = gridCells[cell]!.properties;
+        return [t('tooltip.grid', { code: p.code }), townName(p.townCode), t(`hotspotClass.${hotspots.classOfCell.get(cell)}`)].join('\n');
+      }
       if (id === 'camera-sectors') {
         return cameraTooltip((info.object as CameraFeature).properties, tooltipContext);
       }
       if (id === 'components') {
         return componentTooltip((info.object as ComponentFeature).properties, tooltipContext);
+      }
+      if (id === 'sites' || id === 'site-dots') {
+        const d = id === 'sites' ? (info.object as { properties: DrawnSite }).properties : (info.object as DrawnSite);
+        return siteTooltip(d.site, t, language, { rank: d.rankInKind, of: d.ofKind });
       }
       if (id === 'incident-hexagons') {
         return t('tooltip.hexCount', { count: (info.object as { count: number }).count });
@@ -355,7 +389,7 @@ export function MapView(props: MapViewProps) {
       return null;
     }
   }, [city, theme, columns, columnsVersion, categories, townName, language, visible, points, hexes, gridCells, cellCounts,
-    clustered, clusterList, roadLabels, pois, components, view, arrivals, densityAnchor, t, coverage, coverageLayers, cameras, focus]);
+    clustered, clusterList, roadLabels, pois, components, view, arrivals, densityAnchor, t, coverage, coverageLayers, cameras, focus, cellBreaks, props.congestion, props.sites, hotspots]);
 
   // A row of the blind-spot ranking clicked: bring its cell or town into view (the outline is a layer above).
   useEffect(() => {

@@ -81,6 +81,10 @@ export const HTTP_RULES: readonly HttpRule[] = [
   // Live road speeds: read with the live picture; reported by a traffic feed's token (the handler refuses sessions).
   { method: 'GET', path: '/api/roads/speeds', allow: 'live.read' },
   { method: 'POST', path: '/api/roads/speeds', allow: 'position.report' },
+  // Congestion from those speeds: every road's speed ratio as one binary frame (the socket's roads:speeds
+  // frames follow it), and the levels and areas' index today against last week.
+  { method: 'GET', path: '/api/roads/speeds/frame', allow: 'live.read' },
+  { method: 'GET', path: '/api/roads/congestion', allow: 'live.read' },
   // Cameras: their fields of view and states, read with the live picture; heartbeats from a camera
   // gateway's token (the handler refuses sessions).
   { method: 'GET', path: '/api/cameras', allow: 'live.read' },
@@ -90,6 +94,8 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'GET', path: '/api/blind-spots', allow: 'live.read' },
   { method: 'GET', path: '/api/coverage/towns', allow: 'live.read' },
   { method: 'GET', path: '/api/coverage/alerts', allow: 'live.read' },
+  { method: 'GET', path: '/api/hotspots', allow: 'live.read' },
+  { method: 'GET', path: '/api/hotspots/emerging', allow: 'live.read' },
   { method: 'POST', path: '/api/cameras/heartbeat', allow: 'position.report' },
 
   { method: 'GET', path: '/api/users', allow: 'user.manage' },
@@ -111,6 +117,12 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'PUT', path: '/api/responsibility', allow: 'city.manage' },
   { method: 'GET', path: '/api/calendar', allow: 'city.read' },
   { method: 'PUT', path: '/api/calendar/:year', allow: 'settings.manage' },
+  // Vacant lots and material yards (闲置地块, 堆物堆料): read with the live picture (their figures are
+  // incident counts), kept by admins as city data.
+  { method: 'GET', path: '/api/vacant-lots', allow: 'live.read' },
+  { method: 'POST', path: '/api/vacant-lots/import', allow: 'city.manage' },
+  { method: 'GET', path: '/api/vacant-lots/:id', allow: 'live.read' },
+  { method: 'PUT', path: '/api/vacant-lots/:id', allow: 'city.manage' },
 ];
 
 /**

@@ -1,20 +1,23 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { IncidentQuery, TimeWindow } from '../../shared/index.js';
+import { encodePointColumns, IncidentQuery, PointsQuery } from '../../shared/index.js';
 import type { IncidentQueries } from '../incident/incidentQueries.js';
 import type { IncidentService } from '../incident/incidentService.js';
 import { principalOf } from '../auth/httpAuth.js';
 import { incidentFor } from '../auth/redaction.js';
 import { parseOr400 } from './errors.js';
 
-const PointsQuery = z.object({ window: TimeWindow.default('24h') }).strict();
-
 export function incidentsRouter(service: IncidentService, queries: IncidentQueries): Router {
   const r = Router();
 
+  // The density layers' points: binary columns for a client that asks for them (the map), JSON otherwise.
   r.get('/points', async (req, res) => {
-    const { window } = parseOr400(PointsQuery, req.query, 'query');
-    res.set('Cache-Control', 'no-cache').json(await queries.densityPoints(window));
+    const query = parseOr400(PointsQuery, req.query, 'query');
+    res.set('Cache-Control', 'no-cache').vary('Accept');
+    if (req.accepts(['application/json', 'application/octet-stream']) === 'application/octet-stream') {
+      res.type('application/octet-stream').send(Buffer.from(encodePointColumns(await queries.pointColumns(query))));
+    } else {
+      res.json(await queries.densityPoints(query));
+    }
   });
 
   r.post('/', async (req, res) => {

@@ -1,8 +1,20 @@
-import { TIME_WINDOW_MS, type Incident, type IncidentPage, type IncidentPoints, type IncidentQuery, type TimeWindow } from '../../shared/index.js';
+import {
+  THEME_DEFINITIONS,
+  TIME_WINDOW_MS,
+  type Incident,
+  type IncidentPage,
+  type IncidentPoints,
+  type IncidentQuery,
+  type PointColumnsFrame,
+  type PointsQuery,
+  pointTimeStep,
+} from '../../shared/index.js';
+import type { ThemePlaces } from '../hotspot/themePlaces.js';
+import type { RecentPoints } from './recentPoints.js';
 import type { Principal } from '../auth/principal.js';
 import { incidentFor } from '../auth/redaction.js';
 import { Refusal } from '../refusal.js';
-import type { Store } from '../store/store.js';
+import type { IncidentPoint, Store } from '../store/store.js';
 
 /**
  * Reading incidents: pages and single records as a reader may see them (reporters' personal data
@@ -12,8 +24,14 @@ export class IncidentQueries {
   constructor(
     private readonly deps: {
       store: Pick<Store, 'incidents'>;
-      /** The grid cell's index at a point (-1 outside the city). */
-      cellIndexAt(lon: number, lat: number): number;
+      /** The grid cell's index of a grid code (-1 for a code not in the grid). */
+      cellIndexOf(gridCode: string): number;
+      /** The city's bounds [w, s, e, n]: the frames' positions are quantized over them. */
+      bounds: [number, number, number, number];
+      /** The places the themes are about (main roads, vacant lots). */
+      places: Pick<ThemePlaces, 'isNear'>;
+      /** The recent points in memory, read instead of the store for the windows they hold. */
+      recent?: Pick<RecentPoints, 'covers' | 'between'>;
       now(): number;
     },
   ) {}
@@ -29,20 +47,85 @@ export class IncidentQueries {
     return incidentFor(reader, incident);
   }
 
-  /** Every incident reported in the window, as columns: rounded positions, seconds since the window's start, family letters, cells. */
-  async densityPoints(window: TimeWindow): Promise<IncidentPoints> {
-    const until = this.deps.now();
-    const since = until - TIME_WINDOW_MS[window];
-    const points = await this.deps.store.incidents.points(since, until);
+  /**
+   * Every incident reported in the window that the query's theme and filters take, as columns: rounded
+   * positions, seconds since the window's start, family letters, cells (the JSON form, for readers
+   * that ask for JSON; the density layers take `pointColumns`).
+   */
+  async densityPoints(query: PointsQuery): Promise<IncidentPoints> {
+    const { since, points } = await this.pointsOf(query);
     return {
-      window,
+      window: query.window,
       since: new Date(since).toISOString(),
       count: points.length,
       lon: points.map((p) => Math.round(p.lon * 1e5) / 1e5),
       lat: points.map((p) => Math.round(p.lat * 1e5) / 1e5),
       t: points.map((p) => Math.round((p.reportedAt - since) / 1000)),
       family: points.map((p) => p.categoryCode[0]).join(''),
-      cell: points.map((p) => this.deps.cellIndexAt(p.lon, p.lat)),
+      cell: points.map((p) => this.deps.cellIndexOf(p.gridCode)),
     };
   }
+
+  /**
+   * The same incidents as typed columns (shared/incident/pointColumns.ts): each point's cell from its
+   * stored grid code, nothing located again per request.
+   */
+  async pointColumns(query: PointsQuery): Promise<PointColumnsFrame> {
+    const { since, points } = await this.pointsOf(query);
+    const n = points.length;
+    const frame: PointColumnsFrame = {
+      window: query.window,
+      since: new Date(since).toISOString(),
+      count: n,
+      bounds: this.deps.bounds,
+      tStepS: pointTimeStep(TIME_WINDOW_MS[query.window] / 1000),
+      lon: new Float32Array(n),
+      lat: new Float32Array(n),
+      t: new Uint32Array(n),
+      cell: new Int32Array(n),
+    };
+    points.forEach((p, i) => {
+      frame.lon[i] = p.lon;
+      frame.lat[i] = p.lat;
+      frame.t[i] = Math.max(0, Math.round((p.reportedAt - since) / 1000));
+      frame.cell[i] = this.deps.cellIndexOf(p.gridCode);
+    });
+    return frame;
+  }
+
+  /** The window's incidents that the theme and the filters take, oldest first. */
+  private async pointsOf(query: PointsQuery): Promise<{ since: number; points: IncidentPoint[] }> {
+    const until = this.deps.now();
+    const since = until - TIME_WINDOW_MS[query.window];
+    return { since, points: await this.filteredPoints(since, until, query) };
+  }
+
+  /** The incidents reported in [since, until) that the theme and the filters take, oldest first (hotspots read these too). */
+  async filteredPoints(since: number, until: number, filter: Omit<PointsQuery, 'window'>): Promise<IncidentPoint[]> {
+    const { recent } = this.deps;
+    if (recent?.covers(since)) return recent.between(since, until, pointFilter({ ...filter, theme: 'all' }, this.deps.places, THEME_DEFINITIONS[filter.theme].categories), THEME_DEFINITIONS[filter.theme].place);
+    const all = await this.deps.store.incidents.points(since, until);
+    return all.filter(pointFilter(filter, this.deps.places));
+  }
+}
+
+/** Whether a point passes the theme (its categories and place) and the query's own filters. */
+export function pointFilter(
+  query: Omit<PointsQuery, 'window'>,
+  places: Pick<ThemePlaces, 'isNear'>,
+  /** The theme's categories, when the caller tests the place itself and passes the theme 'all'. */
+  categoriesOfTheme: readonly string[] | null = THEME_DEFINITIONS[query.theme].categories,
+): (p: IncidentPoint) => boolean {
+  const theme = THEME_DEFINITIONS[query.theme];
+  const themeCategories = categoriesOfTheme ? new Set(categoriesOfTheme) : null;
+  const categories = query.categories && query.categories.length > 0 ? new Set(query.categories) : null;
+  const sources = query.sources && query.sources.length > 0 ? new Set<string>(query.sources) : null;
+  return (p) =>
+    (!themeCategories || themeCategories.has(p.categoryCode)) &&
+    (!categories || categories.has(p.categoryCode)) &&
+    (!query.family || p.categoryCode[0] === query.family) &&
+    (!sources || sources.has(p.source)) &&
+    (!query.town || p.townCode === query.town) &&
+    // The place last: the only test that costs more than a comparison.
+    (!theme.place || places.isNear(theme.place, p.lon, p.lat, theme.nearM));
 }

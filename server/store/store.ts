@@ -1,5 +1,6 @@
 import type { ApplicationRequest, AssignmentScope, CaseAction, CaseState, CaseSummary, Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus, ReporterContact, ResponsibilityPerson, ResponsibilityRole, Shift, TeamStatus } from '../../shared/index.js';
 import type { AuditRepository, AuthRepository } from './authStore.js';
+import type { LocalizedName, SiteGeometry, SiteKind, SiteStatus } from '../../shared/index.js';
 
 /** An incident ready to be stored: validated, placed in its cell and town, with its deadline. */
 export interface IncidentRecord {
@@ -42,6 +43,11 @@ export interface IncidentPoint {
   lat: number;
   reportedAt: number;
   categoryCode: string;
+  source: string;
+  townCode: string;
+  gridCode: string;
+  /** The H3 cell at resolution 8, stored at ingest. */
+  h3: string;
 }
 
 export interface EventReader {
@@ -299,6 +305,59 @@ export interface CoverageRepository {
   townDays(fromDay: string, toDay: string): Promise<TownCoverageDay[]>;
 }
 
+/** A vacant lot or material yard as the registry keeps it (migration 17); times in epoch ms. */
+export interface StoredSite {
+  id: string;
+  kind: SiteKind;
+  name: LocalizedName;
+  geometry: SiteGeometry;
+  owner: string | null;
+  areaM2: number;
+  status: SiteStatus;
+  treatedAt: number | null;
+  townCode: string;
+  updatedAt: number;
+  updatedBy: string;
+}
+
+/** An audit entry about one object, oldest first (a site's status changes are read from these). */
+export interface StoredAuditTrailEntry {
+  at: number;
+  actor: string;
+  action: string;
+  detail: unknown;
+}
+
+/** The registry of vacant lots and material yards (闲置地块, 堆物堆料). */
+export interface SiteRepository {
+  /** Every site, by id. */
+  all(): Promise<StoredSite[]>;
+  get(id: string): Promise<StoredSite | undefined>;
+  /** Adds sites, or replaces those with the same id; all of them or none. */
+  put(sites: readonly StoredSite[]): Promise<void>;
+  /** The audit entries of objectType `site` about this site, oldest first. */
+  auditTrail(id: string): Promise<StoredAuditTrailEntry[]>;
+}
+
+/** An area's congestion index in one 5-minute slot (slots counted from the Unix epoch). */
+export interface CongestionSlotRow {
+  area: string;
+  slot: number;
+  index: number;
+}
+
+/** The areas' congestion index every 5 minutes (migration 16), for today against last week. */
+export interface CongestionRepository {
+  /** Stores slots; an area's slot already stored is replaced. */
+  put(rows: readonly CongestionSlotRow[]): Promise<void>;
+  /** The slots in [fromSlot, toSlot), by area then slot; of the given areas only, when given. */
+  between(fromSlot: number, toSlot: number, areas?: readonly string[]): Promise<CongestionSlotRow[]>;
+  /** The slots in [fromSlot, toSlot) that any area has stored, ascending. */
+  slotsStored(fromSlot: number, toSlot: number): Promise<number[]>;
+  /** Deletes the slots before `beforeSlot`; answers how many rows went. */
+  prune(beforeSlot: number): Promise<number>;
+}
+
 /** Every repository, as a transaction or the store hands them out. */
 export interface Repositories {
   incidents: IncidentRepository;
@@ -313,6 +372,8 @@ export interface Repositories {
   meta: MetaRepository;
   responsibility: ResponsibilityRepository;
   coverage: CoverageRepository;
+  congestion: CongestionRepository;
+  sites: SiteRepository;
 }
 
 /**

@@ -98,6 +98,8 @@ export interface ServerToClientEvents {
   'task:changed': (msg: TaskChangedMessage) => void;
   /** The cells whose coverage changed, as one binary frame (shared/coverage/cellFrame.ts), to the live picture. */
   'coverage:cells': (frame: ArrayBuffer) => void;
+  /** The roads whose speed ratio byte changed, as one binary frame (shared/traffic/speedFrame.ts), to the live picture. */
+  'roads:speeds': (frame: ArrayBuffer) => void;
   'coverage:alert': (msg: CoverageAlertMessage) => void;
   'session:ended': (msg: SessionEndedMessage) => void;
   hello: (msg: HelloMessage) => void;

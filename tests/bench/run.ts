@@ -16,6 +16,8 @@ import { benchIngest } from './ingest.js';
 import { benchReplay } from './replay.js';
 import { benchDispatch } from './dispatch.js';
 import { benchCoverage, printCoverage } from './coverage.js';
+import { benchPoints } from './points.js';
+import { benchHotspot, printHotspot } from './hotspot.js';
 import { loadCatalog } from '../../server/catalog/loadCatalog.js';
 import { teamsFromBases } from '../../server/team/teamRoster.js';
 
@@ -163,6 +165,25 @@ if (!only || only === 'console') {
     console.log(`screenshots: ${result.screenshots.join(', ')}`);
     save('console', result);
   }
+}
+
+if (!only || only === 'hotspot') {
+  const config = readConfig({});
+  const { city } = loadDefaultCity({ cacheDir: join(PROJECT_ROOT, 'var', 'test-cache'), seed: config.citySeed });
+  console.log(`== hotspot: Gi*, FDR, permutations and emerging hot spots (default city: ${city.layers.grid.features.length} cells; lattice 400 × 250)`);
+  const result = await benchHotspot(city.layers.grid.features);
+  printHotspot(result);
+  save('hotspot', result);
+  failed ||= !result.ok;
+}
+
+
+if (!only || only === 'points') {
+  console.log('== points: the density layers\' 90 days over HTTP, binary columns against JSON (median of 7, goal ≥ 4× smaller and faster)');
+  const rows = await benchPoints();
+  console.table(rows.map((r) => ({ theme: r.theme, points: r.count, 'JSON bytes': r.jsonBytes, 'binary bytes': r.binaryBytes, 'JSON ms': r.jsonMs.toFixed(1), 'binary ms': r.binaryMs.toFixed(1), 'size ×': r.sizeRatio.toFixed(1), 'time ×': r.timeRatio.toFixed(1) })));
+  save('points', rows);
+  failed ||= rows.some((r) => r.sizeRatio < 4 || r.timeRatio < 4);
 }
 
 if (failed) process.exitCode = 1;

@@ -146,11 +146,11 @@ describe.runIf(run)('the live page', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page);
-    await expect.poll(() => page.locator('h2').first().textContent()).toBe('最新案件');
+    await expect.poll(() => page.locator('.feed h2').textContent()).toBe('最新案件');
     await page.getByTestId('language').click();
-    await expect.poll(() => page.locator('h2').first().textContent()).toBe('Latest incidents');
+    await expect.poll(() => page.locator('.feed h2').textContent()).toBe('Latest incidents');
     await page.reload();
-    await expect.poll(() => page.locator('h2').first().textContent()).toBe('Latest incidents');
+    await expect.poll(() => page.locator('.feed h2').textContent()).toBe('Latest incidents');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     await context.close();
   });

@@ -1,3 +1,4 @@
+import { latLngToCell } from 'h3-js';
 import { describe, expect, it } from 'vitest';
 import type { IncidentEvent, IncidentQuery, IncidentStatus } from '../../shared/index.js';
 import { InvalidCursorError, type IncidentRecord, type Store } from '../../server/store/store.js';
@@ -351,13 +352,23 @@ export function describeIncidentRepository(open: OpenStore): void {
       await expect(s.incidents.list({ limit: 1, cursor: 'not a cursor at all' })).rejects.toBeInstanceOf(InvalidCursorError);
     });
 
-    it('gives the location, time and category of the incidents reported in [since, until)', async () => {
+    it('gives the location, time, category, source, town, grid cell and H3 cell of the incidents reported in [since, until)', async () => {
       const s = store();
       const recs = [-3, -2, -1, 0].map((h) => incidentRecord({ reportedAt: T0 + h * HOUR, categoryCode: h === -1 ? 'C0101' : 'E0102' }));
       await s.incidents.append(recs);
       const points = await s.incidents.points(T0 - 2 * HOUR, T0);
       expect(sortedBy(points, (p) => p.reportedAt)).toEqual(
-        [recs[1]!, recs[2]!].map((r) => ({ lon: r.lon, lat: r.lat, reportedAt: r.reportedAt, categoryCode: r.categoryCode })),
+        [recs[1]!, recs[2]!].map((r) => ({
+          lon: r.lon,
+          lat: r.lat,
+          reportedAt: r.reportedAt,
+          categoryCode: r.categoryCode,
+          source: r.source,
+          townCode: r.townCode,
+          gridCode: r.gridCode,
+          // Stored at ingest: the H3 cell of the incident's own position.
+          h3: latLngToCell(r.lat, r.lon, 8),
+        })),
       );
       expect(await s.incidents.points(T0 + 1, T0 + HOUR)).toEqual([]);
       expect((await s.incidents.points(0, Number.MAX_SAFE_INTEGER)).length).toBe(4);

@@ -3,6 +3,7 @@ import { describeAuthRepository } from './auth.js';
 import { describeCalendarRepository } from './calendar.js';
 import { describeCaseRepository } from './cases.js';
 import { describeCoverageRepository } from './coverage.js';
+import { describeCongestionRepository } from './congestion.js';
 import { describeIdempotencyRepository } from './idempotency.js';
 import { describeIncidentRepository } from './incidents.js';
 import { describeInspectionQueue } from './inspection.js';
@@ -11,13 +12,14 @@ import { describeMetaRepository } from './meta.js';
 import { describePhotoRepository } from './photos.js';
 import type { OpenStore } from './records.js';
 import { describeResponsibilityRepository } from './responsibility.js';
+import { describeSiteRepository } from './sites.js';
 import { describeTeamRepository } from './teams.js';
 import { describeTransactions } from './transactions.js';
 
 export type { OpenStore } from './records.js';
 export {
-  describeAuditRepository, describeAuthRepository, describeCalendarRepository, describeCaseRepository, describeCoverageRepository, describeIdempotencyRepository, describeInspectionQueue,
-  describeIncidentRepository, describeInspectorRepository, describeMetaRepository, describePhotoRepository, describeResponsibilityRepository, describeTeamRepository, describeTransactions,
+  describeAuditRepository, describeAuthRepository, describeCalendarRepository, describeCaseRepository, describeCoverageRepository, describeCongestionRepository, describeIdempotencyRepository, describeInspectionQueue,
+  describeIncidentRepository, describeInspectorRepository, describeMetaRepository, describePhotoRepository, describeResponsibilityRepository, describeSiteRepository, describeTeamRepository, describeTransactions,
 };
 
 /**
@@ -39,5 +41,7 @@ export function describeStoreContract(open: OpenStore): void {
   describeMetaRepository(open);
   describeResponsibilityRepository(open);
   describeCoverageRepository(open);
+  describeSiteRepository(open);
+  describeCongestionRepository(open);
   describeTransactions(open);
 }

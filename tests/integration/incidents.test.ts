@@ -1,4 +1,7 @@
 import fc from 'fast-check';
+import * as turf from '@turf/turf';
+import { latLngToCell } from 'h3-js';
+import { decodePointColumns, type PointColumnsFrame } from '../../shared/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, pointsInCells, postJson, streamClient, waitFor } from '../support/api.js';
 import { authHeaders } from '../support/credentials.js';
@@ -168,6 +171,110 @@ describe('incident API against a real server and SQLite', () => {
     expect(cells[body.cell[k]!]!.properties.code).toBe(posted.body.gridCode);
     expect(body.t.every((t, i) => i === 0 || t >= body.t[i - 1]!)).toBe(true);
     expect((await getJson<ApiError>(`${server.url}/api/incidents/points?window=1y`)).status).toBe(400);
+  });
+
+  it('serves the points as binary columns, by theme and filters, each with its stored cell and H3 cell', async () => {
+    const roads = (await getJson<FeatureCollection>(`${server.url}/api/layers/roads`)).body.features;
+    const main = roads.filter((r) => r.properties.class === 'arterial' || r.properties.class === 'expressway');
+    const mainLines = turf.featureCollection(main.map((r) => turf.lineString((r.geometry as { coordinates: [number, number][] }).coordinates)));
+    const distanceToMain = (lon: number, lat: number) => Math.min(...mainLines.features.map((l) => turf.pointToLineDistance([lon, lat], l, { units: 'meters' })));
+    // On an arterial, and in a cell far from every main road.
+    const [a, b] = (main[0]!.geometry as { coordinates: [number, number][] }).coordinates;
+    const onRoad = { lon: (a![0] + b![0]) / 2, lat: (a![1] + b![1]) / 2 };
+    // (Found lazily: a distance to every main road is slow enough to let a kept-alive socket time out.)
+    const farOnes: { lon: number; lat: number }[] = [];
+    for (const p of pointsInCells(cells, 400, 907)) if (farOnes.length < 2 && distanceToMain(p.lon, p.lat) > 150) farOnes.push(p);
+    const [far, far2] = farOnes;
+    const post = (categoryCode: string, at: { lon: number; lat: number }, source?: string) =>
+      postJson<Incident>(`${server.url}/api/incidents`, { categoryCode, lon: at.lon, lat: at.lat, ...(source && { source }) });
+    const garbageOnRoad = (await post('E0102', onRoad)).body;
+    const garbageFar = (await post('E0102', far!)).body;
+    const vending = (await post('E0508', far2!, 'hotline_12345')).body;
+    const binary = async (query: string) => {
+      const res = await fetch(`${server.url}/api/incidents/points?${query}`, { headers: { accept: 'application/octet-stream', ...authHeaders(server.url) } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/octet-stream/);
+      return decodePointColumns(await res.arrayBuffer());
+    };
+    // Positions come back quantized to 1/65535 of the city's span: well under 1e-5°.
+    const has = (f: PointColumnsFrame, i: Incident) => {
+      for (let k = 0; k < f.count; k++) if (Math.abs(f.lon[k]! - i.lon) < 1e-5 && Math.abs(f.lat[k]! - i.lat) < 1e-5) return k;
+      return -1;
+    };
+
+    // Everything: the binary columns and the JSON agree, and each point carries its stored cell.
+    const all = await binary('window=24h');
+    const json = (await getJson<{ count: number; cell: number[]; t: number[] }>(`${server.url}/api/incidents/points?window=24h`)).body;
+    expect(all.count).toBe(json.count);
+    expect([...all.cell]).toEqual(json.cell);
+    for (let k = 0; k < all.count; k++) expect(Math.abs(all.t[k]! - json.t[k]!)).toBeLessThanOrEqual(all.tStepS);
+    for (const i of [garbageOnRoad, garbageFar, vending]) {
+      const k = has(all, i);
+      expect(k).toBeGreaterThanOrEqual(0);
+      expect(cells[all.cell[k]!]!.properties.code).toBe(i.gridCode);
+    }
+    // Eight bytes a point, against the JSON's digits.
+    const bytes = (await (await fetch(`${server.url}/api/incidents/points?window=24h`, { headers: { accept: 'application/octet-stream', ...authHeaders(server.url) } })).arrayBuffer()).byteLength;
+    expect(bytes).toBeLessThan(8 * all.count + 200);
+
+    // Main-road garbage: the garbage near an arterial or expressway only (50 m, and the quantization).
+    const roadGarbage = await binary('window=24h&theme=main_road_garbage');
+    expect(has(roadGarbage, garbageOnRoad)).toBeGreaterThanOrEqual(0);
+    expect(has(roadGarbage, garbageFar)).toBe(-1);
+    for (let k = 0; k < roadGarbage.count; k++) expect(distanceToMain(roadGarbage.lon[k]!, roadGarbage.lat[k]!)).toBeLessThanOrEqual(51.5);
+    // Street order, narrowed by source and town.
+    const order = await binary(`window=24h&theme=street_order&sources=hotline_12345&town=${vending.townCode}`);
+    expect(has(order, vending)).toBeGreaterThanOrEqual(0);
+    expect(has(order, garbageFar)).toBe(-1);
+    // Congestion is drawn from road speeds: no report is a congestion point.
+    expect((await binary('window=24h&theme=congestion')).count).toBe(0);
+    for (const bad of ['theme=weather', 'sources=fax', 'categories=X1', 'town=1', 'family=Z']) {
+      expect((await getJson<ApiError>(`${server.url}/api/incidents/points?window=24h&${bad}`)).status).toBe(400);
+    }
+
+    // The H3 cells stored at ingest: the hexagon counts hold every incident, each in its own hexagon.
+    const hexes = (await getJson<{ incidents: number; cells: { h3: string; count: number }[] }>(`${server.url}/api/hotspots?window=24h&res=h3-8&all=true`)).body;
+    expect(hexes.cells.reduce((sum, c) => sum + c.count, 0)).toBe(json.count);
+    expect(hexes.cells.find((c) => c.h3 === latLngToCell(garbageOnRoad.lat, garbageOnRoad.lon, 8))!.count).toBeGreaterThanOrEqual(1);
+  });
+
+  it('finds the hot spots of a theme with Gi* and the FDR correction, by cell, distance band or H3, and emerging ones over weeks', async () => {
+    // A cluster of vending in one cell and around it: the hottest spot of street order, at 99 %.
+    // Near the middle of the city, so the whole cluster lies inside it.
+    const [cx, cy] = (await getJson<CityMeta>(`${server.url}/api/city`)).body.center;
+    const centre = pointsInCells(cells, 300, 4242).sort((a, b) => Math.hypot(a.lon - cx, a.lat - cy) - Math.hypot(b.lon - cx, b.lat - cy))[0]!;
+    const spot = (await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'E0504', lon: centre.lon, lat: centre.lat })).body;
+    for (let k = 0; k < 24; k++) {
+      const d = ((k % 5) - 2) * 0.0004;
+      const e = (Math.floor(k / 5) - 2) * 0.0004;
+      const r = await postJson<{ error?: { code: string } }>(`${server.url}/api/incidents`, { categoryCode: 'E0504', lon: centre.lon + d, lat: centre.lat + e });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+    }
+    type Answer = { incidents: number; cellsScored: number; classes: Record<string, number>; cells: { gridCode?: string; h3?: string; z: number; p: number; q: number; class: string; count: number }[] };
+    const hot = (await getJson<Answer>(`${server.url}/api/hotspots?window=24h&theme=street_order`)).body;
+    expect(hot.cellsScored).toBe(cells.length);
+    expect(hot.incidents).toBeGreaterThanOrEqual(25);
+    const cell = hot.cells.find((c) => c.gridCode === spot.gridCode)!;
+    expect(cell.class).toBe('hot_99');
+    expect(cell.q).toBeGreaterThanOrEqual(cell.p);
+    expect(cell.q).toBeLessThan(0.01);
+    // Only the significant cells are listed, the strongest first; the classes count every cell.
+    expect(hot.cells.every((c) => c.class !== 'not_significant')).toBe(true);
+    for (let i = 1; i < hot.cells.length; i++) expect(hot.cells[i - 1]!.z).toBeGreaterThanOrEqual(hot.cells[i]!.z);
+    expect(Object.values(hot.classes).reduce((a, b) => a + b, 0)).toBe(cells.length);
+    const band = (await getJson<Answer>(`${server.url}/api/hotspots?window=24h&theme=street_order&weights=band&bandM=300`)).body;
+    expect(band.cells.find((c) => c.gridCode === spot.gridCode)?.class).toMatch(/^hot_/);
+    const hex = (await getJson<Answer>(`${server.url}/api/hotspots?window=24h&theme=street_order&res=h3-8`)).body;
+    expect(hex.cells.find((c) => c.h3 === latLngToCell(spot.lat, spot.lon, 8))?.class).toMatch(/^hot_/);
+    for (const bad of ['weights=rook', 'res=h3-9', 'bandM=5', 'all=maybe']) {
+      expect((await getJson<ApiError>(`${server.url}/api/hotspots?window=24h&${bad}`)).status).toBe(400);
+    }
+    const emerging = (await getJson<{ weeks: number; slices: string[]; classes: Record<string, number>; cells: { gridCode: string; class: string }[] }>(`${server.url}/api/hotspots/emerging?weeks=4&theme=street_order`)).body;
+    expect(emerging.slices).toHaveLength(4);
+    expect(Object.values(emerging.classes).reduce((a, b) => a + b, 0)).toBe(cells.length);
+    // Hot only in the last week, never before: a new hot spot.
+    expect(emerging.cells.find((c) => c.gridCode === spot.gridCode)?.class).toBe('new_hot');
+    expect((await getJson<ApiError>(`${server.url}/api/hotspots/emerging?weeks=2`)).status).toBe(400);
   });
 
   it('finds the cell of a point and serves every layer', async () => {

@@ -113,6 +113,7 @@ describe('incident clusters at overview zooms', () => {
 describe('density points kept current from the stream', () => {
   const loaded = (): PointColumns => ({
     window: '24h',
+    key: 'window=24h&theme=all',
     count: 2,
     positions: new Float32Array([119.9, 31.7, 119.95, 31.75]),
     cells: new Int32Array([0, 3]),

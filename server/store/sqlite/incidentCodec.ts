@@ -1,3 +1,4 @@
+import { incidentH3 } from '../../../shared/index.js';
 import type { CaseState, Incident, IncidentEvent, IncidentEventKind, IncidentStatus, ReporterContact } from '../../../shared/index.js';
 import type { ActionRecord, IncidentRecord } from '../store.js';
 
@@ -60,7 +61,7 @@ const COLUMNS = [
   'id', 'seq', 'version', 'category_code', 'lon', 'lat', 'grid_code', 'town_code', 'community_code', 'status', 'source',
   'description', 'reported_at', 'created_at', 'updated_at', 'deadline_at', 'closed_at', 'reporter', 'reported_by',
   'stage_deadline_at', 'team_id', 'urge_count', 'rework_count', 'suspended_from', 'closure_kind', 'arrived_at', 'merged_into',
-  'callback', 'number', 'close_deadline_at', 'unit_code', 'application', 'confirmed_at',
+  'callback', 'number', 'close_deadline_at', 'unit_code', 'application', 'confirmed_at', 'h3_8',
 ] as const;
 
 export const INSERT_INCIDENT_SQL = `INSERT INTO incidents (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`;
@@ -73,12 +74,12 @@ export function rowValues(c: StoredCase): unknown[] {
     c.reporter ? JSON.stringify(c.reporter) : null, c.reportedBy ? JSON.stringify(c.reportedBy) : null,
     c.stageDeadlineAt, c.teamId, c.urgeCount, c.reworkCount, c.suspendedFrom, c.closureKind, c.arrivedAt, c.mergedInto,
     c.callback ? JSON.stringify(c.callback) : null, c.number, c.closeDeadlineAt, c.unitCode,
-    c.application ? JSON.stringify(c.application) : null, c.confirmedAt,
+    c.application ? JSON.stringify(c.application) : null, c.confirmedAt, incidentH3(c.lon, c.lat),
   ];
 }
 
 /** The columns a workflow step changes; the rest of a row never changes after the report. */
-const MUTABLE = COLUMNS.slice(1).filter((c) => !['category_code', 'lon', 'lat', 'grid_code', 'town_code', 'community_code', 'source', 'description', 'reported_at', 'created_at', 'reporter', 'reported_by', 'number'].includes(c));
+const MUTABLE = COLUMNS.slice(1).filter((c) => !['category_code', 'lon', 'lat', 'grid_code', 'town_code', 'community_code', 'source', 'description', 'reported_at', 'created_at', 'reporter', 'reported_by', 'number', 'h3_8'].includes(c));
 export const UPDATE_CASE_SQL = `UPDATE incidents SET ${MUTABLE.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
 
 /** Values for UPDATE_CASE_SQL. */

@@ -341,4 +341,52 @@ export const MIGRATIONS: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 16,
+    name: 'congestion every 5 minutes',
+    sql: `
+      -- Each area's congestion index (free-flow ÷ current travel time over its roads) in each
+      -- 5-minute slot: towns by code, the centre as 'centre'. Pruned after about 15 days.
+      CREATE TABLE congestion_5min (
+        area  TEXT NOT NULL,
+        slot  INTEGER NOT NULL,   -- epoch ms ÷ 300000: the slot's start
+        "index" REAL NOT NULL,    -- 0–1, 1 free-flow
+        PRIMARY KEY (area, slot)
+      ) WITHOUT ROWID;
+      CREATE INDEX congestion_5min_by_slot ON congestion_5min (slot);
+    `,
+  },
+  {
+    version: 17,
+    name: 'vacant lots and material yards',
+    sql: `
+      -- The registry of vacant lots (闲置地块) and material yards (堆物堆料), seeded from the default
+      -- city on the first start (meta sites_seeded_at), kept by admins and imports.
+      CREATE TABLE sites (
+        id         TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('vacant_lot', 'material_yard')),
+        name_zh    TEXT NOT NULL,
+        name_en    TEXT NOT NULL,
+        geometry   TEXT NOT NULL,   -- GeoJSON Polygon or MultiPolygon, WGS-84
+        owner      TEXT,
+        area_m2    REAL NOT NULL,
+        status     TEXT NOT NULL CHECK (status IN ('idle', 'fenced', 'greened', 'under_construction', 'returned_to_use')),
+        treated_at INTEGER,         -- epoch ms: when its status last changed from idle
+        town_code  TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT NOT NULL
+      ) WITHOUT ROWID;
+      -- A site's status changes are read back from the audit log, object by object.
+      CREATE INDEX audit_log_by_object ON audit_log (object_type, object_id, id);
+    `,
+  },
+  {
+    version: 18,
+    name: "incidents' H3 cells",
+    sql: `
+      -- Each incident's H3 cell (resolution 8), stored at ingest for the hexagon maps and hotspots;
+      -- the cases stored before it get theirs on open (fillIncidentH3), in one pass.
+      ALTER TABLE incidents ADD COLUMN h3_8 TEXT;
+    `,
+  },
 ];

@@ -71,7 +71,8 @@ export class IncidentTables {
       readEvents: db.prepare('SELECT seq, incident_rid, kind, at, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?'),
       eventsOfBefore: db.prepare('SELECT seq, incident_rid, kind, at, payload FROM events WHERE incident_rid = ? AND seq < ? ORDER BY seq'),
       points: db.prepare(
-        'SELECT lon, lat, reported_at AS reportedAt, category_code AS categoryCode FROM incidents WHERE reported_at >= ? AND reported_at < ? ORDER BY reported_at',
+        `SELECT lon, lat, reported_at AS reportedAt, category_code AS categoryCode, source, town_code AS townCode, grid_code AS gridCode, h3_8 AS h3
+         FROM incidents WHERE reported_at >= ? AND reported_at < ? ORDER BY reported_at`,
       ),
       count: db.prepare('SELECT count(*) AS n FROM incidents'),
       dueAfter: db.prepare(`SELECT * FROM incidents WHERE (deadline_at > @ms OR stage_deadline_at > @ms OR close_deadline_at > @ms)

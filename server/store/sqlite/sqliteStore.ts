@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { MetaRepository, Repositories, Store } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
+import { incidentH3 } from '../../../shared/index.js';
 import { SqliteAuditRepository, SqliteAuthRepository } from './sqliteAuth.js';
 import { SqliteCalendarRepository } from './sqliteCalendar.js';
 import { SqliteIdempotencyRepository } from './sqliteIdempotency.js';
@@ -13,6 +14,8 @@ import { SqlitePhotoRepository } from './sqlitePhotos.js';
 import { SqliteResponsibilityRepository } from './sqliteResponsibility.js';
 import { SqliteTeamRepository } from './sqliteTeams.js';
 import { SqliteCoverageRepository } from './sqliteCoverage.js';
+import { SqliteSiteRepository } from './sqliteSites.js';
+import { SqliteCongestionRepository } from './sqliteCongestion.js';
 
 /** Applies the migrations this database has not seen yet, each in its own transaction. */
 function migrate(db: Database.Database): void {
@@ -26,6 +29,16 @@ function migrate(db: Database.Database): void {
       record.run(m.version, m.name, Date.now());
     })();
   }
+}
+
+/** The H3 cells of the incidents stored before they were kept (migration 18), once, in one transaction. */
+function fillIncidentH3(db: Database.Database): void {
+  const rows = db.prepare('SELECT rowid AS rid, lon, lat FROM incidents WHERE h3_8 IS NULL').all() as { rid: number; lon: number; lat: number }[];
+  if (rows.length === 0) return;
+  const set = db.prepare('UPDATE incidents SET h3_8 = ? WHERE rowid = ?');
+  db.transaction(() => {
+    for (const r of rows) set.run(incidentH3(r.lon, r.lat), r.rid);
+  })();
 }
 
 class SqliteMetaRepository implements MetaRepository {
@@ -68,6 +81,8 @@ export class SqliteStore implements Store {
   readonly meta: Repositories['meta'];
   readonly responsibility: Repositories['responsibility'];
   readonly coverage: Repositories['coverage'];
+  readonly congestion: Repositories['congestion'];
+  readonly sites: Repositories['sites'];
 
   private readonly db: Database.Database;
   private readonly head: LogHead;
@@ -94,6 +109,7 @@ export class SqliteStore implements Store {
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
     migrate(db);
+    fillIncidentH3(db);
     this.db = db;
     this.head = new LogHead((db.prepare('SELECT coalesce(max(seq), 0) AS head FROM events').get() as { head: number }).head);
     const tables = new IncidentTables(db, this.head, (fn) => this.afterCommit.push(fn), opts.caseNumberPrefix ?? 'WJ');
@@ -112,6 +128,8 @@ export class SqliteStore implements Store {
       meta: new SqliteMetaRepository(db),
       responsibility: new SqliteResponsibilityRepository(db),
       coverage: new SqliteCoverageRepository(db),
+      congestion: new SqliteCongestionRepository(db),
+      sites: new SqliteSiteRepository(db),
     };
     this.guarded = Object.fromEntries(
       Object.entries(this.inside).map(([name, repo]) => [name, this.failuresMarked(repo as object)]),
@@ -128,6 +146,8 @@ export class SqliteStore implements Store {
     this.meta = this.ownTransactions('meta');
     this.responsibility = this.ownTransactions('responsibility');
     this.coverage = this.ownTransactions('coverage');
+    this.congestion = this.ownTransactions('congestion');
+    this.sites = this.ownTransactions('sites');
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {

@@ -1,0 +1,117 @@
+import { THEME_DEFINITIONS, type ThemePlace } from '../../shared/index.js';
+import type { IncidentPoint } from '../store/store.js';
+
+/** The places a theme asks for, as bits of each point's flags (computed once, when the point arrives). */
+const PLACE_BIT: Record<ThemePlace, number> = { near_main_road: 1, near_vacant_lot: 2 };
+
+/**
+ * The incidents of the last days as the density layers and the hotspots read them, in memory: every
+ * request used to read its window from SQLite again (112,000 rows for 90 days, most of the time of a
+ * request), and to test every point of a place theme against the roads and lots again. Here the points
+ * are read once at start, appended as reports are committed, kept in time order, and each carries the
+ * places it is near as bits; a window is two binary searches and a filter.
+ */
+export class RecentPoints {
+  private points: IncidentPoint[] = [];
+  private near = new Uint8Array(0);
+
+  constructor(
+    private readonly deps: {
+      /** Whether a point lies within `metres` of a theme's place (server/hotspot/themePlaces.ts). */
+      isNear(place: ThemePlace, lon: number, lat: number, metres: number): boolean;
+      /** How far back the points are kept, ms. */
+      keepMs: number;
+    },
+  ) {
+    for (const t of Object.values(THEME_DEFINITIONS)) {
+      if (t.place && t.nearM !== RecentPoints.NEAR_M) throw new Error(`a theme asks for ${t.nearM} m; the points know ${RecentPoints.NEAR_M} m`);
+    }
+  }
+
+  /** The distance the place bits stand for (the themes' own). */
+  static readonly NEAR_M = 50;
+
+  /** The earliest time this holds every point from (points before it may be missing). */
+  get heldSince(): number {
+    return this.since;
+  }
+  private since = Infinity;
+
+  /** Starts from the store's points of [since, now), oldest first. */
+  load(points: readonly IncidentPoint[], since: number): void {
+    this.points = [...points];
+    this.near = new Uint8Array(Math.max(1024, points.length * 2));
+    points.forEach((p, i) => (this.near[i] = this.placesOf(p)));
+    this.since = since;
+  }
+
+  /** A report just committed; a report dated back in time goes to its place in time order. */
+  add(p: IncidentPoint): void {
+    const n = this.points.length;
+    if (n === this.near.length) {
+      const grown = new Uint8Array(n * 2);
+      grown.set(this.near);
+      this.near = grown;
+    }
+    let i = n;
+    if (n > 0 && this.points[n - 1]!.reportedAt > p.reportedAt) {
+      i = this.indexAt(p.reportedAt + 1);
+      this.near.copyWithin(i + 1, i, n);
+    }
+    this.points.splice(i, 0, p);
+    this.near[i] = this.placesOf(p);
+  }
+
+  /** Drops the points older than the kept span before `now`. */
+  prune(now: number): void {
+    const from = now - this.deps.keepMs;
+    const k = this.indexAt(from);
+    if (k === 0) return;
+    this.points = this.points.slice(k);
+    this.near = this.near.slice(k);
+    if (this.near.length < 1024) {
+      const grown = new Uint8Array(1024);
+      grown.set(this.near);
+      this.near = grown;
+    }
+    this.since = Math.max(this.since, from);
+  }
+
+  /** Whether [since, until) lies within what is held. */
+  covers(since: number): boolean {
+    return since >= this.since;
+  }
+
+  /** The points of [since, until), oldest first, that `keep` takes; `place` must also be near if given. */
+  between(since: number, until: number, keep: (p: IncidentPoint) => boolean, place: ThemePlace | null): IncidentPoint[] {
+    const out: IncidentPoint[] = [];
+    const bit = place ? PLACE_BIT[place] : 0;
+    for (let i = this.indexAt(since), end = this.indexAt(until); i < end; i++) {
+      const p = this.points[i]!;
+      if ((bit === 0 || (this.near[i]! & bit) !== 0) && keep(p)) out.push(p);
+    }
+    return out;
+  }
+
+  get size(): number {
+    return this.points.length;
+  }
+
+  /** The first index whose point is reported at or after `t`. */
+  private indexAt(t: number): number {
+    let lo = 0;
+    let hi = this.points.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.points[mid]!.reportedAt < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private placesOf(p: IncidentPoint): number {
+    let bits = 0;
+    for (const [place, bit] of Object.entries(PLACE_BIT) as [ThemePlace, number][]) if (this.deps.isNear(place, p.lon, p.lat, RecentPoints.NEAR_M)) bits |= bit;
+    return bits;
+  }
+}
