@@ -10,7 +10,9 @@ import { CaseCounters } from './CaseCounters.js';
 import { useCaseSummary } from './useCaseSummary.js';
 import { MapView } from '../map/MapView.js';
 import { LayerPanel, type LayerVisibility } from '../map/LayerPanel.js';
-import { useIncidentPoints, type DensityFilter } from '../layers/useIncidentPoints.js';
+import { pointsInRows, useIncidentPoints, type DensityFilter } from '../layers/useIncidentPoints.js';
+import { playbackSteps, rowsInStep } from '../hotspot/playback.js';
+import { PlaybackBar } from '../hotspot/PlaybackBar.js';
 import { useHotspots, type HotspotMode } from '../hotspot/useHotspots.js';
 import { useCameras, useCoverage } from '../coverage/useCoverage.js';
 import { patrolAgeClassOf, PATROL_AGE_CLASSES } from '../coverage/patrolAge.js';
@@ -85,8 +87,13 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
   const [densityFilter, setDensityFilter] = useState<DensityFilter>({ theme: 'all' });
   const density = useIncidentPoints(timeWindow, densityFilter, visible.heatmap || visible.hexagons || visible.grid);
   const [hotspotMode, setHotspotMode] = useState<HotspotMode>('gistar');
-  const hotspots = useHotspots(visible.hotspots, hotspotMode, timeWindow, densityFilter, () => onSignOutRef.current('unauthenticated'));
-  const points = density.points;
+  // Time playback: the window's steps, one shown at a time (null: the whole window).
+  const [playback, setPlayback] = useState<{ index: number; playing: boolean } | null>(null);
+  const windowPoints = density.points;
+  const steps = useMemo(() => (windowPoints ? playbackSteps(timeWindow, windowPoints.sinceMs) : []), [timeWindow, windowPoints?.sinceMs]);
+  const step = playback ? (steps[Math.min(playback.index, steps.length - 1)] ?? null) : null;
+  const points = useMemo(() => (windowPoints && step ? pointsInRows(windowPoints, rowsInStep(windowPoints.t, windowPoints.count, windowPoints.sinceMs, step)) : windowPoints), [windowPoints, step]);
+  const hotspots = useHotspots(visible.hotspots, hotspotMode, timeWindow, densityFilter, () => onSignOutRef.current('unauthenticated'), hotspotMode === 'gistar' ? step : null);
   const cases = useCaseSummary(() => onSignOutRef.current('unauthenticated'));
   const coverageShown = visible.patrol || visible.blindSpots || visible.cameras;
   const coverage = useCoverage(coverageShown, () => onSignOutRef.current('unauthenticated'));
@@ -241,7 +248,20 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
           coverageCounts={coverageCounts}
           cameraCounts={cameras ? { live: cameras.live, silent: cameras.silent } : null}
           congestionCounts={congestion.levelCounts}
+          onPlayback={windowPoints ? () => setPlayback({ index: 0, playing: true }) : undefined}
         />
+        {playback && step && (
+          <PlaybackBar
+            window={timeWindow}
+            steps={steps}
+            index={step.index}
+            playing={playback.playing}
+            count={points?.count ?? null}
+            onIndex={(index) => setPlayback((p) => (p ? { ...p, index } : p))}
+            onPlaying={(playing) => setPlayback((p) => (p ? { ...p, playing } : p))}
+            onClose={() => setPlayback(null)}
+          />
+        )}
       </section>
       <aside>
       <section className="stats">

@@ -19,12 +19,22 @@ export interface PlaybackStep {
   until: number;
 }
 
-/** The steps of a window that starts at `sinceMs`, oldest first; the last may be cut short by the window's end. */
+/** The city's local time (UTC+8): steps begin on its hours and midnights, so that a day is a calendar day. */
+const LOCAL_OFFSET_MS = 8 * 3_600_000;
+
+/**
+ * The steps of a window that starts at `sinceMs`, oldest first: on the hour for hours, at local
+ * midnight for days and weeks (a week from the window's first midnight), so that the first and last
+ * may be cut short by the window's ends.
+ */
 export function playbackSteps(window: TimeWindow, sinceMs: number): PlaybackStep[] {
   const step = PLAYBACK_STEP_MS[window];
   const end = sinceMs + TIME_WINDOW_MS[window];
+  const unit = Math.min(step, 86_400_000);
+  // The last boundary at or before the window's start, in local time.
+  const first = Math.floor((sinceMs + LOCAL_OFFSET_MS) / unit) * unit - LOCAL_OFFSET_MS;
   const out: PlaybackStep[] = [];
-  for (let from = sinceMs, i = 0; from < end; from += step, i++) out.push({ index: i, from, until: Math.min(end, from + step) });
+  for (let from = first, i = 0; from < end; from += step, i++) out.push({ index: i, from: Math.max(from, sinceMs), until: Math.min(end, from + step) });
   return out;
 }
 

@@ -23,11 +23,20 @@ const REFRESH_MS = 5 * 60_000;
  * FDR) over the window, or `GET /api/hotspots/emerging` over the last 12 weeks; read again when the
  * window, the filter or the mode changes, and every five minutes.
  */
-export function useHotspots(enabled: boolean, mode: HotspotMode, window: TimeWindow, filter: DensityFilter, onUnauthenticated: () => void): CellHotspots | null {
+export function useHotspots(
+  enabled: boolean,
+  mode: HotspotMode,
+  window: TimeWindow,
+  filter: DensityFilter,
+  onUnauthenticated: () => void,
+  /** A playback step: Gi* over its span only. */
+  step: { from: number; until: number } | null = null,
+): CellHotspots | null {
   const [answer, setAnswer] = useState<CellHotspots | null>(null);
   const onUnauthenticatedRef = useRef(onUnauthenticated);
   onUnauthenticatedRef.current = onUnauthenticated;
-  const url = mode === 'gistar' ? `/api/hotspots?${pointsQueryString(window, filter)}&weights=queen` : `/api/hotspots/emerging?weeks=${EMERGING_WEEKS}&theme=${filter.theme}`;
+  const span = step ? `&since=${new Date(step.from).toISOString()}&until=${new Date(step.until).toISOString()}` : '';
+  const url = mode === 'gistar' ? `/api/hotspots?${pointsQueryString(window, filter)}&weights=queen${span}` : `/api/hotspots/emerging?weeks=${EMERGING_WEEKS}&theme=${filter.theme}`;
   useEffect(() => {
     if (!enabled) return;
     const abort = new AbortController();

@@ -109,6 +109,7 @@ export const zhCN = {
     lastWeekSeries: '上周同日',
     hint: '指数 = 畅行时间 ÷ 实际行程时间（1 为畅通），按路段长度和等级加权',
   },
+  playback: { start: '时间回放', play: '播放', pause: '暂停', step: '回放时段', close: '结束回放' },
   hotspotClass: {
     hot_99: '热点 99%置信', hot_95: '热点 95%置信', hot_90: '热点 90%置信', not_significant: '不显著',
     cold_90: '冷点 90%置信', cold_95: '冷点 95%置信', cold_99: '冷点 99%置信',
@@ -819,6 +820,7 @@ export const en: typeof zhCN = {
     lastWeekSeries: 'Last week',
     hint: 'Index = free-flow time ÷ travel time (1 is free), weighted by road length and class',
   },
+  playback: { start: 'Play back the window', play: 'Play', pause: 'Pause', step: 'Step', close: 'End playback' },
   hotspotClass: {
     hot_99: 'Hot spot, 99% confidence', hot_95: 'Hot spot, 95% confidence', hot_90: 'Hot spot, 90% confidence', not_significant: 'Not significant',
     cold_90: 'Cold spot, 90% confidence', cold_95: 'Cold spot, 95% confidence', cold_99: 'Cold spot, 99% confidence',

@@ -43,6 +43,9 @@ export interface PointColumns {
   positions: Float32Array;
   /** Index of each point's cell in the grid layer, from the server; -1 for points appended live. */
   cells: Int32Array;
+  /** The window's start (epoch ms), and each point's seconds since it (ascending for the loaded ones). */
+  sinceMs: number;
+  t: Uint32Array;
   /** Grid codes of the points appended from the stream since the load (their cells by code). */
   liveGridCodes: string[];
 }
@@ -60,24 +63,29 @@ function fromFrame(window: TimeWindow, key: string, p: PointColumnsFrame): Point
   }
   const cells = new Int32Array(p.count + 128).fill(-1);
   cells.set(p.cell);
-  return { window, key, count: p.count, positions, cells, liveGridCodes: [] };
+  const t = new Uint32Array(p.count + 128);
+  t.set(p.t);
+  return { window, key, count: p.count, positions, cells, liveGridCodes: [], sinceMs: Date.parse(p.since), t };
 }
 
 /** A copy of `points` with `arrivals` appended, growing the buffers when full. */
 export function appendPoints(points: PointColumns, arrivals: readonly Incident[]): PointColumns {
   const count = points.count + arrivals.length;
-  let { positions, cells } = points;
+  let { positions, cells, t } = points;
   if (positions.length < count * 2) {
     positions = new Float32Array(count * 4);
     positions.set(points.positions.subarray(0, points.count * 2));
     cells = new Int32Array(count * 2).fill(-1);
     cells.set(points.cells.subarray(0, points.count));
+    t = new Uint32Array(count * 2);
+    t.set(points.t.subarray(0, points.count));
   }
   arrivals.forEach((i, k) => {
     positions[2 * (points.count + k)] = i.lon;
     positions[2 * (points.count + k) + 1] = i.lat;
+    t[points.count + k] = Math.max(0, Math.round((Date.parse(i.reportedAt) - points.sinceMs) / 1000));
   });
-  return { ...points, count, positions, cells, liveGridCodes: [...points.liveGridCodes, ...arrivals.map((i) => i.gridCode)] };
+  return { ...points, count, positions, cells, t, liveGridCodes: [...points.liveGridCodes, ...arrivals.map((i) => i.gridCode)] };
 }
 
 /**
@@ -119,4 +127,22 @@ export function useIncidentPoints(window: TimeWindow, filter: DensityFilter, ena
     pending.current.push(...arrivals.filter((i) => passesDensityFilter(i, filterRef.current)));
   }, []);
   return { points: enabled && points?.key === key ? points : null, append };
+}
+
+/**
+ * The points of rows [start, end) only, as views on the same buffers (nothing copied): a playback step.
+ * Points appended from the stream are left out (a step is a slice of the loaded window).
+ */
+export function pointsInRows(points: PointColumns, [start, end]: [number, number]): PointColumns {
+  const loaded = points.count - points.liveGridCodes.length;
+  const b = Math.min(end, loaded);
+  const a = Math.min(start, b);
+  return {
+    ...points,
+    count: b - a,
+    positions: points.positions.subarray(2 * a, 2 * b),
+    cells: points.cells.subarray(a, b),
+    t: points.t.subarray(a, b),
+    liveGridCodes: [],
+  };
 }

@@ -65,6 +65,8 @@ export function LayerPanel(props: {
   hotspotMode?: HotspotMode;
   onHotspotMode?: (m: HotspotMode) => void;
   hotspotClasses?: Record<string, number> | null;
+  /** Starts the time playback of the window (when its points are loaded). */
+  onPlayback?: () => void;
   /** Cells in each class of each coverage map, once the coverage has loaded. */
   coverageCounts?: Partial<Record<CoverageMap, readonly number[] | null>>;
   /** Cameras live and silent, once the list has loaded. */
@@ -139,6 +141,11 @@ export function LayerPanel(props: {
               ))}
             </select>
           </label>
+          {props.onPlayback && (
+            <button type="button" className="playback-start" onClick={props.onPlayback} data-testid="playback-start">
+              ▶ {t('playback.start')}
+            </button>
+          )}
         </div>
       )}
       <div className="legend" data-testid="legend">

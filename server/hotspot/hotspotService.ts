@@ -35,8 +35,9 @@ export class HotspotService {
   }
 
   async hotspots(q: HotspotQuery): Promise<HotspotAnswer> {
-    const until = this.deps.now();
-    const points = await this.deps.queries.filteredPoints(until - TIME_WINDOW_MS[q.window], until, q);
+    const until = q.until ? Date.parse(q.until) : this.deps.now();
+    const since = q.since ? Date.parse(q.since) : until - TIME_WINDOW_MS[q.window];
+    const points = await this.deps.queries.filteredPoints(since, until, q);
     const { keys, counts, weights } = q.res === 'h3-8' ? this.countByH3(points) : this.countByCell(points, q.weights, q.bandM);
     const { z, p } = getisOrdGiStar(counts, weights);
     const qv = benjaminiHochberg(p);

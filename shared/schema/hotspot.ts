@@ -17,7 +17,16 @@ export const HotspotQuery = PointsQuery.extend({
   bandM: z.coerce.number().int().min(100).max(2000).default(300),
   res: z.enum(['cell', 'h3-8']).default('cell'),
   all: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-}).strict();
+  /** A span of its own in place of the window (a playback step): both, `since` before `until`, at most 91 days. */
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+})
+  .strict()
+  .refine((q) => (q.since === undefined) === (q.until === undefined), { message: 'give both since and until, or neither', path: ['until'] })
+  .refine((q) => q.since === undefined || (Date.parse(q.until!) > Date.parse(q.since) && Date.parse(q.until!) - Date.parse(q.since) <= 91 * 86_400_000), {
+    message: 'until must follow since, by at most 91 days',
+    path: ['until'],
+  });
 export type HotspotQuery = z.infer<typeof HotspotQuery>;
 
 export const HotspotCell = z.object({

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodePointColumns, encodePointColumns, pointTimeStep, type PointColumnsFrame } from '../../shared/index.js';
 import { densityBreaks, densityClass } from '../../client/layers/densityRamp.js';
-import { passesDensityFilter, pointsQueryString } from '../../client/layers/useIncidentPoints.js';
+import { passesDensityFilter, pointsInRows, pointsQueryString } from '../../client/layers/useIncidentPoints.js';
+import { playbackSteps, rowsInStep } from '../../client/hotspot/playback.js';
 
 /**
  * The density layers' points and classes: the binary columns round-trip, and the classes by rank keep
@@ -95,5 +96,49 @@ describe("the density layers' filter", () => {
     expect(passesDensityFilter({ ...vending, categoryCode: 'E0102' }, { theme: 'street_order' })).toBe(false);
     // Near a main road is for the server to judge: such arrivals wait for the next load.
     expect(passesDensityFilter({ ...vending, categoryCode: 'E0102' }, { theme: 'main_road_garbage' })).toBe(false);
+  });
+});
+
+describe('time playback', () => {
+  const SINCE = Date.parse('2026-11-29T16:00:00Z');
+
+  it('cuts a window into hours, days or weeks, the last cut short by the window end', () => {
+    expect(playbackSteps('24h', SINCE)).toHaveLength(24);
+    expect(playbackSteps('7d', SINCE)).toHaveLength(7);
+    const weeks = playbackSteps('90d', SINCE);
+    expect(weeks).toHaveLength(13);
+    expect(weeks.at(-1)!.until - weeks.at(-1)!.from).toBe(6 * 86_400_000);
+    expect(weeks.every((s, i) => i === 0 || s.from === weeks[i - 1]!.until)).toBe(true);
+  });
+
+  it('finds the rows of a step in the ascending times, and shows them as views of the same buffers', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(7 * 86_400 - 1), { maxLength: 400 }), (times) => {
+        const t = Uint32Array.from(times).sort();
+        const steps = playbackSteps('7d', SINCE);
+        let covered = 0;
+        for (const step of steps) {
+          const [a, b] = rowsInStep(t, t.length, SINCE, step);
+          for (let i = a; i < b; i++) expect(SINCE + t[i]! * 1000 >= step.from && SINCE + t[i]! * 1000 < step.until).toBe(true);
+          covered += b - a;
+        }
+        expect(covered).toBe(t.length);
+      }),
+    );
+    const points = {
+      window: '7d' as const,
+      key: 'k',
+      count: 4,
+      positions: new Float32Array([1, 1, 2, 2, 3, 3, 4, 4]),
+      cells: new Int32Array([10, 20, 30, 40]),
+      t: new Uint32Array([0, 100, 90_000, 90_001]),
+      sinceMs: SINCE,
+      liveGridCodes: ['x'],
+    };
+    const second = pointsInRows(points, rowsInStep(points.t, points.count, SINCE, playbackSteps('7d', SINCE)[1]!));
+    // The last row is a live arrival: not part of any step.
+    expect(second.count).toBe(1);
+    expect([...second.cells]).toEqual([30]);
+    expect(second.positions.buffer).toBe(points.positions.buffer);
   });
 });

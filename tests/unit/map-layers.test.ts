@@ -114,6 +114,8 @@ describe('density points kept current from the stream', () => {
   const loaded = (): PointColumns => ({
     window: '24h',
     key: 'window=24h&theme=all',
+    sinceMs: Date.parse('2026-12-06T00:00:00Z'),
+    t: new Uint32Array([10, 20]),
     count: 2,
     positions: new Float32Array([119.9, 31.7, 119.95, 31.75]),
     cells: new Int32Array([0, 3]),
