@@ -15,6 +15,8 @@ export const CALENDAR_PATH = '/admin/calendar';
 export const SHIFTS_PATH = '/admin/shifts';
 /** The responsibility editor (责任网格): who answers for each cell, for admins. */
 export const RESPONSIBILITY_PATH = '/admin/responsibility';
+/** The leaders' review (综合评价): rankings of towns, units and positions, with the drill-down. */
+export const REVIEW_PATH = '/review';
 /** The 12345 hotline desk, for those who read callers' personal data (dispatchers, admins). */
 export const HOTLINE_PATH = '/hotline';
 /** The inspectors' phone (城管通): report, confirm, verify, fix on the spot. */

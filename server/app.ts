@@ -55,6 +55,8 @@ import { CongestionService } from './traffic/congestionService.js';
 import { loadCentre } from './traffic/centre.js';
 import { congestionRouter } from './http/congestion.js';
 import { casesRouter } from './http/cases.js';
+import { boardRouter } from './http/board.js';
+import { BoardService } from './board/boardService.js';
 import { dispatchRouter } from './http/dispatch.js';
 import { idempotent } from './http/idempotency.js';
 import { IdempotentAnswers } from './idempotency/idempotentAnswers.js';
@@ -98,6 +100,9 @@ import { SqliteStore } from './store/sqlite/sqliteStore.js';
 import { sitesRouter } from './http/sites.js';
 import { SiteFigures } from './site/siteFigures.js';
 import { SiteRegistry } from './site/siteRegistry.js';
+import { EvaluationService } from './evaluation/evaluationService.js';
+import { evaluationDirectory } from './evaluation/directory.js';
+import { evaluationRouter } from './http/evaluation.js';
 
 export interface RunningGridWatch {
   url: string;
@@ -339,6 +344,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use(['/api/incidents', '/api/cases/:id/actions', '/api/cases/:id/photos'], idempotent(new IdempotentAnswers(store)));
   app.use('/api', photosRouter(photos, cases));
   app.use('/api', casesRouter(cases, () => fleet.teams(Date.now())));
+  app.use('/api', boardRouter(new BoardService({ store, crews: (now) => fleet.teams(now).map((t) => t.status), localDayStart: (ms) => clock.localDayStart(ms), now: Date.now })));
   app.use('/api', dispatchRouter(cases));
   app.use('/api', teamShiftsRouter(shifts));
   const trackers = new TrackerService({
@@ -411,6 +417,15 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   app.use('/api', placesRouter(places));
   app.use('/api', categoriesRouter(catalog.categories, catalog.departments));
   app.use('/api', unitsRouter(units));
+  // 综合评价: every case's facts folded from the log once, then kept up to date in `committed`.
+  const evaluationStarted = Date.now();
+  const evaluation = await EvaluationService.load({
+    store,
+    directory: evaluationDirectory({ city, units, roster: () => responsibility.current }),
+    now: Date.now,
+  });
+  log.info({ cases: evaluation.size, ms: Date.now() - evaluationStarted }, 'evaluation facts folded from the log');
+  app.use('/api', evaluationRouter(evaluation));
   app.use('/api', notFoundApi);
 
   const clientDir = join(PROJECT_ROOT, 'dist', 'client');
@@ -436,6 +451,16 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   for (const t of teams) teamTasks.track(await store.cases.ofTeam(t.id));
   for (const u of units) teamTasks.track(await store.cases.ofUnit(u.code));
   const overdue = new OverdueWatch((msg) => toLivePicture(io).emit('case:overdue', msg));
+  // Cameras out of the coverage (or back) go to the dispatchers and walls, a message per change.
+  cameraLiveness.onChange((c) => {
+    toLivePicture(io).emit('camera:alert', {
+      down: c.camerasDown.slice(0, 50),
+      up: c.camerasUp.slice(0, 50),
+      ...cameraLiveness.silentCount(),
+      cells: c.changedCells.cells.length,
+      at: new Date().toISOString(),
+    });
+  });
   for (const c of await store.cases.dueAfter(Date.now())) overdue.track(c);
   /** Every committed change goes to the live stream and to the overdue watch. */
   function committed(events: IncidentEvent[]): void {
@@ -448,6 +473,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     }
     for (const e of events) overdue.track(e.incident);
     teamSim?.onCommitted(events);
+    evaluation.committed(events);
   }
   // Where the teams are, a few times a minute, to everyone watching the live picture.
   // Where the teams have been: a track point per team that moved or changed status, once a tick.

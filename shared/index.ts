@@ -30,3 +30,5 @@ export * from './hotspot/themes.js';
 export * from './incident/pointColumns.js';
 export * from './schema/hotspot.js';
 export * from './incident/incidentH3.js';
+export * from './schema/board.js';
+export * from './schema/evaluation.js';

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { SessionUser } from '../../shared/index.js';
 import { LookButtons, SignedInUser } from '../auth/HeaderControls.js';
 import type { Theme } from '../map/palette.js';
-import { CALENDAR_PATH, DASHBOARD_PATH, Link, RESPONSIBILITY_PATH, SHIFTS_PATH } from '../routing.js';
+import { CALENDAR_PATH, DASHBOARD_PATH, Link, RESPONSIBILITY_PATH, REVIEW_PATH, SHIFTS_PATH } from '../routing.js';
 import { applyTheme, savedTheme } from '../theme.js';
 
 /**
@@ -17,6 +17,7 @@ export function AdminHeader({ title, here, user, onSignOut }: { title: string; h
   const pages = [
     { path: CALENDAR_PATH, permission: 'settings.manage', label: t('calendar.nav'), testId: 'nav-calendar' },
     { path: SHIFTS_PATH, permission: 'team.manage', label: t('shifts.nav'), testId: 'nav-shifts' },
+    { path: REVIEW_PATH, permission: 'analytics.read', label: t('review.nav'), testId: 'nav-review' },
     { path: RESPONSIBILITY_PATH, permission: 'city.manage', label: t('responsibility.nav'), testId: 'nav-responsibility' },
   ] as const;
   return (

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { CoverageAlertMessage } from '../../shared/index.js';
+import type { CameraAlertMessage, CameraList, CoverageAlertMessage } from '../../shared/index.js';
 
 /** How long a town's "back on schedule" line stays after its alert clears. */
 export const CLEARED_SHOWN_MS = 10 * 60_000;
@@ -56,4 +56,46 @@ export function usePatrolAlerts(enabled: boolean, connects: number): { alerts: S
   }, [enabled, connects]);
   const onAlert = useCallback((msg: CoverageAlertMessage) => setAlerts((shown) => applyPatrolAlert(shown, msg, Date.now())), []);
   return { alerts: enabled ? alerts : [], onAlert };
+}
+
+/** The cameras' state as the alerts show it: how many are silent, and those that went silent last. */
+export interface CameraAlertState {
+  silent: number;
+  cameras: number;
+  /** The cameras of the last change that went silent (the newest first), at most a few. */
+  lastDown: string[];
+  at: string | null;
+}
+
+/** The state after a `camera:alert`: the counts it carries, and its silent cameras in front. */
+export function applyCameraAlert(state: CameraAlertState, msg: CameraAlertMessage): CameraAlertState {
+  const back = new Set(msg.up);
+  return {
+    silent: msg.silent,
+    cameras: msg.cameras,
+    lastDown: [...msg.down, ...state.lastDown.filter((id) => !back.has(id) && !msg.down.includes(id))].slice(0, 5),
+    at: msg.down.length > 0 ? msg.at : state.at,
+  };
+}
+
+/**
+ * The cameras out of the coverage, for a page's alerts: counted from `GET /api/cameras` on every
+ * connect, then moved by each `camera:alert` the socket hears.
+ */
+export function useCameraAlerts(enabled: boolean, connects: number): { cameras: CameraAlertState | null; onAlert: (msg: CameraAlertMessage) => void } {
+  const [state, setState] = useState<CameraAlertState | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    const abort = new AbortController();
+    fetch('/api/cameras', { signal: abort.signal, cache: 'no-store' })
+      .then(async (r) => {
+        if (!r.ok) return;
+        const list = (await r.json()) as CameraList;
+        setState((s) => ({ silent: list.silent, cameras: list.live + list.silent, lastDown: s?.lastDown ?? [], at: s?.at ?? null }));
+      })
+      .catch(() => undefined);
+    return () => abort.abort();
+  }, [enabled, connects]);
+  const onAlert = useCallback((msg: CameraAlertMessage) => setState((s) => applyCameraAlert(s ?? { silent: 0, cameras: 0, lastDown: [], at: null }, msg)), []);
+  return { cameras: enabled ? state : null, onAlert };
 }

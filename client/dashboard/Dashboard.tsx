@@ -8,6 +8,11 @@ import { IncidentColumns } from '../live/incidentColumns.js';
 import { useIncidentFeed } from '../live/useIncidentFeed.js';
 import { CaseCounters } from './CaseCounters.js';
 import { useCaseSummary } from './useCaseSummary.js';
+import { BoardTiles } from './BoardTiles.js';
+import { useBoardSummary } from './useBoardSummary.js';
+import { LeaderCaseActions } from '../cases/LeaderCaseActions.js';
+import { CaseNumberSearch } from '../dispatch/CaseNumberSearch.js';
+import { useNumberSearch } from '../dispatch/useCaseLookups.js';
 import { MapView } from '../map/MapView.js';
 import { LayerPanel, type LayerVisibility } from '../map/LayerPanel.js';
 import { pointsInRows, useIncidentPoints, type DensityFilter } from '../layers/useIncidentPoints.js';
@@ -21,13 +26,13 @@ import { BlindSpotPanel } from '../coverage/BlindSpotPanel.js';
 import { PatrolAlerts } from '../coverage/PatrolAlerts.js';
 import { useCongestion } from '../traffic/useCongestion.js';
 import { CongestionPanel } from '../traffic/CongestionPanel.js';
-import { usePatrolAlerts } from '../coverage/patrolAlerts.js';
+import { useCameraAlerts, usePatrolAlerts } from '../coverage/patrolAlerts.js';
 import type { MapFocus } from '../map/mapFocus.js';
 import type { Theme } from '../map/palette.js';
 import { applyTheme, savedTheme } from '../theme.js';
 import { SitePanel } from '../site/SitePanel.js';
 import { siteWindowOf, useSites } from '../site/siteApi.js';
-import { CALENDAR_PATH, DISPATCH_PATH, HOTLINE_PATH, Link, RESPONSIBILITY_PATH, SHIFTS_PATH } from '../routing.js';
+import { CALENDAR_PATH, DISPATCH_PATH, HOTLINE_PATH, Link, RESPONSIBILITY_PATH, REVIEW_PATH, SHIFTS_PATH } from '../routing.js';
 
 function timeOf(iso: string): string {
   return new Date(iso).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
@@ -95,6 +100,12 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
   const points = useMemo(() => (windowPoints && step ? pointsInRows(windowPoints, rowsInStep(windowPoints.t, windowPoints.count, windowPoints.sinceMs, step)) : windowPoints), [windowPoints, step]);
   const hotspots = useHotspots(visible.hotspots, hotspotMode, timeWindow, densityFilter, () => onSignOutRef.current('unauthenticated'), hotspotMode === 'gistar' ? step : null);
   const cases = useCaseSummary(() => onSignOutRef.current('unauthenticated'));
+  const board = useBoardSummary(() => onSignOutRef.current('unauthenticated'));
+  // A case opened from the map, the latest list or its number: a leader urges (督办) and instructs
+  // (批示) there; others read its timeline. An unattended wall opens nothing.
+  const mayOpenCases = !wall;
+  const [openCaseId, setOpenCaseId] = useState<string | null>(null);
+  const numberSearch = useNumberSearch(setOpenCaseId, () => onSignOutRef.current('unauthenticated'));
   const coverageShown = visible.patrol || visible.blindSpots || visible.cameras;
   const coverage = useCoverage(coverageShown, () => onSignOutRef.current('unauthenticated'));
   const congestion = useCongestion(visible.congestion, () => onSignOutRef.current('unauthenticated'));
@@ -104,6 +115,7 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
   const cameras = useCameras(visible.cameras, connects);
   // Patrol alerts go to the wall and to those who send people (the live picture's watchers).
   const patrolAlerts = usePatrolAlerts(true, connects);
+  const cameraAlerts = useCameraAlerts(true, connects);
   // Time moves cells from one patrol-age class to the next: repaint every minute while shown.
   const minute = useMinute(visible.patrol);
   const mapCoverage = useMemo(() => ({ store: coverage.store, feed: coverage.feed, version: coverage.version, minute }), [coverage.store, coverage.feed, coverage.version, minute]);
@@ -128,9 +140,18 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
     },
     (reason) => onSignOutRef.current(reason),
     {
-      onEvents: cases.onEvents,
-      onOverdue: cases.onOverdue,
-      onReload: cases.refresh,
+      onEvents: (events) => {
+        cases.onEvents(events);
+        board.changed();
+      },
+      onOverdue: (msg) => {
+        cases.onOverdue(msg);
+        board.changed();
+      },
+      onReload: () => {
+        cases.refresh();
+        board.changed();
+      },
       onConnect: () => {
         coverage.feed.connected();
         congestion.feed.connected();
@@ -139,6 +160,7 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
       onCoverageCells: (frame) => coverage.feed.frame(frame),
       onRoadSpeeds: (frame) => congestion.feed.frame(frame),
       onCoverageAlert: patrolAlerts.onAlert,
+      onCameraAlert: cameraAlerts.onAlert,
     },
   );
   useEffect(() => applyTheme(theme), [theme]);
@@ -166,8 +188,13 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
         <h1>
           GridWatch <span>{city ? `${zh ? city.name.zh : city.name.en} · ${t('app.title')}` : t('app.title')}</span>
         </h1>
-        {(user.permissions.includes('case.dispatch') || user.permissions.includes('case.verify') || user.permissions.includes('settings.manage')) && (
+        {(user.permissions.includes('case.dispatch') || user.permissions.includes('case.verify') || user.permissions.includes('settings.manage') || user.permissions.includes('analytics.read')) && (
           <nav className="nav">
+            {user.permissions.includes('analytics.read') && (
+              <Link to={REVIEW_PATH} className="nav-link" data-testid="nav-review">
+                {t('review.nav')}
+              </Link>
+            )}
             {/* An inspector (case.verify without case.dispatch) gets the same console as the verification desk. */}
             {(user.permissions.includes('case.dispatch') || user.permissions.includes('case.verify')) && (
               <Link to={DISPATCH_PATH} className="nav-link" data-testid="nav-dispatch">
@@ -226,6 +253,7 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
             sites={sites?.items ?? null}
             focus={focus}
             hotspots={hotspots}
+            onIncident={mayOpenCases ? setOpenCaseId : undefined}
           />
         )}
         <LayerPanel
@@ -264,25 +292,18 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
         )}
       </section>
       <aside>
-      <section className="stats">
-        <div>
-          <b>{city?.towns.length ?? '–'}</b>
-          {t('stats.towns')}
-        </div>
-        <div>
-          <b>{city?.layers.find((l) => l.name === 'grid')?.featureCount.toLocaleString('zh-CN') ?? '–'}</b>
-          {t('stats.cells')}
-        </div>
-        <div>
-          <b>{feed.headSeq.toLocaleString('zh-CN')}</b>
-          {t('stats.seq')}
-        </div>
-        <div>
-          <b>{feed.received}</b>
-          {t('stats.received')}
-        </div>
-      </section>
-      <PatrolAlerts alerts={patrolAlerts.alerts} townName={townName} onTown={(townCode) => setFocus({ kind: 'town', townCode })} />
+      <BoardTiles summary={board.summary} townName={townName} />
+      {mayOpenCases && <CaseNumberSearch search={numberSearch} />}
+      {openCaseId && (
+        <LeaderCaseActions
+          caseId={openCaseId}
+          categories={categories}
+          townName={townName}
+          onClose={() => setOpenCaseId(null)}
+          onUnauthenticated={() => onSignOutRef.current('unauthenticated')}
+        />
+      )}
+      <PatrolAlerts alerts={patrolAlerts.alerts} cameras={cameraAlerts.cameras} townName={townName} onTown={(townCode) => setFocus({ kind: 'town', townCode })} />
       {visible.congestion && <CongestionPanel theme={theme} changed={congestion.version} onUnauthenticated={() => onSignOutRef.current('unauthenticated')} />}
       {visible.sites && <SitePanel answer={sites} theme={theme} />}
       {visible.blindSpots && (
@@ -296,9 +317,24 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
       <CaseCounters summary={cases.summary} recentOverdue={cases.recentOverdue} />
       <section className="feed">
         <h2>{t('feed.title')}</h2>
-        <ol data-testid="feed">
+        {/* The stream's own figures stay as attributes for the benchmarks; a leader reads the tiles. */}
+        <ol data-testid="feed" data-received={feed.received} data-head-seq={feed.headSeq}>
           {feed.recent.map((i) => (
-            <li key={i.id} data-id={i.id}>
+            <li
+              key={i.id}
+              data-id={i.id}
+              className={mayOpenCases ? 'openable' : undefined}
+              {...(mayOpenCases
+                ? {
+                    role: 'button',
+                    tabIndex: 0,
+                    onClick: () => setOpenCaseId(i.id),
+                    onKeyDown: (e: React.KeyboardEvent) => {
+                      if (e.key === 'Enter') setOpenCaseId(i.id);
+                    },
+                  }
+                : {})}
+            >
               <time>{timeOf(i.reportedAt)}</time>
               <span className="cat">{(zh ? categories.get(i.categoryCode)?.name.zh : categories.get(i.categoryCode)?.name.en) ?? i.categoryCode}</span>
               <span className="town">{townName(i.townCode)}</span>

@@ -12,7 +12,7 @@ import { applyTheme, savedTheme } from '../theme.js';
 import { CaseDetail, type ActionDetails } from './CaseDetail.js';
 import { CaseQueue } from './CaseQueue.js';
 import { PatrolAlerts } from '../coverage/PatrolAlerts.js';
-import { usePatrolAlerts } from '../coverage/patrolAlerts.js';
+import { useCameraAlerts, usePatrolAlerts } from '../coverage/patrolAlerts.js';
 import { DispatchMap } from './DispatchMap.js';
 import { candidatesWithSuggestionFirst, currentSuggestions, suggestionInputsKey, SuggestionPanel, useSuggestions, type SuggestionsState } from './SuggestionPanel.js';
 import { OPEN_STATUSES } from './caseBoard.js';
@@ -64,9 +64,11 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
   // The towns' patrol alerts, for the dispatchers who send someone (read again on every connect).
   const [connects, setConnects] = useState(0);
   const patrolAlerts = usePatrolAlerts(mayDispatch, connects);
+  const cameraAlerts = useCameraAlerts(mayDispatch, connects);
   const { board, state, applyLocal } = useCaseBoard(priorityOf, (reason) => onSignOutRef.current(reason), {
     onConnect: () => setConnects((n) => n + 1),
     onCoverageAlert: patrolAlerts.onAlert,
+    onCameraAlert: cameraAlerts.onAlert,
   });
 
   const [tick, setTick] = useState(() => Date.now());
@@ -459,7 +461,7 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
         </section>
 
         <section className="detail-pane">
-          <PatrolAlerts alerts={patrolAlerts.alerts} townName={townName} />
+          <PatrolAlerts alerts={patrolAlerts.alerts} cameras={cameraAlerts.cameras} townName={townName} />
           {opened ? (
             <CaseDetail
               view={opened}

@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
-import type { CoverageAlertMessage, Incident, IncidentEvent, IncidentPage, Team } from '../../shared/index.js';
+import type { CameraAlertMessage, CoverageAlertMessage, Incident, IncidentEvent, IncidentPage, Team } from '../../shared/index.js';
 import { request } from '../cases/caseApi.js';
 import type { LinkState, SessionEnd } from '../live/liveStream.js';
 import { useLiveStream } from '../live/useLiveStream.js';
@@ -39,7 +39,7 @@ export function useCaseBoard(
   priorityOf: (code: string) => number,
   onSessionEnded: (reason: SessionEnd) => void,
   /** Follows more of the same socket: its connects, and the towns' patrol alerts. */
-  listeners: { onConnect?: () => void; onCoverageAlert?: (msg: CoverageAlertMessage) => void } = {},
+  listeners: { onConnect?: () => void; onCoverageAlert?: (msg: CoverageAlertMessage) => void; onCameraAlert?: (msg: CameraAlertMessage) => void } = {},
 ): { board: CaseBoard; state: CaseBoardState; applyLocal: (i: Incident) => void } {
   const priorityRef = useRef(priorityOf);
   priorityRef.current = priorityOf;
@@ -115,6 +115,7 @@ export function useCaseBoard(
         },
         'case:overdue': ({ caseId }) => setData((s) => ({ ...s, overdue: [...s.overdue.filter((id) => id !== caseId), caseId].slice(-200) })),
         'coverage:alert': (msg) => listenersRef.current.onCoverageAlert?.(msg),
+        'camera:alert': (msg) => listenersRef.current.onCameraAlert?.(msg),
       },
       onConnect: () => listenersRef.current.onConnect?.(),
       onSessionEnded,

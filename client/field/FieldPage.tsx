@@ -108,6 +108,7 @@ export function FieldPage({ user, onSignOut }: { user: SessionUser; onSignOut: (
           if (teamId !== user.teamId) return;
           if (action === 'dispatch') setToast(t('field.newTask'));
           else if (action === 'urge') setToast(t('field.urged'));
+          else if (action === 'instruct') setToast(t('field.instructed'));
         },
       },
       onSessionEnded: (reason) => onSignOutRef.current(reason),

@@ -3,6 +3,7 @@ import type {
   CaseOverdueMessage,
   ClientToServerEvents,
   CoverageAlertMessage,
+  CameraAlertMessage,
   HelloMessage,
   IncidentEvent,
   ServerToClientEvents,
@@ -82,6 +83,8 @@ export interface SeqlessHandlers {
    * their own seq: the road speed store (client/traffic/) orders them like the coverage store.
    */
   'roads:speeds'?: (frame: ArrayBuffer) => void;
+  /** Cameras out of the coverage or back. */
+  'camera:alert'?: (msg: CameraAlertMessage) => void;
 }
 
 export interface LiveStreamOptions {
@@ -245,6 +248,9 @@ export class LiveStream {
     });
     s.on('roads:speeds', (frame) => {
       if (mine()) seqless['roads:speeds']?.(frame);
+    });
+    s.on('camera:alert', (msg) => {
+      if (mine()) seqless['camera:alert']?.(msg);
     });
   }
 

@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
-import type { CaseOverdueMessage, CoverageAlertMessage, Incident, IncidentEvent, IncidentPage } from '../../shared/index.js';
+import type { CameraAlertMessage, CaseOverdueMessage, CoverageAlertMessage, Incident, IncidentEvent, IncidentPage } from '../../shared/index.js';
 import { request } from '../cases/caseApi.js';
 import { frameBatcher } from './frameBatch.js';
 import type { IncidentColumns } from './incidentColumns.js';
@@ -41,6 +41,8 @@ export interface FeedListeners {
   onCoverageCells?: (frame: ArrayBuffer) => void;
   /** A town's patrol alert raised or cleared. */
   onCoverageAlert?: (msg: CoverageAlertMessage) => void;
+  /** Cameras out of the coverage or back. */
+  onCameraAlert?: (msg: CameraAlertMessage) => void;
   /** A `roads:speeds` frame (client/traffic/ orders them). */
   onRoadSpeeds?: (frame: ArrayBuffer) => void;
 }
@@ -123,6 +125,7 @@ export function useIncidentFeed(
         'case:overdue': (msg) => listenersRef.current.onOverdue?.(msg),
         'coverage:cells': (frame) => listenersRef.current.onCoverageCells?.(frame),
         'coverage:alert': (msg) => listenersRef.current.onCoverageAlert?.(msg),
+        'camera:alert': (msg) => listenersRef.current.onCameraAlert?.(msg),
         'roads:speeds': (frame) => listenersRef.current.onRoadSpeeds?.(frame),
       },
       onConnect: () => listenersRef.current.onConnect?.(),

@@ -44,6 +44,7 @@ export function useLiveStream(config: LiveStreamConfig, deps: readonly unknown[]
         'task:changed': (msg) => c().on?.['task:changed']?.(msg),
         'coverage:cells': (frame) => c().on?.['coverage:cells']?.(frame),
         'coverage:alert': (msg) => c().on?.['coverage:alert']?.(msg),
+        'camera:alert': (msg) => c().on?.['camera:alert']?.(msg),
         'roads:speeds': (frame) => c().on?.['roads:speeds']?.(frame),
       },
       onHello: (msg) => c().onHello?.(msg),

@@ -67,6 +67,8 @@ export interface MapViewProps {
   congestion?: CongestionOverlay;
   /** Vacant lots and material yards with their figures (`GET /api/vacant-lots`), while their layer is on. */
   sites?: readonly SiteWithStats[] | null;
+  /** An incident (or a cluster of one) clicked on the map: the dashboard opens its case. */
+  onIncident?: (id: string) => void;
 }
 
 /**
@@ -98,6 +100,8 @@ async function fetchLayer<N extends 'grid' | 'roads' | 'pois' | 'components'>(na
 export function MapView(props: MapViewProps) {
   const { city, theme, columns, columnsVersion, arrivals, arrivalsVersion, categories, townName, language, basemapStyle, visible, points, coverage, cameras, focus = null, hotspots = null } = props;
   const { t } = useTranslation();
+  const onIncidentRef = useRef(props.onIncident);
+  onIncidentRef.current = props.onIncident;
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<MapLibreMap | null>(null);
   const overlayRef = useRef<MapLibreOverlay | null>(null);
@@ -152,6 +156,15 @@ export function MapView(props: MapViewProps) {
     };
     map.on('moveend', readView);
     map.on('styledata', () => setDensityAnchor(densityAnchorLayer(map.getStyle())));
+    // A click on an incident (or a cluster of one) opens its case. Picked on the map's own click, as
+    // the tooltip and the tests' hooks pick: the interleaved overlay's tap never reached onClick here.
+    map.on('click', (e) => {
+      if (!onIncidentRef.current) return;
+      const picked = overlay.pickObject({ x: e.point.x, y: e.point.y, radius: 3, layerIds: ['incidents', 'incident-clusters'] });
+      if (!picked || (picked.layer?.id === 'incident-clusters' && (picked.object as IncidentCluster).count !== 1)) return;
+      const i = columns.incidentAt(picked.layer?.id === 'incidents' ? picked.index : (picked.object as IncidentCluster).row);
+      if (i) onIncidentRef.current(i.id);
+    });
     map.on('load', () => {
       readView();
       // A hook for the browser tests: picking goes through deck.gl's real GPU picking of what is drawn.

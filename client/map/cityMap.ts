@@ -1,5 +1,6 @@
 import { MapLibreOverlay } from '@deck.gl/maplibre';
 import { Map as MapLibreMap, setWorkerUrl, type StyleSpecification } from 'maplibre-gl';
+import type { CityLayer, LayerName } from '../../shared/index.js';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 
 // Vite does not emit MapLibre's worker by itself (shared/notes: stack.md).
@@ -30,4 +31,11 @@ export function createCityMap(
   const overlay = new MapLibreOverlay({ interleaved: true, layers: [] });
   map.addControl(overlay);
   return { map, overlay };
+}
+
+/** One of the city's layers as GeoJSON features (`GET /api/layers/:name`). */
+export async function fetchCityLayer<N extends LayerName>(name: N): Promise<CityLayer<N>['features']> {
+  const r = await fetch(`/api/layers/${name}`);
+  if (!r.ok) throw new Error(`layer ${name}: HTTP ${r.status}`);
+  return ((await r.json()) as CityLayer<N>).features;
 }

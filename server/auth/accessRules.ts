@@ -45,6 +45,8 @@ export const HTTP_RULES: readonly HttpRule[] = [
   // Readers of the live picture see every case; a field account only its own team's (checked by the case service).
   // The board's counters (first: /api/cases/:id would match it too).
   { method: 'GET', path: '/api/cases/summary', allow: 'live.read' },
+  // The leader's board (today's reports, closure rates, overdue, crews, worst town): counts only, so the wall reads it too.
+  { method: 'GET', path: '/api/board/summary', allow: 'live.read' },
   // The units' applications waiting for the centre's decision (申请延期 / 挂账 / 回退).
   { method: 'GET', path: '/api/cases/applications', allow: 'case.supervise' },
   // A unit desk's queue: its own unit's cases (checked by the case service); any unit's for readers of the live picture.
@@ -123,6 +125,12 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'POST', path: '/api/vacant-lots/import', allow: 'city.manage' },
   { method: 'GET', path: '/api/vacant-lots/:id', allow: 'live.read' },
   { method: 'PUT', path: '/api/vacant-lots/:id', allow: 'city.manage' },
+  // 综合评价: analytics.read reads every level; a wall (live.read only) the regions and units, not the
+  // positions, which name people (checked by the handler, server/http/evaluation.ts).
+  { method: 'GET', path: '/api/evaluation', allow: 'live.read' },
+  { method: 'GET', path: '/api/evaluation/export', allow: 'live.read' },
+  // The evaluation's facts digest, for checks against a fresh fold of the log: admins only.
+  { method: 'GET', path: '/api/evaluation/facts', allow: 'audit.read' },
 ];
 
 /**

@@ -158,6 +158,13 @@ export class CameraLiveness {
     }));
   }
 
+  /** How many cameras are silent now, of all. */
+  silentCount(): { silent: number; cameras: number } {
+    let silent = 0;
+    for (const t of this.silentFrom) if (!Number.isNaN(t)) silent++;
+    return { silent, cameras: this.ids.length };
+  }
+
   /** Starts watching the clock: each camera drops out as soon as its silent time has passed. */
   start(): void {
     this.running = true;

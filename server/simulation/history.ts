@@ -1,27 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ACTION_RULES, TOWN_DEPARTMENT, type CaseAction, type Category, type IncidentStatus, type Team, type TimeLimit } from '../../shared/index.js';
+import { computeDeadline } from '../../shared/workflow/deadlines.js';
+import { buildWorkCalendar, WorkCalendarData, type WorkCalendar } from '../../shared/workflow/workCalendar.js';
 import type { HistoricalAction, HistoricalIncident, HistoricalTransition } from '../incident/intake.js';
+import { SHIPPED_DATA_DIR } from '../paths.js';
 import { SeededRandom } from '../seededRandom.js';
 import { localMinuteOfDay, shiftCoversMinute } from '../../shared/workflow/teamShift.js';
 import type { SimContext } from './context.js';
 import { MINUTE_MS, reportsInMinute, type SimModel, buildSimModel } from './model.js';
+import { DEFAULT_PERFORMANCE, type Performance } from './patterns.js';
 import { centerActor, crewActor, deskActor, dutyStaff, inspectorAt, type Actor, type DutyStaff } from './staff.js';
 import { toReport } from './stream.js';
 
 const MIN = MINUTE_MS;
 const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+/** How long past its deadline a stalled case (久拖) drags on, on average, besides two days. */
+const STALLED_MEAN_MS = 90 * DAY;
 
-/** Rough elapsed hours a limit allows: working time stretches over nights and weekends. */
-function elapsedHoursAllowed(limit: TimeLimit): number {
+/** Hours of work a limit stands for (a working day is 8 hours of it), whatever the nights and weekends in between. */
+function workHours(limit: TimeLimit): number {
   switch (limit.kind) {
     case 'urgent_hours':
-      return limit.amount;
     case 'working_hours':
-      return limit.amount * 2.5;
+      return limit.amount;
     case 'working_days':
-      return limit.amount * 30;
+      return limit.amount * 8;
     case 'calendar_days':
       return limit.amount * 24;
   }
+}
+
+let shipped: WorkCalendar | undefined;
+/**
+ * The shipped working calendar (data/calendar/holidays-cn.json): what a fresh data directory's
+ * deadlines count against, so the simulated past can aim at the deadlines its import will set.
+ */
+export function shippedCalendar(): WorkCalendar {
+  shipped ??= buildWorkCalendar(WorkCalendarData.parse(JSON.parse(readFileSync(join(SHIPPED_DATA_DIR, 'calendar', 'holidays-cn.json'), 'utf8'))));
+  return shipped;
+}
+
+/**
+ * What decides how one past case turns out: its unit's performance, with the factors of the town
+ * where it lies and of the inspector who re-inspects it (patterns.json `performance`).
+ */
+export interface CaseOutcome {
+  late: number;
+  rework: number;
+  suspend: number;
+  stalled: number;
+  return: number;
+  extension: number;
+  queueMinutes: readonly [number, number];
+  pace: number;
+  /** Factor on the time to re-inspect (核查): the town's and the inspector's. */
+  verifyDelay: number;
+}
+
+const DEFAULT_OUTCOME: CaseOutcome = { ...DEFAULT_PERFORMANCE.default, verifyDelay: 1 } as CaseOutcome;
+
+/** The outcome shares of a unit's cases in a town (before the inspector's own factor). */
+export function outcomeOf(perf: Performance, unitCode: string, townCode: string | undefined): CaseOutcome {
+  const unit = { ...perf.default, ...perf.units[unitCode] } as Required<Performance['default']>;
+  const town = (townCode !== undefined && perf.towns[townCode]) || {};
+  return {
+    ...unit,
+    late: Math.min(0.9, unit.late * (town.late ?? 1)),
+    stalled: Math.min(0.9, unit.stalled * (town.stalled ?? 1)),
+    verifyDelay: town.verifyDelay ?? 1,
+  };
+}
+
+/** Whether an inspector is one of the slow ones: a hash of the name, so the same person in every run. */
+export function isSlowInspector(perf: Performance, actor: string): boolean {
+  if (perf.slowInspectorEvery <= 0) return false;
+  let h = 2166136261;
+  for (let i = 0; i < actor.length; i++) h = Math.imul(h ^ actor.charCodeAt(i), 16777619);
+  return (h >>> 0) % perf.slowInspectorEvery === 0;
 }
 
 // Short notes where a real timeline has one: a refusal, a suspension, a send-back and a handling
@@ -127,6 +184,10 @@ export interface PastCase {
   staff: DutyStaff;
   /** The inspector who answers for the place (the responsibility roster), when one does. */
   inspector?: Actor | null;
+  /** How it turns out (its unit's and town's performance); the defaults where not given. */
+  outcome?: CaseOutcome;
+  /** The calendar its deadlines count in; the shipped one where not given. */
+  calendar?: WorkCalendar;
 }
 
 /** A past case as its life unfolds: the clock, its status, the squad it is with, the steps so far. */
@@ -195,40 +256,48 @@ function reportHandled(l: Life): void {
 /**
  * The path one past case took through the workflow, as the actions people took, with plausible
  * delays: most are accepted, registered, dispatched to a nearby team, acknowledged, reached,
- * handled within their limit (some late), verified and closed; a few are rejected at intake,
- * suspended, sent back by the team and dispatched again, or reworked once. Each action is checked
- * against the shared workflow and names who took it: the center's staff on duty, the area's
- * supervisor, or the team's crew. Where no team on the roster handles the category, the handling
- * department is not on the roster: its steps (the dispatch to it, its work) are recorded as bare
- * status changes, since nobody on record took them. Steps at or after `toMs` have not happened yet,
- * so recent cases are still open at some stage. Pure: the same case and PRNG state give the same path.
+ * handled within their limit, verified and closed; a few are rejected at intake, suspended, sent
+ * back by the team and dispatched again, extended, handled late, reworked once, or drag on for weeks
+ * (久拖), each as often as the case's `outcome` says (its unit's and its town's performance). The
+ * handling is aimed at the deadlines the import will set: the handling limit counted from the
+ * dispatch and the closure limit from the registration, in the working calendar. Each action is
+ * checked against the shared workflow and names who took it: the center's staff on duty, the
+ * area's supervisor, or the team's crew. Where no team on the roster handles the category, the
+ * handling department is not on the roster: its steps (the dispatch to it, its work) are recorded
+ * as bare status changes, since nobody on record took them. Steps at or after `toMs` have not
+ * happened yet, so recent cases are still open at some stage. Pure: the same case and PRNG state
+ * give the same path.
  */
 export function simulateLifecycle(c: PastCase, toMs: number, rng: SeededRandom): HistoricalTransition[] {
   const l: Life = { c, rng, toMs, t: c.reportedAt, status: 'reported', squad: null, steps: [] };
+  const o = c.outcome ?? DEFAULT_OUTCOME;
+  const calendar = c.calendar ?? shippedCalendar();
+  const urgent = c.category.timeLimit.kind === 'urgent_hours';
   // The inspector of the cell verifies; where the roster names none, a supervisor of the patch.
   const inspector = c.inspector ?? inspectorAt(c.staff, c.lon, c.lat);
-  const allowed = elapsedHoursAllowed(c.category.timeLimit) * HOUR;
-  // Median about half the limit; roughly one case in ten runs over.
-  const handling = () => Math.max(10 * MIN, allowed * 0.45 * Math.exp(0.55 * rng.gaussian()));
+  // Hours of work a typical case of the category takes, this one more or less.
+  const work = () => workHours(c.category.timeLimit) * o.pace * Math.exp(0.5 * rng.gaussian()) * HOUR;
   const fate = rng.float();
   if (fate < 0.03) {
     wait(l, 5, 40);
     take(l, 'reject', centerActor(c.staff, 'acceptor', l.t), rng.pick(REJECT_NOTES));
     return l.steps;
   }
-  wait(l, 2, 25);
+  wait(l, 1, urgent ? 8 : 20);
   take(l, 'accept', centerActor(c.staff, 'acceptor', l.t));
-  wait(l, 3, 30);
+  wait(l, 2, urgent ? 8 : 20);
   take(l, 'register', centerActor(c.staff, 'shiftLeader', l.t));
-  wait(l, 3, 40);
+  wait(l, 2, urgent ? 8 : 25);
   dispatch(l);
-  if (fate < 0.05) {
+  // The handling limit runs from the dispatch (an extension moves it on).
+  let handleBy = computeDeadline(l.t, c.category.timeLimit, calendar);
+  if (fate < 0.03 + o.suspend) {
     wait(l, 60 * 24, 60 * 72);
     take(l, 'suspend', centerActor(c.staff, 'shiftLeader', l.t), rng.pick(SUSPEND_NOTES));
     return l.steps;
   }
   const first = l.squad;
-  if (first && rng.chance(0.02)) {
+  if (first && rng.chance(o.return)) {
     // The crew sends it back to its unit's desk, which sends another crew.
     wait(l, 5, 30);
     take(l, 'return', first.crew, rng.pick(RETURN_NOTES));
@@ -236,30 +305,49 @@ export function simulateLifecycle(c: PastCase, toMs: number, rng: SeededRandom):
     reassign(l, first.team.id);
     if (l.squad === first) return l.steps;
   }
-  if (l.squad && rng.chance(0.03)) {
+  if (l.squad && rng.chance(o.extension)) {
     // The unit asks the centre for more time (申请延期); the shift leader mostly agrees.
     wait(l, 30, 240);
-    take(l, 'apply', deskActor(c.unitCode), rng.pick(EXTENSION_NOTES), { application: { kind: 'extension', extendHours: rng.pick([4, 8, 24]) } });
+    const extendHours = rng.pick([4, 8, 24]);
+    take(l, 'apply', deskActor(c.unitCode), rng.pick(EXTENSION_NOTES), { application: { kind: 'extension', extendHours } });
     wait(l, 10, 90);
-    take(l, 'decide', centerActor(c.staff, 'shiftLeader', l.t), undefined, { decision: rng.chance(0.8) ? 'approve' : 'deny' });
+    const approve = rng.chance(0.8);
+    take(l, 'decide', centerActor(c.staff, 'shiftLeader', l.t), undefined, { decision: approve ? 'approve' : 'deny' });
+    if (approve) {
+      const working = c.category.timeLimit.kind === 'working_hours' || c.category.timeLimit.kind === 'working_days';
+      handleBy = working ? computeDeadline(handleBy, { kind: 'working_hours', amount: extendHours }, calendar) : handleBy + extendHours * HOUR;
+    }
   }
-  wait(l, 2, 20);
+  // A unit short of crews keeps the case in its queue before one acknowledges it.
+  wait(l, o.queueMinutes[0], o.queueMinutes[1]);
   take(l, 'acknowledge', l.squad && l.squad.crew);
   if (l.squad) {
-    wait(l, 8, 60);
+    wait(l, urgent ? 5 : 8, urgent ? 30 : 60);
     take(l, 'arrive', l.squad.crew);
   }
-  l.t += Math.round(handling());
+  const needs = work();
+  const course = rng.float();
+  if (course < o.stalled) {
+    // Drags on (久拖): days to months past the deadline; many are still open when the history ends.
+    l.t = Math.max(l.t + needs, handleBy) + Math.round(2 * DAY - Math.log(1 - rng.float()) * STALLED_MEAN_MS);
+  } else if (course < o.stalled + o.late || handleBy <= l.t) {
+    // Late: past the deadline by up to about the limit again.
+    l.t = Math.max(l.t + needs, handleBy) + Math.round(workHours(c.category.timeLimit) * rng.range(0.1, 1) * HOUR + rng.range(10, 120) * MIN);
+  } else {
+    // On time: the work it needs, done before the deadline whatever it takes.
+    l.t += Math.round(Math.min(needs, (handleBy - l.t) * rng.range(0.5, 0.97)));
+  }
   reportHandled(l);
-  if (rng.chance(0.06)) {
-    wait(l, 30, 180);
+  const verifyDelay = o.verifyDelay;
+  if (rng.chance(o.rework)) {
+    wait(l, 20 * verifyDelay, 90 * verifyDelay);
     take(l, 'rework', inspector, rng.pick(REWORK_NOTES));
-    l.t += Math.round(handling() * 0.5);
+    l.t += Math.round(needs * 0.5);
     reportHandled(l);
   }
-  wait(l, 15, 150);
+  wait(l, 8 * verifyDelay, (urgent ? 30 : 45) * verifyDelay);
   take(l, 'verify', inspector);
-  wait(l, 5, 90);
+  wait(l, 3, urgent ? 15 : 40);
   take(l, 'close', centerActor(c.staff, 'shiftLeader', l.t));
   return l.steps;
 }
@@ -282,6 +370,26 @@ export function* pastIncidents(
   const byCode = new Map(model.ctx.categories.map((c) => [c.code, c]));
   const bases = basesByCategory(teams);
   const staff = dutyStaff(seed);
+  const perf = model.patterns.performance;
+  const calendar = shippedCalendar();
+  // Outcomes by unit, town and whether the inspector is a slow one, worked out once each.
+  const outcomes = new Map<string, CaseOutcome>();
+  const slow = new Map<string, boolean>();
+  const outcomeFor = (unitCode: string, town: string | undefined, inspector: Actor | null | undefined): CaseOutcome => {
+    let isSlow = false;
+    if (inspector) {
+      isSlow = slow.get(inspector.actor) ?? isSlowInspector(perf, inspector.actor);
+      slow.set(inspector.actor, isSlow);
+    }
+    const key = `${unitCode}|${town ?? ''}|${isSlow ? 1 : 0}`;
+    let o = outcomes.get(key);
+    if (!o) {
+      o = outcomeOf(perf, unitCode, town);
+      if (isSlow) o.verifyDelay *= perf.slowInspectorDelay;
+      outcomes.set(key, o);
+    }
+    return o;
+  };
   for (let minute = Math.floor(fromMs / MIN); minute * MIN < toMs; minute++) {
     const reports = reportsInMinute(model, seed, minute);
     for (let k = 0; k < reports.length; k++) {
@@ -290,11 +398,14 @@ export function* pastIncidents(
       const life = SeededRandom.derive(seed, 'life', minute, k);
       const category = byCode.get(r.categoryCode)!;
       // A town's categories (属地) go to the town where the case lies, and to that town's own crew.
-      const town = category.department === TOWN_DEPARTMENT ? model.ctx.townAt(r.lon, r.lat) : undefined;
+      const where = model.ctx.townAt(r.lon, r.lat);
+      const town = category.department === TOWN_DEPARTMENT ? where : undefined;
       const unitCode = town ?? category.department;
       const able = bases.get(r.categoryCode) ?? [];
       const ofUnit = town === undefined ? able : able.filter((b) => b.squads.some((q) => q.team.unitCode === town));
-      const past: PastCase = { category, lon: r.lon, lat: r.lat, reportedAt: r.at, bases: ofUnit, unitCode, staff, inspector: inspectorOf?.(r.lon, r.lat) };
+      const inspector = inspectorOf?.(r.lon, r.lat);
+      const outcome = outcomeFor(unitCode, where, inspector ?? inspectorAt(staff, r.lon, r.lat));
+      const past: PastCase = { category, lon: r.lon, lat: r.lat, reportedAt: r.at, bases: ofUnit, unitCode, staff, inspector, outcome, calendar };
       yield { report: toReport(r), transitions: simulateLifecycle(past, toMs, life) };
     }
   }

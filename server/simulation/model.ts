@@ -38,6 +38,8 @@ export interface SimModel {
   /** Expected reports per minute, per [weekend 0|1][local hour][category]. */
   rates: Float64Array[][];
   patterns: Patterns;
+  /** Factor on inspector reports by town, where the patterns set one (performance.towns[…].inspectorReports). */
+  inspectorReports: Map<string, number>;
 }
 
 export function buildSimModel(ctx: SimContext, patterns: Patterns = loadPatterns()): SimModel {
@@ -72,7 +74,10 @@ export function buildSimModel(ctx: SimContext, patterns: Patterns = loadPatterns
       }),
     ),
   );
-  return { ctx, categories, rates, patterns };
+  const inspectorReports = new Map(
+    Object.entries(patterns.performance.towns).flatMap(([town, p]) => (p.inspectorReports === undefined ? [] : [[town, p.inspectorReports] as const])),
+  );
+  return { ctx, categories, rates, patterns, inspectorReports };
 }
 
 function localHourAndWeekend(ms: number): { hour: number; weekend: 0 | 1 } {
@@ -118,7 +123,11 @@ export function reportsInMinute(model: SimModel, seed: number, minute: number): 
     if (!spot) continue;
     const sources = Object.entries(c.pattern.sources) as [IncidentSource, number][];
     const shift = model.patterns.weekendSourceShift;
-    const source = sources[rng.weighted(sources.map(([s, w]) => w * (weekend ? (shift[s] ?? 1) : 1)))]![0];
+    // Where inspectors seldom patrol (a town's neglected edge, patterns.performance.towns), the
+    // public reports what they miss: fewer inspector reports, the others' shares grow.
+    const town = model.inspectorReports.size > 0 ? model.ctx.townAt(spot.lon, spot.lat) : undefined;
+    const patrolled = (town === undefined ? undefined : model.inspectorReports.get(town)) ?? 1;
+    const source = sources[rng.weighted(sources.map(([s, w]) => w * (weekend ? (shift[s] ?? 1) : 1) * (s === 'inspector' ? patrolled : 1)))]![0];
     out.push({
       at,
       categoryCode: c.code,

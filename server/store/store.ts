@@ -54,6 +54,31 @@ export interface EventReader {
   read(afterSeq: number, upToSeq: number, limit: number): Promise<IncidentEvent[]>;
 }
 
+/** A case as the store keeps it, times in epoch ms (no wire strings). */
+export type LoggedCase = Omit<IncidentRecord, 'stageDeadlineAt'> & CaseState;
+
+/** One event of the log as the store keeps it: the case after it and, for an action, who did what. */
+export interface LoggedChange {
+  seq: number;
+  kind: 'created' | 'status_changed' | 'case_action';
+  at: number;
+  action: (ActionRecord & { from: IncidentStatus; to: IncidentStatus }) | null;
+  case: LoggedCase;
+}
+
+/**
+ * Reads the whole log forward in chunks without making wire events (no ISO strings, no copy of the
+ * case per event): for services that fold every event once at start (the evaluation's per-case facts).
+ */
+export interface LogReader {
+  /**
+   * Visits the events with afterSeq < seq ≤ upToSeq, at most `limit`, in seq order, and resolves with
+   * the last seq visited (afterSeq when none). The change and its case are the reader's own, patched
+   * in place by the next event of the case: read them during the call, keep only what you copy.
+   */
+  read(afterSeq: number, upToSeq: number, limit: number, visit: (change: LoggedChange) => void): Promise<number>;
+}
+
 /**
  * Incidents and their event log. The event log is the spine: every change to an incident appends one
  * event with the next global sequence number, in the same transaction as the change, so seqs have no
@@ -79,9 +104,23 @@ export interface IncidentRepository {
    * first event. Reads go forward; one that does not continue where the last ended starts afresh.
    */
   eventReader(): EventReader;
+  /** A reader of the log as stored (LoggedChange), for folding it whole. */
+  logReader(): LogReader;
   /** Every event of one incident, oldest first: its timeline. */
   timelineOf(id: string): Promise<IncidentEvent[]>;
   count(): Promise<number>;
+}
+
+/** What the leader's board needs of a case (times in epoch ms). */
+export interface BoardCase {
+  townCode: string;
+  status: IncidentStatus;
+  /** The handling deadline (处置时限), which runs while a unit has the case. */
+  deadlineAt: number | null;
+  stageDeadlineAt: number | null;
+  /** The closure deadline (结案时限), from registration. */
+  closeDeadlineAt: number | null;
+  closedAt: number | null;
 }
 
 /** Incidents as cases: the workflow's writes and the reads the desks, the fleet and the watch need. */
@@ -128,6 +167,11 @@ export interface CaseRepository {
   oldestWithStatus(status: IncidentStatus[], limit: number): Promise<{ items: Incident[]; total: number }>;
   /** The board's counters at `nowMs`, with the head seq they stand at (see CaseSummary). */
   summary(nowMs: number, dayStartMs: number): Promise<CaseSummary>;
+  /**
+   * The leader's board (server/board/boardSummary.ts): every open case and every case whose closure
+   * deadline is at or after `closeDueSinceMs`, with only its town, status and clocks.
+   */
+  boardCases(closeDueSinceMs: number): Promise<BoardCase[]>;
   /** The duplicates merged into a case, oldest first. */
   mergedInto(id: string): Promise<Incident[]>;
   /** Open cases (dispatched or being handled) per team. */

@@ -38,6 +38,8 @@ export const PERMISSIONS = [
   'case.verify',
   /** Urge a case (督办). */
   'case.urge',
+  /** Write a leader's instruction on a case (批示): a note the unit and crew are told of; changes no state. */
+  'case.instruct',
   /** Call a public reporter back after closure and record the answer (回访). */
   'case.callback',
   /** Act on the tasks assigned to one's own team: acknowledge, arrive, report handled, send back. */
@@ -61,7 +63,7 @@ const READ: Permission[] = ['live.read', 'city.read'];
 /** The one table of role → permissions. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   admin: [...READ, 'personal.read', 'analytics.read', 'user.manage', 'token.manage', 'team.manage', 'city.manage', 'settings.manage', 'audit.read'],
-  leader: [...READ, 'analytics.read', 'case.urge'],
+  leader: [...READ, 'analytics.read', 'case.urge', 'case.instruct'],
   dispatcher: [...READ, 'personal.read', 'analytics.read', 'incident.report', 'case.accept', 'case.register', 'case.dispatch', 'case.supervise', 'case.verify', 'case.close', 'case.callback', 'case.confirm'],
   inspector: [...READ, 'incident.report', 'case.verify', 'case.confirm', 'position.report'],
   field: ['city.read', 'task.handle', 'position.report'],

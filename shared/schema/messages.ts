@@ -85,6 +85,22 @@ export const CoverageAlertMessage = z.object({
 export type CoverageAlertMessage = z.infer<typeof CoverageAlertMessage>;
 
 /**
+ * Cameras gone silent past the silent time (out of the coverage at once) or heard from again, with
+ * how many are silent now: one message per change, however many cameras it takes.
+ */
+export const CameraAlertMessage = z.object({
+  down: z.array(z.string()),
+  up: z.array(z.string()),
+  /** Cameras silent after this change, of all. */
+  silent: z.number().int().nonnegative(),
+  cameras: z.number().int().nonnegative(),
+  /** Cells whose camera share changed. */
+  cells: z.number().int().nonnegative(),
+  at: z.string(),
+});
+export type CameraAlertMessage = z.infer<typeof CameraAlertMessage>;
+
+/**
  * Handshake refusals: the `message` of the `connect_error` a client receives. `unauthenticated` and
  * `cross_origin` end the session; `too_many_sockets` (the session or token already holds as many
  * sockets as it may, STREAM_MAX_SOCKETS_PER_SESSION / _PER_TOKEN) is worth retrying later.
@@ -101,6 +117,7 @@ export interface ServerToClientEvents {
   /** The roads whose speed ratio byte changed, as one binary frame (shared/traffic/speedFrame.ts), to the live picture. */
   'roads:speeds': (frame: ArrayBuffer) => void;
   'coverage:alert': (msg: CoverageAlertMessage) => void;
+  'camera:alert': (msg: CameraAlertMessage) => void;
   'session:ended': (msg: SessionEndedMessage) => void;
   hello: (msg: HelloMessage) => void;
   'incident:events': (msg: IncidentEventsMessage) => void;

@@ -17,6 +17,7 @@ import { stageOfStatus, type CaseStage } from './caseStages.js';
  *   suspend: registered | dispatched | handling → suspended ─resume→ back where it was
  *   merge (合并): a duplicate of an open case, before dispatch → closed as `duplicate`
  *   extend (延期) and urge (督办) change no state; dispatch again reassigns.
+ *   instruct (批示): a leader's written instruction on an open case; a note, no change of state.
  *   callback (回访): after closure, the centre calls a public reporter back and records the answer.
  *
  * Two-level dispatch (二级派遣): the centre dispatches a case to the unit responsible (a department
@@ -48,6 +49,7 @@ export const CaseAction = z.enum([
   'return',
   'extend',
   'urge',
+  'instruct',
   'suspend',
   'resume',
   'merge',
@@ -134,6 +136,7 @@ export const ACTION_RULES: Record<CaseAction, ActionRule> = {
   return: { from: ['dispatched', 'handling'], to: 'dispatched', permission: 'task.handle', name: { zh: '退回', en: 'Return' } },
   extend: { from: ['dispatched', 'handling'], to: 'same', permission: 'case.supervise', name: { zh: '延期', en: 'Extend' } },
   urge: { from: OPEN, to: 'same', permission: 'case.urge', name: { zh: '督办', en: 'Urge' } },
+  instruct: { from: OPEN, to: 'same', permission: 'case.instruct', name: { zh: '批示', en: 'Instruct' } },
   suspend: { from: ['registered', 'dispatched', 'handling'], to: 'suspended', permission: 'case.supervise', name: { zh: '挂账', en: 'Suspend' } },
   resume: { from: ['suspended'], to: 'resume', permission: 'case.supervise', name: { zh: '恢复', en: 'Resume' } },
   merge: { from: ['reported', 'accepted', 'registered'], to: 'closed', permission: 'case.accept', name: { zh: '合并重复', en: 'Merge duplicate' } },
@@ -348,6 +351,10 @@ export function applyCaseAction(state: CaseState, req: Omit<CaseActionRequest, '
       break;
     case 'urge':
       next.urgeCount = state.urgeCount + 1;
+      break;
+    case 'instruct':
+      // The instruction is the point: without words there is nothing for the unit to follow.
+      if (!req.note?.trim()) throw new WorkflowError('note_required', 'An instruction (批示) needs its text in note.');
       break;
     case 'suspend':
       next.suspendedFrom = state.status;

@@ -57,7 +57,7 @@ export async function benchBrowserLive(events = 1000): Promise<BrowserLiveResult
       const t0 = Date.now();
       const points = pointsInCells(cells, events, 17 + backlog);
       await postReports(server.url, events, (i) => ({ categoryCode: i % 2 ? 'E0102' : 'C0101', lon: points[i]!.lon, lat: points[i]!.lat }));
-      await page.waitForFunction((n) => Number(document.querySelectorAll('.stats b')[3]?.textContent ?? 0) >= n, events, { timeout: 60_000 });
+      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="feed"]')?.getAttribute('data-received') ?? 0) >= n, events, { timeout: 60_000 });
       const seconds = (Date.now() - t0) / 1000;
       await page.waitForTimeout(500); // let the last frame render
       const after = await taskTime();

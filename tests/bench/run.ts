@@ -186,4 +186,12 @@ if (!only || only === 'points') {
   failed ||= rows.some((r) => r.sizeRatio < 4 || r.timeRatio < 4);
 }
 
+if (!only || only === 'evaluation') {
+  const { benchEvaluation, printEvaluation } = await import('./evaluation.js');
+  console.log('== evaluation: a month of 综合评价 at every level over the 90-day history, facts held in memory against folding the log per request');
+  const result = await benchEvaluation();
+  printEvaluation(result);
+  save('evaluation', result);
+}
+
 if (failed) process.exitCode = 1;

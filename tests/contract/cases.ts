@@ -376,6 +376,26 @@ export function describeCaseRepository(open: OpenStore): void {
       expect(summary.headSeq).toBe(17);
     });
 
+    it("gives the leader board's cases: every open one, and every one due for closure since a time, with its town, status and clocks", async () => {
+      const s = store();
+      const since = T0;
+      await appendAll(s, [
+        incidentRecord({ id: 'b1', townCode: 'T1', stageDeadlineAt: T0 + HOUR }),
+        incidentRecord({ id: 'b2', townCode: 'T2', stageDeadlineAt: T0 + HOUR }),
+        incidentRecord({ id: 'b3', townCode: 'T2', stageDeadlineAt: T0 + HOUR }),
+        incidentRecord({ id: 'b4', townCode: 'T3', stageDeadlineAt: T0 + HOUR }),
+      ]);
+      // Closed, due since: in. Closed, due before: out. Rejected: out. Open (b1): in, whatever its deadlines.
+      await act(s, 'b2', T0 + 2 * HOUR, 'close', { status: 'closed', closedAt: T0 + 2 * HOUR, closeDeadlineAt: T0 + 3 * HOUR, deadlineAt: T0 + HOUR, stageDeadlineAt: null });
+      await act(s, 'b3', T0 + 2 * HOUR, 'close', { status: 'closed', closedAt: T0 - 2 * HOUR, closeDeadlineAt: T0 - HOUR, stageDeadlineAt: null });
+      await act(s, 'b4', T0 + 2 * HOUR, 'reject', { status: 'rejected', stageDeadlineAt: null });
+      const rows = await s.cases.boardCases(since);
+      expect(sortedBy(rows, (r) => r.townCode)).toEqual([
+        { townCode: 'T1', status: 'reported', deadlineAt: null, stageDeadlineAt: T0 + HOUR, closeDeadlineAt: null, closedAt: null },
+        { townCode: 'T2', status: 'closed', deadlineAt: T0 + HOUR, stageDeadlineAt: null, closeDeadlineAt: T0 + 3 * HOUR, closedAt: T0 + 2 * HOUR },
+      ]);
+    });
+
     it('gives the duplicates merged into a case, oldest first', async () => {
       const s = store();
       await appendAll(s, [

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
-import { decodeCellFrame, type BlindSpot, type CellFrame, type CoverageAlertMessage, type Team, type TownCoverageList } from '../../shared/index.js';
+import { decodeCellFrame, type BlindSpot, type CameraAlertMessage, type CameraList, type CellFrame, type CoverageAlertMessage, type Team, type TownCoverageList } from '../../shared/index.js';
 import { getJson, sendJson, waitFor } from '../support/api.js';
 import { authHeaders, createToken, createUser, type Credentials } from '../support/credentials.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
@@ -153,5 +153,34 @@ describe('patrol coverage, streamed', () => {
     expect((await getJson(`${server.url}/api/blind-spots`, desk)).status).toBe(403);
     expect((await snapshot(desk)).status).toBe(403);
     expect((await snapshot(null)).status).toBe(401);
+  });
+});
+
+describe('camera alerts', () => {
+  it('tell the live picture at once when a camera goes silent past the silent time, and when it is heard from again', async () => {
+    const cameras = (await getJson<CameraList>(`${server.url}/api/cameras`, wall)).body;
+    const alerts: CameraAlertMessage[] = [];
+    const socket = io(server.url, { transports: ['websocket'], reconnection: false, forceNew: true, extraHeaders: authHeaders(server.url, wall) });
+    socket.on('camera:alert', (msg: CameraAlertMessage) => alerts.push(msg));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    try {
+      const [quiet, ...rest] = cameras.features.map((f) => f.properties.id);
+      const longAgo = new Date(Date.now() - 2 * 3_600_000).toISOString();
+      const beats = [{ id: quiet!, at: longAgo }, ...rest.map((id) => ({ id }))];
+      expect((await sendJson('POST', `${server.url}/api/cameras/heartbeat`, { cameras: beats }, gateway)).status).toBe(204);
+      await waitFor(() => alerts.some((a) => a.down.includes(quiet!)), 10_000);
+      const down = alerts.find((a) => a.down.includes(quiet!))!;
+      expect(down.cameras).toBe(cameras.features.length);
+      expect(down.silent).toBeGreaterThanOrEqual(1);
+      expect(down.cells).toBeGreaterThan(0);
+      expect((await sendJson('POST', `${server.url}/api/cameras/heartbeat`, { cameras: [{ id: quiet! }] }, gateway)).status).toBe(204);
+      await waitFor(() => alerts.some((a) => a.up.includes(quiet!)), 10_000);
+      expect(alerts.at(-1)!.silent).toBe(down.silent - 1);
+    } finally {
+      socket.close();
+    }
   });
 });

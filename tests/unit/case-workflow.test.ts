@@ -67,6 +67,8 @@ const EXPECTED: Record<string, IncidentStatus> = {
   'verified close': 'closed', 'verified urge': 'verified',
   'closed callback': 'closed',
   'suspended resume': 'registered', 'suspended urge': 'suspended',
+  // A leader's instruction (批示) may come at any open step and moves nothing.
+  ...Object.fromEntries((['reported', 'accepted', 'registered', 'dispatched', 'handling', 'handled', 'verified', 'suspended'] as const).map((s) => [`${s} instruct`, s])),
 };
 
 describe('the case workflow', () => {
@@ -109,6 +111,7 @@ describe('the case workflow', () => {
     expect(who('acknowledge')).toEqual(['field', 'unit']);
     expect(who('verify').sort()).toEqual(['dispatcher', 'inspector']);
     expect(who('urge')).toEqual(['leader']);
+    expect(who('instruct')).toEqual(['leader']);
     expect(who('close')).toEqual(['dispatcher']);
     expect(who('report-handled')).toEqual(['field', 'unit']);
     expect(who('callback')).toEqual(['dispatcher']);
@@ -227,6 +230,24 @@ describe('the case workflow', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('a leader\'s instruction (批示)', () => {
+  it('needs its text, and changes nothing but the version', () => {
+    for (const status of ['registered', 'handling', 'suspended'] as const) {
+      const before = state(status, { urgeCount: 2, suspendedFrom: status === 'suspended' ? 'handling' : null });
+      expect(applyCaseAction(before, { action: 'instruct', note: '请街道牵头，今日内办结' }, ctx)).toEqual({ ...before, version: before.version + 1 });
+    }
+    expect(() => applyCaseAction(state('handling'), { action: 'instruct' }, ctx)).toThrow(expect.objectContaining({ code: 'note_required' }));
+    expect(() => applyCaseAction(state('handling'), { action: 'instruct', note: '  \n ' }, ctx)).toThrow(expect.objectContaining({ code: 'note_required' }));
+  });
+
+  it('comes only on an open case, and only from whoever holds case.instruct', () => {
+    expect(() => applyCaseAction(state('closed'), { action: 'instruct', note: '复查' }, ctx)).toThrow(expect.objectContaining({ code: 'invalid_transition' }));
+    expect(ACTION_RULES.instruct.permission).toBe('case.instruct');
+    expect(ROLE_PERMISSIONS.leader).toContain('case.instruct');
+    expect(ROLE_PERMISSIONS.dispatcher).not.toContain('case.instruct');
   });
 });
 

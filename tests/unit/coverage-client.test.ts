@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { decodeCellFrame, encodeCellFrame, type CellFrame, type CityLayer, type CoverageAlertMessage } from '../../shared/index.js';
+import { decodeCellFrame, encodeCellFrame, type CellFrame, type CameraAlertMessage, type CityLayer, type CoverageAlertMessage } from '../../shared/index.js';
 import { CoverageFeed } from '../../client/coverage/coverageFeed.js';
 import { CoverageStore, MAX_HELD_FRAMES } from '../../client/coverage/coverageStore.js';
 import { buildCellGeometry, CellClassColours, type Rgba } from '../../client/coverage/cellClassColours.js';
@@ -7,7 +7,7 @@ import { blindSpotClass, cameraShareClass, countClasses } from '../../client/cov
 import { patrolAgeClass, patrolAgeClassOf } from '../../client/coverage/patrolAge.js';
 import { dashedRing } from '../../client/layers/cameraLayer.js';
 import { CoverageLayers } from '../../client/map/coverageLayers.js';
-import { applyPatrolAlert, CLEARED_SHOWN_MS, standingPatrolAlerts } from '../../client/coverage/patrolAlerts.js';
+import { applyCameraAlert, applyPatrolAlert, CLEARED_SHOWN_MS, standingPatrolAlerts } from '../../client/coverage/patrolAlerts.js';
 
 /**
  * The client's coverage of the grid cells (issue 13): the seq rule of `coverage:cells` frames over a
@@ -385,5 +385,17 @@ describe("the towns' patrol alerts on a page", () => {
     expect(shown.map((a) => [a.townCode, a.state])).toEqual([['a', 'raised'], ['b', 'cleared']]);
     shown = applyPatrolAlert(shown, alert('d', 'raised', 50), NOW + CLEARED_SHOWN_MS + 1);
     expect(shown.map((a) => a.townCode)).toEqual(['d', 'a']);
+  });
+});
+
+describe('the camera alert line', () => {
+  it('takes the counts of each change and keeps the newest silent cameras in front, dropping those heard from again', () => {
+    const msg = (down: string[], up: string[], silent: number): CameraAlertMessage => ({ down, up, silent, cameras: 342, cells: 3, at: new Date(NOW).toISOString() });
+    let s = applyCameraAlert({ silent: 0, cameras: 342, lastDown: [], at: null }, msg(['c1', 'c2'], [], 2));
+    expect(s).toMatchObject({ silent: 2, lastDown: ['c1', 'c2'] });
+    s = applyCameraAlert(s, msg(['c3'], ['c1'], 2));
+    expect(s.lastDown).toEqual(['c3', 'c2']);
+    s = applyCameraAlert(s, msg([], ['c2', 'c3'], 0));
+    expect(s).toMatchObject({ silent: 0, lastDown: [] });
   });
 });

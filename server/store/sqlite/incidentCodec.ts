@@ -277,6 +277,25 @@ export function applyPatch(prev: StoredCase, patch: Patch, row: { seq: number; a
   };
 }
 
+/**
+ * An event row read back as the case after it and the action it logged, without a wire event;
+ * `inPlace` patches `before` itself (a fold that keeps nothing of the case before).
+ */
+export function decodeChange(r: EventRow, before: StoredCase | undefined, inPlace = false): { after: StoredCase; action: ActionRecord | null } {
+  if (r.kind === 'created') return { after: unpackCreated(r.payload), action: null };
+  if (!before) throw new Error(`event ${r.seq} patches an incident whose earlier events were not read`);
+  const patch = JSON.parse(r.payload) as Patch;
+  if (!inPlace) return { after: applyPatch(before, patch, r), action: patch.action ?? null };
+  // The JSON holds only the fields that changed (undefined ones were left out when it was written).
+  const target = before as unknown as Record<string, unknown>;
+  for (const k in patch) if (k !== 'action') target[k] = (patch as Record<string, unknown>)[k];
+  const action = patch.action;
+  before.seq = r.seq;
+  before.version += 1;
+  before.updatedAt = r.at;
+  return { after: before, action: action ?? null };
+}
+
 /** The case after an event: the snapshot of a `created`, or the patch folded onto the case before it. */
 export function caseAfter(r: EventRow, before: StoredCase | undefined): StoredCase {
   return decodeEvent(r, before, false).after;

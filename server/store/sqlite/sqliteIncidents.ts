@@ -6,16 +6,20 @@ import {
   NotFoundError,
   VersionConflictError,
   type ActionRecord,
+  type BoardCase,
   type CaseRepository,
   type EventReader,
   type HistoricalRecord,
   type IncidentPoint,
   type IncidentRecord,
   type IncidentRepository,
+  type LoggedChange,
+  type LogReader,
 } from '../store.js';
 import {
   caseAfter,
   caseFromRow,
+  decodeChange,
   decodeEvent,
   INSERT_INCIDENT_SQL,
   packCreated,
@@ -69,6 +73,8 @@ export class IncidentTables {
       getIncident: db.prepare('SELECT * FROM incidents WHERE id = ?'),
       ridOf: db.prepare('SELECT rid FROM incidents WHERE id = ?'),
       readEvents: db.prepare('SELECT seq, incident_rid, kind, at, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?'),
+      // The same as arrays (no object per row): the log reader folds a million of them at start.
+      readEventsRaw: db.prepare('SELECT seq, incident_rid, kind, at, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').raw(true),
       eventsOfBefore: db.prepare('SELECT seq, incident_rid, kind, at, payload FROM events WHERE incident_rid = ? AND seq < ? ORDER BY seq'),
       points: db.prepare(
         `SELECT lon, lat, reported_at AS reportedAt, category_code AS categoryCode, source, town_code AS townCode, grid_code AS gridCode, h3_8 AS h3
@@ -83,6 +89,8 @@ export class IncidentTables {
       mergedInto: db.prepare(`SELECT * FROM incidents WHERE merged_into = ? ORDER BY reported_at`),
       openByStatus: db.prepare(`SELECT status, count(*) AS n FROM incidents WHERE status NOT IN ('closed', 'rejected') GROUP BY status`),
       reportedSince: db.prepare('SELECT count(*) AS n FROM incidents WHERE reported_at >= ?'),
+      boardCases: db.prepare(`SELECT town_code AS townCode, status, deadline_at AS deadlineAt, stage_deadline_at AS stageDeadlineAt,
+        close_deadline_at AS closeDeadlineAt, closed_at AS closedAt FROM incidents WHERE status NOT IN ('closed', 'rejected') OR close_deadline_at >= ?`),
       closedSince: db.prepare('SELECT count(*) AS n FROM incidents WHERE closed_at >= ?'),
       // stage_deadline_at is NULL while handling and once closed, so it only counts where a stage clock runs;
       // the handling deadline counts while a unit has the case, the closure deadline until it is closed.
@@ -325,6 +333,31 @@ export class SqliteIncidentRepository implements IncidentRepository {
     };
   }
 
+  logReader(): LogReader {
+    // Every case read so far but the closed ones (a callback after closure is rebuilt from the log):
+    // unlike eventReader no cap, since a fold at start reads each open case's whole life.
+    const known = new Map<number, StoredCase>();
+    let last = -1;
+    return {
+      read: async (afterSeq, upToSeq, limit, visit) => {
+        if (afterSeq !== last) known.clear();
+        const raw = this.t.q.readEventsRaw.all(afterSeq, upToSeq, limit) as [number, number, string, number, string][];
+        const r: EventRow = { seq: 0, incident_rid: 0, kind: '', at: 0, payload: '' };
+        for ([r.seq, r.incident_rid, r.kind, r.at, r.payload] of raw) {
+          const before = r.kind === 'created' ? undefined : (known.get(r.incident_rid) ?? this.t.caseBefore(r.incident_rid, r.seq));
+          const from = before?.status;
+          // Patched in place: a million events would otherwise copy a million cases.
+          const { after, action } = decodeChange(r, before, true);
+          if (after.status === 'closed' || after.status === 'rejected') known.delete(r.incident_rid);
+          else known.set(r.incident_rid, after);
+          visit({ seq: r.seq, kind: r.kind as LoggedChange['kind'], at: r.at, action: action ? Object.assign(action, { from: from ?? after.status, to: after.status }) : null, case: after });
+        }
+        last = raw.length > 0 ? raw[raw.length - 1]![0] : afterSeq;
+        return last;
+      },
+    };
+  }
+
   /** Events after `afterSeq`, each with its incident as of that event; `known` holds the cases already folded. */
   private readFolding(afterSeq: number, upToSeq: number, limit: number, known: Map<number, StoredCase>): IncidentEvent[] {
     const rows = this.t.q.readEvents.all(afterSeq, upToSeq, limit) as EventRow[];
@@ -431,6 +464,10 @@ export class SqliteCaseRepository implements CaseRepository {
       closedToday: (q.closedSince.get(dayStartMs) as { n: number }).n,
       overdue: (q.overdueAt.get({ now: nowMs }) as { n: number }).n,
     };
+  }
+
+  async boardCases(closeDueSinceMs: number): Promise<BoardCase[]> {
+    return this.t.q.boardCases.all(closeDueSinceMs) as BoardCase[];
   }
 
   async mergedInto(id: string): Promise<Incident[]> {

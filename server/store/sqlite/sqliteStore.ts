@@ -228,6 +228,13 @@ export class SqliteStore implements Store {
         };
         continue;
       }
+      if (name === 'incidents' && method === 'logReader') {
+        outer[method] = () => {
+          const reader = this.inside.incidents.logReader();
+          return { read: (...args: Parameters<typeof reader.read>) => this.transaction(async () => reader.read(...args)) };
+        };
+        continue;
+      }
       outer[method] = (...args: unknown[]) => this.transaction(async () => inner[method]!(...args));
     }
     return outer as unknown as Repositories[K];

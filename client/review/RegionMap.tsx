@@ -1,0 +1,129 @@
+import { GeoJsonLayer } from '@deck.gl/layers';
+import type { MapLibreOverlay } from '@deck.gl/maplibre';
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { CityLayer, CityMeta } from '../../shared/index.js';
+import { createCityMap, fetchCityLayer } from '../map/cityMap.js';
+import { buildCityStyle } from '../map/cityStyle.js';
+import { PALETTES, type Theme } from '../map/palette.js';
+import { useThemeRestyle } from '../map/useThemeRestyle.js';
+import { bbox, featureCollection } from '@turf/turf';
+
+type Area = CityLayer<'towns'>['features'][number] | CityLayer<'communities'>['features'][number];
+
+/** Five classes from worst to best, the worst in red: a review map is read for where it goes wrong. */
+export const REGION_RAMP: [number, number, number][] = [
+  [215, 48, 39],
+  [252, 141, 89],
+  [254, 224, 139],
+  [145, 207, 96],
+  [26, 152, 80],
+];
+
+/**
+ * The class (0 worst … 4 best) of each value by its rank among the values shown (quintiles), so that
+ * the map always tells the worst fifth from the best whatever the spread; a lower-is-better indicator
+ * is ranked the other way round. Equal values share a class — the one of the last of them, so that
+ * communities all at 100 % are all the best, not spread over five colours. Missing values get none.
+ */
+export function regionClasses(values: ReadonlyMap<string, number | null>, higherIsBetter: boolean): Map<string, number> {
+  const known = [...values].filter((e): e is [string, number] => e[1] !== null);
+  const better = (a: number, b: number) => (higherIsBetter ? a - b : b - a);
+  known.sort((a, b) => better(a[1], b[1]));
+  const out = new Map<string, number>();
+  const n = Math.max(1, known.length);
+  for (let i = 0; i < known.length; ) {
+    let j = i;
+    while (j + 1 < known.length && known[j + 1]![1] === known[i]![1]) j++;
+    const k = Math.min(4, Math.floor((j * 5) / n));
+    for (let m = i; m <= j; m++) out.set(known[m]![0], k);
+    i = j + 1;
+  }
+  return out;
+}
+
+/**
+ * The towns (or one town's communities) coloured by an indicator of the review, each clickable to
+ * drill down; the area picked is outlined.
+ */
+export function RegionMap(props: {
+  city: CityMeta;
+  theme: Theme;
+  /** Towns, or the communities of `town`. */
+  town: string | null;
+  values: ReadonlyMap<string, number | null>;
+  higherIsBetter: boolean;
+  picked: string | null;
+  onPick: (code: string) => void;
+}) {
+  const { city, theme, town, values, higherIsBetter, picked } = props;
+  const container = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<MapLibreMap | null>(null);
+  const overlayRef = useRef<MapLibreOverlay | null>(null);
+  const onPick = useRef(props.onPick);
+  onPick.current = props.onPick;
+  const [towns, setTowns] = useState<Area[] | null>(null);
+  const [communities, setCommunities] = useState<Area[] | null>(null);
+  useEffect(() => {
+    void fetchCityLayer('towns').then(setTowns);
+  }, []);
+  useEffect(() => {
+    if (town && !communities) void fetchCityLayer('communities').then(setCommunities);
+  }, [town, communities]);
+  useEffect(() => {
+    const { map, overlay } = createCityMap(container.current!, { bbox: city.bbox, style: buildCityStyle(window.location.origin, PALETTES[theme]), padding: 10 });
+    mapRef.current = map;
+    overlayRef.current = overlay;
+    return () => {
+      map.remove();
+      mapRef.current = null;
+      overlayRef.current = null;
+    };
+    // Built once per city; a change of look restyles it.
+  }, [city]);
+  useThemeRestyle(mapRef, theme);
+
+  const areas = useMemo(() => (town ? (communities ?? []).filter((c) => (c.properties as { townCode?: string }).townCode === town) : (towns ?? [])), [town, towns, communities]);
+  const classes = useMemo(() => regionClasses(values, higherIsBetter), [values, higherIsBetter]);
+  // Into the town picked, out to the whole district.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || areas.length === 0) return;
+    const [w, s, e, n] = town ? bbox(featureCollection(areas as never)) : city.bbox;
+    map.fitBounds([w, s, e, n], { padding: 16, duration: 400 });
+  }, [areas, town, city.bbox]);
+  useEffect(() => {
+    const label = PALETTES[theme].label;
+    overlayRef.current?.setProps({
+      layers: [
+        new GeoJsonLayer<Area['properties']>({
+          id: 'review-regions',
+          data: areas as never,
+          filled: true,
+          stroked: true,
+          pickable: true,
+          getFillColor: (f) => {
+            const k = classes.get(f.properties.code);
+            return k === undefined ? [0, 0, 0, 0] : [...REGION_RAMP[k]!, 170];
+          },
+          getLineColor: (f) => (f.properties.code === picked ? label : [label[0], label[1], label[2], 110]),
+          getLineWidth: (f) => (f.properties.code === picked ? 3 : 1),
+          lineWidthUnits: 'pixels',
+          onClick: (info) => {
+            const code = (info.object as { properties?: { code?: string } } | undefined)?.properties?.code;
+            if (code) onPick.current(code);
+          },
+          updateTriggers: { getFillColor: [classes], getLineColor: [picked, theme], getLineWidth: [picked] },
+        }),
+      ],
+      getTooltip: ({ object }) => {
+        const p = (object as { properties?: { code: string; name: { zh: string } } } | null)?.properties;
+        if (!p) return null;
+        const v = values.get(p.code);
+        return { text: `${p.name.zh}${v === undefined || v === null ? '' : ` · ${Math.abs(v) <= 1 ? `${(v * 100).toFixed(1)}%` : v.toFixed(1)}`}` };
+      },
+    });
+  }, [areas, classes, picked, theme, values]);
+  return <div ref={container} className="review-map" data-testid="review-map" />;
+}

@@ -1,0 +1,60 @@
+import type { EvaluationRow, IndicatorFormula } from '../../shared/index.js';
+import type { RowFigures } from './indicators.js';
+
+/** The composite rule, as the answer states it. */
+export const COMPOSITE_RULE = {
+  zh: '综合得分（0–100）= 各计分指标得分的加权平均：比率指标得分 = 比率 × 100，越低越好的指标（返工率、超期未处置率、延期率、公众举报占比、漏报率）得分 = (1 − 比率) × 100；本期无应考核数（为空）的指标不计入，其余指标按权重重新归一。数量与密度指标只展示，不计分。得分相同者并列同一名次（1, 2, 2, 4）。',
+  en: 'Composite (0–100) = the weighted mean of the scored indicators: a rate scores rate × 100, a lower-is-better rate (rework, overdue unhandled, extension, public share, miss rate) scores (1 − rate) × 100; an indicator with nothing due (null) is left out and the other weights renormalised. Counts and densities are shown, not scored. Equal scores share a rank (1, 2, 2, 4).',
+};
+
+/** Scores are kept to two decimals: equal to the hundredth means equal rank. */
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** The composite score of a row's indicators; null when no scored indicator had anything due. */
+export function compositeScore(indicators: RowFigures['indicators'], formulas: readonly IndicatorFormula[]): number | null {
+  let sum = 0;
+  let weights = 0;
+  for (const f of formulas) {
+    const v = indicators[f.id];
+    if (f.weight <= 0 || f.kind !== 'rate' || v === null || v === undefined) continue;
+    sum += f.weight * 100 * (f.higherIsBetter ? v : 1 - v);
+    weights += f.weight;
+  }
+  return weights === 0 ? null : round2(sum / weights);
+}
+
+/** Competition ranks (1, 2, 2, 4) by score, best first; null scores are unranked. */
+export function ranksOf(scores: readonly (number | null)[]): (number | null)[] {
+  const order = scores.map((s, i) => ({ s, i })).filter((x): x is { s: number; i: number } => x.s !== null).sort((a, b) => b.s - a.s);
+  const ranks: (number | null)[] = scores.map(() => null);
+  order.forEach((x, k) => {
+    ranks[x.i] = k > 0 && order[k - 1]!.s === x.s ? ranks[order[k - 1]!.i]! : k + 1;
+  });
+  return ranks;
+}
+
+/**
+ * The rows of an answer: scored, ranked, beside the previous period's score and rank (null where the
+ * row did not exist then), best first, the unranked last by code.
+ */
+export function scoredRows(current: readonly RowFigures[], previous: readonly RowFigures[] | null, formulas: readonly IndicatorFormula[]): EvaluationRow[] {
+  const scores = current.map((r) => compositeScore(r.indicators, formulas));
+  const ranks = ranksOf(scores);
+  let before: Map<string, { score: number | null; rank: number | null }> | null = null;
+  if (previous) {
+    const prevScores = previous.map((r) => compositeScore(r.indicators, formulas));
+    const prevRanks = ranksOf(prevScores);
+    before = new Map(previous.map((r, i) => [r.code, { score: prevScores[i]!, rank: prevRanks[i]! }]));
+  }
+  const rows: EvaluationRow[] = current.map((r, i) => ({
+    code: r.code,
+    name: r.name,
+    parentCode: r.parentCode,
+    indicators: r.indicators as Record<string, number | null>,
+    counts: r.counts,
+    score: scores[i]!,
+    rank: ranks[i]!,
+    previous: before?.get(r.code) ?? null,
+  }));
+  return rows.sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}

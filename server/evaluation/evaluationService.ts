@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import type { EvaluationAnswer, EvaluationLevel, EvaluationQuery, IncidentEvent } from '../../shared/index.js';
+import type { Store } from '../store/store.js';
+import { changeOfEvent, foldChange, type CaseChange, type CaseFacts } from './caseFacts.js';
+import { COMPOSITE_RULE, scoredRows } from './composite.js';
+import { formulasOf, indicatorRows, type EvaluationDirectory } from './indicators.js';
+import { monthIdOf, parsePeriod, periodAsOf, previousPeriod } from './period.js';
+import { DEFAULT_WEIGHTS, type WeightTable } from './weights.js';
+
+/** Events read per chunk while folding the log at start. */
+const CHUNK = 20_000;
+
+/** The levels that name people (personal data): not for walls. */
+export const POSITION_LEVELS: readonly EvaluationLevel[] = ['inspector', 'acceptor', 'shiftLead', 'dispatcher'];
+
+/** Folds the whole log into per-case facts, in seq order; from an empty map, this is the brute-force rebuild. */
+export async function foldLog(
+  store: Pick<Store, 'incidents' | 'headSeq'>,
+  facts = new Map<string, CaseFacts>(),
+  folded?: (f: CaseFacts, c: CaseChange) => void,
+): Promise<{ facts: Map<string, CaseFacts>; seq: number }> {
+  const head = await store.headSeq();
+  const reader = store.incidents.logReader();
+  let after = 0;
+  while (after < head) {
+    const last = await reader.read(after, head, CHUNK, (c) => {
+      const f = fold(facts, c);
+      if (f && folded) folded(f, c);
+    });
+    if (last === after) break;
+    after = last;
+  }
+  return { facts, seq: head };
+}
+
+/** Folds a change into its case's facts; returns them (undefined for a case never created). */
+function fold(facts: Map<string, CaseFacts>, c: CaseChange): CaseFacts | undefined {
+  const before = facts.get(c.case.id);
+  const after = foldChange(before, c);
+  if (after && !before) facts.set(c.case.id, after);
+  return after;
+}
+
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+/** A local (China) month as one number, for the month index. */
+function monthKey(ms: number): number {
+  const d = new Date(ms + CHINA_OFFSET_MS);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth();
+}
+
+/**
+ * The cases each local month touches: every instant a case's facts record (steps, deadlines) lies
+ * between its report and the latest step or deadline seen, so a period needs only the cases of the
+ * months it overlaps — a month's evaluation reads a few of the ~100,000 cases, not all of them.
+ */
+class MonthIndex {
+  private readonly months = new Map<number, Set<CaseFacts>>();
+  /** Each month's cases as an array (iterated much faster than the set), dropped when the month gains a case. */
+  private readonly arrays = new Map<number, CaseFacts[]>();
+  private readonly span = new WeakMap<CaseFacts, { first: number; last: number }>();
+
+  note(f: CaseFacts, c: CaseChange): void {
+    const end = Math.max(c.at, c.case.deadlineAt ?? 0, c.case.closeDeadlineAt ?? 0);
+    const s = this.span.get(f);
+    const last = monthKey(end);
+    if (!s) {
+      const first = monthKey(Math.min(f.reportedAt, c.at));
+      this.span.set(f, { first, last });
+      for (let m = first; m <= last; m++) this.bucket(m).add(f);
+    } else if (last > s.last) {
+      for (let m = s.last + 1; m <= last; m++) this.bucket(m).add(f);
+      s.last = last;
+    }
+  }
+
+  /** The cases of the months [from, until) overlaps. */
+  between(from: number, until: number): Iterable<CaseFacts> {
+    const [first, last] = [monthKey(from), monthKey(until - 1)];
+    if (first === last) return this.array(first);
+    const all = new Set<CaseFacts>();
+    for (let m = first; m <= last; m++) for (const f of this.array(m)) all.add(f);
+    return [...all];
+  }
+
+  private array(m: number): CaseFacts[] {
+    let a = this.arrays.get(m);
+    if (!a) this.arrays.set(m, (a = [...(this.months.get(m) ?? [])]));
+    return a;
+  }
+
+  private bucket(m: number): Set<CaseFacts> {
+    this.arrays.delete(m);
+    let b = this.months.get(m);
+    if (!b) this.months.set(m, (b = new Set()));
+    return b;
+  }
+}
+
+/** A stable digest of facts, whatever order they were folded in: equal digests, equal facts. */
+export function factsDigest(facts: Iterable<CaseFacts>): string {
+  const all = [...facts].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const h = createHash('sha256');
+  for (const f of all) h.update(JSON.stringify(f)).update('\n');
+  return h.digest('hex');
+}
+
+export interface EvaluationDeps {
+  store: Pick<Store, 'incidents' | 'headSeq'>;
+  directory: EvaluationDirectory;
+  now: () => number;
+  weights?: WeightTable;
+}
+
+/**
+ * 综合评价 materialised: the facts of every case are folded from the log once at start and kept up to
+ * date from the committed stream (`committed`), so a request only aggregates the facts of its period
+ * (two passes over the facts: the period and the one before).
+ */
+export class EvaluationService {
+  private constructor(
+    private readonly deps: EvaluationDeps,
+    private readonly facts: Map<string, CaseFacts>,
+    private readonly months: MonthIndex,
+    /** Events committed while the log was being folded, applied once it is (per-case seqs drop repeats). */
+    private pending: IncidentEvent[] | null,
+  ) {}
+
+  static async load(deps: EvaluationDeps): Promise<EvaluationService> {
+    const service = new EvaluationService(deps, new Map(), new MonthIndex(), []);
+    await foldLog(deps.store, service.facts, (f, c) => service.months.note(f, c));
+    const pending = service.pending ?? [];
+    service.pending = null;
+    service.committed(pending);
+    return service;
+  }
+
+  /** Every committed event, in seq order (the server's `committed`). */
+  committed(events: readonly IncidentEvent[]): void {
+    if (this.pending) {
+      this.pending.push(...events);
+      return;
+    }
+    for (const e of events) {
+      const c = changeOfEvent(e);
+      const f = fold(this.facts, c);
+      if (f) this.months.note(f, c);
+    }
+  }
+
+  get size(): number {
+    return this.facts.size;
+  }
+
+  /** A digest of the facts held (tests compare it with a fresh fold of the log). */
+  digest(): string {
+    return factsDigest(this.facts.values());
+  }
+
+  allFacts(): CaseFacts[] {
+    return [...this.facts.values()];
+  }
+
+  /** An evaluation; throws PeriodError for a period that names none or has not started. */
+  evaluate(q: EvaluationQuery): EvaluationAnswer {
+    const now = this.deps.now();
+    const period = parsePeriod(q.period ?? monthIdOf(now));
+    const { asOf, running } = periodAsOf(period, now);
+    const prev = previousPeriod(period);
+    const prevAsOf = periodAsOf(prev, now).asOf;
+    const formulas = formulasOf(q.level, this.deps.weights ?? DEFAULT_WEIGHTS);
+    const current = indicatorRows(q.level, this.months.between(period.from, period.until), { from: period.from, until: period.until, asOf }, this.deps.directory, q.town);
+    const before = indicatorRows(q.level, this.months.between(prev.from, prev.until), { from: prev.from, until: prev.until, asOf: prevAsOf }, this.deps.directory, q.town);
+    return {
+      level: q.level,
+      period: {
+        id: period.id,
+        from: new Date(period.from).toISOString(),
+        until: new Date(period.until).toISOString(),
+        asOf: new Date(asOf).toISOString(),
+        running,
+        previous: prev.id,
+      },
+      formulas,
+      composite: COMPOSITE_RULE,
+      rows: scoredRows(current, before, formulas),
+    };
+  }
+}
