@@ -1,14 +1,8 @@
 import type { CellFrame } from '../../shared/index.js';
+import type { FrameOutcome } from '../live/seqFrameFeed.js';
 
-/**
- * What became of a `coverage:cells` frame handed to the store:
- * - `applied`: it followed the seq held and its values are in place;
- * - `stale`: its seq is at or below the one held (the snapshot already had it), so it was dropped;
- * - `held`: a snapshot is awaited, so it waits for it (and is applied after it if it follows it);
- * - `gap`: it does not follow the seq held (a frame was missed): what is held can no longer be
- *   trusted to be whole, and the page must read the snapshot again (`needsSnapshot` is now true).
- */
-export type FrameOutcome = 'applied' | 'stale' | 'held' | 'gap';
+/** What became of a frame handed to the store (client/live/seqFrameFeed.ts). */
+export type { FrameOutcome };
 
 /** How many frames wait for a snapshot at most; older ones are dropped (the snapshot will be newer). */
 export const MAX_HELD_FRAMES = 64;

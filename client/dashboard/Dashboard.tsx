@@ -98,7 +98,7 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
   const steps = useMemo(() => (windowPoints ? playbackSteps(timeWindow, windowPoints.sinceMs) : []), [timeWindow, windowPoints?.sinceMs]);
   const step = playback ? (steps[Math.min(playback.index, steps.length - 1)] ?? null) : null;
   const points = useMemo(() => (windowPoints && step ? pointsInRows(windowPoints, rowsInStep(windowPoints.t, windowPoints.count, windowPoints.sinceMs, step)) : windowPoints), [windowPoints, step]);
-  const hotspots = useHotspots(visible.hotspots, hotspotMode, timeWindow, densityFilter, () => onSignOutRef.current('unauthenticated'), hotspotMode === 'gistar' ? step : null);
+  const hotspots = useHotspots(visible.hotspots, hotspotMode, timeWindow, densityFilter, () => onSignOutRef.current('unauthenticated'), hotspotMode !== 'emerging' ? step : null);
   const cases = useCaseSummary(() => onSignOutRef.current('unauthenticated'));
   const board = useBoardSummary(() => onSignOutRef.current('unauthenticated'));
   // A case opened from the map, the latest list or its number: a leader urges (督办) and instructs

@@ -2,13 +2,15 @@ import { useEffect, useRef, useState } from 'react';
 import type { EmergingAnswer, HotspotAnswer, TimeWindow } from '../../shared/index.js';
 import { pointsQueryString, type DensityFilter } from '../layers/useIncidentPoints.js';
 
-/** Which hotspots the map shows: Gi* over the window, or the emerging ones over the last weeks. */
-export type HotspotMode = 'gistar' | 'emerging';
+/** Which hotspots the map shows: Gi* over the window by unit grid cell or by H3 hexagon, or the emerging ones over the last weeks. */
+export type HotspotMode = 'gistar' | 'gistarHex' | 'emerging';
 
 /** The class of each unit grid cell that has one (by its index in the grid layer), with the classes' counts. */
 export interface CellHotspots {
   mode: HotspotMode;
   classOfCell: Map<number, string>;
+  /** The class of each H3 hexagon that has one (mode gistarHex). */
+  classOfHex: Map<string, string>;
   classes: Record<string, number>;
   incidents: number | null;
 }
@@ -36,7 +38,10 @@ export function useHotspots(
   const onUnauthenticatedRef = useRef(onUnauthenticated);
   onUnauthenticatedRef.current = onUnauthenticated;
   const span = step ? `&since=${new Date(step.from).toISOString()}&until=${new Date(step.until).toISOString()}` : '';
-  const url = mode === 'gistar' ? `/api/hotspots?${pointsQueryString(window, filter)}&weights=queen${span}` : `/api/hotspots/emerging?weeks=${EMERGING_WEEKS}&theme=${filter.theme}`;
+  const url =
+    mode === 'emerging'
+      ? `/api/hotspots/emerging?weeks=${EMERGING_WEEKS}&theme=${filter.theme}`
+      : `/api/hotspots?${pointsQueryString(window, filter)}&${mode === 'gistarHex' ? 'res=h3-8' : 'weights=queen'}${span}`;
   useEffect(() => {
     if (!enabled) return;
     const abort = new AbortController();
@@ -44,12 +49,14 @@ export function useHotspots(
       const r = await fetch(url, { signal: abort.signal, cache: 'no-store' });
       if (r.status === 401) onUnauthenticatedRef.current();
       if (!r.ok) return;
-      if (mode === 'gistar') {
-        const a = (await r.json()) as HotspotAnswer;
-        setAnswer({ mode, classOfCell: new Map(a.cells.map((c) => [c.cell!, c.class])), classes: a.classes, incidents: a.incidents });
-      } else {
+      if (mode === 'emerging') {
         const a = (await r.json()) as EmergingAnswer;
-        setAnswer({ mode, classOfCell: new Map(a.cells.map((c) => [c.cell, c.class])), classes: a.classes, incidents: null });
+        setAnswer({ mode, classOfCell: new Map(a.cells.map((c) => [c.cell, c.class])), classOfHex: new Map(), classes: a.classes, incidents: null });
+      } else {
+        const a = (await r.json()) as HotspotAnswer;
+        const byCell = new Map(a.cells.filter((c) => c.cell !== undefined).map((c) => [c.cell!, c.class]));
+        const byHex = new Map(a.cells.filter((c) => c.h3 !== undefined).map((c) => [c.h3!, c.class]));
+        setAnswer({ mode, classOfCell: byCell, classOfHex: byHex, classes: a.classes, incidents: a.incidents });
       }
     };
     const run = () => void load().catch(() => undefined);

@@ -1,3 +1,4 @@
+import { H3HexagonLayer } from '@deck.gl/geo-layers';
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { CityLayer } from '../../shared/index.js';
 import type { DensityPlacement } from './densityRamp.js';
@@ -47,6 +48,24 @@ export const EMERGING_LEGEND = ['new_hot', 'consecutive_hot', 'intensifying_hot'
 /** The colour of a class on either map (none for a class not drawn). */
 export function hotspotColour(cls: string): Rgba {
   return GI_STAR_COLOURS[cls] ?? EMERGING_COLOURS[cls] ?? [0, 0, 0, 0];
+}
+
+/** The H3 hexagons (resolution 8) that have a Gi* class, coloured by it. */
+export function hotspotHexagonLayer(classOfHex: ReadonlyMap<string, string>, placement: DensityPlacement = {}) {
+  return new H3HexagonLayer<[string, string]>({
+    ...placement,
+    id: 'hotspot-hexagons',
+    data: [...classOfHex],
+    getHexagon: (d) => d[0],
+    getFillColor: (d) => hotspotColour(d[1]),
+    getLineColor: (d) => [...hotspotColour(d[1]).slice(0, 3), 255] as Rgba,
+    lineWidthUnits: 'pixels',
+    getLineWidth: 1,
+    extruded: false,
+    stroked: true,
+    pickable: true,
+    updateTriggers: { getFillColor: [classOfHex], getLineColor: [classOfHex] },
+  });
 }
 
 /** The cells that have a class, coloured by it, above the density layers. */

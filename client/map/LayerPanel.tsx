@@ -188,11 +188,12 @@ export function LayerPanel(props: {
             <div className="legend-title">
               <select value={props.hotspotMode ?? 'gistar'} onChange={(e) => props.onHotspotMode?.(e.target.value as HotspotMode)} data-testid="hotspot-mode">
                 <option value="gistar">{t('legend.hotspotsGiStar')}</option>
+                <option value="gistarHex">{t('legend.hotspotsGiStarHex')}</option>
                 <option value="emerging">{t('legend.hotspotsEmerging', { weeks: EMERGING_WEEKS })}</option>
               </select>
             </div>
             <div className="legend-classes">
-              {((props.hotspotMode ?? 'gistar') === 'gistar' ? GI_STAR_LEGEND : EMERGING_LEGEND).map((k) => (
+              {((props.hotspotMode ?? 'gistar') !== 'emerging' ? GI_STAR_LEGEND : EMERGING_LEGEND).map((k) => (
                 <div key={k} className="legend-class" data-testid={`legend-hotspot-${k}`}>
                   <span className="swatch" style={{ background: overBasemap(hotspotColour(k), props.theme) }} />
                   <span>{t(`hotspotClass.${k}`)}</span>

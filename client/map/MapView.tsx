@@ -10,7 +10,7 @@ import { arrivalPulseLayer } from '../layers/arrivalPulseLayer.js';
 import { COMPONENT_LAYER_DEFAULTS, componentLayer, type ComponentFeature } from '../layers/componentLayer.js';
 import { countByCell, gridChoroplethLayer } from '../layers/gridChoroplethLayer.js';
 import { densityBreaks } from '../layers/densityRamp.js';
-import { hotspotLayer } from '../layers/hotspotLayer.js';
+import { hotspotHexagonLayer, hotspotLayer } from '../layers/hotspotLayer.js';
 import type { CellHotspots } from '../hotspot/useHotspots.js';
 import { cameraLayers, type CameraFeature } from '../layers/cameraLayer.js';
 import type { CoverageStore } from '../coverage/coverageStore.js';
@@ -340,7 +340,8 @@ export function MapView(props: MapViewProps) {
         ...cameraLayers({ cameras, theme, visible: visible.cameras, placement: dense }),
         props.congestion?.layer({ theme, visible: visible.congestion, placement: dense }),
         ...siteLayers({ sites: props.sites ?? null, theme, zoom: view?.zoom ?? 0, visible: visible.sites, placement: dense }),
-        visible.hotspots && hotspots && gridCells && hotspotLayer(gridCells, hotspots.classOfCell, dense),
+        visible.hotspots && hotspots && hotspots.mode !== 'gistarHex' && gridCells && hotspotLayer(gridCells, hotspots.classOfCell, dense),
+        visible.hotspots && hotspots && hotspots.mode === 'gistarHex' && hotspotHexagonLayer(hotspots.classOfHex, dense),
         focus && gridCells && focusOutlineLayer(focus, gridCells, palette),
         componentLayer({ data: components, zoom: view?.zoom ?? 0, theme, visible: visible.components }),
         (OBJECT_BASELINE ? liveIncidentObjectLayer : liveIncidentLayer)(columns, visible.incidents && !clustered),
@@ -380,6 +381,10 @@ export function MapView(props: MapViewProps) {
           { lastPatrolAt: store.lastPatrolAt[c]!, passes: store.passes[c]!, cameraShare: store.cameraShare[c]!, score: store.hasScore ? store.score[c]! : null },
           { ...tooltipContext, now: store.serverNow() },
         );
+      }
+      if (id === 'hotspot-hexagons' && hotspots) {
+        const [hex, cls] = info.object as [string, string];
+        return [t('tooltip.hexagon', { hex }), t(`hotspotClass.${cls}`)].join('\n');
       }
       if (id === 'hotspots' && gridCells && hotspots) {
         const cell = (info.object as { properties: { cell: number } }).properties.cell;

@@ -1,7 +1,8 @@
 import type { SpeedFrame } from '../../shared/index.js';
+import type { FrameOutcome } from '../live/seqFrameFeed.js';
 
-/** What became of a frame handed to the store (as client/coverage/coverageStore.ts's FrameOutcome). */
-export type SpeedFrameOutcome = 'applied' | 'stale' | 'held' | 'gap';
+/** What became of a frame handed to the store (client/live/seqFrameFeed.ts). */
+export type SpeedFrameOutcome = FrameOutcome;
 
 /** How many frames wait for a snapshot at most; older ones are dropped (the snapshot will be newer). */
 export const MAX_HELD_SPEED_FRAMES = 64;

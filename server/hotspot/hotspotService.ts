@@ -100,15 +100,10 @@ export class HotspotService {
       for (let i = 0; i < centroids.length / 2; i++) set.add(latLngToCell(centroids[2 * i + 1]!, centroids[2 * i]!, 8));
       this.h3Cells = [...set].sort();
     }
-    // An incident in an H3 cell the grid's centres miss (at the city's edge) adds its cell.
-    const extra = [...new Set(points.map((pt) => pt.h3).filter((h) => !this.h3Cells!.includes(h)))].sort();
-    const keys = extra.length > 0 ? [...this.h3Cells, ...extra] : this.h3Cells;
-    const key = `h3:${keys.length}:${extra.join()}`;
+    const { keys, counts } = countByH3Cell(points, this.h3Cells);
+    const key = `h3:${keys.length}:${keys.slice(this.h3Cells.length).join()}`;
     let weights = this.weights.get(key);
     if (!weights) this.weights.set(key, (weights = includeSelf(h3Neighbours(keys))));
-    const position = new Map(keys.map((h, i) => [h, i]));
-    const counts = new Float64Array(keys.length);
-    for (const pt of points) counts[position.get(pt.h3)!]! += 1;
     return { keys, counts, weights };
   }
 
@@ -122,4 +117,26 @@ export class HotspotService {
     }
     return w;
   }
+}
+
+/**
+ * Incidents per H3 cell from the indices stored with them (no point located again): the city's cells
+ * first, in their order, then any cell an incident lies in that the city's list misses (at its edge),
+ * sorted. One pass over the points with a map lookup each.
+ */
+export function countByH3Cell(points: Iterable<{ h3: string }>, cityCells: readonly string[]): { keys: string[]; counts: Float64Array } {
+  const position = new Map(cityCells.map((h, i) => [h, i]));
+  const extraCounts = new Map<string, number>();
+  const inCity = new Float64Array(cityCells.length);
+  for (const p of points) {
+    const i = position.get(p.h3);
+    if (i !== undefined) inCity[i]! += 1;
+    else extraCounts.set(p.h3, (extraCounts.get(p.h3) ?? 0) + 1);
+  }
+  if (extraCounts.size === 0) return { keys: [...cityCells], counts: inCity };
+  const extra = [...extraCounts.keys()].sort();
+  const counts = new Float64Array(cityCells.length + extra.length);
+  counts.set(inCity);
+  extra.forEach((h, k) => (counts[cityCells.length + k] = extraCounts.get(h)!));
+  return { keys: [...cityCells, ...extra], counts };
 }

@@ -17,6 +17,7 @@ import { benchReplay } from './replay.js';
 import { benchDispatch } from './dispatch.js';
 import { benchCoverage, printCoverage } from './coverage.js';
 import { benchPoints } from './points.js';
+import { benchH3 } from './h3.js';
 import { benchHotspot, printHotspot } from './hotspot.js';
 import { loadCatalog } from '../../server/catalog/loadCatalog.js';
 import { teamsFromBases } from '../../server/team/teamRoster.js';
@@ -192,6 +193,16 @@ if (!only || only === 'evaluation') {
   const result = await benchEvaluation();
   printEvaluation(result);
   save('evaluation', result);
+}
+
+if (!only || only === 'h3') {
+  const config = readConfig({});
+  const { city } = loadDefaultCity({ cacheDir: join(PROJECT_ROOT, 'var', 'test-cache'), seed: config.citySeed });
+  console.log('== h3: 1,000,000 incidents counted per H3 cell (resolution 8) from their stored indices, against locating each again (median of 5, goal < 100 ms)');
+  const r = benchH3(city);
+  console.log(`${r.points.toLocaleString('en')} points into ${r.hexagons} hexagons: stored indices ${r.storedMs.toFixed(1)} ms, locating again ${r.locateMs.toFixed(1)} ms (${r.ratio.toFixed(1)}×)`);
+  save('h3', r);
+  failed ||= !r.ok;
 }
 
 if (failed) process.exitCode = 1;

@@ -81,6 +81,15 @@ describe.runIf(run)('theme maps and hotspots on the dashboard', () => {
     await expect.poll(() => page.getByTestId('legend-hotspot-hot_99').textContent(), { timeout: 30_000 }).toContain(api.classes.hot_99!.toLocaleString('zh-CN'));
     await page.waitForTimeout(1500);
     writeFileSync(join(ARTIFACTS, 'hotspots-gistar.png'), await page.screenshot());
+    // By H3 hexagon: the classes of the API's res=h3-8 answer, from the indices stored at ingest.
+    await page.getByTestId('hotspot-mode').selectOption('gistarHex');
+    const hexApi = (await getJson<{ classes: Record<string, number> }>(`${server.url}/api/hotspots?window=7d&theme=main_road_garbage&res=h3-8`, { cookie: server.adminCookie })).body;
+    const hexLegend = async () => Number(((await page.getByTestId('legend-hotspot-hot_99').textContent()) ?? '').match(/(\d[\d,]*)$/)?.[1]?.replace(/,/g, ''));
+    await expect.poll(hexLegend, { timeout: 30_000 }).toBe(hexApi.classes.hot_99);
+    await page.waitForTimeout(1500);
+    writeFileSync(join(ARTIFACTS, 'hotspots-hexagons.png'), await page.screenshot());
+    await page.getByTestId('hotspot-mode').selectOption('gistar');
+    await expect.poll(hexLegend, { timeout: 30_000 }).toBe(api.classes.hot_99);
 
     // Playback: a day at a time through the week, each step drawing its own incidents only.
     await page.getByTestId('playback-start').click();
