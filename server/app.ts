@@ -412,7 +412,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   // Vacant lots and material yards: the registry (seeded from the default city on the first start)
   // serves the basemap's vacant-lots layer too, so it goes ahead of the city's static layers.
   const siteRegistry = await SiteRegistry.load({ store, city, townAt: (lon, lat) => cellAt(lon, lat)?.townCode, now: Date.now, log });
-  app.use('/api', sitesRouter(siteRegistry, new SiteFigures({ store, registry: siteRegistry, now: Date.now })));
+  app.use('/api', sitesRouter(siteRegistry, new SiteFigures({ points: (since, until) => incidentQueries.filteredPoints(since, until, { theme: 'all' }), registry: siteRegistry, now: Date.now })));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', placesRouter(places));
   app.use('/api', categoriesRouter(catalog.categories, catalog.departments));

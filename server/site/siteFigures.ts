@@ -1,6 +1,6 @@
 import { TIME_WINDOW_MS, type SiteDetail, type SiteKind, type SitesAnswer, type SiteWindow } from '../../shared/index.js';
 import { Refusal } from '../refusal.js';
-import type { IncidentPoint, Store } from '../store/store.js';
+import type { IncidentPoint } from '../store/store.js';
 import type { SiteRegistry } from './siteRegistry.js';
 import { siteView } from './siteRegistry.js';
 import { countSites, footprintOf, pointsSpanFor, rankSites, weekStartOf, weeklyCounts, type SiteCounts } from './siteStats.js';
@@ -20,7 +20,7 @@ interface Counted {
 }
 
 /**
- * The sites' figures over a window, as GET /api/vacant-lots answers them: counted over the store's
+ * The sites' figures over a window, as GET /api/vacant-lots answers them: counted over the
  * incident points, kept per window and buffer for a few minutes (and until the registry changes),
  * the points themselves fetched once for every window.
  */
@@ -30,7 +30,12 @@ export class SiteFigures {
 
   constructor(
     private readonly deps: {
-      store: Pick<Store, 'incidents'>;
+      /**
+       * The incident points reported in [since, until): the server's IncidentQueries#filteredPoints,
+       * which answers from the points held in memory (server/incident/recentPoints.ts) and reads the
+       * store only for spans older than those.
+       */
+      points(since: number, until: number): Promise<IncidentPoint[]>;
       registry: SiteRegistry;
       now: () => number;
       ttlMs?: number;
@@ -100,7 +105,7 @@ export class SiteFigures {
     if (p && p.from <= from && now - p.at < this.ttl()) return p.list;
     // Fetch from a little further back, so that a slightly older need does not refetch at once.
     const start = Math.min(from, p && now - p.at < this.ttl() ? p.from : from);
-    const list = this.deps.store.incidents.points(start, now);
+    const list = this.deps.points(start, now);
     this.points = { from: start, at: now, list };
     list.catch(() => {
       if (this.points?.list === list) this.points = null;
