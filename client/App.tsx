@@ -2,7 +2,7 @@ import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from '
 import { useTranslation } from 'react-i18next';
 import { KIOSK_PATH } from './auth/kioskLink.js';
 import { SessionProvider, useSession, type SignOutReason } from './auth/session.js';
-import { CALENDAR_PATH, DISPATCH_PATH, FIELD_PATH, HOTLINE_PATH, INSPECT_PATH, navigate, RESPONSIBILITY_PATH, REVIEW_PATH, SHIFTS_PATH, siteIdOfPath, usePath } from './routing.js';
+import { CALENDAR_PATH, DISPATCH_PATH, FIELD_PATH, HOTLINE_PATH, INSPECT_PATH, navigate, REPLAY_PATH, RESPONSIBILITY_PATH, REVIEW_NOTICE_PATH, REVIEW_PATH, SHIFTS_PATH, siteIdOfPath, usePath } from './routing.js';
 import type { SessionUser } from '../shared/index.js';
 
 // Every screen is its own chunk, so that a page loads only the code it shows: above all, a field
@@ -22,6 +22,10 @@ const TeamShiftsPage = lazy(() => import('./admin/TeamShiftsPage.js').then((m) =
 const ResponsibilityPage = lazy(() => import('./admin/ResponsibilityPage.js').then((m) => ({ default: m.ResponsibilityPage })));
 // The leaders' review, with ECharts: its own chunk.
 const ReviewPage = lazy(() => import('./review/ReviewPage.js').then((m) => ({ default: m.ReviewPage })));
+// 通报 and the scheduled reports: a page of tables, its own small chunk.
+const NoticePage = lazy(() => import('./review/NoticePage.js').then((m) => ({ default: m.NoticePage })));
+// The after-action replay (复盘): its own chunk, sharing MapLibre and deck.gl with the consoles.
+const ReplayPage = lazy(() => import('./replay/ReplayPage.js').then((m) => ({ default: m.ReplayPage })));
 // The 12345 hotline desk: its own chunk (its small map shares MapLibre and deck.gl with the consoles).
 const HotlinePage = lazy(() => import('./hotline/HotlinePage.js').then((m) => ({ default: m.HotlinePage })));
 // A unit's desk (二级派遣) and the inspectors' phone (城管通): phone- and desk-sized, no map library.
@@ -30,7 +34,7 @@ const InspectPage = lazy(() => import('./inspect/InspectPage.js').then((m) => ({
 // A vacant lot's or material yard's page (/sites/:id): its own chunk, with its small map and ECharts.
 const SitePage = lazy(() => import('./site/SitePage.js').then((m) => ({ default: m.SitePage })));
 
-type Screen = 'dashboard' | 'dispatch' | 'field' | 'calendar' | 'shifts' | 'responsibility' | 'hotline' | 'unitDesk' | 'inspect' | 'site' | 'review';
+type Screen = 'dashboard' | 'dispatch' | 'field' | 'calendar' | 'shifts' | 'responsibility' | 'hotline' | 'unitDesk' | 'inspect' | 'site' | 'review' | 'replay' | 'notice';
 
 /**
  * The screen a signed-in user gets at a path. A field account has no live picture (no `live.read`):
@@ -48,6 +52,8 @@ function screenFor(user: SessionUser, path: string): Screen {
   if (path === RESPONSIBILITY_PATH && may('city.manage')) return 'responsibility';
   // The leaders' review: rankings and indicators (analytics.read: leaders, admins, dispatchers).
   if (path === REVIEW_PATH && may('analytics.read') && may('live.read')) return 'review';
+  if (path === REVIEW_NOTICE_PATH && may('analytics.read') && may('live.read')) return 'notice';
+  if (path === REPLAY_PATH && may('analytics.read') && may('live.read')) return 'replay';
   // A unit's desk works its own queue at /dispatch, wherever it goes (it has no live picture).
   if (user.role === 'unit') return 'unitDesk';
   if (!may('live.read')) return may('task.handle') ? 'field' : 'dashboard';
@@ -70,6 +76,8 @@ const PATH_OF: Record<Screen, string> = {
   shifts: SHIFTS_PATH,
   responsibility: RESPONSIBILITY_PATH,
   review: REVIEW_PATH,
+  notice: REVIEW_NOTICE_PATH,
+  replay: REPLAY_PATH,
   hotline: HOTLINE_PATH,
   unitDesk: DISPATCH_PATH,
   inspect: INSPECT_PATH,
@@ -113,6 +121,18 @@ function SignedIn({ user, onSignOut }: { user: SessionUser; onSignOut: (reason?:
       return (
         <Lazy>
           <ReviewPage user={user} onSignOut={onSignOut} />
+        </Lazy>
+      );
+    case 'notice':
+      return (
+        <Lazy>
+          <NoticePage user={user} onSignOut={onSignOut} />
+        </Lazy>
+      );
+    case 'replay':
+      return (
+        <Lazy>
+          <ReplayPage user={user} onSignOut={onSignOut} />
         </Lazy>
       );
     case 'responsibility':

@@ -17,6 +17,10 @@ export const SHIFTS_PATH = '/admin/shifts';
 export const RESPONSIBILITY_PATH = '/admin/responsibility';
 /** The leaders' review (综合评价): rankings of towns, units and positions, with the drill-down. */
 export const REVIEW_PATH = '/review';
+/** 通报 of a week or month, with its exports and the scheduled reports kept for download. */
+export const REVIEW_NOTICE_PATH = '/review/notice';
+/** The after-action replay (复盘): a day or a case stepped through on the map; `?case=<id>` for one case. */
+export const REPLAY_PATH = '/replay';
 /** The 12345 hotline desk, for those who read callers' personal data (dispatchers, admins). */
 export const HOTLINE_PATH = '/hotline';
 /** The inspectors' phone (城管通): report, confirm, verify, fix on the spot. */

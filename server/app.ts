@@ -103,6 +103,15 @@ import { SiteRegistry } from './site/siteRegistry.js';
 import { EvaluationService } from './evaluation/evaluationService.js';
 import { evaluationDirectory } from './evaluation/directory.js';
 import { evaluationRouter } from './http/evaluation.js';
+import { reportsRouter } from './http/reports.js';
+import { NoticeService } from './report/noticeService.js';
+import { ReportArchive } from './report/reportArchive.js';
+import { CampaignService } from './campaign/campaignService.js';
+import { campaignsRouter } from './http/campaigns.js';
+import { AssessmentService } from './evaluation/assessmentService.js';
+import { evaluationRulesRouter } from './http/evaluationRules.js';
+import { replayRouter } from './http/replay.js';
+import { ReplayService } from './replay/replayService.js';
 
 export interface RunningGridWatch {
   url: string;
@@ -392,7 +401,11 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const cellIndexByCode = new Map(cells.map((c, i) => [c.properties.code, i]));
   const themePlaces = new ThemePlaces(city);
   // The last 90 days of points in memory, for the density layers and the hotspots (appended in `committed`).
-  const recentPoints = new RecentPoints({ isNear: (place, lon, lat, m) => themePlaces.isNear(place, lon, lat, m), keepMs: RECENT_POINTS_DAYS * 86_400_000 });
+  const recentPoints = new RecentPoints({
+    isNear: (place, lon, lat, m) => themePlaces.isNear(place, lon, lat, m),
+    keepMs: RECENT_POINTS_DAYS * 86_400_000,
+    lotsVersion: () => themePlaces.lotsVersion,
+  });
   {
     const since = Date.now() - RECENT_POINTS_DAYS * 86_400_000;
     recentPoints.load(await store.incidents.points(since, Date.now() + 86_400_000), since);
@@ -412,20 +425,69 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   // Vacant lots and material yards: the registry (seeded from the default city on the first start)
   // serves the basemap's vacant-lots layer too, so it goes ahead of the city's static layers.
   const siteRegistry = await SiteRegistry.load({ store, city, townAt: (lon, lat) => cellAt(lon, lat)?.townCode, now: Date.now, log });
+  // The vacant-lot theme follows the registry: the admins' edits and imports move its places.
+  themePlaces.followSites(siteRegistry);
   app.use('/api', sitesRouter(siteRegistry, new SiteFigures({ points: (since, until) => incidentQueries.filteredPoints(since, until, { theme: 'all' }), registry: siteRegistry, now: Date.now })));
+  // 专项整治: campaigns measured from the reports, the cases and the congestion slots (the Wujin seed's
+  // four stored on a fresh database).
+  const centre = loadCentre();
+  const campaigns = await CampaignService.load({
+    store,
+    points: (since, until, theme) => incidentQueries.filteredPoints(since, until, { theme }),
+    isNear: (place, lon, lat, m) => themePlaces.isNear(place, lon, lat, m),
+    centre: centre.geometry,
+    centreArea: centre.properties.code,
+    unitExists: (code) => units.some((u) => u.code === code),
+    townExists: (code) => city.meta.towns.some((t) => t.code === code),
+    categoryExists: (code) => catalog.byCode(code) !== undefined,
+    now: Date.now,
+    log,
+  });
+  app.use('/api', campaignsRouter(campaigns));
   app.use('/api', cityRouter(city, (lon, lat) => grid.locate(lon, lat)));
   app.use('/api', placesRouter(places));
   app.use('/api', categoriesRouter(catalog.categories, catalog.departments));
   app.use('/api', unitsRouter(units));
   // 综合评价: every case's facts folded from the log once, then kept up to date in `committed`.
   const evaluationStarted = Date.now();
+  // 考核: the rules, exclusions and appeals the evaluation reads at each request (the facts it asks for are the evaluation's).
+  const assessment = await AssessmentService.load({ store, factsOf: (id) => evaluation.factsOf(id), now: Date.now });
   const evaluation = await EvaluationService.load({
     store,
     directory: evaluationDirectory({ city, units, roster: () => responsibility.current }),
     now: Date.now,
+    rules: () => assessment.rules,
+    adjustments: () => assessment.adjustments,
+    exclusionsOf: (isOfPeriod) => assessment.exclusionsOf(isOfPeriod),
   });
   log.info({ cases: evaluation.size, ms: Date.now() - evaluationStarted }, 'evaluation facts folded from the log');
-  app.use('/api', evaluationRouter(evaluation));
+  app.use('/api', evaluationRouter(evaluation, { pdfFont: config.pdfFont }));
+  // 通报 and the scheduled reports (周报, 月报), kept under DATA_DIR/reports.
+  const townLabels = new Map(city.meta.towns.map((t) => [t.code, t.labelPoint]));
+  const notices = new NoticeService({
+    evaluate: (q) => evaluation.evaluate(q),
+    facts: () => evaluation.allFacts(),
+    caseOf: (id) => store.incidents.get(id),
+    categoryName: (code) => catalog.byCode(code)?.name,
+    townName: (code) => city.meta.towns.find((t) => t.code === code)?.name,
+    unitName: (code) => units.find((u) => u.code === code)?.name,
+    towns: city.layers.towns.features.map((f) => ({ code: f.properties.code, name: f.properties.name.zh, geometry: f.geometry, labelPoint: townLabels.get(f.properties.code) })),
+    now: Date.now,
+  });
+  const reportArchive = new ReportArchive({
+    store,
+    dir: join(config.dataDir, 'reports'),
+    notices,
+    evaluate: (q) => evaluation.evaluate(q),
+    pdfFont: config.pdfFont,
+    since: () => evaluation.allFacts().reduce((m, f) => Math.min(m, f.reportedAt), Infinity),
+    now: Date.now,
+    log: log.child({ module: 'reports' }),
+  });
+  app.use('/api', reportsRouter({ notices, archive: reportArchive, pdfFont: config.pdfFont }));
+  app.use('/api', evaluationRulesRouter(assessment));
+  // 复盘: a day or a case again from the log and the stored tracks.
+  app.use('/api', replayRouter(new ReplayService({ incidents: store.incidents, teams: store.teams, headSeq: () => store.headSeq(), roster: () => fleet.teams(Date.now()), now: Date.now })));
   app.use('/api', notFoundApi);
 
   const clientDir = join(PROJECT_ROOT, 'dist', 'client');
@@ -553,6 +615,8 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   const addr = http.address() as AddressInfo;
   const url = `http://${addr.address.includes(':') ? `[${addr.address}]` : addr.address}:${addr.port}`;
   log.info({ url, ms: Date.now() - started }, 'GridWatch listening');
+  // The reports missed while the server was down, made in the background once it listens.
+  void reportArchive.start();
 
   // The simulated cameras beat until a gateway reports, and drop out now and then.
   const cameraSim = config.sim
@@ -576,6 +640,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
       stream.stop();
       overdue.stop();
       teamSim?.stop();
+      reportArchive.stop();
       clearInterval(positionsTimer);
       clearInterval(pruneTimer);
       await service.drain();

@@ -55,6 +55,10 @@ export const ConfigSchema = z.object({
   CASE_NUMBER_PREFIX: z.string().regex(/^[A-Z]{1,4}$/, 'one to four capital letters').default('WJ'),
   /** A camera not heard from for longer than this drops out of the camera coverage (and raises an alert). */
   CAMERA_SILENT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** The CJK font embedded in PDF exports (a .ttf, .otf or .ttc); by default Debian's fonts-noto-cjk. */
+  PDF_FONT: z.string().min(1).optional(),
+  /** The face to take from a font collection (.ttc), by its PostScript name. */
+  PDF_FONT_FACE: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -100,6 +104,8 @@ export interface Config {
   caseNumberPrefix: string;
   /** Seconds without a heartbeat after which a camera is silent. */
   cameraSilentSeconds: number;
+  /** The PDF exports' CJK font file and, in a collection, its face; null: look for Debian's. */
+  pdfFont: { path: string; face: string | null } | null;
 }
 
 /** Parses the environment; throws a readable error naming every bad variable. */
@@ -146,5 +152,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     streamMaxBufferedBytes: c.STREAM_MAX_BUFFERED_BYTES,
     caseNumberPrefix: c.CASE_NUMBER_PREFIX,
     cameraSilentSeconds: c.CAMERA_SILENT_SECONDS,
+    pdfFont: c.PDF_FONT ? { path: resolve(c.PDF_FONT), face: c.PDF_FONT_FACE ?? null } : null,
   };
 }

@@ -32,3 +32,5 @@ export * from './schema/hotspot.js';
 export * from './incident/incidentH3.js';
 export * from './schema/board.js';
 export * from './schema/evaluation.js';
+export * from './schema/report.js';
+export * from './schema/campaign.js';

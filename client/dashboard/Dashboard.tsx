@@ -9,6 +9,7 @@ import { useIncidentFeed } from '../live/useIncidentFeed.js';
 import { CaseCounters } from './CaseCounters.js';
 import { useCaseSummary } from './useCaseSummary.js';
 import { BoardTiles } from './BoardTiles.js';
+import { CampaignStrip } from '../campaign/CampaignStrip.js';
 import { useBoardSummary } from './useBoardSummary.js';
 import { LeaderCaseActions } from '../cases/LeaderCaseActions.js';
 import { CaseNumberSearch } from '../dispatch/CaseNumberSearch.js';
@@ -84,6 +85,7 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
     cameras: false,
     blindSpots: false,
     congestion: false,
+    congestionArea: false,
     sites: false,
     hotspots: false,
   }));
@@ -108,7 +110,7 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
   const numberSearch = useNumberSearch(setOpenCaseId, () => onSignOutRef.current('unauthenticated'));
   const coverageShown = visible.patrol || visible.blindSpots || visible.cameras;
   const coverage = useCoverage(coverageShown, () => onSignOutRef.current('unauthenticated'));
-  const congestion = useCongestion(visible.congestion, () => onSignOutRef.current('unauthenticated'));
+  const congestion = useCongestion(visible.congestion || visible.congestionArea, () => onSignOutRef.current('unauthenticated'));
   // Vacant lots and material yards with their figures over the dashboard's window (a week for 24 h).
   const sites = useSites(visible.sites, siteWindowOf(timeWindow), () => onSignOutRef.current('unauthenticated'));
   const [connects, setConnects] = useState(0);
@@ -271,6 +273,7 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
           onHotspotMode={setHotspotMode}
           hotspotClasses={hotspots?.classes ?? null}
           towns={(city?.towns ?? []).map((town) => ({ code: town.code, name: zh ? town.name.zh : town.name.en }))}
+          catalog={categories}
           pointCount={points?.count ?? null}
           theme={theme}
           coverageCounts={coverageCounts}
@@ -293,6 +296,7 @@ export function Dashboard({ user, onSignOut }: { user: SessionUser; onSignOut: (
       </section>
       <aside>
       <BoardTiles summary={board.summary} townName={townName} />
+      <CampaignStrip onUnauthenticated={() => onSignOutRef.current('unauthenticated')} />
       {mayOpenCases && <CaseNumberSearch search={numberSearch} />}
       {openCaseId && (
         <LeaderCaseActions

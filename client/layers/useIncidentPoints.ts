@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { decodePointColumns, THEME_DEFINITIONS, type HotspotTheme, type Incident, type IncidentSource, type PointColumnsFrame, type TimeWindow } from '../../shared/index.js';
 
-/** What the density layers show: a theme, narrowed by family, sources and a town (all optional). */
+/** What the density layers show: a theme, narrowed by family, categories, sources and a town (all optional). */
 export interface DensityFilter {
   theme: HotspotTheme;
   family?: 'E' | 'C';
+  /** Category codes (E0102, …): the points are those of any of them (within the theme's own). */
+  categories?: string[];
   sources?: IncidentSource[];
   town?: string;
 }
@@ -13,6 +15,7 @@ export interface DensityFilter {
 export function pointsQueryString(window: TimeWindow, filter: DensityFilter): string {
   const q = new URLSearchParams({ window, theme: filter.theme });
   if (filter.family) q.set('family', filter.family);
+  if (filter.categories && filter.categories.length > 0) q.set('categories', filter.categories.join(','));
   if (filter.sources && filter.sources.length > 0) q.set('sources', filter.sources.join(','));
   if (filter.town) q.set('town', filter.town);
   return q.toString();
@@ -28,6 +31,7 @@ export function passesDensityFilter(i: Pick<Incident, 'categoryCode' | 'source' 
   return (
     (!theme.categories || theme.categories.includes(i.categoryCode)) &&
     (!filter.family || i.categoryCode[0] === filter.family) &&
+    (!filter.categories || filter.categories.length === 0 || filter.categories.includes(i.categoryCode)) &&
     (!filter.sources || filter.sources.length === 0 || filter.sources.includes(i.source)) &&
     (!filter.town || i.townCode === filter.town)
   );

@@ -1,5 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import { ComponentState, HOTSPOT_THEMES, IncidentSource, TimeWindow, type HotspotTheme } from '../../shared/index.js';
+import { ComponentState, HOTSPOT_THEMES, IncidentSource, TimeWindow, type Category, type HotspotTheme } from '../../shared/index.js';
+import { CategoryPicker } from './CategoryPicker.js';
+import { categoriesWithinTheme } from './categoryChoice.js';
 import { COMPONENT_LAYER_DEFAULTS, COMPONENT_STATE_COLOURS } from '../layers/componentLayer.js';
 import { DENSITY_PERCENTILES, densityClassColour } from '../layers/densityRamp.js';
 import type { DensityFilter } from '../layers/useIncidentPoints.js';
@@ -31,6 +33,8 @@ export interface LayerVisibility {
   blindSpots: boolean;
   /** The roads coloured by congestion level (路况), streamed live, with the areas' congestion index. */
   congestion: boolean;
+  /** Where congestion sits as an area (拥堵区域): the roads below free flow, weighted by length, ranked. */
+  congestionArea: boolean;
   /** Vacant lots and material yards (闲置地块, 堆物堆料) by incidents per hectare, outlined by status, with their ranking. */
   sites: boolean;
   /** The theme's hot and cold spots (Gi* with the FDR correction), or its emerging hotspots over weeks. */
@@ -58,6 +62,8 @@ export function LayerPanel(props: {
   filter: DensityFilter;
   onFilter: (f: DensityFilter) => void;
   towns: { code: string; name: string }[];
+  /** The category catalog, for the category filter (empty until loaded). */
+  catalog?: ReadonlyMap<string, Category>;
   pointCount: number | null;
   /** The look on screen, for the colours the legend explains. */
   theme: Theme;
@@ -99,7 +105,15 @@ export function LayerPanel(props: {
         <div className="density-filters" data-testid="density-filters">
           <label>
             {t('layers.theme')}
-            <select value={props.filter.theme} onChange={(e) => props.onFilter({ ...props.filter, theme: e.target.value as HotspotTheme })} data-testid="density-theme">
+            <select
+              value={props.filter.theme}
+              onChange={(e) => {
+                const theme = e.target.value as HotspotTheme;
+                // Categories outside the new theme would select nothing: they go.
+                props.onFilter({ ...props.filter, theme, categories: categoriesWithinTheme(props.filter.categories, theme) });
+              }}
+              data-testid="density-theme"
+            >
               {HOTSPOT_THEMES.map((k) => (
                 <option key={k} value={k}>
                   {t(`themes.${k}`)}
@@ -147,6 +161,9 @@ export function LayerPanel(props: {
             </button>
           )}
         </div>
+      )}
+      {(density || props.visible.hotspots) && props.catalog && props.catalog.size > 0 && (
+        <CategoryPicker catalog={props.catalog} theme={props.filter.theme} chosen={props.filter.categories} onChange={(categories) => props.onFilter({ ...props.filter, categories })} />
       )}
       <div className="legend" data-testid="legend">
         {props.visible.incidents && (
@@ -253,6 +270,22 @@ export function LayerPanel(props: {
             counts={props.congestionCounts}
             theme={props.theme}
           />
+        )}
+        {props.visible.congestionArea && (
+          <div className="legend-block" data-testid="legend-congestionArea">
+            <div className="legend-title" title={t('legend.congestionAreaFormula')}>
+              {t('legend.congestionArea')}
+            </div>
+            <div className="legend-classes">
+              {DENSITY_PERCENTILES.map((q, i) => (
+                <div key={q} className="legend-class">
+                  <span className="swatch" style={{ background: overBasemap(densityClassColour(i + 1, 210), props.theme) }} />
+                  <span>{t('legend.densityTop', { percent: Math.round((1 - q) * 100) })}</span>
+                </div>
+              ))}
+            </div>
+            <div className="muted">{t('legend.congestionAreaNote')}</div>
+          </div>
         )}
         {props.visible.sites && <SiteLegend theme={props.theme} />}
         {density && (

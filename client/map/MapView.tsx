@@ -338,7 +338,7 @@ export function MapView(props: MapViewProps) {
         visible.hexagons && hexes && incidentHexagonLayer(hexes, dense),
         visible.heatmap && points && incidentHeatmapLayer(points, dense),
         ...cameraLayers({ cameras, theme, visible: visible.cameras, placement: dense }),
-        props.congestion?.layer({ theme, visible: visible.congestion, placement: dense }),
+        ...(props.congestion?.layers({ theme, visible: visible.congestion, area: visible.congestionArea, placement: dense }) ?? []),
         ...siteLayers({ sites: props.sites ?? null, theme, zoom: view?.zoom ?? 0, visible: visible.sites, placement: dense }),
         visible.hotspots && hotspots && hotspots.mode !== 'gistarHex' && gridCells && hotspotLayer(gridCells, hotspots.classOfCell, dense),
         visible.hotspots && hotspots && hotspots.mode === 'gistarHex' && hotspotHexagonLayer(hotspots.classOfHex, dense),
@@ -391,6 +391,7 @@ export function MapView(props: MapViewProps) {
         const p = gridCells[cell]!.properties;
         return [t('tooltip.grid', { code: p.code }), townName(p.townCode), t(`hotspotClass.${hotspots.classOfCell.get(cell)}`)].join('\n');
       }
+      if (id === 'congestion') return props.congestion?.tooltip(info.index, t, language) ?? null;
       if (id === 'camera-sectors') {
         return cameraTooltip((info.object as CameraFeature).properties, tooltipContext);
       }

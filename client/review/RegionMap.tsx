@@ -9,6 +9,7 @@ import { buildCityStyle } from '../map/cityStyle.js';
 import { PALETTES, type Theme } from '../map/palette.js';
 import { useThemeRestyle } from '../map/useThemeRestyle.js';
 import { bbox, featureCollection } from '@turf/turf';
+import { quintileClasses } from '../../shared/report/townMap.js';
 
 type Area = CityLayer<'towns'>['features'][number] | CityLayer<'communities'>['features'][number];
 
@@ -20,28 +21,6 @@ export const REGION_RAMP: [number, number, number][] = [
   [145, 207, 96],
   [26, 152, 80],
 ];
-
-/**
- * The class (0 worst … 4 best) of each value by its rank among the values shown (quintiles), so that
- * the map always tells the worst fifth from the best whatever the spread; a lower-is-better indicator
- * is ranked the other way round. Equal values share a class — the one of the last of them, so that
- * communities all at 100 % are all the best, not spread over five colours. Missing values get none.
- */
-export function regionClasses(values: ReadonlyMap<string, number | null>, higherIsBetter: boolean): Map<string, number> {
-  const known = [...values].filter((e): e is [string, number] => e[1] !== null);
-  const better = (a: number, b: number) => (higherIsBetter ? a - b : b - a);
-  known.sort((a, b) => better(a[1], b[1]));
-  const out = new Map<string, number>();
-  const n = Math.max(1, known.length);
-  for (let i = 0; i < known.length; ) {
-    let j = i;
-    while (j + 1 < known.length && known[j + 1]![1] === known[i]![1]) j++;
-    const k = Math.min(4, Math.floor((j * 5) / n));
-    for (let m = i; m <= j; m++) out.set(known[m]![0], k);
-    i = j + 1;
-  }
-  return out;
-}
 
 /**
  * The towns (or one town's communities) coloured by an indicator of the review, each clickable to
@@ -85,7 +64,7 @@ export function RegionMap(props: {
   useThemeRestyle(mapRef, theme);
 
   const areas = useMemo(() => (town ? (communities ?? []).filter((c) => (c.properties as { townCode?: string }).townCode === town) : (towns ?? [])), [town, towns, communities]);
-  const classes = useMemo(() => regionClasses(values, higherIsBetter), [values, higherIsBetter]);
+  const classes = useMemo(() => quintileClasses(values, higherIsBetter), [values, higherIsBetter]);
   // Into the town picked, out to the whole district.
   useEffect(() => {
     const map = mapRef.current;

@@ -1,5 +1,5 @@
 import type { ECharts } from 'echarts/core';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CityLayer, CityMeta, EvaluationAnswer, EvaluationLevel, Incident, SessionUser } from '../../shared/index.js';
 import { AdminHeader } from '../admin/AdminHeader.js';
@@ -8,9 +8,12 @@ import { LeaderCaseActions } from '../cases/LeaderCaseActions.js';
 import { useCityAndCategories } from '../cases/useCityAndCategories.js';
 import { fetchCityLayer } from '../map/cityMap.js';
 import type { Theme } from '../map/palette.js';
-import { REVIEW_PATH } from '../routing.js';
+import { Link, REPLAY_PATH, REVIEW_NOTICE_PATH, REVIEW_PATH } from '../routing.js';
 import { savedTheme } from '../theme.js';
 import { RegionMap } from './RegionMap.js';
+import { AppealsPanel } from './AppealsPanel.js';
+import { RulesPanel } from './RulesPanel.js';
+import { CampaignPane } from '../campaign/CampaignPane.js';
 import { drawScoreBars, drawScoreTrend } from './reviewCharts.js';
 import { evaluationExportUrl, fetchCasesIn, fetchEvaluation } from './reviewApi.js';
 import { monthBefore, monthIdOf, periodLabel, rankChange, reviewPeriods } from './reviewPeriods.js';
@@ -51,10 +54,15 @@ export function ReviewPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
   const periods = useMemo(() => reviewPeriods(Date.now()), []);
   const [period, setPeriod] = useState(periods[0]!.id);
   const [level, setLevel] = useState<EvaluationLevel>('town');
+  // 专项整治: a tab of its own beside the levels (the campaigns have no period or level).
+  const [campaignsShown, setCampaignsShown] = useState(false);
   const [drill, setDrill] = useState<Drill>({ town: null, community: null, cell: null });
   const [answer, setAnswer] = useState<EvaluationAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [indicator, setIndicator] = useState<string | null>(null);
+  // Bumped when an admin changes the rules or an exclusion, or the centre decides an appeal: the ranking is read again.
+  const [revision, setRevision] = useState(0);
+  const reload = useCallback(() => setRevision((r) => r + 1), []);
 
   // The rows' level follows the drill-down for the regions.
   const shownLevel: EvaluationLevel = level !== 'town' ? level : drill.community ? 'cell' : drill.town ? 'community' : 'town';
@@ -67,7 +75,7 @@ export function ReviewPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
       setError(err instanceof Error ? err.message : String(err));
     });
     return () => abort.abort();
-  }, [shownLevel, period, level, drill.town, onSignOut]);
+  }, [shownLevel, period, level, drill.town, onSignOut, revision]);
 
   const rows = useMemo(() => {
     const all = answer?.rows ?? [];
@@ -96,6 +104,8 @@ export function ReviewPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
     const months = Array.from({ length: TREND_MONTHS }, (_, i) => monthBefore(period, TREND_MONTHS - 1 - i));
     Promise.all(months.map((m) => fetchEvaluation(shownLevel, m, null, abort.signal))).then(
       (answers) => {
+        // A request aborted while its body was read resolves with no answer: the effect has moved on.
+        if (abort.signal.aborted) return;
         const last = answers.at(-1)!.rows.filter((r) => r.rank !== null);
         const picked = [...last.slice(0, 3), ...last.slice(-3)].filter((r, i, a) => a.findIndex((x) => x.code === r.code) === i);
         setTrendData({
@@ -162,10 +172,13 @@ export function ReviewPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
       <div className="review-controls">
         <div className="pane-tabs" role="tablist">
           {LEVELS.map((l) => (
-            <button key={l} type="button" role="tab" aria-selected={level === l} className={level === l ? 'active' : ''} onClick={() => { setLevel(l); setDrill({ town: null, community: null, cell: null }); }} data-testid={`review-level-${l}`}>
+            <button key={l} type="button" role="tab" aria-selected={!campaignsShown && level === l} className={!campaignsShown && level === l ? 'active' : ''} onClick={() => { setCampaignsShown(false); setLevel(l); setDrill({ town: null, community: null, cell: null }); }} data-testid={`review-level-${l}`}>
               {t(`review.levels.${l}`)}
             </button>
           ))}
+          <button type="button" role="tab" aria-selected={campaignsShown} className={campaignsShown ? 'active' : ''} onClick={() => setCampaignsShown(true)} data-testid="review-campaigns">
+            {t('campaign.tab')}
+          </button>
         </div>
         <label>
           {t('review.period')}
@@ -193,8 +206,20 @@ export function ReviewPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
         <a className="nav-link" href={evaluationExportUrl(shownLevel, period, level === 'town' ? drill.town : null)} data-testid="review-export">
           {t('review.exportCsv')}
         </a>
+        <a className="nav-link" href={evaluationExportUrl(shownLevel, period, level === 'town' ? drill.town : null, 'xlsx')} data-testid="review-export-xlsx">
+          {t('notice.exportXlsx')}
+        </a>
+        <a className="nav-link" href={evaluationExportUrl(shownLevel, period, level === 'town' ? drill.town : null, 'pdf')} data-testid="review-export-pdf">
+          {t('notice.exportPdf')}
+        </a>
+        <Link to={REVIEW_NOTICE_PATH} className="nav-link" data-testid="nav-notice">
+          {t('notice.nav')}
+        </Link>
+        <Link to={REPLAY_PATH} className="nav-link" data-testid="nav-replay">
+          {t('replay.nav')}
+        </Link>
       </div>
-      {level === 'town' && (
+      {level === 'town' && !campaignsShown && (
         <nav className="review-crumbs" data-testid="review-crumbs">
           <button type="button" className="linkish" onClick={() => setDrill({ town: null, community: null, cell: null })}>{t('review.district')}</button>
           {drill.town && (
@@ -208,7 +233,8 @@ export function ReviewPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
         </nav>
       )}
       {error && <p className="action-message error" role="alert">{error}</p>}
-      <div className="review-body">
+      {campaignsShown && <CampaignPane theme={theme} onUnauthenticated={onSignOut} />}
+      <div className="review-body" style={campaignsShown ? { display: 'none' } : undefined}>
         <section className="review-table-pane">
           {answer && (
             <p className="muted small" data-testid="review-as-of">
@@ -221,6 +247,7 @@ export function ReviewPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
                 <th>{t('review.rank')}</th>
                 <th>{t('review.name')}</th>
                 <th>{t('review.score')}</th>
+                <th>{t('review.grade')}</th>
                 <th>{t('review.change')}</th>
                 {shownFormulas.map((f) => (
                   <th key={f.id} title={zh ? f.formula.zh : f.formula.en}>
@@ -237,6 +264,7 @@ export function ReviewPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
                     <td>{r.rank ?? '–'}</td>
                     <td>{zh ? r.name.zh : r.name.en}</td>
                     <td>{r.score === null ? '–' : r.score.toFixed(1)}</td>
+                    <td className={r.grade ? `grade-${r.grade}` : ''} data-testid="review-grade">{r.grade ? t(`review.grades.${r.grade}`) : '–'}</td>
                     <td className={change === null ? '' : change > 0 ? 'up' : change < 0 ? 'down' : ''}>{change === null ? '–' : change > 0 ? `↑${change}` : change < 0 ? `↓${-change}` : '='}</td>
                     {shownFormulas.map((f) => (
                       <td key={f.id}>{f.kind === 'rate' ? pct(r.indicators[f.id]) : (r.indicators[f.id]?.toFixed(f.kind === 'count' ? 0 : 1) ?? '–')}</td>
@@ -259,6 +287,8 @@ export function ReviewPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
               </ul>
             </details>
           )}
+          {answer && <RulesPanel answer={answer} canManage={user.permissions.includes('evaluation.manage')} onChanged={reload} />}
+          <AppealsPanel canDecide={user.permissions.includes('evaluation.decide')} onDecided={reload} />
         </section>
         <section className="review-side">
           {city && level === 'town' && shownLevel !== 'cell' && mapIndicator && (

@@ -16,9 +16,9 @@ export function fetchCasesIn(bbox: [number, number, number, number], since: stri
   return read<IncidentPage>(`/api/incidents?${q}`, signal);
 }
 
-/** The CSV export of what the table shows. */
-export function evaluationExportUrl(level: EvaluationLevel, period: string, town: string | null): string {
-  const q = new URLSearchParams({ level, period, format: 'csv' });
+/** The export of what the table shows: CSV, XLSX (number formats, the formulas on a second sheet) or PDF. */
+export function evaluationExportUrl(level: EvaluationLevel, period: string, town: string | null, format: 'csv' | 'xlsx' | 'pdf' = 'csv'): string {
+  const q = new URLSearchParams({ level, period, format });
   if (town) q.set('town', town);
   return `/api/evaluation/export?${q}`;
 }

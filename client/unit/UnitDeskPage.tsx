@@ -11,6 +11,7 @@ import { useLiveStream } from '../live/useLiveStream.js';
 import type { Theme } from '../map/palette.js';
 import { applyTheme, savedTheme } from '../theme.js';
 import { deskGroupOf, sortDeskQueue, type DeskGroup } from './deskQueue.js';
+import { AppealForm } from './AppealForm.js';
 
 /** While the push channel is down, the queue is read again this often; while up, as a fallback. */
 const POLL_MS = 20_000;
@@ -336,6 +337,9 @@ function DeskCase({
       <p className={`action-message ${message?.kind ?? ''}`} data-testid="desk-message" role="status" aria-live="polite">
         {busy ? t('dispatch.working') : (message?.text ?? '')}
       </p>
+
+      {/* 申诉: against a judgement on the unit's turn with the case (its evaluation). */}
+      <AppealForm caseId={c.id} />
 
       <h3>{t('dispatch.timeline')}</h3>
       <ol className="timeline" data-testid="desk-timeline">

@@ -131,6 +131,31 @@ export const HTTP_RULES: readonly HttpRule[] = [
   { method: 'GET', path: '/api/evaluation/export', allow: 'live.read' },
   // The evaluation's facts digest, for checks against a fresh fold of the log: admins only.
   { method: 'GET', path: '/api/evaluation/facts', allow: 'audit.read' },
+  // 通报 and the scheduled reports (周报, 月报): they name the worst towns and units and late cases, for
+  // those who read the analytics (leaders, dispatchers, admins), not for walls.
+  { method: 'GET', path: '/api/reports/notice', allow: 'analytics.read' },
+  { method: 'GET', path: '/api/reports/notice/export', allow: 'analytics.read' },
+  { method: 'GET', path: '/api/reports', allow: 'analytics.read' },
+  { method: 'GET', path: '/api/reports/:id/download', allow: 'analytics.read' },
+  // 考核规则: weights, the composite rule and grades read by whoever reads the rankings, kept by admins;
+  // exclusions from assessment (不纳入考核) made and revoked by admins.
+  { method: 'GET', path: '/api/evaluation/weights', allow: 'analytics.read' },
+  { method: 'PUT', path: '/api/evaluation/weights', allow: 'evaluation.manage' },
+  { method: 'GET', path: '/api/evaluation/exclusions', allow: 'analytics.read' },
+  { method: 'POST', path: '/api/cases/:id/exclusion', allow: 'evaluation.manage' },
+  { method: 'DELETE', path: '/api/cases/:id/exclusion', allow: 'evaluation.manage' },
+  // Appeals (申诉): a unit desk files on its own cases and reads its own (checked by the service), the centre reads and decides.
+  { method: 'POST', path: '/api/cases/:id/appeals', allow: 'evaluation.appeal' },
+  { method: 'GET', path: '/api/appeals', allow: 'signed-in' },
+  { method: 'POST', path: '/api/appeals/:id/decision', allow: 'evaluation.decide' },
+  // 专项整治: read with the live picture (the wall shows their progress), set and closed by leaders and admins.
+  { method: 'GET', path: '/api/campaigns', allow: 'live.read' },
+  { method: 'POST', path: '/api/campaigns', allow: 'campaign.manage' },
+  { method: 'GET', path: '/api/campaigns/:id', allow: 'live.read' },
+  { method: 'PATCH', path: '/api/campaigns/:id', allow: 'campaign.manage' },
+  // 复盘 (after-action replay): a day's or a case's events and the crews' tracks, for leaders, admins and
+  // dispatchers; who acted is named only for personal.read (checked by the handler, server/http/replay.ts).
+  { method: 'GET', path: '/api/replay', allow: 'analytics.read' },
 ];
 
 /**

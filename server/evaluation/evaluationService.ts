@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { EvaluationAnswer, EvaluationLevel, EvaluationQuery, IncidentEvent } from '../../shared/index.js';
+import type { EvaluationAnswer, EvaluationLevel, EvaluationQuery, EvaluationRules, Exclusion, IncidentEvent } from '../../shared/index.js';
 import type { Store } from '../store/store.js';
 import { changeOfEvent, foldChange, type CaseChange, type CaseFacts } from './caseFacts.js';
-import { COMPOSITE_RULE, scoredRows } from './composite.js';
+import { NO_ADJUSTMENTS, type Adjustments } from './adjustments.js';
+import { compositeRule, scoredRows } from './composite.js';
 import { formulasOf, indicatorRows, type EvaluationDirectory } from './indicators.js';
 import { monthIdOf, parsePeriod, periodAsOf, previousPeriod } from './period.js';
-import { DEFAULT_WEIGHTS, type WeightTable } from './weights.js';
+import { DEFAULT_RULES, weightTableOf } from './rules.js';
+import type { WeightTable } from './weights.js';
 
 /** Events read per chunk while folding the log at start. */
 const CHUNK = 20_000;
@@ -108,7 +110,14 @@ export interface EvaluationDeps {
   store: Pick<Store, 'incidents' | 'headSeq'>;
   directory: EvaluationDirectory;
   now: () => number;
+  /** Fixed weights (the bench); otherwise the rules' weights. */
   weights?: WeightTable;
+  /** The rules in force (an admin's, or the default), read at each request. */
+  rules?: () => EvaluationRules;
+  /** Exclusions and upheld appeals in force, read at each request. */
+  adjustments?: () => Adjustments;
+  /** The exclusions of the cases a predicate picks (a period's). */
+  exclusionsOf?: (isOfPeriod: (caseId: string) => boolean) => Exclusion[];
 }
 
 /**
@@ -156,6 +165,11 @@ export class EvaluationService {
     return factsDigest(this.facts.values());
   }
 
+  /** One case's facts (undefined for a case never created). */
+  factsOf(caseId: string): CaseFacts | undefined {
+    return this.facts.get(caseId);
+  }
+
   allFacts(): CaseFacts[] {
     return [...this.facts.values()];
   }
@@ -167,9 +181,17 @@ export class EvaluationService {
     const { asOf, running } = periodAsOf(period, now);
     const prev = previousPeriod(period);
     const prevAsOf = periodAsOf(prev, now).asOf;
-    const formulas = formulasOf(q.level, this.deps.weights ?? DEFAULT_WEIGHTS);
-    const current = indicatorRows(q.level, this.months.between(period.from, period.until), { from: period.from, until: period.until, asOf }, this.deps.directory, q.town);
-    const before = indicatorRows(q.level, this.months.between(prev.from, prev.until), { from: prev.from, until: prev.until, asOf: prevAsOf }, this.deps.directory, q.town);
+    const rules = this.deps.rules?.() ?? DEFAULT_RULES;
+    const adj = this.deps.adjustments?.() ?? NO_ADJUSTMENTS;
+    const formulas = formulasOf(q.level, this.deps.weights ?? weightTableOf(rules));
+    const current = indicatorRows(q.level, this.months.between(period.from, period.until), { from: period.from, until: period.until, asOf }, this.deps.directory, q.town, adj);
+    const before = indicatorRows(q.level, this.months.between(prev.from, prev.until), { from: prev.from, until: prev.until, asOf: prevAsOf }, this.deps.directory, q.town, adj);
+    // The period's cases: reported before its end, and open at its start or closed after it.
+    const ofPeriod = (id: string) => {
+      const f = this.facts.get(id);
+      return !!f && f.reportedAt < period.until && (f.closedAt === null || f.closedAt >= period.from);
+    };
+    const excluded = this.deps.exclusionsOf?.(ofPeriod) ?? [];
     return {
       level: q.level,
       period: {
@@ -181,8 +203,10 @@ export class EvaluationService {
         previous: prev.id,
       },
       formulas,
-      composite: COMPOSITE_RULE,
-      rows: scoredRows(current, before, formulas),
+      composite: compositeRule(rules),
+      grades: rules.grades,
+      excluded: { count: excluded.length, cases: excluded },
+      rows: scoredRows(current, before, formulas, rules),
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { EvaluationLevel, IndicatorFormula, IndicatorId, IncidentSource } from '../../shared/index.js';
+import { NO_ADJUSTMENTS, waivedFor, type Adjustments } from './adjustments.js';
 import { suspendedAt, type CaseFacts, type Step } from './caseFacts.js';
 import { weightOf, type WeightTable } from './weights.js';
 
@@ -226,14 +227,16 @@ const named = (actor: string) => ({ zh: actor, en: actor });
  * Every row of a level over a window, before scoring: regions and units all listed (a quiet one has
  * nulls), people only where they did something in the period. `town` keeps the rows within a town.
  */
-export function indicatorRows(level: EvaluationLevel, facts: Iterable<CaseFacts>, w: EvaluationWindow, dir: EvaluationDirectory, town?: string): RowFigures[] {
+export function indicatorRows(level: EvaluationLevel, facts: Iterable<CaseFacts>, w: EvaluationWindow, dir: EvaluationDirectory, town?: string, adj: Adjustments = NO_ADJUSTMENTS): RowFigures[] {
+  // A case excluded from assessment counts nowhere (a few at most: one pass to drop them).
+  if (adj.excluded.size > 0) facts = [...facts].filter((f) => !adj.excluded.has(f.id));
   switch (level) {
     case 'town':
     case 'community':
     case 'cell':
       return regionRows(level, facts, w, dir, town);
     case 'unit':
-      return unitRows(facts, w, dir, town);
+      return unitRows(facts, w, dir, town, adj);
     default:
       return postRows(level, facts, w, dir, town);
   }
@@ -295,7 +298,7 @@ function areasOf(dir: EvaluationDirectory, level: 'town' | 'community' | 'cell')
   return area;
 }
 
-function unitRows(facts: Iterable<CaseFacts>, w: EvaluationWindow, dir: EvaluationDirectory, town?: string): RowFigures[] {
+function unitRows(facts: Iterable<CaseFacts>, w: EvaluationWindow, dir: EvaluationDirectory, town: string | undefined, adj: Adjustments): RowFigures[] {
   const accs = new Map(dir.units.map((u) => [u.code, unitAcc()]));
   for (const f of facts) {
     if (town !== undefined && f.townCode !== town) continue;
@@ -304,18 +307,23 @@ function unitRows(facts: Iterable<CaseFacts>, w: EvaluationWindow, dir: Evaluati
     for (const s of f.stints) {
       const acc = accs.get(s.unitCode);
       if (!acc) continue;
-      if (s.returned && inWindow(s.endedAt, w)) acc.returns += 1;
+      // Judgements an upheld appeal waived (申诉): null for all but a few cases.
+      const waived = adj.waived.size > 0 ? waivedFor(adj, f.id, s.unitCode) : null;
+      if (s.returned && inWindow(s.endedAt, w) && !waived?.returned) acc.returns += 1;
       if (s.endedAt !== null && s.endedAt <= w.asOf) continue;
       const handledAt = s.handledAt !== null && s.handledAt <= w.asOf ? s.handledAt : null;
       if (!judged(s.deadlineAt, handledAt, w) || (suspended ??= suspendedAt(f, w.asOf))) continue;
+      // Unhandled past its deadline, with the overdue waived: not the unit's to answer for in this period.
+      if (handledAt === null && waived?.overdue) continue;
       acc.due += 1;
-      if (s.extensions > 0) acc.extended += 1;
+      if (s.extensions > 0 && !waived?.extension) acc.extended += 1;
       if (handledAt === null) {
         acc.overdueUnhandled += 1;
         continue;
       }
       acc.handled += 1;
-      if (handledAt <= s.deadlineAt) acc.onTime += 1;
+      if (handledAt <= s.deadlineAt || waived?.overdue) acc.onTime += 1;
+      if (waived?.rework) continue;
       if (s.reworks > 0) acc.reworked += 1;
       acc.reworks += s.reworks;
     }

@@ -1,23 +1,45 @@
 import { booleanPointInPolygon } from '@turf/turf';
 import CheapRuler from 'cheap-ruler';
 import Flatbush from 'flatbush';
-import type { City, ThemePlace } from '../../shared/index.js';
+import type { City, SiteGeometry, SiteKind, SiteStatus, ThemePlace } from '../../shared/index.js';
 
 type Position = [number, number];
 type Area = { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] };
 
+/** The registry of vacant lots and material yards as the themes read it (server/site/siteRegistry.ts). */
+export interface SiteSource {
+  /** Moves with every committed edit or import. */
+  readonly version: number;
+  all(): readonly { kind: SiteKind; status: SiteStatus; geometry: SiteGeometry }[];
+}
+
+/**
+ * Whether a registered site counts as a vacant lot for the vacant-lot theme: every lot the registry
+ * holds, fenced, greened or being built on included (what gathers around a treated lot is what the
+ * before/after comparison measures), except one returned to use, which is no longer a lot.
+ */
+export function isThemeLot(site: { kind: SiteKind; status: SiteStatus }): boolean {
+  return site.kind === 'vacant_lot' && site.status !== 'returned_to_use';
+}
+
 /**
  * The places a theme's incidents must be near (shared/hotspot/themes.ts): the main roads (arterials
- * and expressways: exposed garbage there is what a city is judged on) and the vacant lots. Built once
- * per city; answers a point in microseconds (a flatbush of the segments or lots grown by the distance,
- * then cheap-ruler's exact distance, accurate to well under a metre at a city's scale).
+ * and expressways: exposed garbage there is what a city is judged on) and the vacant lots. The roads
+ * are the city's; the lots are the city's layer until the registry of sites is followed, then the
+ * registry's, built again on the first question after an admin's edit or import (`lotsVersion` moves,
+ * so that the points near them are judged again). Answers a point in microseconds (a flatbush of the
+ * segments or lots grown by the distance, then cheap-ruler's exact distance, accurate to well under a
+ * metre at a city's scale).
  */
 export class ThemePlaces {
   private readonly ruler: CheapRuler;
   private readonly segments: Float64Array;
   private readonly segmentIndex: Flatbush;
-  private readonly lots: Area[];
-  private readonly lotIndex: Flatbush | null;
+  private lots: Area[] = [];
+  private lotIndex: Flatbush | null = null;
+  private sites: SiteSource | null = null;
+  private sitesVersion = -1;
+  private lotsChanged = 0;
 
   constructor(
     city: Pick<City, 'layers' | 'meta'>,
@@ -41,15 +63,41 @@ export class ThemePlaces {
     }
     if (n === 0) this.segmentIndex.add(0, 0, 0, 0);
     this.segmentIndex.finish();
-    this.lots = city.layers['vacant-lots'].features.map((f) => f.geometry as Area);
-    this.lotIndex = this.lots.length > 0 ? new Flatbush(this.lots.length) : null;
-    for (const lot of this.lots) {
+    this.setLots(city.layers['vacant-lots'].features.map((f) => f.geometry as Area));
+  }
+
+  /** From now on the lots are the registry's theme lots (isThemeLot), kept in step with its edits. */
+  followSites(sites: SiteSource): void {
+    this.sites = sites;
+    this.sitesVersion = -1;
+    this.refreshLots();
+  }
+
+  /** Moves whenever the lots changed: what was judged near a lot before must be judged again. */
+  get lotsVersion(): number {
+    this.refreshLots();
+    return this.lotsChanged;
+  }
+
+  private refreshLots(): void {
+    if (!this.sites || this.sites.version === this.sitesVersion) return;
+    this.sitesVersion = this.sites.version;
+    this.setLots(this.sites.all().filter(isThemeLot).map((s) => s.geometry as Area));
+    this.lotsChanged += 1;
+  }
+
+  private setLots(lots: Area[]): void {
+    const [dLon, dLat] = this.degreesFor(this.maxNearM);
+    const index = lots.length > 0 ? new Flatbush(lots.length) : null;
+    for (const lot of lots) {
       const rings = lot.type === 'Polygon' ? [lot.coordinates[0]!] : lot.coordinates.map((p) => p[0]!);
       let [w, s, e, nn] = [Infinity, Infinity, -Infinity, -Infinity];
       for (const ring of rings) for (const [x, y] of ring) [w, s, e, nn] = [Math.min(w, x), Math.min(s, y), Math.max(e, x), Math.max(nn, y)];
-      this.lotIndex!.add(w - dLon, s - dLat, e + dLon, nn + dLat);
+      index!.add(w - dLon, s - dLat, e + dLon, nn + dLat);
     }
-    this.lotIndex?.finish();
+    index?.finish();
+    this.lots = lots;
+    this.lotIndex = index;
   }
 
   /** Whether a point lies within `metres` of the place (metres at most maxNearM). */
@@ -71,6 +119,7 @@ export class ThemePlaces {
   }
 
   isNearVacantLot(lon: number, lat: number, metres: number): boolean {
+    this.refreshLots();
     if (!this.lotIndex) return false;
     const p: Position = [lon, lat];
     for (const i of this.lotIndex.search(lon, lat, lon, lat)) {

@@ -6,9 +6,11 @@ import { may } from '../auth/principal.js';
 import { POSITION_LEVELS, type EvaluationService } from '../evaluation/evaluationService.js';
 import { PeriodError } from '../evaluation/period.js';
 import { Refusal } from '../refusal.js';
+import { evaluationPdf, evaluationWorkbook } from '../report/evaluationExport.js';
+import { pdfFontOrRefuse, type PdfFont } from '../report/pdfFont.js';
 import { parseOr400 } from './errors.js';
 
-/** Formats of the export; xlsx and pdf are planned, and refused with their own code until then. */
+/** Formats of the export: csv for any tool, xlsx (a sheet with number formats, the formulas on a second), pdf to print. */
 const ExportFormat = z.enum(['csv', 'xlsx', 'pdf']);
 const ExportQuery = EvaluationQuery.extend({ format: ExportFormat.default('csv') }).strict();
 
@@ -55,23 +57,30 @@ export function evaluationCsv(a: EvaluationAnswer): string {
 }
 
 /** `GET /api/evaluation` (综合评价) and `GET /api/evaluation/export`; `GET /api/evaluation/facts` for checks. */
-export function evaluationRouter(service: Pick<EvaluationService, 'evaluate' | 'digest' | 'size'>): Router {
+export function evaluationRouter(service: Pick<EvaluationService, 'evaluate' | 'digest' | 'size'>, opts: { pdfFont?: PdfFont | null } = {}): Router {
   const r = Router();
   r.get('/evaluation', (req, res) => {
     const q = parseOr400(EvaluationQuery, req.query, 'query');
     checkLevel(res, q.level);
-    res.set('Cache-Control', 'no-store').json(evaluate(service, q));
-  });
-  r.get('/evaluation/export', (req, res) => {
-    const { format, ...q } = parseOr400(ExportQuery, req.query, 'query');
-    if (format !== 'csv') throw new Refusal(400, 'unsupported_format', `Export as ${format} is not available yet; use format=csv (opens in Excel).`, { supported: ['csv'] });
-    checkLevel(res, q.level);
     const a = evaluate(service, q);
-    res
-      .set('Cache-Control', 'no-store')
-      .type('text/csv; charset=utf-8')
-      .attachment(`evaluation-${a.level}-${a.period.id}.csv`)
-      .send(evaluationCsv(a));
+    // A wall reads the rankings and how many cases were excluded, not which, why, or by whom.
+    res.set('Cache-Control', 'no-store').json(may(principalOf(res), 'analytics.read') ? a : { ...a, excluded: { count: a.excluded.count, cases: [] } });
+  });
+  r.get('/evaluation/export', async (req, res) => {
+    const { format, ...q } = parseOr400(ExportQuery, req.query, 'query');
+    checkLevel(res, q.level);
+    // The font before the figures: without it there is no PDF to make.
+    const font = format === 'pdf' ? pdfFontOrRefuse(opts.pdfFont ?? null) : null;
+    const a = evaluate(service, q);
+    const name = `evaluation-${a.level}-${a.period.id.replace('..', '_')}`;
+    res.set('Cache-Control', 'no-store');
+    if (format === 'csv') {
+      res.type('text/csv; charset=utf-8').attachment(`${name}.csv`).send(evaluationCsv(a));
+    } else if (format === 'xlsx') {
+      res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').attachment(`${name}.xlsx`).send(await evaluationWorkbook(a));
+    } else {
+      res.type('application/pdf').attachment(`${name}.pdf`).send(await evaluationPdf(a, font!));
+    }
   });
   // The facts' digest, so that a check can compare the incremental facts with a fresh fold of the log.
   r.get('/evaluation/facts', (_req, res) => {

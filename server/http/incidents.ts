@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { encodePointColumns, IncidentQuery, PointsQuery } from '../../shared/index.js';
+import { IncidentQuery, PointsQuery } from '../../shared/index.js';
 import type { IncidentQueries } from '../incident/incidentQueries.js';
 import type { IncidentService } from '../incident/incidentService.js';
 import { principalOf } from '../auth/httpAuth.js';
@@ -14,7 +14,12 @@ export function incidentsRouter(service: IncidentService, queries: IncidentQueri
     const query = parseOr400(PointsQuery, req.query, 'query');
     res.set('Cache-Control', 'no-cache').vary('Accept');
     if (req.accepts(['application/json', 'application/octet-stream']) === 'application/octet-stream') {
-      res.type('application/octet-stream').send(Buffer.from(encodePointColumns(await queries.pointColumns(query))));
+      const frame = await queries.pointFrame(query);
+      // Not gzipped: quantized u16 columns shrink by 4 % (a theme) to 15 % (all points) at level 1,
+      // for 8–50 ms of compression per answer, more than the bytes saved take on an intranet link.
+      // `no-transform` is what tells the compression middleware (and proxies) to leave them as they are.
+      res.set('Cache-Control', 'no-cache, no-transform');
+      res.type('application/octet-stream').send(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
     } else {
       res.json(await queries.densityPoints(query));
     }

@@ -7,10 +7,12 @@ import {
   type IncidentQuery,
   type PointColumnsFrame,
   type PointsQuery,
+  encodePointColumns,
   pointTimeStep,
 } from '../../shared/index.js';
 import type { ThemePlaces } from '../hotspot/themePlaces.js';
 import type { RecentPoints } from './recentPoints.js';
+import { PointFrameCache } from './pointFrameCache.js';
 import type { Principal } from '../auth/principal.js';
 import { incidentFor } from '../auth/redaction.js';
 import { Refusal } from '../refusal.js';
@@ -31,10 +33,14 @@ export class IncidentQueries {
       /** The places the themes are about (main roads, vacant lots). */
       places: Pick<ThemePlaces, 'isNear'>;
       /** The recent points in memory, read instead of the store for the windows they hold. */
-      recent?: Pick<RecentPoints, 'covers' | 'between'>;
+      recent?: Pick<RecentPoints, 'covers' | 'between' | 'version' | 'countBetween'>;
       now(): number;
     },
-  ) {}
+  ) {
+    this.frames = deps.recent ? new PointFrameCache(deps.recent) : null;
+  }
+
+  private readonly frames: PointFrameCache | null;
 
   async page(query: IncidentQuery, reader: Principal | null): Promise<IncidentPage> {
     const page = await this.deps.store.incidents.list(query);
@@ -67,11 +73,31 @@ export class IncidentQueries {
   }
 
   /**
+   * The binary frame of the same incidents (shared/incident/pointColumns.ts), as sent: kept per query
+   * while the points in memory are unchanged (server/incident/pointFrameCache.ts), else built again.
+   * The frame counts its times from the window's start rounded down to its time step, so that two
+   * requests a few seconds apart over the same points give the same bytes.
+   */
+  async pointFrame(query: PointsQuery): Promise<Uint8Array> {
+    const until = this.deps.now();
+    const since = until - TIME_WINDOW_MS[query.window];
+    const stepMs = pointTimeStep(TIME_WINDOW_MS[query.window] / 1000) * 1000;
+    const frameSince = Math.floor(since / stepMs) * stepMs;
+    const build = async () => new Uint8Array(encodePointColumns(this.columnsOf(query, frameSince, await this.filteredPoints(since, until, query))));
+    if (!this.frames || !this.deps.recent?.covers(since)) return build();
+    return this.frames.frame(query, { since, until, frameSince }, build);
+  }
+
+  /**
    * The same incidents as typed columns (shared/incident/pointColumns.ts): each point's cell from its
    * stored grid code, nothing located again per request.
    */
   async pointColumns(query: PointsQuery): Promise<PointColumnsFrame> {
     const { since, points } = await this.pointsOf(query);
+    return this.columnsOf(query, since, points);
+  }
+
+  private columnsOf(query: PointsQuery, since: number, points: readonly IncidentPoint[]): PointColumnsFrame {
     const n = points.length;
     const frame: PointColumnsFrame = {
       window: query.window,

@@ -14,6 +14,14 @@ const PLACE_BIT: Record<ThemePlace, number> = { near_main_road: 1, near_vacant_l
 export class RecentPoints {
   private points: IncidentPoint[] = [];
   private near = new Uint8Array(0);
+  private lotsSeen: number | undefined;
+  private changes = 0;
+
+  /** Moves with every change of what a read could answer: a point added or dropped, the lots' bits judged again. */
+  get version(): number {
+    this.refreshLots();
+    return this.changes;
+  }
 
   constructor(
     private readonly deps: {
@@ -21,6 +29,11 @@ export class RecentPoints {
       isNear(place: ThemePlace, lon: number, lat: number, metres: number): boolean;
       /** How far back the points are kept, ms. */
       keepMs: number;
+      /**
+       * Moves when the vacant lots change (an admin's edit or import in the sites registry): the
+       * points' vacant-lot bits are then worked out again, on the next read.
+       */
+      lotsVersion?(): number;
     },
   ) {
     for (const t of Object.values(THEME_DEFINITIONS)) {
@@ -41,8 +54,10 @@ export class RecentPoints {
   load(points: readonly IncidentPoint[], since: number): void {
     this.points = [...points];
     this.near = new Uint8Array(Math.max(1024, points.length * 2));
+    this.lotsSeen = this.deps.lotsVersion?.();
     points.forEach((p, i) => (this.near[i] = this.placesOf(p)));
     this.since = since;
+    this.changes += 1;
   }
 
   /** A report just committed; a report dated back in time goes to its place in time order. */
@@ -60,6 +75,7 @@ export class RecentPoints {
     }
     this.points.splice(i, 0, p);
     this.near[i] = this.placesOf(p);
+    this.changes += 1;
   }
 
   /** Drops the points older than the kept span before `now`. */
@@ -67,6 +83,7 @@ export class RecentPoints {
     const from = now - this.deps.keepMs;
     const k = this.indexAt(from);
     if (k === 0) return;
+    this.changes += 1;
     this.points = this.points.slice(k);
     this.near = this.near.slice(k);
     if (this.near.length < 1024) {
@@ -84,6 +101,7 @@ export class RecentPoints {
 
   /** The points of [since, until), oldest first, that `keep` takes; `place` must also be near if given. */
   between(since: number, until: number, keep: (p: IncidentPoint) => boolean, place: ThemePlace | null): IncidentPoint[] {
+    this.refreshLots();
     const out: IncidentPoint[] = [];
     const bit = place ? PLACE_BIT[place] : 0;
     for (let i = this.indexAt(since), end = this.indexAt(until); i < end; i++) {
@@ -95,6 +113,25 @@ export class RecentPoints {
 
   get size(): number {
     return this.points.length;
+  }
+
+  /** How many points are held reported in [since, until) (two binary searches). */
+  countBetween(since: number, until: number): number {
+    return Math.max(0, this.indexAt(until) - this.indexAt(since));
+  }
+
+  /** After the lots changed, every point's vacant-lot bit judged again (the main-road bit stands). */
+  private refreshLots(): void {
+    const v = this.deps.lotsVersion?.();
+    if (v === this.lotsSeen) return;
+    this.lotsSeen = v;
+    const bit = PLACE_BIT.near_vacant_lot;
+    for (let i = 0; i < this.points.length; i++) {
+      const p = this.points[i]!;
+      const near = this.deps.isNear('near_vacant_lot', p.lon, p.lat, RecentPoints.NEAR_M);
+      this.near[i] = (this.near[i]! & ~bit) | (near ? bit : 0);
+    }
+    this.changes += 1;
   }
 
   /** The first index whose point is reported at or after `t`. */

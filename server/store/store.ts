@@ -1,5 +1,10 @@
 import type { ApplicationRequest, AssignmentScope, CaseAction, CaseState, CaseSummary, Incident, IncidentEvent, IncidentPage, IncidentQuery, IncidentSource, IncidentStatus, ReporterContact, ResponsibilityPerson, ResponsibilityRole, Shift, TeamStatus } from '../../shared/index.js';
 import type { AuditRepository, AuthRepository } from './authStore.js';
+import type { CampaignRepository } from './campaignStore.js';
+export type { CampaignRepository, StoredCampaign, StoredCampaignMeasure } from './campaignStore.js';
+import type { AssessmentRepository } from './assessmentStore.js';
+import type { ReportRepository } from './reportStore.js';
+export type { ReportRepository, StoredReport } from './reportStore.js';
 import type { LocalizedName, SiteGeometry, SiteKind, SiteStatus } from '../../shared/index.js';
 
 /** An incident ready to be stored: validated, placed in its cell and town, with its deadline. */
@@ -418,6 +423,9 @@ export interface Repositories {
   coverage: CoverageRepository;
   congestion: CongestionRepository;
   sites: SiteRepository;
+  campaigns: CampaignRepository;
+  assessment: AssessmentRepository;
+  reports: ReportRepository;
 }
 
 /**

@@ -50,6 +50,14 @@ export const PERMISSIONS = [
   'position.report',
   /** Rankings and trends of towns and departments. */
   'analytics.read',
+  /** Set, change and close campaigns (专项整治): a leader's initiative, an admin's upkeep. */
+  'campaign.manage',
+  /** Keep the evaluation's rules (weights, grades) and exclude cases from assessment (不纳入考核). */
+  'evaluation.manage',
+  /** A unit's desk: appeal a judgement on its own case (申诉). */
+  'evaluation.appeal',
+  /** Uphold or reject a unit's appeal (申诉裁定): the centre. */
+  'evaluation.decide',
   'user.manage',
   'token.manage',
   'team.manage',
@@ -62,14 +70,14 @@ const READ: Permission[] = ['live.read', 'city.read'];
 
 /** The one table of role → permissions. */
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  admin: [...READ, 'personal.read', 'analytics.read', 'user.manage', 'token.manage', 'team.manage', 'city.manage', 'settings.manage', 'audit.read'],
-  leader: [...READ, 'analytics.read', 'case.urge', 'case.instruct'],
-  dispatcher: [...READ, 'personal.read', 'analytics.read', 'incident.report', 'case.accept', 'case.register', 'case.dispatch', 'case.supervise', 'case.verify', 'case.close', 'case.callback', 'case.confirm'],
+  admin: [...READ, 'personal.read', 'analytics.read', 'campaign.manage', 'evaluation.manage', 'user.manage', 'token.manage', 'team.manage', 'city.manage', 'settings.manage', 'audit.read'],
+  leader: [...READ, 'analytics.read', 'campaign.manage', 'evaluation.decide', 'case.urge', 'case.instruct'],
+  dispatcher: [...READ, 'personal.read', 'analytics.read', 'evaluation.decide', 'incident.report', 'case.accept', 'case.register', 'case.dispatch', 'case.supervise', 'case.verify', 'case.close', 'case.callback', 'case.confirm'],
   inspector: [...READ, 'incident.report', 'case.verify', 'case.confirm', 'position.report'],
   field: ['city.read', 'task.handle', 'position.report'],
   wall: [...READ, 'kiosk.open'],
   // No live.read: a unit sees only the cases dispatched to it (scoped reads, its own socket room).
-  unit: ['city.read', 'case.assign', 'case.apply', 'task.handle'],
+  unit: ['city.read', 'case.assign', 'case.apply', 'evaluation.appeal', 'task.handle'],
 };
 
 export function roleMay(role: Role, permission: Permission): boolean {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MultiLineText } from './common.js';
 
 /**
  * 综合评价 (GB/T 30428.4 practice, ../shared/notes/domain.md): indicators of regions, units and
@@ -77,6 +78,8 @@ export const EvaluationRow = z.object({
   counts: z.record(z.string(), z.number().int()),
   /** Composite 0–100; null when no scored indicator had anything due. */
   score: z.number().nullable(),
+  /** The score's grade by the rules' bounds (优秀 / 良好 / 合格 / 不合格); null when unscored. */
+  grade: z.lazy(() => Grade).nullable(),
   /** 1 = best; equal scores share a rank (1, 2, 2, 4); null when unscored. */
   rank: z.number().int().positive().nullable(),
   previous: z.object({ score: z.number().nullable(), rank: z.number().int().positive().nullable() }).nullable(),
@@ -111,6 +114,93 @@ export const EvaluationAnswer = z.object({
   formulas: z.array(IndicatorFormula),
   /** How the composite is made from the weighted indicators, in words. */
   composite: Localized,
+  /** The grade bounds the rows were graded by. */
+  grades: z.lazy(() => GradeBounds),
+  /** The cases of the period (reported before its end, open at or closed after its start) excluded from assessment (不纳入考核). */
+  excluded: z.lazy(() => z.object({ count: z.number().int().min(0), cases: z.array(Exclusion) })),
   rows: z.array(EvaluationRow),
 });
 export type EvaluationAnswer = z.infer<typeof EvaluationAnswer>;
+
+/** 综合等级: 优秀 excellent, 良好 good, 合格 pass, 不合格 fail. */
+export const Grade = z.enum(['excellent', 'good', 'pass', 'fail']);
+export type Grade = z.infer<typeof Grade>;
+
+/** The lowest score of each grade (a score at the bound has the grade); below `pass` is 不合格. */
+export const GradeBounds = z.strictObject({
+  excellent: z.number().min(0).max(100),
+  good: z.number().min(0).max(100),
+  pass: z.number().min(0).max(100),
+});
+export type GradeBounds = z.infer<typeof GradeBounds>;
+
+/**
+ * The evaluation's rules as an admin keeps them (GET/PUT /api/evaluation/weights): each level's
+ * weights by indicator (relative; an indicator left out weighs 0), what an indicator with nothing due
+ * does to the composite (left out and the others renormalised, or full marks), and the grade bounds.
+ * The schema checks the shapes; server/evaluation/rules.ts checks the sense (known indicators,
+ * non-negative, a positive sum, bounds in order) and answers 422 with a code for each.
+ */
+export const EvaluationRules = z.strictObject({
+  weights: z.strictObject(Object.fromEntries(EvaluationLevel.options.map((l) => [l, z.record(z.string().max(40), z.number().finite())])) as Record<EvaluationLevel, z.ZodRecord<z.ZodString, z.ZodNumber>>),
+  nothingDue: z.enum(['leaveOut', 'fullMarks']),
+  grades: GradeBounds,
+});
+export type EvaluationRules = z.infer<typeof EvaluationRules>;
+
+/** The rules in force, with who last changed them (null: the shipped default). */
+export const EvaluationRulesView = EvaluationRules.extend({
+  updatedAt: z.string().nullable(),
+  updatedBy: z.string().nullable(),
+});
+export type EvaluationRulesView = z.infer<typeof EvaluationRulesView>;
+
+/** A case excluded from assessment (不纳入考核): counted in no indicator, at any level. */
+export const Exclusion = z.object({
+  caseId: z.string(),
+  caseNumber: z.string().nullable(),
+  reason: z.string(),
+  by: z.string(),
+  at: z.string(),
+});
+export type Exclusion = z.infer<typeof Exclusion>;
+
+export const ExclusionRequest = z.strictObject({ reason: MultiLineText.pipe(z.string().trim().min(1).max(500)) });
+export type ExclusionRequest = z.infer<typeof ExclusionRequest>;
+
+/**
+ * What a unit may appeal (申诉) on one of its turns with a case: overdue (超期: late or unhandled past
+ * the deadline), rework (返工), extension (延期), returned (退回). An upheld appeal takes that
+ * judgement out of the unit's indicators: an overdue turn counts as on time when handled and is not
+ * due while unhandled; a reworked turn is not reworked; an extended one not extended; a return not counted.
+ */
+export const AppealJudgement = z.enum(['overdue', 'rework', 'extension', 'returned']);
+export type AppealJudgement = z.infer<typeof AppealJudgement>;
+
+export const AppealStatus = z.enum(['pending', 'upheld', 'rejected']);
+export type AppealStatus = z.infer<typeof AppealStatus>;
+
+export const Appeal = z.object({
+  id: z.number().int().positive(),
+  caseId: z.string(),
+  caseNumber: z.string().nullable(),
+  unitCode: z.string(),
+  judgement: AppealJudgement,
+  reason: z.string(),
+  status: AppealStatus,
+  filedBy: z.string(),
+  filedAt: z.string(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionNote: z.string().nullable(),
+});
+export type Appeal = z.infer<typeof Appeal>;
+
+export const AppealRequest = z.strictObject({ judgement: AppealJudgement, reason: MultiLineText.pipe(z.string().trim().min(1).max(500)) });
+export type AppealRequest = z.infer<typeof AppealRequest>;
+
+export const AppealDecision = z.strictObject({ decision: z.enum(['uphold', 'reject']), note: MultiLineText.pipe(z.string().trim().max(500)).optional() });
+export type AppealDecision = z.infer<typeof AppealDecision>;
+
+export const AppealQuery = z.strictObject({ status: AppealStatus.optional(), caseId: z.string().max(64).optional() });
+export type AppealQuery = z.infer<typeof AppealQuery>;

@@ -23,6 +23,8 @@ interface CongestionHook {
     roadCount(): number;
     ratio(road: number): number | null;
     paintedLevel(road: number): number | null;
+    area(): { width: number; height: number; classCounts: number[] } | null;
+    areaClassAt(lon: number, lat: number): number | null;
     pickRoad(x: number, y: number): number | null;
   };
   __gridwatchMap: {
@@ -75,10 +77,34 @@ function nearestColour(png: Buffer, x: number, y: number, colour: readonly numbe
   return best;
 }
 
+/** The share of the map's pixels that differ between two screenshots (RGB distance over 30), overall and around a point. */
+function changedShare(a: Buffer, b: Buffer, box: { x: number; y: number; width: number; height: number }) {
+  const [pa, pb] = [PNG.sync.read(a), PNG.sync.read(b)];
+  const differs = (x: number, y: number) => {
+    const i = (y * pa.width + x) * 4;
+    return Math.hypot(pa.data[i]! - pb.data[i]!, pa.data[i + 1]! - pb.data[i + 1]!, pa.data[i + 2]! - pb.data[i + 2]!) > 30;
+  };
+  const share = (x0: number, y0: number, x1: number, y1: number) => {
+    let n = 0;
+    let d = 0;
+    for (let y = Math.max(0, Math.round(y0)); y < Math.min(pa.height, Math.round(y1)); y += 2) {
+      for (let x = Math.max(0, Math.round(x0)); x < Math.min(pa.width, Math.round(x1)); x += 2) {
+        n++;
+        if (differs(x, y)) d++;
+      }
+    }
+    return n === 0 ? 0 : d / n;
+  };
+  return {
+    all: share(box.x, box.y, box.x + box.width, box.y + box.height),
+    around: (x: number, y: number, half: number) => share(x - half, y - half, x + half, y + half),
+  };
+}
+
 describe.runIf(run)('congestion on the map', () => {
   it('draws a road a feed reports crawling in the severe colour once its frame comes', async () => {
     const layer = (await getJson<FeatureCollection>(`${server.url}/api/layers/roads`)).body.features as unknown as {
-      properties: { id: string; class: string; speedKph: number };
+      properties: { id: string; class: string; speedKph: number; name: { zh: string; en: string } | null };
       geometry: { coordinates: [number, number][] };
     }[];
     // Arterials and secondaries in the old town of Hutang (the centre polygon's middle).
@@ -86,7 +112,10 @@ describe.runIf(run)('congestion on the map', () => {
       .map((f, i) => ({ i, f, mid: lineMidpoint(f.geometry.coordinates) }))
       .filter(({ f, mid }) => f.properties.class !== 'local' && Math.abs(mid[0] - 119.9484) < 0.006 && Math.abs(mid[1] - 31.7056) < 0.005);
     expect(near.length).toBeGreaterThan(4);
+    // A named road first: its tooltip is read below.
+    near.sort((a, b) => Number(a.f.properties.name === null) - Number(b.f.properties.name === null));
     const target = near[0]!;
+    expect(target.f.properties.name).not.toBeNull();
 
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
     const page = await context.newPage();
@@ -119,6 +148,18 @@ describe.runIf(run)('congestion on the map', () => {
     const p = await h.project(target.mid[0], target.mid[1]);
     expect(nearestColour(shot, box.x + p.x, box.y + p.y, CONGESTION_COLOURS.dark[3]!)).toBeLessThan(40);
 
+    // Hovering the road names it and reads its level, index and speeds, from the frame's ratio byte:
+    // the feed said 4 km/h, and that is what the tooltip must say back.
+    const ratio = (await page.evaluate((r) => (window as unknown as CongestionHook).__gridwatchCongestion.ratio(r), target.i))!;
+    const free = target.f.properties.speedKph;
+    expect(Math.round((ratio / 255) * free)).toBe(4);
+    await page.mouse.move(box.x + p.x, box.y + p.y);
+    const tooltip = page.locator('.deck-tooltip');
+    await expect.poll(() => tooltip.textContent(), { timeout: 5000 }).toContain(target.f.properties.name!.zh);
+    const lines = (await tooltip.innerText()).split('\n');
+    expect(lines).toEqual([target.f.properties.name!.zh, `严重拥堵 · 拥堵指数 ${(ratio / 255).toFixed(2)}`, `当前车速 4 km/h · 畅行车速 ${free} km/h`]);
+    await page.mouse.move(box.x + 5, box.y + box.height - 5);
+
     // The picture a leader sees: the old town at zoom 14.5, with the panel of the areas.
     await h.jumpTo(119.9484, 31.7056, 14.5);
     await page.getByTestId('congestion-area').first().waitFor({ timeout: 15_000 });
@@ -129,7 +170,27 @@ describe.runIf(run)('congestion on the map', () => {
     // The panel reads the areas again after the frame: the old town's index has fallen.
     await expect.poll(async () => Number(/(\d\.\d\d)/.exec((await centreRow.locator('td').nth(1).textContent()) ?? '')?.[1]), { timeout: 20_000 }).toBeLessThan(0.9);
     await page.waitForTimeout(500);
-    writeFileSync(join(ARTIFACTS, 'congestion.png'), await page.screenshot());
+    const roadsOnly = await page.screenshot();
+    writeFileSync(join(ARTIFACTS, 'congestion.png'), roadsOnly);
+
+    // The congestion area, switched on beside the roads: it lies over the jammed old town, covers a
+    // small part of the city (ranked among the congested cells, free roads weigh nothing), and has a legend.
+    await page.getByTestId('layer-congestionArea').check();
+    await expect.poll(() => page.evaluate(() => (window as unknown as CongestionHook).__gridwatchCongestion.area()), { timeout: 15_000 }).not.toBeNull();
+    const area = (await page.evaluate(() => (window as unknown as CongestionHook).__gridwatchCongestion.area()))!;
+    const cells = area.width * area.height;
+    const painted = cells - area.classCounts[0]!;
+    expect(painted).toBeGreaterThan(0);
+    expect(painted / cells).toBeLessThan(0.15);
+    expect(await page.evaluate(([x, y]) => (window as unknown as CongestionHook).__gridwatchCongestion.areaClassAt(x, y), [target.mid[0], target.mid[1]] as const)).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => page.getByTestId('legend-congestionArea').textContent()).toMatch(/拥堵区域.*前10%.*畅通路段不计/);
+    await page.waitForTimeout(1500);
+    const withArea = await page.screenshot();
+    writeFileSync(join(ARTIFACTS, 'congestion-area.png'), withArea);
+    // On screen: the area changed the map around the jam, and not the whole map.
+    const changed = changedShare(roadsOnly, withArea, box);
+    expect(changed.around(box.x + (await h.project(target.mid[0], target.mid[1])).x, box.y + (await h.project(target.mid[0], target.mid[1])).y, 60)).toBeGreaterThan(0.2);
+    expect(changed.all).toBeLessThan(0.5);
 
     expect(errors).toEqual([]);
     expect(failed).toEqual([]);

@@ -32,6 +32,8 @@ const DISPATCHER = 'duty-dispatcher';
 const PASSWORD = 'duty-dispatcher-password';
 const signIn = (page: Page, url = server.url) => signInThroughPage(page, url, DISPATCHER, PASSWORD);
 let browser: Browser;
+/** The server the restart test started in place of the first, stopped when the file is done. */
+let restarted: TestServer | undefined;
 
 serverAndBrowser(
   { server: (s) => (server = s), browser: (b) => (browser = b) },
@@ -39,6 +41,10 @@ serverAndBrowser(
     env: { HISTORY_DAYS: '1' },
     prepare: async () => {
       await createUser(server.url, server.adminCookie, DISPATCHER, 'dispatcher', PASSWORD);
+    },
+    // The restart test replaces the server; the harness stops only the one it started.
+    beforeClose: async () => {
+      await restarted?.stop();
     },
   },
 );
@@ -166,6 +172,7 @@ describe.runIf(run)('the live page', () => {
     await link.filter({ hasText: '已断开' }).waitFor({ timeout: 10_000 });
     expect(await link.textContent()).toMatch(/起数据未更新/);
     server = await startServer({ dataDir, env: { HISTORY_DAYS: '1', PORT: port } });
+    restarted = server;
     const cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body;
     const [p] = pointsInCells(cells.features, 1, 77);
     const { body } = await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'E0102', lon: p!.lon, lat: p!.lat, description: '重启后上报' });

@@ -1,6 +1,7 @@
 import { describeAuditRepository } from './audit.js';
 import { describeAuthRepository } from './auth.js';
 import { describeCalendarRepository } from './calendar.js';
+import { describeCampaignRepository } from './campaigns.js';
 import { describeCaseRepository } from './cases.js';
 import { describeCoverageRepository } from './coverage.js';
 import { describeCongestionRepository } from './congestion.js';
@@ -11,6 +12,7 @@ import { describeInspectorRepository } from './inspectors.js';
 import { describeMetaRepository } from './meta.js';
 import { describePhotoRepository } from './photos.js';
 import type { OpenStore } from './records.js';
+import { describeReportRepository } from './reports.js';
 import { describeResponsibilityRepository } from './responsibility.js';
 import { describeSiteRepository } from './sites.js';
 import { describeTeamRepository } from './teams.js';
@@ -42,6 +44,8 @@ export function describeStoreContract(open: OpenStore): void {
   describeResponsibilityRepository(open);
   describeCoverageRepository(open);
   describeSiteRepository(open);
+  describeCampaignRepository(open);
   describeCongestionRepository(open);
+  describeReportRepository(open);
   describeTransactions(open);
 }

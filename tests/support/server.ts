@@ -37,6 +37,16 @@ export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * The servers this test process started and has not seen exit. A test file that fails before its
+ * afterAll, or a worker that is torn down early, would otherwise leave its server running after the
+ * whole run: they are killed when the test process exits.
+ */
+const LIVE_SERVERS = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of LIVE_SERVERS) p.kill('SIGKILL');
+});
+
 export async function startServer(opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? makeDataDir();
   const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'index.ts')], {
@@ -57,10 +67,17 @@ export async function startServer(opts: { dataDir?: string; env?: Record<string,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  LIVE_SERVERS.add(proc);
   const logs: string[] = [];
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => {
+    LIVE_SERVERS.delete(proc);
+    resolve();
+  }));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not start in 90 s:\n' + logs.join('\n'))), 90_000);
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error('server did not start in 90 s:\n' + logs.join('\n')));
+    }, 90_000);
     createInterface({ input: proc.stderr! }).on('line', (l) => logs.push(l));
     createInterface({ input: proc.stdout! }).on('line', (line) => {
       logs.push(line);
@@ -79,8 +96,15 @@ export async function startServer(opts: { dataDir?: string; env?: Record<string,
       reject(new Error(`server exited with ${code} before listening:\n${logs.join('\n')}`));
     });
   });
-  const adminCookie = await signIn(url, 'admin', ADMIN_PASSWORD);
-  const token = await createToken(url, adminCookie, 'dispatcher', 'test-server');
+  let adminCookie: string;
+  let token: string;
+  try {
+    adminCookie = await signIn(url, 'admin', ADMIN_PASSWORD);
+    token = await createToken(url, adminCookie, 'dispatcher', 'test-server');
+  } catch (err) {
+    proc.kill('SIGKILL');
+    throw err;
+  }
   rememberToken(url, token);
   return {
     url,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { monthBefore, monthIdOf, periodLabel, quarterIdOf, rankChange, reviewPeriods } from '../../client/review/reviewPeriods.js';
-import { regionClasses } from '../../client/review/RegionMap.js';
+import { quintileClasses as regionClasses } from '../../shared/report/townMap.js';
 
 /** The review page's periods (China time) and the map's classes by rank. */
 describe("the review's periods", () => {

@@ -389,4 +389,96 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE incidents ADD COLUMN h3_8 TEXT;
     `,
   },
+  {
+    version: 19,
+    name: 'campaigns',
+    sql: `
+      -- 专项整治: campaigns set by leaders and admins (audited), the Wujin seed's four stored on the
+      -- first start (meta campaigns_seeded_at). Scope, target and baseline span are JSON as the wire
+      -- carries them (shared/schema/campaign.ts).
+      CREATE TABLE campaigns (
+        id           TEXT PRIMARY KEY,
+        name_zh      TEXT NOT NULL,
+        name_en      TEXT NOT NULL,
+        description  TEXT NOT NULL,
+        scope        TEXT NOT NULL,
+        target       TEXT NOT NULL,
+        baseline     TEXT NOT NULL,
+        start_at     INTEGER NOT NULL,
+        deadline_at  INTEGER NOT NULL,
+        unit_code    TEXT NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('active', 'closed')),
+        closed_at    INTEGER,
+        created_at   INTEGER NOT NULL,
+        created_by   TEXT NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        updated_by   TEXT NOT NULL
+      ) WITHOUT ROWID;
+      -- A campaign's measure over spans already past (its baseline, its weeks), kept once measured:
+      -- the incident points are held 91 days and the congestion slots 15, and a campaign runs months.
+      -- Dropped when the campaign's scope, target, baseline or start change.
+      CREATE TABLE campaign_measures (
+        campaign_id TEXT NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+        since       INTEGER NOT NULL,
+        until       INTEGER NOT NULL,
+        value       REAL NOT NULL,
+        PRIMARY KEY (campaign_id, since, until)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 20,
+    name: "the evaluation's rules, exclusions and appeals",
+    sql: `
+      -- The composite's weights, rule and grade bounds as an admin last set them (one row; none: the shipped default).
+      CREATE TABLE evaluation_rules (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        rules      TEXT NOT NULL,     -- JSON, EvaluationRules
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT NOT NULL
+      );
+      -- Cases excluded from assessment (不纳入考核); a revoked exclusion is deleted (the audit log keeps both).
+      CREATE TABLE assessment_exclusions (
+        case_id     TEXT PRIMARY KEY,
+        case_number TEXT,
+        reason      TEXT NOT NULL,
+        excluded_by TEXT NOT NULL,
+        excluded_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      -- Units' appeals (申诉) against a judgement on their turn with a case, decided by the centre.
+      CREATE TABLE case_appeals (
+        id            INTEGER PRIMARY KEY,
+        case_id       TEXT NOT NULL,
+        case_number   TEXT,
+        unit_code     TEXT NOT NULL,
+        judgement     TEXT NOT NULL CHECK (judgement IN ('overdue', 'rework', 'extension', 'returned')),
+        reason        TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('pending', 'upheld', 'rejected')),
+        filed_by      TEXT NOT NULL,
+        filed_at      INTEGER NOT NULL,
+        decided_by    TEXT,
+        decided_at    INTEGER,
+        decision_note TEXT
+      );
+      -- One pending appeal per case, unit and judgement: a second request, however close, is refused.
+      CREATE UNIQUE INDEX case_appeals_one_pending ON case_appeals (case_id, unit_code, judgement) WHERE status = 'pending';
+    `,
+  },
+  {
+    version: 21,
+    name: 'scheduled reports',
+    sql: `
+      -- 周报 and 月报 the server generated on schedule (or caught up at start), one per kind and
+      -- period; the files lie under DATA_DIR/reports, named in files (JSON [{format, name, bytes}]).
+      CREATE TABLE reports (
+        id           TEXT PRIMARY KEY,
+        kind         TEXT NOT NULL CHECK (kind IN ('weekly', 'monthly')),
+        period       TEXT NOT NULL,
+        due_at       INTEGER NOT NULL,
+        generated_at INTEGER NOT NULL,
+        files        TEXT NOT NULL,
+        UNIQUE (kind, period)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

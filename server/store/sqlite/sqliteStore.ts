@@ -15,6 +15,9 @@ import { SqliteResponsibilityRepository } from './sqliteResponsibility.js';
 import { SqliteTeamRepository } from './sqliteTeams.js';
 import { SqliteCoverageRepository } from './sqliteCoverage.js';
 import { SqliteSiteRepository } from './sqliteSites.js';
+import { SqliteCampaignRepository } from './sqliteCampaigns.js';
+import { SqliteAssessmentRepository } from './sqliteAssessment.js';
+import { SqliteReportRepository } from './sqliteReports.js';
 import { SqliteCongestionRepository } from './sqliteCongestion.js';
 
 /** Applies the migrations this database has not seen yet, each in its own transaction. */
@@ -83,6 +86,9 @@ export class SqliteStore implements Store {
   readonly coverage: Repositories['coverage'];
   readonly congestion: Repositories['congestion'];
   readonly sites: Repositories['sites'];
+  readonly campaigns: Repositories['campaigns'];
+  readonly assessment: Repositories['assessment'];
+  readonly reports: Repositories['reports'];
 
   private readonly db: Database.Database;
   private readonly head: LogHead;
@@ -130,6 +136,9 @@ export class SqliteStore implements Store {
       coverage: new SqliteCoverageRepository(db),
       congestion: new SqliteCongestionRepository(db),
       sites: new SqliteSiteRepository(db),
+      campaigns: new SqliteCampaignRepository(db),
+      assessment: new SqliteAssessmentRepository(db),
+      reports: new SqliteReportRepository(db),
     };
     this.guarded = Object.fromEntries(
       Object.entries(this.inside).map(([name, repo]) => [name, this.failuresMarked(repo as object)]),
@@ -148,6 +157,9 @@ export class SqliteStore implements Store {
     this.coverage = this.ownTransactions('coverage');
     this.congestion = this.ownTransactions('congestion');
     this.sites = this.ownTransactions('sites');
+    this.campaigns = this.ownTransactions('campaigns');
+    this.assessment = this.ownTransactions('assessment');
+    this.reports = this.ownTransactions('reports');
   }
 
   async transaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
