@@ -237,6 +237,8 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
         const person = responsibility.current.inspectorOfCell(grid.locate(lon, lat));
         return person ? { actor: `监督员 ${person.name}`, role: 'inspector' } : null;
       },
+      // The crews drive the roads to their past cases: the replay of a recent day has them moving.
+      roads: roadGraph,
       seed: config.simSeed, days: config.historyDays, log });
   }
 
@@ -405,6 +407,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     isNear: (place, lon, lat, m) => themePlaces.isNear(place, lon, lat, m),
     keepMs: RECENT_POINTS_DAYS * 86_400_000,
     lotsVersion: () => themePlaces.lotsVersion,
+    cellIndexOf: (code) => cellIndexByCode.get(code) ?? -1,
   });
   {
     const since = Date.now() - RECENT_POINTS_DAYS * 86_400_000;

@@ -5,6 +5,7 @@ import type { CampaignDetail, CampaignWithProgress, CityMeta, Unit } from '../..
 import { useCityAndCategories } from '../cases/useCityAndCategories.js';
 import type { Theme } from '../map/palette.js';
 import { fetchCampaign } from './campaignApi.js';
+import { CampaignForm } from './CampaignForm.js';
 import { drawCampaignSeries } from './campaignChart.js';
 import { barPercent, chinaDate, formatMeasure, isWarning } from './campaignFormat.js';
 import { useCampaigns } from './useCampaigns.js';
@@ -13,16 +14,20 @@ import './campaign.css';
 /**
  * The review's 专项整治 tab: every campaign with its scope, unit, deadline and a bar of the way done
  * from baseline to target, its state (on track, behind, met, missed); the one picked with its weeks
- * charted against the straight path to the target.
+ * charted against the straight path to the target. Whoever holds campaign.manage creates one, edits,
+ * closes or reopens the one picked.
  */
-export function CampaignPane({ theme, onUnauthenticated }: { theme: Theme; onUnauthenticated: () => void }) {
+export function CampaignPane({ theme, canManage, onUnauthenticated }: { theme: Theme; canManage: boolean; onUnauthenticated: () => void }) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language !== 'en';
-  const { city, units } = useCityAndCategories(onUnauthenticated);
-  const { answer, error } = useCampaigns(onUnauthenticated);
+  const { city, units, categories } = useCityAndCategories(onUnauthenticated);
+  const { answer, error, reload } = useCampaigns(onUnauthenticated);
+  // The form open: a new campaign, or the one picked being edited.
+  const [editing, setEditing] = useState<'new' | 'picked' | null>(null);
   const [picked, setPicked] = useState<string | null>(null);
   const [detail, setDetail] = useState<CampaignDetail | null>(null);
   const shown = picked ?? answer?.items[0]?.id ?? null;
+  const shownItem = answer?.items.find((c) => c.id === shown) ?? null;
 
   useEffect(() => {
     if (!shown) return;
@@ -52,6 +57,35 @@ export function CampaignPane({ theme, onUnauthenticated }: { theme: Theme; onUna
     <div className="campaign-pane" data-testid="campaign-pane">
       <section className="campaign-list-pane">
         {error && <p className="action-message error" role="alert">{error}</p>}
+        {canManage && editing === null && (
+          <div className="case-actions">
+            <button type="button" className="act main" onClick={() => setEditing('new')} data-testid="campaign-new">
+              {t('campaign.form.new')}
+            </button>
+            {shownItem && (
+              <button type="button" className="act" onClick={() => setEditing('picked')} data-testid="campaign-edit">
+                {t('campaign.form.edit')}
+              </button>
+            )}
+          </div>
+        )}
+        {canManage && editing !== null && units.size > 0 && (
+          <CampaignForm
+            key={editing === 'new' ? 'new' : shown}
+            campaign={editing === 'picked' ? shownItem : null}
+            city={city}
+            units={units}
+            categories={categories}
+            onSaved={(saved) => {
+              setEditing(null);
+              setPicked(saved.id);
+              setDetail(saved);
+              reload();
+            }}
+            onCancel={() => setEditing(null)}
+            onUnauthenticated={onUnauthenticated}
+          />
+        )}
         {!answer ? (
           <p className="muted">{t('campaign.loading')}</p>
         ) : answer.items.length === 0 ? (

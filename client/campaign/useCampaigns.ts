@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CampaignsAnswer } from '../../shared/index.js';
 import { ApiError } from '../cases/caseApi.js';
 import { fetchCampaigns } from './campaignApi.js';
@@ -6,8 +6,10 @@ import { fetchCampaigns } from './campaignApi.js';
 /** The server recounts progress every few minutes (and at once after a change): a minute is fresh enough. */
 const REFRESH_MS = 60_000;
 
-/** Every campaign with its progress, read now and each minute; a 401 means the session is gone. */
-export function useCampaigns(onUnauthenticated: () => void): { answer: CampaignsAnswer | null; error: string | null } {
+/** Every campaign with its progress, read now, each minute and on `reload` (after a change); a 401 means the session is gone. */
+export function useCampaigns(onUnauthenticated: () => void): { answer: CampaignsAnswer | null; error: string | null; reload: () => void } {
+  const [revision, setRevision] = useState(0);
+  const reload = useCallback(() => setRevision((r) => r + 1), []);
   const [answer, setAnswer] = useState<CampaignsAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const unauthenticated = useRef(onUnauthenticated);
@@ -32,6 +34,6 @@ export function useCampaigns(onUnauthenticated: () => void): { answer: Campaigns
       abort.abort();
       window.clearInterval(timer);
     };
-  }, []);
-  return { answer, error };
+  }, [revision]);
+  return { answer, error, reload };
 }

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CaseAction, Category } from '../../shared/index.js';
 import { TimelineEntry } from '../dispatch/CaseDetail.js';
+import { Link, REPLAY_PATH } from '../routing.js';
 import { ApiError, fetchCase, postCaseAction, type CaseView } from './caseApi.js';
 import { categoryName } from './format.js';
 
@@ -13,7 +14,9 @@ type Message = { kind: 'ok' | 'error'; text: string } | null;
 /**
  * A leader's case panel on the dashboard: the case, its timeline, and 督办 / 批示 for whoever holds
  * those permissions (the server says which in `allowedActions`). An instruction needs its text; an
- * urge may carry remarks. After each action the case is read again, so the timeline shows it.
+ * urge may carry remarks. After each action the case is read again, so the timeline shows it. What
+ * the host adds (the review: the case's standing in the assessment) goes beside the timeline, and
+ * 复盘, where the host offers it, opens the case's after-action replay.
  */
 export function LeaderCaseActions(props: {
   caseId: string;
@@ -21,6 +24,9 @@ export function LeaderCaseActions(props: {
   townName: (code: string) => string;
   onClose: () => void;
   onUnauthenticated: () => void;
+  /** Offer 复盘 (the replay needs analytics.read, which the review's readers hold). */
+  replay?: boolean;
+  children?: ReactNode;
 }) {
   const { caseId, categories, townName, onClose } = props;
   const { t, i18n } = useTranslation();
@@ -97,6 +103,11 @@ export function LeaderCaseActions(props: {
             </span>
             {view.overdue && <span className="badge alarm">{t('board.overdue')}</span>}
             {c.urgeCount > 0 && <span className="badge">{t('dispatch.urged', { count: c.urgeCount })}</span>}
+            {props.replay && (
+              <Link to={`${REPLAY_PATH}?case=${encodeURIComponent(c.id)}`} className="nav-link" data-testid="leader-case-replay">
+                {t('review.caseAssessment.replay')}
+              </Link>
+            )}
           </p>
           <p className="case-desc">{c.description}</p>
           {offered.length > 0 ? (
@@ -128,6 +139,7 @@ export function LeaderCaseActions(props: {
       <p className={`action-message ${message?.kind ?? ''}`} data-testid="leader-message" role="status" aria-live="polite">
         {message?.text ?? ''}
       </p>
+      {props.children}
       {view && (
         <>
           <h3>{t('dispatch.timeline')}</h3>

@@ -12,6 +12,7 @@ import { Link, REPLAY_PATH, REVIEW_NOTICE_PATH, REVIEW_PATH } from '../routing.j
 import { savedTheme } from '../theme.js';
 import { RegionMap } from './RegionMap.js';
 import { AppealsPanel } from './AppealsPanel.js';
+import { CaseAssessment } from './CaseAssessment.js';
 import { RulesPanel } from './RulesPanel.js';
 import { CampaignPane } from '../campaign/CampaignPane.js';
 import { drawScoreBars, drawScoreTrend } from './reviewCharts.js';
@@ -134,9 +135,10 @@ export function ReviewPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
   const [cells, setCells] = useState<GridCell[] | null>(null);
   const [cases, setCases] = useState<Incident[] | null>(null);
   const [opened, setOpened] = useState<string | null>(null);
+  // The case opened stays open when the ranking is read again (after an exclusion), not when the cell changes.
+  useEffect(() => setOpened(null), [drill.cell]);
   useEffect(() => {
     setCases(null);
-    setOpened(null);
     if (!drill.cell || !answer) return;
     const abort = new AbortController();
     void (async () => {
@@ -180,38 +182,43 @@ export function ReviewPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
             {t('campaign.tab')}
           </button>
         </div>
-        <label>
-          {t('review.period')}
-          <select value={period} onChange={(e) => setPeriod(e.target.value)} data-testid="review-period">
-            {periods.map((p) => (
-              <option key={p.id} value={p.id}>
-                {periodLabel(p.id, zh)}
-                {p.id === monthIdOf(Date.now()) ? ` (${t('review.running')})` : ''}
-              </option>
-            ))}
-          </select>
-        </label>
-        {rateFormulas.length > 0 && (
-          <label>
-            {t('review.indicator')}
-            <select value={mapIndicator?.id ?? ''} onChange={(e) => setIndicator(e.target.value)} data-testid="review-indicator">
-              {rateFormulas.map((f) => (
-                <option key={f.id} value={f.id}>
-                  {zh ? f.name.zh : f.name.en}
-                </option>
-              ))}
-            </select>
-          </label>
+        {/* The campaigns run on their own dates and have no ranking to export: their tab hides the period and the exports. */}
+        {!campaignsShown && (
+          <>
+            <label>
+              {t('review.period')}
+              <select value={period} onChange={(e) => setPeriod(e.target.value)} data-testid="review-period">
+                {periods.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {periodLabel(p.id, zh)}
+                    {p.id === monthIdOf(Date.now()) ? ` (${t('review.running')})` : ''}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {rateFormulas.length > 0 && (
+              <label>
+                {t('review.indicator')}
+                <select value={mapIndicator?.id ?? ''} onChange={(e) => setIndicator(e.target.value)} data-testid="review-indicator">
+                  {rateFormulas.map((f) => (
+                    <option key={f.id} value={f.id}>
+                      {zh ? f.name.zh : f.name.en}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+            <a className="nav-link" href={evaluationExportUrl(shownLevel, period, level === 'town' ? drill.town : null)} data-testid="review-export">
+              {t('review.exportCsv')}
+            </a>
+            <a className="nav-link" href={evaluationExportUrl(shownLevel, period, level === 'town' ? drill.town : null, 'xlsx')} data-testid="review-export-xlsx">
+              {t('notice.exportXlsx')}
+            </a>
+            <a className="nav-link" href={evaluationExportUrl(shownLevel, period, level === 'town' ? drill.town : null, 'pdf')} data-testid="review-export-pdf">
+              {t('notice.exportPdf')}
+            </a>
+          </>
         )}
-        <a className="nav-link" href={evaluationExportUrl(shownLevel, period, level === 'town' ? drill.town : null)} data-testid="review-export">
-          {t('review.exportCsv')}
-        </a>
-        <a className="nav-link" href={evaluationExportUrl(shownLevel, period, level === 'town' ? drill.town : null, 'xlsx')} data-testid="review-export-xlsx">
-          {t('notice.exportXlsx')}
-        </a>
-        <a className="nav-link" href={evaluationExportUrl(shownLevel, period, level === 'town' ? drill.town : null, 'pdf')} data-testid="review-export-pdf">
-          {t('notice.exportPdf')}
-        </a>
         <Link to={REVIEW_NOTICE_PATH} className="nav-link" data-testid="nav-notice">
           {t('notice.nav')}
         </Link>
@@ -233,7 +240,7 @@ export function ReviewPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
         </nav>
       )}
       {error && <p className="action-message error" role="alert">{error}</p>}
-      {campaignsShown && <CampaignPane theme={theme} onUnauthenticated={onSignOut} />}
+      {campaignsShown && <CampaignPane theme={theme} canManage={user.permissions.includes('campaign.manage')} onUnauthenticated={onSignOut} />}
       <div className="review-body" style={campaignsShown ? { display: 'none' } : undefined}>
         <section className="review-table-pane">
           {answer && (
@@ -323,7 +330,9 @@ export function ReviewPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
               {opened && (
                 <div className="review-timeline" data-testid="review-timeline">
                   {/* The case with its timeline, and 督办 / 批示 for those who may: leaders act from the review. */}
-                  <LeaderCaseActions caseId={opened} categories={categories} townName={nameOf} onClose={() => setOpened(null)} onUnauthenticated={onSignOut} />
+                  <LeaderCaseActions caseId={opened} categories={categories} townName={nameOf} onClose={() => setOpened(null)} onUnauthenticated={onSignOut} replay>
+                    <CaseAssessment caseId={opened} canManage={user.permissions.includes('evaluation.manage')} onChanged={reload} onUnauthenticated={onSignOut} />
+                  </LeaderCaseActions>
                 </div>
               )}
             </div>

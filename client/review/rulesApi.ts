@@ -24,3 +24,6 @@ export const fileAppeal = (caseId: string, judgement: AppealJudgement, reason: s
 
 /** `POST /api/appeals/:id/decision` (the centre): 支持 / 驳回. */
 export const decideAppeal = (id: number, decision: AppealDecision['decision'], note?: string) => send<Appeal>('POST', `/api/appeals/${id}/decision`, note ? { decision, note } : { decision });
+
+/** `GET /api/evaluation/exclusions` (analytics.read): every exclusion in force. */
+export const fetchExclusions = () => request<{ items: Exclusion[] }>('/api/evaluation/exclusions').then((a) => a.items);

@@ -1,4 +1,5 @@
 import type { CaseAction, ClosureKind, IncidentEvent, IncidentSource, IncidentStatus, Satisfaction } from '../../shared/index.js';
+import type { LoggedDelta } from '../store/store.js';
 
 /**
  * Each case reduced to what the evaluation's indicators need (who did which step, when, against which
@@ -153,24 +154,23 @@ export function foldChange(facts: CaseFacts | undefined, e: CaseChange): CaseFac
   // The deadline of the stage the case was in when the step was taken. Steps are written as whole
   // literals (no spread), so that each kind keeps one shape and the aggregation's reads stay fast.
   const onTime = within(e.at, before.stageDeadlineAt);
-  const step = (): Step => ({ at: e.at, by, onTime });
   switch (name) {
     case 'accept':
     case 'reject':
       facts.intake = { at: e.at, by, onTime, rejected: c.status === 'rejected' };
       break;
     case 'register':
-      facts.registered = step();
+      facts.registered = { at: e.at, by, onTime };
       break;
     case 'confirm':
-      facts.confirms.push(step());
+      facts.confirms.push({ at: e.at, by, onTime });
       break;
     case 'verify':
     case 'rework':
       facts.verifications.push({ at: e.at, by, onTime, passed: name === 'verify' });
       break;
     case 'close':
-      facts.close = step();
+      facts.close = { at: e.at, by, onTime };
       break;
     default:
       break;
@@ -229,6 +229,53 @@ export function changeOfEvent(e: IncidentEvent): CaseChange {
       callback: i.callback ? { reached: i.callback.reached, satisfaction: i.callback.satisfaction, at: Date.parse(i.callback.at) } : null,
     },
   };
+}
+
+/** A change to fill in place (changeOfDelta): the fold at start reads a million events and keeps none of them. */
+export function scratchChange(): CaseChange {
+  return {
+    seq: 0, kind: 'created', at: 0, action: null,
+    case: {
+      id: '', status: 'reported', townCode: '', communityCode: '', gridCode: '', source: 'inspector', reportedAt: 0, reportedBy: null, unitCode: null,
+      deadlineAt: null, closeDeadlineAt: null, stageDeadlineAt: null, closedAt: null, closureKind: null, callback: null,
+    },
+  };
+}
+
+/**
+ * A logged delta as the change the facts fold, written into `into`. After `created` the case is the
+ * facts' own state (they keep every field a change reads) with the delta's changes over it, so the
+ * log need not be folded into whole cases first. `facts` are the case's facts (undefined at `created`).
+ */
+export function changeOfDelta(into: CaseChange, d: LoggedDelta, facts: CaseFacts | undefined): CaseChange {
+  into.seq = d.seq;
+  into.kind = d.kind;
+  into.at = d.at;
+  into.action = d.action;
+  const c = into.case;
+  const k = d.created;
+  if (k) {
+    c.id = k.id; c.status = k.status; c.townCode = k.townCode; c.communityCode = k.communityCode; c.gridCode = k.gridCode; c.source = k.source;
+    c.reportedAt = k.reportedAt; c.reportedBy = k.reportedBy; c.unitCode = k.unitCode; c.deadlineAt = k.deadlineAt; c.closeDeadlineAt = k.closeDeadlineAt;
+    c.stageDeadlineAt = k.stageDeadlineAt; c.closedAt = k.closedAt; c.closureKind = k.closureKind;
+    c.callback = k.callback;
+    return into;
+  }
+  if (!facts) return into;
+  const p = d.changes ?? {};
+  const last = facts.last;
+  c.id = facts.id; c.townCode = facts.townCode; c.communityCode = facts.communityCode; c.gridCode = facts.gridCode; c.source = facts.source;
+  c.reportedAt = facts.reportedAt; c.reportedBy = null;
+  c.status = p.status ?? last.status;
+  c.unitCode = p.unitCode !== undefined ? p.unitCode : last.unitCode;
+  c.deadlineAt = p.deadlineAt !== undefined ? p.deadlineAt : last.deadlineAt;
+  c.stageDeadlineAt = p.stageDeadlineAt !== undefined ? p.stageDeadlineAt : last.stageDeadlineAt;
+  c.closeDeadlineAt = p.closeDeadlineAt !== undefined ? p.closeDeadlineAt : facts.closeDeadlineAt;
+  c.closedAt = p.closedAt !== undefined ? p.closedAt : facts.closedAt;
+  c.closureKind = p.closureKind !== undefined ? p.closureKind : facts.closureKind;
+  // The delta's own objects, fresh for each event: kept as they are, like the rest of the facts.
+  c.callback = p.callback !== undefined ? p.callback : facts.callback;
+  return into;
 }
 
 /** Whether a case stood suspended (挂账) at an instant: suspended cases are not counted as due. */

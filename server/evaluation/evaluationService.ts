@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { EvaluationAnswer, EvaluationLevel, EvaluationQuery, EvaluationRules, Exclusion, IncidentEvent } from '../../shared/index.js';
 import type { Store } from '../store/store.js';
-import { changeOfEvent, foldChange, type CaseChange, type CaseFacts } from './caseFacts.js';
+import { changeOfDelta, changeOfEvent, foldChange, scratchChange, type CaseChange, type CaseFacts } from './caseFacts.js';
 import { NO_ADJUSTMENTS, type Adjustments } from './adjustments.js';
 import { compositeRule, scoredRows } from './composite.js';
 import { formulasOf, indicatorRows, type EvaluationDirectory } from './indicators.js';
-import { monthIdOf, parsePeriod, periodAsOf, previousPeriod } from './period.js';
+import { monthIdOf, parsePeriod, periodAsOf, previousPeriod, type Period } from './period.js';
 import { DEFAULT_RULES, weightTableOf } from './rules.js';
 import type { WeightTable } from './weights.js';
+
+/** Closed periods' answers kept (levels × the periods and towns the screens ask for). */
+const MAX_ANSWERS = 64;
 
 /** Events read per chunk while folding the log at start. */
 const CHUNK = 20_000;
@@ -17,16 +20,27 @@ export const POSITION_LEVELS: readonly EvaluationLevel[] = ['inspector', 'accept
 
 /** Folds the whole log into per-case facts, in seq order; from an empty map, this is the brute-force rebuild. */
 export async function foldLog(
-  store: Pick<Store, 'incidents' | 'headSeq'>,
+  store: { incidents: Pick<Store['incidents'], 'deltaReader'>; headSeq: Store['headSeq'] },
   facts = new Map<string, CaseFacts>(),
   folded?: (f: CaseFacts, c: CaseChange) => void,
 ): Promise<{ facts: Map<string, CaseFacts>; seq: number }> {
   const head = await store.headSeq();
-  const reader = store.incidents.logReader();
+  const reader = store.incidents.deltaReader();
+  // Each case's facts by the store's number of it (dense small integers: an array, not a map by id).
+  const byIncident: (CaseFacts | undefined)[] = [];
+  const c = scratchChange();
   let after = 0;
   while (after < head) {
-    const last = await reader.read(after, head, CHUNK, (c) => {
-      const f = fold(facts, c);
+    const last = await reader.read(after, head, CHUNK, (d) => {
+      let f: CaseFacts | undefined;
+      if (d.created) {
+        f = fold(facts, changeOfDelta(c, d, undefined));
+        byIncident[d.incident] = f;
+      } else {
+        const before = byIncident[d.incident];
+        if (!before) return;
+        f = foldChange(before, changeOfDelta(c, d, before));
+      }
       if (f && folded) folded(f, c);
     });
     if (last === after) break;
@@ -44,10 +58,15 @@ function fold(facts: Map<string, CaseFacts>, c: CaseChange): CaseFacts | undefin
 }
 
 const CHINA_OFFSET_MS = 8 * 3_600_000;
+/** The last month monthKey worked out, [from, until) in ms: the log's instants come mostly in order, a million of them at start. */
+let lastMonth = { key: 0, from: 0, until: 0 };
 /** A local (China) month as one number, for the month index. */
 function monthKey(ms: number): number {
+  if (ms >= lastMonth.from && ms < lastMonth.until) return lastMonth.key;
   const d = new Date(ms + CHINA_OFFSET_MS);
-  return d.getUTCFullYear() * 12 + d.getUTCMonth();
+  const [y, m] = [d.getUTCFullYear(), d.getUTCMonth()];
+  lastMonth = { key: y * 12 + m, from: Date.UTC(y, m, 1) - CHINA_OFFSET_MS, until: Date.UTC(y, m + 1, 1) - CHINA_OFFSET_MS };
+  return lastMonth.key;
 }
 
 /**
@@ -143,12 +162,18 @@ export class EvaluationService {
     return service;
   }
 
+  /** Moves with every event folded: an answer kept from before it may no longer be the answer. */
+  private factsVersion = 0;
+  /** The last answers of closed periods, by query (LRU): a closed period's answer changes only with the facts, the rules or the adjustments. */
+  private readonly answers = new Map<string, { factsVersion: number; rules: EvaluationRules; adj: Adjustments; asOf: number; prevAsOf: number; answer: EvaluationAnswer }>();
+
   /** Every committed event, in seq order (the server's `committed`). */
   committed(events: readonly IncidentEvent[]): void {
     if (this.pending) {
       this.pending.push(...events);
       return;
     }
+    if (events.length > 0) this.factsVersion += 1;
     for (const e of events) {
       const c = changeOfEvent(e);
       const f = fold(this.facts, c);
@@ -174,7 +199,13 @@ export class EvaluationService {
     return [...this.facts.values()];
   }
 
-  /** An evaluation; throws PeriodError for a period that names none or has not started. */
+  /**
+   * An evaluation; throws PeriodError for a period that names none or has not started. A closed
+   * period's answer is kept until an event is folded or the rules or adjustments in force change (the
+   * walls and the review ask for the same rankings again and again); a running one is judged as of now,
+   * so is worked out at each request, and so are the inspectors' rows, which follow the roster. The
+   * answer is shared: read it, do not change it.
+   */
   evaluate(q: EvaluationQuery): EvaluationAnswer {
     const now = this.deps.now();
     const period = parsePeriod(q.period ?? monthIdOf(now));
@@ -183,6 +214,33 @@ export class EvaluationService {
     const prevAsOf = periodAsOf(prev, now).asOf;
     const rules = this.deps.rules?.() ?? DEFAULT_RULES;
     const adj = this.deps.adjustments?.() ?? NO_ADJUSTMENTS;
+    const key = `${q.level}|${period.id}|${q.town ?? ''}`;
+    const kept = this.answers.get(key);
+    if (kept && kept.factsVersion === this.factsVersion && kept.rules === rules && kept.adj === adj && kept.asOf === asOf && kept.prevAsOf === prevAsOf) {
+      this.answers.delete(key);
+      this.answers.set(key, kept);
+      return kept.answer;
+    }
+    const answer = this.answerOf(q, period, asOf, running, prev, prevAsOf, rules, adj);
+    // The inspectors' rows follow the responsibility roster, which an admin may edit at any time.
+    if (!running && q.level !== 'inspector') {
+      this.answers.delete(key);
+      this.answers.set(key, { factsVersion: this.factsVersion, rules, adj, asOf, prevAsOf, answer });
+      if (this.answers.size > MAX_ANSWERS) this.answers.delete(this.answers.keys().next().value!);
+    }
+    return answer;
+  }
+
+  private answerOf(
+    q: EvaluationQuery,
+    period: Period,
+    asOf: number,
+    running: boolean,
+    prev: Period,
+    prevAsOf: number,
+    rules: EvaluationRules,
+    adj: Adjustments,
+  ): EvaluationAnswer {
     const formulas = formulasOf(q.level, this.deps.weights ?? weightTableOf(rules));
     const current = indicatorRows(q.level, this.months.between(period.from, period.until), { from: period.from, until: period.until, asOf }, this.deps.directory, q.town, adj);
     const before = indicatorRows(q.level, this.months.between(prev.from, prev.until), { from: prev.from, until: prev.until, asOf: prevAsOf }, this.deps.directory, q.town, adj);

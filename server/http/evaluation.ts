@@ -9,6 +9,7 @@ import { Refusal } from '../refusal.js';
 import { evaluationPdf, evaluationWorkbook } from '../report/evaluationExport.js';
 import { pdfFontOrRefuse, type PdfFont } from '../report/pdfFont.js';
 import { parseOr400 } from './errors.js';
+import { GRADE_NAMES } from '../evaluation/rules.js';
 
 /** Formats of the export: csv for any tool, xlsx (a sheet with number formats, the formulas on a second), pdf to print. */
 const ExportFormat = z.enum(['csv', 'xlsx', 'pdf']);
@@ -47,10 +48,10 @@ function csvCell(v: string | number | null): string {
 /** The answer as CSV for Excel: a UTF-8 BOM (else Excel reads the Chinese names as ANSI), CRLF lines. */
 export function evaluationCsv(a: EvaluationAnswer): string {
   const countKeys = [...new Set(a.rows.flatMap((r) => Object.keys(r.counts)))];
-  const header = ['排名 rank', '代码 code', '名称 name', '上级 parent', '综合得分 score', ...a.formulas.map((f) => `${f.name.zh} ${f.id}`), ...countKeys, '上期得分 previous score', '上期排名 previous rank'];
+  const header = ['排名 rank', '代码 code', '名称 name', '上级 parent', '综合得分 score', '等级 grade', ...a.formulas.map((f) => `${f.name.zh} ${f.id}`), ...countKeys, '上期得分 previous score', '上期排名 previous rank'];
   const lines = [header.map(csvCell).join(',')];
   for (const r of a.rows) {
-    const values = [r.rank, r.code, r.name.zh, r.parentCode, r.score, ...a.formulas.map((f) => r.indicators[f.id] ?? null), ...countKeys.map((k) => r.counts[k] ?? null), r.previous?.score ?? null, r.previous?.rank ?? null];
+    const values = [r.rank, r.code, r.name.zh, r.parentCode, r.score, r.grade ? GRADE_NAMES[r.grade].zh : null, ...a.formulas.map((f) => r.indicators[f.id] ?? null), ...countKeys.map((k) => r.counts[k] ?? null), r.previous?.score ?? null, r.previous?.rank ?? null];
     lines.push(values.map((v) => csvCell(typeof v === 'number' ? Number(v.toFixed(4)) : v)).join(','));
   }
   return '\uFEFF' + lines.join('\r\n') + '\r\n';

@@ -33,7 +33,7 @@ export class IncidentQueries {
       /** The places the themes are about (main roads, vacant lots). */
       places: Pick<ThemePlaces, 'isNear'>;
       /** The recent points in memory, read instead of the store for the windows they hold. */
-      recent?: Pick<RecentPoints, 'covers' | 'between' | 'version' | 'countBetween'>;
+      recent?: Pick<RecentPoints, 'covers' | 'between' | 'version' | 'countBetween'> & Partial<Pick<RecentPoints, 'withCells'>>;
       now(): number;
     },
   ) {
@@ -83,7 +83,11 @@ export class IncidentQueries {
     const since = until - TIME_WINDOW_MS[query.window];
     const stepMs = pointTimeStep(TIME_WINDOW_MS[query.window] / 1000) * 1000;
     const frameSince = Math.floor(since / stepMs) * stepMs;
-    const build = async () => new Uint8Array(encodePointColumns(this.columnsOf(query, frameSince, await this.filteredPoints(since, until, query))));
+    const build = async () => {
+      const held = this.heldWithCells(since, until, query);
+      const frame = held ? this.columnsOf(query, frameSince, held.points, held.cells) : this.columnsOf(query, frameSince, await this.filteredPoints(since, until, query));
+      return new Uint8Array(encodePointColumns(frame));
+    };
     if (!this.frames || !this.deps.recent?.covers(since)) return build();
     return this.frames.frame(query, { since, until, frameSince }, build);
   }
@@ -97,7 +101,8 @@ export class IncidentQueries {
     return this.columnsOf(query, since, points);
   }
 
-  private columnsOf(query: PointsQuery, since: number, points: readonly IncidentPoint[]): PointColumnsFrame {
+  /** The `cells` given are the points' cell indices (RecentPoints keeps them); else each is looked up by its code. */
+  private columnsOf(query: PointsQuery, since: number, points: readonly IncidentPoint[], cells?: Int32Array): PointColumnsFrame {
     const n = points.length;
     const frame: PointColumnsFrame = {
       window: query.window,
@@ -110,12 +115,14 @@ export class IncidentQueries {
       t: new Uint32Array(n),
       cell: new Int32Array(n),
     };
-    points.forEach((p, i) => {
+    for (let i = 0; i < n; i++) {
+      const p = points[i]!;
       frame.lon[i] = p.lon;
       frame.lat[i] = p.lat;
       frame.t[i] = Math.max(0, Math.round((p.reportedAt - since) / 1000));
-      frame.cell[i] = this.deps.cellIndexOf(p.gridCode);
-    });
+    }
+    if (cells) frame.cell.set(cells);
+    else for (let i = 0; i < n; i++) frame.cell[i] = this.deps.cellIndexOf(points[i]!.gridCode);
     return frame;
   }
 
@@ -124,6 +131,14 @@ export class IncidentQueries {
     const until = this.deps.now();
     const since = until - TIME_WINDOW_MS[query.window];
     return { since, points: await this.filteredPoints(since, until, query) };
+  }
+
+  /** As filteredPoints from the points held, with their cell indices; null when they do not hold the window. */
+  private heldWithCells(since: number, until: number, filter: Omit<PointsQuery, 'window'>): { points: IncidentPoint[]; cells: Int32Array } | null {
+    const { recent } = this.deps;
+    if (!recent?.withCells || !recent.covers(since)) return null;
+    const theme = THEME_DEFINITIONS[filter.theme];
+    return recent.withCells(since, until, pointFilter({ ...filter, theme: 'all' }, this.deps.places, theme.categories), theme.place);
   }
 
   /** The incidents reported in [since, until) that the theme and the filters take, oldest first (hotspots read these too). */

@@ -14,12 +14,20 @@ const PLACE_BIT: Record<ThemePlace, number> = { near_main_road: 1, near_vacant_l
 export class RecentPoints {
   private points: IncidentPoint[] = [];
   private near = new Uint8Array(0);
+  /**
+   * Each point's grid cell as its index in the grid (-1 for a code not in it), kept beside the point
+   * (same index, same growth): a frame rebuilt after a report would otherwise look every point's cell
+   * up by its code again, about half of the rebuild.
+   */
+  private cells = new Int32Array(0);
+  private gridSeen: number | undefined;
   private lotsSeen: number | undefined;
   private changes = 0;
 
-  /** Moves with every change of what a read could answer: a point added or dropped, the lots' bits judged again. */
+  /** Moves with every change of what a read could answer: a point added or dropped, the lots' bits or the cells judged again. */
   get version(): number {
     this.refreshLots();
+    this.refreshGrid();
     return this.changes;
   }
 
@@ -34,6 +42,10 @@ export class RecentPoints {
        * points' vacant-lot bits are then worked out again, on the next read.
        */
       lotsVersion?(): number;
+      /** The index of a grid code's cell in the grid (-1 for a code not in it); without it every cell is -1. */
+      cellIndexOf?(gridCode: string): number;
+      /** Moves when the grid changes: the cell column is then worked out again, on the next read. */
+      gridVersion?(): number;
     },
   ) {
     for (const t of Object.values(THEME_DEFINITIONS)) {
@@ -54,8 +66,13 @@ export class RecentPoints {
   load(points: readonly IncidentPoint[], since: number): void {
     this.points = [...points];
     this.near = new Uint8Array(Math.max(1024, points.length * 2));
+    this.cells = new Int32Array(this.near.length);
     this.lotsSeen = this.deps.lotsVersion?.();
-    points.forEach((p, i) => (this.near[i] = this.placesOf(p)));
+    this.gridSeen = this.deps.gridVersion?.();
+    points.forEach((p, i) => {
+      this.near[i] = this.placesOf(p);
+      this.cells[i] = this.cellOf(p);
+    });
     this.since = since;
     this.changes += 1;
   }
@@ -63,18 +80,16 @@ export class RecentPoints {
   /** A report just committed; a report dated back in time goes to its place in time order. */
   add(p: IncidentPoint): void {
     const n = this.points.length;
-    if (n === this.near.length) {
-      const grown = new Uint8Array(n * 2);
-      grown.set(this.near);
-      this.near = grown;
-    }
+    if (n === this.near.length) this.grow(n * 2);
     let i = n;
     if (n > 0 && this.points[n - 1]!.reportedAt > p.reportedAt) {
       i = this.indexAt(p.reportedAt + 1);
       this.near.copyWithin(i + 1, i, n);
+      this.cells.copyWithin(i + 1, i, n);
     }
     this.points.splice(i, 0, p);
     this.near[i] = this.placesOf(p);
+    this.cells[i] = this.cellOf(p);
     this.changes += 1;
   }
 
@@ -86,11 +101,8 @@ export class RecentPoints {
     this.changes += 1;
     this.points = this.points.slice(k);
     this.near = this.near.slice(k);
-    if (this.near.length < 1024) {
-      const grown = new Uint8Array(1024);
-      grown.set(this.near);
-      this.near = grown;
-    }
+    this.cells = this.cells.slice(k);
+    if (this.near.length < 1024) this.grow(1024);
     this.since = Math.max(this.since, from);
   }
 
@@ -109,6 +121,25 @@ export class RecentPoints {
       if ((bit === 0 || (this.near[i]! & bit) !== 0) && keep(p)) out.push(p);
     }
     return out;
+  }
+
+  /** The same points as `between`, with each one's grid cell index (a column the length of the points). */
+  withCells(since: number, until: number, keep: (p: IncidentPoint) => boolean, place: ThemePlace | null): { points: IncidentPoint[]; cells: Int32Array } {
+    this.refreshLots();
+    this.refreshGrid();
+    const points: IncidentPoint[] = [];
+    const from = this.indexAt(since);
+    const end = this.indexAt(until);
+    const cells = new Int32Array(end - from);
+    const bit = place ? PLACE_BIT[place] : 0;
+    for (let i = from; i < end; i++) {
+      const p = this.points[i]!;
+      if ((bit === 0 || (this.near[i]! & bit) !== 0) && keep(p)) {
+        cells[points.length] = this.cells[i]!;
+        points.push(p);
+      }
+    }
+    return { points, cells: cells.subarray(0, points.length) };
   }
 
   get size(): number {
@@ -132,6 +163,29 @@ export class RecentPoints {
       this.near[i] = (this.near[i]! & ~bit) | (near ? bit : 0);
     }
     this.changes += 1;
+  }
+
+  /** After the grid changed, every point's cell index worked out again. */
+  private refreshGrid(): void {
+    const v = this.deps.gridVersion?.();
+    if (v === this.gridSeen) return;
+    this.gridSeen = v;
+    for (let i = 0; i < this.points.length; i++) this.cells[i] = this.cellOf(this.points[i]!);
+    this.changes += 1;
+  }
+
+  /** Both columns beside the points grown (or shrunk) to `length`, their values kept. */
+  private grow(length: number): void {
+    const near = new Uint8Array(length);
+    near.set(this.near.subarray(0, Math.min(length, this.near.length)));
+    this.near = near;
+    const cells = new Int32Array(length);
+    cells.set(this.cells.subarray(0, Math.min(length, this.cells.length)));
+    this.cells = cells;
+  }
+
+  private cellOf(p: IncidentPoint): number {
+    return this.deps.cellIndexOf?.(p.gridCode) ?? -1;
   }
 
   /** The first index whose point is reported at or after `t`. */

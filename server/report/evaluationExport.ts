@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
-import type { EvaluationAnswer, EvaluationLevel, IndicatorFormula } from '../../shared/index.js';
+import type { EvaluationAnswer, EvaluationLevel, Grade, IndicatorFormula } from '../../shared/index.js';
+import { GRADE_NAMES } from '../evaluation/rules.js';
 import { heading, paragraph, renderPdf, table, type Column, type Pdf } from './pdfDocument.js';
 import type { PdfFont } from './pdfFont.js';
 
@@ -44,6 +45,8 @@ export function indicatorText(kind: IndicatorFormula['kind'], v: number | null |
 
 export const scoreText = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(1));
 export const rankText = (v: number | null | undefined) => (v === null || v === undefined ? '–' : String(v));
+/** 等级 as the review shows it (优秀 / 良好 / 合格 / 不合格); an unscored row has none. */
+export const gradeText = (g: Grade | null | undefined) => (g ? GRADE_NAMES[g].zh : '–');
 
 /** Excel's number format of an indicator's column. */
 function numFmt(kind: IndicatorFormula['kind']): string {
@@ -72,6 +75,7 @@ export function addRankingSheet(wb: ExcelJS.Workbook, a: EvaluationAnswer, name:
     { header: '名称', key: 'name', width: 18 },
     { header: '上级', key: 'parent', width: 12 },
     { header: '综合得分', key: 'score', width: 10, style: { numFmt: '0.0' } },
+    { header: '等级', key: 'grade', width: 8 },
     ...a.formulas.map((f) => ({ header: f.name.zh, key: `i:${f.id}`, width: Math.max(10, f.name.zh.length * 2 + 2), style: { numFmt: numFmt(f.kind) } })),
     ...countKeys.map((k) => ({ header: k, key: `c:${k}`, width: 12, style: { numFmt: '0' } })),
     { header: '上期得分', key: 'prevScore', width: 10, style: { numFmt: '0.0' } },
@@ -84,6 +88,7 @@ export function addRankingSheet(wb: ExcelJS.Workbook, a: EvaluationAnswer, name:
       name: r.name.zh,
       parent: r.parentCode,
       score: r.score,
+      grade: r.grade ? GRADE_NAMES[r.grade].zh : null,
       ...Object.fromEntries(a.formulas.map((f) => [`i:${f.id}`, r.indicators[f.id] ?? null])),
       ...Object.fromEntries(countKeys.map((k) => [`c:${k}`, r.counts[k] ?? null])),
       prevScore: r.previous?.score ?? null,
@@ -145,10 +150,11 @@ export function rankingTable(a: EvaluationAnswer): { columns: Column[]; rows: st
     { header: '排名', weight: 4, align: 'right' },
     { header: '名称', weight: 13 },
     { header: '综合得分', weight: 6, align: 'right' },
+    { header: '等级', weight: 5 },
     ...a.formulas.map((f): Column => ({ header: columnName(f), weight: 7, align: 'right' })),
     { header: '上期排名', weight: 6, align: 'right' },
   ];
-  const rows = a.rows.map((r) => [rankText(r.rank), r.name.zh, scoreText(r.score), ...a.formulas.map((f) => indicatorText(f.kind, r.indicators[f.id])), rankText(r.previous?.rank)]);
+  const rows = a.rows.map((r) => [rankText(r.rank), r.name.zh, scoreText(r.score), gradeText(r.grade), ...a.formulas.map((f) => indicatorText(f.kind, r.indicators[f.id])), rankText(r.previous?.rank)]);
   return { columns, rows };
 }
 

@@ -85,6 +85,29 @@ export interface LogReader {
 }
 
 /**
+ * One event of the log as stored, the case not rebuilt: at `created` the case as reported, after it
+ * only the fields the event changed. For a fold that keeps each case's state itself (the evaluation's
+ * facts): it need not have the store rebuild every case at every event.
+ */
+export interface LoggedDelta {
+  seq: number;
+  /** The store's own number of the incident, the same at every event of it (not its id). */
+  incident: number;
+  kind: LoggedChange['kind'];
+  at: number;
+  /** The case as reported; null after `created`. */
+  created: LoggedCase | null;
+  /** The fields of the case the event changed (a field left out is unchanged); null at `created`. */
+  changes: Partial<CaseState> | null;
+  action: ActionRecord | null;
+}
+
+/** Reads the log forward like a LogReader, as deltas; the delta and what it holds are fresh for each event. */
+export interface DeltaReader {
+  read(afterSeq: number, upToSeq: number, limit: number, visit: (delta: LoggedDelta) => void): Promise<number>;
+}
+
+/**
  * Incidents and their event log. The event log is the spine: every change to an incident appends one
  * event with the next global sequence number, in the same transaction as the change, so seqs have no
  * gaps and the live stream and the resync read one and the same history.
@@ -111,6 +134,8 @@ export interface IncidentRepository {
   eventReader(): EventReader;
   /** A reader of the log as stored (LoggedChange), for folding it whole. */
   logReader(): LogReader;
+  /** A reader of the log as deltas (LoggedDelta), for a fold at start that keeps the cases' state itself. */
+  deltaReader(): DeltaReader;
   /** Every event of one incident, oldest first: its timeline. */
   timelineOf(id: string): Promise<IncidentEvent[]>;
   count(): Promise<number>;

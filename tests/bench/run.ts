@@ -182,7 +182,7 @@ if (!only || only === 'hotspot') {
 if (!only || only === 'points') {
   console.log('== points: the density layers\' 90 days over HTTP, binary columns against JSON (median of 7, goal ≥ 4× smaller and faster)');
   const rows = await benchPoints();
-  console.table(rows.map((r) => ({ theme: r.theme, points: r.count, 'JSON bytes': r.jsonBytes, 'binary bytes': r.binaryBytes, 'JSON ms': r.jsonMs.toFixed(1), 'binary ms': r.binaryMs.toFixed(1), 'size ×': r.sizeRatio.toFixed(1), 'time ×': r.timeRatio.toFixed(1) })));
+  console.table(rows.map((r) => ({ theme: r.theme, frame: r.mode, points: r.count, 'JSON bytes': r.jsonBytes, 'binary bytes': r.binaryBytes, 'JSON ms': r.jsonMs.toFixed(1), 'binary ms': r.binaryMs.toFixed(1), 'size ×': r.sizeRatio.toFixed(1), 'time ×': r.timeRatio.toFixed(1) })));
   save('points', rows);
   failed ||= rows.some((r) => r.sizeRatio < 4 || r.timeRatio < 4);
 }

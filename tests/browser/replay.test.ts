@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { decodeTracks, teamPositionAt } from '../../client/replay/replayState.js';
 import { TERMINAL_STATUSES, type CaseView } from '../../shared/index.js';
 import type { ReplayAnswer } from '../../shared/schema/replay.js';
 import { getJson } from '../support/api.js';
@@ -13,7 +14,7 @@ import type { TestServer } from '../support/server.js';
  * 复盘 in a real browser (issue 15): a leader opens the replay from the review, on yesterday of the
  * simulated history; stepped to a moment, the page draws and counts as many open cases as the API's
  * events leave open then (counted here from the answer, case by case); play moves the clock; picking
- * a case follows its story.
+ * a case follows its story; the crews of the back-filled history are drawn where their tracks put them.
  */
 
 const run = browserAvailable();
@@ -57,6 +58,10 @@ describe.runIf(run)('the after-action replay', () => {
     expect(day).toBe(new Date(Date.now() + 8 * 3_600_000 - 86_400_000).toISOString().slice(0, 10));
     const a = (await getJson<ReplayAnswer>(`${server.url}/api/replay?day=${day}`, { cookie: server.adminCookie })).body;
     expect(a.events.t.length).toBeGreaterThan(500);
+    // Every crew of the roster drove that day (the history's back-filled tracks).
+    const roster = (await getJson<{ id: string }[]>(`${server.url}/api/teams`, { cookie: server.adminCookie })).body;
+    expect(a.tracks.length).toBe(roster.length);
+    const tracks = decodeTracks(a);
 
     for (const t of [10.5 * 3_600_000, 3 * 3_600_000, 16 * 3_600_000 + 7_000]) {
       await page.getByTestId('replay-slider').fill(String(t));
@@ -65,6 +70,10 @@ describe.runIf(run)('the after-action replay', () => {
       expect(expected).toBeGreaterThan(0);
       await expect.poll(() => page.getByTestId('replay-open-count').getAttribute('data-count')).toBe(String(expected));
       expect(await page.getByTestId('replay-map').getAttribute('data-drawn-cases')).toBe(String(expected));
+      // The crews of the back-filled history are on the map: as many as the answer's tracks place then.
+      const crews = tracks.filter((tr) => teamPositionAt(tr, t) !== null).length;
+      expect(crews).toBeGreaterThanOrEqual(Math.min(40, a.tracks.length));
+      expect(await page.getByTestId('replay-map').getAttribute('data-drawn-teams')).toBe(String(crews));
       // What happens now: the events of the last ten minutes, at most forty.
       const recent = a.events.t.filter((et) => et <= t && et > t - 600_000).length;
       expect(await page.getByTestId('replay-event').count()).toBe(Math.min(40, recent));

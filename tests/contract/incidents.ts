@@ -41,6 +41,36 @@ export function describeIncidentRepository(open: OpenStore): void {
   describe('IncidentRepository', () => {
     const store = useStore(open);
 
+    it('reads the log as deltas, in chunks: each snapshot with its changes folded on is the case the log gives after that event', async () => {
+      const s = store();
+      const events = await mixedLog(s);
+      const head = await s.headSeq();
+      const reader = s.incidents.deltaReader();
+      const cases = new Map<number, Record<string, unknown>>();
+      const seen: { seq: number; kind: string; at: string; action: string | null; id: string; status: unknown; closedAt: unknown; stageDeadlineAt: unknown; teamId: unknown; urgeCount: unknown }[] = [];
+      const ms = (v: unknown) => (typeof v === 'number' ? new Date(v).toISOString() : v);
+      let after = 0;
+      while (after < head) {
+        // Three at a time: a read goes on where the last ended.
+        const last = await reader.read(after, head, 3, (d) => {
+          if (d.created) cases.set(d.incident, { ...d.created });
+          else Object.assign(cases.get(d.incident)!, d.changes);
+          const c = cases.get(d.incident)!;
+          seen.push({ seq: d.seq, kind: d.kind, at: new Date(d.at).toISOString(), action: d.action?.name ?? null, id: c.id as string, status: c.status, closedAt: ms(c.closedAt), stageDeadlineAt: ms(c.stageDeadlineAt), teamId: c.teamId, urgeCount: c.urgeCount });
+        });
+        expect(last).toBeGreaterThan(after);
+        after = last;
+      }
+      expect(seen).toEqual(
+        events.map((e) => ({
+          seq: e.seq, kind: e.kind, at: e.at, action: e.action?.name ?? null, id: e.incident.id, status: e.incident.status, closedAt: e.incident.closedAt,
+          stageDeadlineAt: e.incident.stageDeadlineAt, teamId: e.incident.teamId, urgeCount: e.incident.urgeCount,
+        })),
+      );
+      expect(seen.map((e) => e.kind)).toEqual(expect.arrayContaining(['created', 'status_changed', 'case_action']));
+      expect(await reader.read(head, head, 10, () => expect.unreachable())).toBe(head);
+    });
+
     it('starts empty', async () => {
       const s = store();
       expect(await s.headSeq()).toBe(0);

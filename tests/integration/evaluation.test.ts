@@ -140,6 +140,13 @@ describe('the evaluation API', () => {
     expect(lines).toHaveLength(answer.rows.length + 1);
     expect(lines[0]).toContain('按期结案率 onTimeClosureRate');
     expect(lines[1]!.split(',')[1]).toBe(answer.rows[0]!.code);
+    // 等级 beside the score, row by row as the API grades them (no field here holds a comma or a quote).
+    const header = lines[0]!.split(',');
+    const gradeAt = header.indexOf('等级 grade');
+    expect(gradeAt).toBe(header.indexOf('综合得分 score') + 1);
+    const names = { excellent: '优秀', good: '良好', pass: '合格', fail: '不合格' } as const;
+    expect(answer.rows.some((r) => r.grade !== null)).toBe(true);
+    answer.rows.forEach((r, i) => expect(lines[i + 1]!.split(',')[gradeAt], r.code).toBe(r.grade ? names[r.grade] : ''));
   });
 });
 

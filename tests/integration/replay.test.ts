@@ -22,6 +22,9 @@ const CHINA_MS = 8 * 3_600_000;
 /** Yesterday in China time: a whole day of the back-filled history. */
 const YESTERDAY = new Date(Date.now() + CHINA_MS - 86_400_000).toISOString().slice(0, 10);
 const dayStart = Date.parse(`${YESTERDAY}T00:00:00+08:00`);
+/** Three days ago: cases of the history, but before the crews' back-filled tracks (CREW_TRACK_DAYS) begin. */
+const EARLIER = new Date(Date.now() + CHINA_MS - 3 * 86_400_000).toISOString().slice(0, 10);
+const earlierStart = Date.parse(`${EARLIER}T00:00:00+08:00`);
 
 beforeAll(async () => {
   server = await startServer({ env: { HISTORY_DAYS: '3' } });
@@ -117,8 +120,9 @@ describe('GET /api/replay', () => {
     const gateway = await createToken(server.url, server.adminCookie, 'field', 'replay-gps-gateway');
     const teams = (await getJson<{ id: string }[]>(`${server.url}/api/teams`)).body;
     const teamId = teams[0]!.id;
-    // Yesterday 09:00–09:20: east along a street at 8 m/s, a stop on site, then north; a fix every 5 s.
-    const t0 = dayStart + 9 * 3_600_000;
+    // 09:00–09:20 of a day the simulated crews have no track on: east along a street at 8 m/s, a
+    // stop on site, then north; a fix every 5 s.
+    const t0 = earlierStart + 9 * 3_600_000;
     const fixes: { at: number; lon: number; lat: number; status: 'en_route' | 'on_site' }[] = [];
     let lon = 119.95;
     let lat = 31.72;
@@ -137,7 +141,7 @@ describe('GET /api/replay', () => {
       const res = await postJson<unknown>(`${server.url}/api/trackers/positions`, { positions: batch }, { token: gateway });
       expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
     }
-    const a = ReplayAnswer.parse((await replayOf(`day=${YESTERDAY}`)).body);
+    const a = ReplayAnswer.parse((await replayOf(`day=${EARLIER}`)).body);
     const mine = a.tracks.find((tr) => a.teams[tr.team]!.id === teamId)!;
     expect(mine).toBeDefined();
     const [track] = decodeTracks({ tracks: [mine] });
@@ -160,6 +164,49 @@ describe('GET /api/replay', () => {
       const p = teamPositionAt(track!, at - Date.parse(a.since))!;
       expect(flatMetres({ lon, lat }, p)).toBeLessThanOrEqual(a.toleranceM + 1.5);
     }
+  }, 60_000);
+
+  it('has the crews of a history day moving: each drives to the cases it was given, between dispatch and handled', async () => {
+    const a = ReplayAnswer.parse((await replayOf(`day=${YESTERDAY}`, { cookie: leader })).body);
+    const teams = (await getJson<{ id: string }[]>(`${server.url}/api/teams`)).body;
+    // Every crew of the roster has a track all day, thinned where it stood.
+    expect(new Set(a.tracks.map((tr) => a.teams[tr.team]!.id))).toEqual(new Set(teams.map((t) => t.id)));
+    expect(a.trackPoints.stored).toBeGreaterThan(teams.length * 300);
+    expect(a.trackPoints.kept).toBeLessThan(a.trackPoints.stored / 2);
+    const decoded = decodeTracks(a);
+    const trackOf = new Map(a.tracks.map((tr, k) => [tr.team, decoded[k]!]));
+    const statuses = new Set(a.tracks.flatMap((tr) => tr.statuses.map((s) => s[1])));
+    expect([...statuses]).toEqual(expect.arrayContaining(['en_route', 'on_site', 'available']));
+    // At mid-morning crews are out: some on the way, some on site.
+    const at = 10 * 3_600_000;
+    const now = [...trackOf.values()].map((tr) => teamPositionAt(tr, at)?.status);
+    expect(now.filter((s) => s === 'en_route').length).toBeGreaterThan(0);
+    expect(now.filter((s) => s === 'on_site').length).toBeGreaterThan(0);
+
+    // Cases given to a crew and handled in the day: the crew's drawn track comes within 50 m (and the
+    // replay's tolerance) of the case between the step that gave the case to it and the handled report.
+    const calls: { c: number; team: number; from: number; until: number }[] = [];
+    const givenAt = new Map<string, number>();
+    for (let i = 0; i < a.events.t.length; i++) {
+      const c = a.events.case[i]!;
+      const team = a.events.team[i] ?? null;
+      const key = `${c}:${team}`;
+      // Only cases given to the crew within the day: one that got there the evening before may have left.
+      if (team !== null && !givenAt.has(key) && ['dispatch', 'assign'].includes(a.events.action[i]!)) givenAt.set(key, a.events.t[i]!);
+      if (a.events.action[i] === 'report-handled' && team !== null && givenAt.has(key)) calls.push({ c, team, from: givenAt.get(key)!, until: a.events.t[i]! });
+    }
+    expect(calls.length).toBeGreaterThan(200);
+    const sample = calls.filter((_, i) => i % Math.ceil(calls.length / 150) === 0);
+    let reached = 0;
+    for (const { c, team, from, until } of sample) {
+      const tr = trackOf.get(team);
+      const site = { lon: a.cases.lon[c]!, lat: a.cases.lat[c]! };
+      let near = false;
+      for (let i = 0; tr && i < tr.t.length && !near; i++) if (tr.t[i]! >= from && tr.t[i]! <= until && flatMetres(site, { lon: tr.lon[i]!, lat: tr.lat[i]! }) <= 50 + a.toleranceM) near = true;
+      if (near) reached++;
+    }
+    // A few calls of the squads on duty round the clock are missed (more night cases than one vehicle reaches).
+    expect(reached / sample.length, `${reached} of ${sample.length}`).toBeGreaterThan(0.85);
   }, 60_000);
 
   it('refuses a malformed or impossible query in the API’s shape', async () => {

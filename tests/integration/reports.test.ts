@@ -58,8 +58,12 @@ function printed(kind: IndicatorFormula['kind'] | 'score' | 'rank', v: number | 
   return v.toFixed(2);
 }
 
+/** 等级 as a leader reads it, written out here rather than taken from the server's table. */
+const GRADE_ZH = { excellent: '优秀', good: '良好', pass: '合格', fail: '不合格' } as const;
+const gradeZh = (r: EvaluationRow) => (r.grade ? GRADE_ZH[r.grade] : null);
+
 function expectedCells(a: EvaluationAnswer, r: EvaluationRow): string[] {
-  return [printed('rank', r.rank), r.name.zh, printed('score', r.score), ...a.formulas.map((f) => printed(f.kind, r.indicators[f.id])), printed('rank', r.previous?.rank)];
+  return [printed('rank', r.rank), r.name.zh, printed('score', r.score), gradeZh(r) ?? '–', ...a.formulas.map((f) => printed(f.kind, r.indicators[f.id])), printed('rank', r.previous?.rank)];
 }
 
 describe('evaluation exports', () => {
@@ -75,7 +79,9 @@ describe('evaluation exports', () => {
     const [sheet, formulas] = wb.worksheets;
     expect(sheet!.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     const header = (sheet!.getRow(1).values as unknown[]).slice(1).map(String);
-    expect(header.slice(0, 5)).toEqual(['排名', '代码', '名称', '上级', '综合得分']);
+    expect(header.slice(0, 6)).toEqual(['排名', '代码', '名称', '上级', '综合得分', '等级']);
+    // Graded rows, so that the grade column is checked against something.
+    expect(api.rows.filter((r) => r.grade !== null).length).toBeGreaterThan(3);
     expect(sheet!.rowCount).toBe(api.rows.length + 1);
     api.rows.forEach((r, i) => {
       const row = sheet!.getRow(i + 2);
@@ -84,6 +90,7 @@ describe('evaluation exports', () => {
       expect(cell('名称').value).toBe(r.name.zh);
       expect(cell('排名').value ?? null).toBe(r.rank);
       expect(cell('综合得分').value ?? null).toBe(r.score);
+      expect(cell('等级').value ?? null, `${r.code} grade`).toBe(gradeZh(r));
       for (const f of api.formulas) {
         expect(cell(f.name.zh).value ?? null, `${r.code} ${f.id}`).toBe(r.indicators[f.id] ?? null);
         expect(cell(f.name.zh).numFmt).toBe(f.kind === 'rate' ? '0.0%' : f.kind === 'count' ? '0' : '0.00');
@@ -108,7 +115,8 @@ describe('evaluation exports', () => {
     // Rows at 15 pt on a landscape A4 page: well over one page for the district's communities.
     expect(api.rows.length).toBeGreaterThan(60);
     expect(pages.length).toBeGreaterThan(1);
-    const header = ['排名', '名称', '综合得分', ...api.formulas.map(columnName), '上期排名'];
+    expect(api.rows.filter((r) => r.grade !== null).length).toBeGreaterThan(10);
+    const header = ['排名', '名称', '综合得分', '等级', ...api.formulas.map(columnName), '上期排名'];
     const tableLines: string[][] = [];
     for (const [i, p] of pages.entries()) {
       const at = p.lines.findIndex((l) => l.join('|') === header.join('|'));

@@ -1,6 +1,6 @@
 import { incidentH3 } from '../../../shared/index.js';
 import type { CaseState, Incident, IncidentEvent, IncidentEventKind, IncidentStatus, ReporterContact } from '../../../shared/index.js';
-import type { ActionRecord, IncidentRecord } from '../store.js';
+import type { ActionRecord, IncidentRecord, LoggedDelta } from '../store.js';
 
 /**
  * One codec for an incident in SQLite: the row of the `incidents` table, the `created` event's
@@ -294,6 +294,13 @@ export function decodeChange(r: EventRow, before: StoredCase | undefined, inPlac
   before.version += 1;
   before.updatedAt = r.at;
   return { after: before, action: action ?? null };
+}
+
+/** An event row read back as a delta: the snapshot of a `created`, else the patch as stored, nothing folded. */
+export function decodeDelta(seq: number, incident: number, kind: LoggedDelta['kind'], at: number, payload: string): LoggedDelta {
+  if (kind === 'created') return { seq, incident, kind, at, created: unpackCreated(payload), changes: null, action: null };
+  const patch = JSON.parse(payload) as Patch;
+  return { seq, incident, kind, at, created: null, changes: patch, action: patch.action ?? null };
 }
 
 /** The case after an event: the snapshot of a `created`, or the patch folded onto the case before it. */

@@ -15,11 +15,13 @@ import {
   type IncidentRepository,
   type LoggedChange,
   type LogReader,
+  type DeltaReader,
 } from '../store.js';
 import {
   caseAfter,
   caseFromRow,
   decodeChange,
+  decodeDelta,
   decodeEvent,
   INSERT_INCIDENT_SQL,
   packCreated,
@@ -75,6 +77,10 @@ export class IncidentTables {
       readEvents: db.prepare('SELECT seq, incident_rid, kind, at, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?'),
       // The same as arrays (no object per row): the log reader folds a million of them at start.
       readEventsRaw: db.prepare('SELECT seq, incident_rid, kind, at, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').raw(true),
+      // The kind as a small number: better-sqlite3 makes a JS string of every text value, a million here.
+      readDeltasRaw: db
+        .prepare("SELECT seq, incident_rid, CASE kind WHEN 'created' THEN 0 WHEN 'status_changed' THEN 1 ELSE 2 END, at, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?")
+        .raw(true),
       eventsOfBefore: db.prepare('SELECT seq, incident_rid, kind, at, payload FROM events WHERE incident_rid = ? AND seq < ? ORDER BY seq'),
       points: db.prepare(
         `SELECT lon, lat, reported_at AS reportedAt, category_code AS categoryCode, source, town_code AS townCode, grid_code AS gridCode, h3_8 AS h3
@@ -152,6 +158,8 @@ export class IncidentTables {
     return (rows as IncidentRow[]).map((r) => toIncident(caseFromRow(r)));
   }
 }
+
+const DELTA_KINDS = ['created', 'status_changed', 'case_action'] as const;
 
 /** Case numbers count days in China time (UTC+8), like the working calendar. */
 const CHINA_OFFSET_MS = 8 * 3_600_000;
@@ -353,6 +361,19 @@ export class SqliteIncidentRepository implements IncidentRepository {
           visit({ seq: r.seq, kind: r.kind as LoggedChange['kind'], at: r.at, action: action ? Object.assign(action, { from: from ?? after.status, to: after.status }) : null, case: after });
         }
         last = raw.length > 0 ? raw[raw.length - 1]![0] : afterSeq;
+        return last;
+      },
+    };
+  }
+
+  deltaReader(): DeltaReader {
+    return {
+      read: async (afterSeq, upToSeq, limit, visit) => {
+        let last = afterSeq;
+        for (const [seq, rid, kind, at, payload] of this.t.q.readDeltasRaw.iterate(afterSeq, upToSeq, limit) as Iterable<[number, number, 0 | 1 | 2, number, string]>) {
+          visit(decodeDelta(seq, rid, DELTA_KINDS[kind], at, payload));
+          last = seq;
+        }
         return last;
       },
     };

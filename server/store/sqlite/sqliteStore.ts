@@ -240,6 +240,13 @@ export class SqliteStore implements Store {
         };
         continue;
       }
+      if (name === 'incidents' && method === 'deltaReader') {
+        outer[method] = () => {
+          const reader = this.inside.incidents.deltaReader();
+          return { read: (...args: Parameters<typeof reader.read>) => this.transaction(async () => reader.read(...args)) };
+        };
+        continue;
+      }
       if (name === 'incidents' && method === 'logReader') {
         outer[method] = () => {
           const reader = this.inside.incidents.logReader();
