@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
   CommunityProps,
@@ -14,7 +14,7 @@ import type { SignOutReason } from '../auth/session.js';
 import { ApiError } from '../cases/caseApi.js';
 import { isEnglish } from '../cases/format.js';
 import { useCityAndCategories } from '../cases/useCityAndCategories.js';
-import type { Theme } from '../map/palette.js';
+import { useDocumentTheme } from '../theme.js';
 import { RESPONSIBILITY_PATH } from '../routing.js';
 import { AdminHeader } from './AdminHeader.js';
 import { fetchCommunities, fetchGaps, fetchGridCells, fetchResponsibilityCells, fetchRoster, saveResponsibility } from './responsibilityApi.js';
@@ -48,15 +48,6 @@ const HOLDERS_SHOWN = 4;
 /** What the last save (or read of the inspected cell) came to; worded at render, in the language shown then. */
 type Message = { kind: 'saved'; answer: ResponsibilityChangeAnswer } | { kind: 'saveFailed' | 'readFailed'; error: unknown };
 
-function watchTheme(onChange: () => void): () => void {
-  const watch = new MutationObserver(onChange);
-  watch.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
-  return () => watch.disconnect();
-}
-const documentTheme = (): Theme => (document.documentElement.dataset.theme === 'light' ? 'light' : 'dark');
-
-/** The page's theme as AdminHeader sets it (on the root element), so that the map restyles with the page. */
-const useDocumentTheme = (): Theme => useSyncExternalStore(watchTheme, documentTheme);
 
 const choiceValue = (c: RoleChoice) => (c.kind === 'keep' ? KEEP : c.kind === 'nobody' ? NOBODY : c.id);
 const choiceOf = (value: string): RoleChoice => (value === KEEP ? { kind: 'keep' } : value === NOBODY ? { kind: 'nobody' } : { kind: 'person', id: value });

@@ -1,15 +1,11 @@
 import { PathLayer, ScatterplotLayer } from '@deck.gl/layers';
-import type { MapLibreOverlay } from '@deck.gl/maplibre';
-import type { Map as MapLibreMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { useEffect, useRef } from 'react';
 import type { CityMeta, IncidentStatus, TeamStatus } from '../../shared/index.js';
 import type { ReplayAnswer } from '../../shared/schema/replay.js';
 import { TEAM_STATUS_COLOUR } from '../dispatch/caseBoard.js';
-import { createCityMap } from '../map/cityMap.js';
-import { buildCityStyle } from '../map/cityStyle.js';
 import { PALETTES, type Theme } from '../map/palette.js';
-import { useThemeRestyle } from '../map/useThemeRestyle.js';
+import { useCityMap } from '../map/useCityMap.js';
 
 type Rgb = [number, number, number];
 
@@ -65,25 +61,12 @@ export function ReplayMap(props: {
 }) {
   const { city, theme, answer, cases, teams, picked } = props;
   const container = useRef<HTMLDivElement>(null);
-  const mapRef = useRef<MapLibreMap | null>(null);
-  const overlayRef = useRef<MapLibreOverlay | null>(null);
   const onPick = useRef(props.onPick);
   onPick.current = props.onPick;
   const labels = useRef({ team: props.teamName, case: props.caseLabel });
   labels.current = { team: props.teamName, case: props.caseLabel };
 
-  useEffect(() => {
-    const { map, overlay } = createCityMap(container.current!, { bbox: city.bbox, style: buildCityStyle(window.location.origin, PALETTES[theme]), padding: 10 });
-    mapRef.current = map;
-    overlayRef.current = overlay;
-    return () => {
-      map.remove();
-      mapRef.current = null;
-      overlayRef.current = null;
-    };
-    // Built once per city; a change of look restyles it.
-  }, [city]);
-  useThemeRestyle(mapRef, theme);
+  const { mapRef, overlayRef } = useCityMap(container, city, theme);
 
   // To the case followed, close enough to see its street.
   useEffect(() => {

@@ -5,9 +5,8 @@ import type { ReplayAnswer } from '../../shared/schema/replay.js';
 import { AdminHeader } from '../admin/AdminHeader.js';
 import { ApiError } from '../cases/caseApi.js';
 import { useCityAndCategories } from '../cases/useCityAndCategories.js';
-import type { Theme } from '../map/palette.js';
 import { REPLAY_PATH } from '../routing.js';
-import { savedTheme } from '../theme.js';
+import { useDocumentTheme } from '../theme.js';
 import { fetchReplay, type ReplaySubject } from './replayApi.js';
 import { chinaTime, clockReducer, INITIAL_CLOCK, previousChinaDay, SPEEDS } from './replayClock.js';
 import { CASE_STATUS_COLOUR, ReplayMap, type DrawnCase, type DrawnTeam } from './ReplayMap.js';
@@ -35,13 +34,7 @@ export function ReplayPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
   const { t, i18n } = useTranslation();
   const zh = i18n.language !== 'en';
   const { city, categories } = useCityAndCategories(() => onSignOut());
-  const [theme, setTheme] = useState<Theme>(savedTheme);
-  useEffect(() => {
-    // The header's look buttons set the document's theme; the map follows it.
-    const observer = new MutationObserver(() => setTheme(document.documentElement.dataset.theme === 'light' ? 'light' : 'dark'));
-    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
-    return () => observer.disconnect();
-  }, []);
+  const theme = useDocumentTheme();
 
   const today = useMemo(() => previousChinaDay(Date.now() + 86_400_000), []);
   const [day, setDay] = useState(() => previousChinaDay(Date.now()));

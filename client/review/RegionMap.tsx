@@ -1,15 +1,12 @@
 import { GeoJsonLayer } from '@deck.gl/layers';
-import type { MapLibreOverlay } from '@deck.gl/maplibre';
-import type { Map as MapLibreMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CityLayer, CityMeta } from '../../shared/index.js';
-import { createCityMap, fetchCityLayer } from '../map/cityMap.js';
-import { buildCityStyle } from '../map/cityStyle.js';
+import { fetchCityLayer } from '../map/cityMap.js';
 import { PALETTES, type Theme } from '../map/palette.js';
-import { useThemeRestyle } from '../map/useThemeRestyle.js';
 import { bbox, featureCollection } from '@turf/turf';
 import { quintileClasses } from '../../shared/report/townMap.js';
+import { useCityMap } from '../map/useCityMap.js';
 
 type Area = CityLayer<'towns'>['features'][number] | CityLayer<'communities'>['features'][number];
 
@@ -38,8 +35,6 @@ export function RegionMap(props: {
 }) {
   const { city, theme, town, values, higherIsBetter, picked } = props;
   const container = useRef<HTMLDivElement>(null);
-  const mapRef = useRef<MapLibreMap | null>(null);
-  const overlayRef = useRef<MapLibreOverlay | null>(null);
   const onPick = useRef(props.onPick);
   onPick.current = props.onPick;
   const [towns, setTowns] = useState<Area[] | null>(null);
@@ -50,18 +45,7 @@ export function RegionMap(props: {
   useEffect(() => {
     if (town && !communities) void fetchCityLayer('communities').then(setCommunities);
   }, [town, communities]);
-  useEffect(() => {
-    const { map, overlay } = createCityMap(container.current!, { bbox: city.bbox, style: buildCityStyle(window.location.origin, PALETTES[theme]), padding: 10 });
-    mapRef.current = map;
-    overlayRef.current = overlay;
-    return () => {
-      map.remove();
-      mapRef.current = null;
-      overlayRef.current = null;
-    };
-    // Built once per city; a change of look restyles it.
-  }, [city]);
-  useThemeRestyle(mapRef, theme);
+  const { mapRef, overlayRef } = useCityMap(container, city, theme);
 
   const areas = useMemo(() => (town ? (communities ?? []).filter((c) => (c.properties as { townCode?: string }).townCode === town) : (towns ?? [])), [town, towns, communities]);
   const classes = useMemo(() => quintileClasses(values, higherIsBetter), [values, higherIsBetter]);

@@ -7,9 +7,8 @@ import { ApiError } from '../cases/caseApi.js';
 import { LeaderCaseActions } from '../cases/LeaderCaseActions.js';
 import { useCityAndCategories } from '../cases/useCityAndCategories.js';
 import { fetchCityLayer } from '../map/cityMap.js';
-import type { Theme } from '../map/palette.js';
 import { Link, REPLAY_PATH, REVIEW_NOTICE_PATH, REVIEW_PATH } from '../routing.js';
-import { savedTheme } from '../theme.js';
+import { useDocumentTheme } from '../theme.js';
 import { RegionMap } from './RegionMap.js';
 import { AppealsPanel } from './AppealsPanel.js';
 import { CaseAssessment } from './CaseAssessment.js';
@@ -45,13 +44,7 @@ export function ReviewPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
   const { t, i18n } = useTranslation();
   const zh = i18n.language !== 'en';
   const { city, categories } = useCityAndCategories(() => onSignOut());
-  const [theme, setTheme] = useState<Theme>(savedTheme);
-  useEffect(() => {
-    // The header's look buttons set the document's theme; follow it for the charts and the map.
-    const observer = new MutationObserver(() => setTheme(document.documentElement.dataset.theme === 'light' ? 'light' : 'dark'));
-    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
-    return () => observer.disconnect();
-  }, []);
+  const theme = useDocumentTheme();
   const periods = useMemo(() => reviewPeriods(Date.now()), []);
   const [period, setPeriod] = useState(periods[0]!.id);
   const [level, setLevel] = useState<EvaluationLevel>('town');

@@ -7,7 +7,7 @@ import type { SignOutReason } from '../auth/session.js';
 import { ApiError } from '../cases/caseApi.js';
 import { useCityAndCategories } from '../cases/useCityAndCategories.js';
 import { siteRateClassByRank } from '../layers/siteLayer.js';
-import { savedTheme } from '../theme.js';
+import { useDocumentTheme } from '../theme.js';
 import { DASHBOARD_PATH, Link, sitePath } from '../routing.js';
 import { fetchSite, saveSite } from './siteApi.js';
 import { changeOf, draftOf, editDraft } from './siteEdit.js';
@@ -183,19 +183,6 @@ export function SitePage({ user, id, onSignOut }: { user: SessionUser; id: strin
       )}
     </main>
   );
-}
-
-/** The document's look, as the header's buttons set it (data-theme on <html>). */
-function useDocumentTheme() {
-  const [theme, setTheme] = useState(savedTheme);
-  useEffect(() => {
-    const read = () => setTheme(document.documentElement.dataset.theme === 'light' ? 'light' : 'dark');
-    read();
-    const watcher = new MutationObserver(read);
-    watcher.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
-    return () => watcher.disconnect();
-  }, []);
-  return theme;
 }
 
 function SiteWeeksChart({ detail, theme, className }: { detail: SiteDetail; theme: 'dark' | 'light'; className: (code: string) => string }) {

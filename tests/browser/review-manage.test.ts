@@ -4,7 +4,7 @@ import * as turf from '@turf/turf';
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Appeal, AuditEntry, CampaignsAnswer, CityMeta, EvaluationAnswer, Exclusion, Incident, Unit } from '../../shared/index.js';
-import { getJson, postJson } from '../support/api.js';
+import { getJson, postJson, walkCase } from '../support/api.js';
 import { ARTIFACTS, browserAvailable, serverAndBrowser, signInThroughPage, watchPage } from '../support/browser.js';
 import { ADMIN_PASSWORD, createToken, createUser, type Credentials } from '../support/credentials.js';
 import type { TestServer } from '../support/server.js';
@@ -158,18 +158,14 @@ describe.runIf(run)('leaders and admins manage from the review', () => {
     const desk = { cookie: await createUser(server.url, server.adminCookie, 'manage-desk', 'unit', 'manage-desk-password', undefined, 'shuiwu') };
     let c = (await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'C0102', lon, lat, source: 'hotline_12345', description: '污水井盖破损' }, dispatcher)).body;
     expect(c.gridCode).toBe(cellCode);
-    for (const [action, by, extra] of [
+    c = await walkCase(server.url, c, [
       ['accept', dispatcher, {}],
       ['register', dispatcher, {}],
       ['dispatch', dispatcher, { unitCode: 'shuiwu', teamId }],
       ['extend', dispatcher, { extendHours: 4 }],
       ['acknowledge', crew, {}],
       ['report-handled', crew, {}],
-    ] as const) {
-      const res = await postJson<{ case: Incident }>(`${server.url}/api/cases/${c.id}/actions`, { action, version: c.version, ...extra }, by);
-      expect(res.status, `${action} ${JSON.stringify(res.body)}`).toBe(200);
-      c = res.body.case;
-    }
+    ]);
     const filed = await postJson<Appeal>(`${server.url}/api/cases/${c.id}/appeals`, { judgement: 'extension', reason: '管线迁改需燃气公司配合' }, desk);
     expect(filed.status, JSON.stringify(filed.body)).toBe(201);
     const decided = await postJson<Appeal>(`${server.url}/api/appeals/${filed.body.id}/decision`, { decision: 'reject', note: '延期申请时未附配合函' }, leaderCookie);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { EvaluationAnswer, Incident, Unit } from '../../shared/index.js';
-import { getJson, pointsInCells, postJson } from '../support/api.js';
+import { getJson, pointsInCells, postJson, walkCase } from '../support/api.js';
 import { ARTIFACTS, browserAvailable, serverAndBrowser, signInThroughPage, watchPage } from '../support/browser.js';
 import { ADMIN_PASSWORD, createToken, createUser, type Credentials } from '../support/credentials.js';
 import type { TestServer } from '../support/server.js';
@@ -106,18 +106,14 @@ describe.runIf(run)('the rules of the review', () => {
     const cells = (await getJson<FeatureCollection>(`${server.url}/api/layers/grid`)).body.features;
     const [p] = pointsInCells(cells, 1, 4111);
     let c = (await postJson<Incident>(`${server.url}/api/incidents`, { categoryCode: 'C0102', lon: p!.lon, lat: p!.lat, source: 'hotline_12345', description: '污水井盖破损' })).body;
-    for (const [action, by, extra] of [
+    c = await walkCase(server.url, c, [
       ['accept', dispatcher, {}],
       ['register', dispatcher, {}],
       ['dispatch', dispatcher, { unitCode: 'shuiwu', teamId }],
       ['extend', dispatcher, { extendHours: 4 }],
       ['acknowledge', crew, {}],
       ['report-handled', crew, {}],
-    ] as const) {
-      const res = await postJson<{ case: Incident }>(`${server.url}/api/cases/${c.id}/actions`, { action, version: c.version, ...extra }, by);
-      expect(res.status, `${action} ${JSON.stringify(res.body)}`).toBe(200);
-      c = res.body.case;
-    }
+    ]);
     const extended = async () => (await getJson<EvaluationAnswer>(`${server.url}/api/evaluation?level=unit`, admin())).body.rows.find((r) => r.code === 'shuiwu')!.counts.extended!;
     const before = await extended();
 

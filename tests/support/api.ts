@@ -3,6 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import type {
   ClientToServerEvents,
   Feature,
+  Incident,
   IncidentEvent,
   ServerToClientEvents,
 } from './types.js';
@@ -32,6 +33,25 @@ export async function sendJson<T>(method: string, url: string, body: unknown, cr
 }
 
 /** Points guaranteed to lie inside given grid cells, with the cells they lie in. */
+/**
+ * Takes a case through `steps` in order, each action posted by whom it names with its extra fields at
+ * the case's current version; every step must be taken (the refusal is in the failure). The case as
+ * the last step left it.
+ */
+export async function walkCase(
+  url: string,
+  start: Incident,
+  steps: readonly (readonly [action: string, by: Credentials, extra: Record<string, unknown>])[],
+): Promise<Incident> {
+  let c = start;
+  for (const [action, by, extra] of steps) {
+    const res = await postJson<{ case: Incident }>(`${url}/api/cases/${c.id}/actions`, { action, version: c.version, ...extra }, by);
+    if (res.status !== 200) throw new Error(`${action}: ${res.status} ${JSON.stringify(res.body)}`);
+    c = res.body.case;
+  }
+  return c;
+}
+
 export function pointsInCells(cells: Feature[], n: number, stride = 97): { lon: number; lat: number; cell: Feature }[] {
   const out = [];
   for (let i = 0; i < n; i++) {
