@@ -106,6 +106,7 @@ import { evaluationRouter } from './http/evaluation.js';
 import { reportsRouter } from './http/reports.js';
 import { NoticeService } from './report/noticeService.js';
 import { ReportArchive } from './report/reportArchive.js';
+import { CampaignCases } from './campaign/campaignCases.js';
 import { CampaignService } from './campaign/campaignService.js';
 import { campaignsRouter } from './http/campaigns.js';
 import { AssessmentService } from './evaluation/assessmentService.js';
@@ -434,8 +435,11 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   // 专项整治: campaigns measured from the reports, the cases and the congestion slots (the Wujin seed's
   // four stored on a fresh database).
   const centre = loadCentre();
+  // The open-case measure reads the evaluation's facts (folded below, before the server listens).
+  const campaignCases = new CampaignCases({ allFacts: () => evaluation.allFacts() });
   const campaigns = await CampaignService.load({
     store,
+    cases: campaignCases,
     points: (since, until, theme) => incidentQueries.filteredPoints(since, until, { theme }),
     isNear: (place, lon, lat, m) => themePlaces.isNear(place, lon, lat, m),
     centre: centre.geometry,
@@ -454,7 +458,7 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
   // 综合评价: every case's facts folded from the log once, then kept up to date in `committed`.
   const evaluationStarted = Date.now();
   // 考核: the rules, exclusions and appeals the evaluation reads at each request (the facts it asks for are the evaluation's).
-  const assessment = await AssessmentService.load({ store, factsOf: (id) => evaluation.factsOf(id), now: Date.now });
+  const assessment = await AssessmentService.load({ store, factsOf: (id) => evaluation.factsOf(id), allFacts: () => evaluation.allFacts(), now: Date.now });
   const evaluation = await EvaluationService.load({
     store,
     directory: evaluationDirectory({ city, units, roster: () => responsibility.current }),
@@ -462,8 +466,24 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
     rules: () => assessment.rules,
     adjustments: () => assessment.adjustments,
     exclusionsOf: (isOfPeriod) => assessment.exclusionsOf(isOfPeriod),
+    checkpointPath: join(config.dataDir, 'cache', 'evaluation-facts.bin'),
   });
-  log.info({ cases: evaluation.size, ms: Date.now() - evaluationStarted }, 'evaluation facts folded from the log');
+  log.info({ cases: evaluation.size, ms: Date.now() - evaluationStarted, ...evaluation.loaded }, 'evaluation facts folded from the log');
+  // The facts checkpointed once enough events have been folded since the last checkpoint (the whole
+  // log, at a first start), checked each minute and at a clean stop: the next start reads them back
+  // and folds only the events after.
+  let checkpointing: Promise<unknown> = Promise.resolve();
+  const checkpointFacts = () => {
+    if (evaluation.sinceCheckpoint < config.factsCheckpointEvents) return checkpointing;
+    const started = Date.now();
+    checkpointing = evaluation
+      .saveCheckpoint()
+      .then((saved) => saved && log.info({ ...saved, ms: Date.now() - started }, 'evaluation facts checkpointed'))
+      .catch((err: unknown) => log.warn({ err }, 'evaluation facts not checkpointed'));
+    return checkpointing;
+  };
+  const checkpointTimer = setInterval(() => void checkpointFacts(), 60_000);
+  checkpointTimer.unref();
   app.use('/api', evaluationRouter(evaluation, { pdfFont: config.pdfFont }));
   // 通报 and the scheduled reports (周报, 月报), kept under DATA_DIR/reports.
   const townLabels = new Map(city.meta.towns.map((t) => [t.code, t.labelPoint]));
@@ -646,7 +666,10 @@ export async function startGridWatch(config: Config, log: Logger): Promise<Runni
       reportArchive.stop();
       clearInterval(positionsTimer);
       clearInterval(pruneTimer);
+      clearInterval(checkpointTimer);
+      await checkpointing;
       await service.drain();
+      await checkpointFacts();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await store.close();
     },

@@ -59,6 +59,8 @@ export const ConfigSchema = z.object({
   PDF_FONT: z.string().min(1).optional(),
   /** The face to take from a font collection (.ttc), by its PostScript name. */
   PDF_FONT_FACE: z.string().min(1).optional(),
+  /** Events folded since the evaluation's facts were last checkpointed (DATA_DIR/cache) that make the next checkpoint worth writing. */
+  FACTS_CHECKPOINT_EVENTS: z.coerce.number().int().min(1).max(100_000_000).default(20_000),
 });
 
 export interface Config {
@@ -106,6 +108,7 @@ export interface Config {
   cameraSilentSeconds: number;
   /** The PDF exports' CJK font file and, in a collection, its face; null: look for Debian's. */
   pdfFont: { path: string; face: string | null } | null;
+  factsCheckpointEvents: number;
 }
 
 /** Parses the environment; throws a readable error naming every bad variable. */
@@ -127,6 +130,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simSeed: c.SIM_SEED,
     simSpeed: c.SIM_SPEED,
     historyDays: c.HISTORY_DAYS,
+    factsCheckpointEvents: c.FACTS_CHECKPOINT_EVENTS,
     citySeed: c.CITY_SEED,
     ingestMaxBatch: c.INGEST_MAX_BATCH,
     logLevel: c.LOG_LEVEL,

@@ -5,6 +5,7 @@ import type { SignOutReason } from '../auth/session.js';
 import { CALENDAR_PATH } from '../routing.js';
 import { AdminHeader } from './AdminHeader.js';
 import { ApiError, fetchCalendarYear, saveCalendarYear, type CalendarYearView } from './calendarApi.js';
+import { refusalText } from '../i18n/refusal.js';
 import { isWeekend, listsOf, marksOf, monthWeeks, nextKind, sameMarks, workingDaysOf, type DayKind, type YearMarks } from './calendarModel.js';
 
 type Message = { kind: 'ok' | 'error'; text: string };
@@ -39,11 +40,9 @@ export function CalendarPage({ user, onSignOut }: { user: SessionUser; onSignOut
     (err: unknown) => {
       if (err instanceof ApiError) {
         if (err.status === 401) onSignOutRef.current('unauthenticated');
-        if (err.status === 0) return t('errors.network');
-        const known = ['invalid_request', 'date_outside_year', 'conflicting_dates', 'forbidden'];
-        return known.includes(err.code) ? t(`calendar.errors.${err.code}`) : `${err.message} (${err.code})`;
       }
-      return String(err);
+      // The calendar's own words for its codes (which dates), the general ones for the rest.
+      return refusalText(err, t, { scope: 'calendar.errors' });
     },
     [t],
   );

@@ -12,6 +12,7 @@ import type {
 } from '../../shared/index.js';
 import type { SignOutReason } from '../auth/session.js';
 import { ApiError } from '../cases/caseApi.js';
+import { refusalText } from '../i18n/refusal.js';
 import { isEnglish } from '../cases/format.js';
 import { useCityAndCategories } from '../cases/useCityAndCategories.js';
 import { useDocumentTheme } from '../theme.js';
@@ -85,15 +86,8 @@ export function ResponsibilityPage({ user, onSignOut }: { user: SessionUser; onS
   /** Bumped by each save: what the map and the panels show is read again. */
   const [version, setVersion] = useState(0);
 
-  /** A refusal's words: ours for the codes we know, the server's message with them. */
-  const failureText = (err: unknown) => {
-    if (err instanceof ApiError) {
-      if (err.status === 0) return t('errors.network');
-      const key = `responsibility.errors.${err.code}`;
-      return i18n.exists(key) ? `${t(key)}（${err.message}）` : `${err.message} (${err.code})`;
-    }
-    return String(err);
-  };
+  /** A refusal's words: the page's own for the codes it knows (what a pick lacks), the general ones for the rest. */
+  const failureText = (err: unknown) => refusalText(err, t, { scope: 'responsibility.errors' });
   // Set once: the reads below do not run again when the language changes.
   const failed = useCallback((err: unknown) => {
     if (err instanceof ApiError && err.status === 401) onSignOutRef.current('unauthenticated');

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { fewestOnDutyByHour, type Department, type SessionUser, type Shift, type Team, type TeamShiftView } from '../../shared/index.js';
 import type { SignOutReason } from '../auth/session.js';
 import { ApiError } from '../cases/caseApi.js';
+import { refusalText } from '../i18n/refusal.js';
 import { useCityAndCategories } from '../cases/useCityAndCategories.js';
 import { SHIFTS_PATH } from '../routing.js';
 import { AdminHeader } from './AdminHeader.js';
@@ -42,10 +43,8 @@ export function TeamShiftsPage({ user, onSignOut }: { user: SessionUser; onSignO
     (err: unknown) => {
       if (err instanceof ApiError) {
         if (err.status === 401) onSignOutRef.current('unauthenticated');
-        if (err.status === 0) return t('errors.network');
-        return `${err.message} (${err.code})`;
       }
-      return String(err);
+      return refusalText(err, t);
     },
     [t],
   );

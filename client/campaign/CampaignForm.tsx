@@ -2,11 +2,15 @@ import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HOTSPOT_THEMES, IncidentSource, type CampaignDetail, type CampaignMeasureKind, type CampaignWithProgress, type Category, type CityMeta, type Unit } from '../../shared/index.js';
 import { ApiError } from '../cases/caseApi.js';
+import { refusalText } from '../i18n/refusal.js';
 import { changeCampaign, createCampaign } from './campaignApi.js';
 import { blankDraft, changeOf, draftOf, newCampaignOf, type CampaignDraft } from './campaignDraft.js';
+import { CampaignAreaMap } from './CampaignAreaMap.js';
+import { addVertex, areaKm2, areaProblem, clearArea, finishArea, moveVertex, undoVertex, type DrawnArea } from './drawnArea.js';
+import { useDocumentTheme } from '../theme.js';
 
 const MEASURES: CampaignMeasureKind[] = ['case_count', 'open_cases', 'source_share', 'congestion_index'];
-const AREAS = ['district', 'towns', 'centre'] as const;
+const AREAS = ['district', 'towns', 'centre', 'polygon'] as const;
 
 /**
  * A campaign made or edited by a leader or an admin (campaign.manage): its name, scope (theme and/or
@@ -30,6 +34,11 @@ export function CampaignForm(props: {
   const [refusal, setRefusal] = useState<string | null>(null);
   const set = <K extends keyof CampaignDraft>(key: K, value: CampaignDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const picked = (e: React.ChangeEvent<HTMLSelectElement>) => [...e.target.selectedOptions].map((o) => o.value);
+  const theme = useDocumentTheme();
+  const draw = (step: (a: DrawnArea) => DrawnArea) => setDraft((d) => ({ ...d, drawn: step(d.drawn) }));
+  // A drawn area that cannot be sent is refused here, before the API sees it; shown once a save was tried.
+  const drawnProblem = draft.areaKind === 'polygon' ? areaProblem(draft.drawn) : null;
+  const [areaTried, setAreaTried] = useState(false);
 
   const save = async (body: () => Promise<CampaignDetail>) => {
     setBusy(true);
@@ -38,12 +47,15 @@ export function CampaignForm(props: {
       onSaved(await body());
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return props.onUnauthenticated();
-      setRefusal(err instanceof ApiError ? `${err.message} (${err.code})` : String(err));
+      setRefusal(refusalText(err, t));
     } finally {
       setBusy(false);
     }
   };
-  const submit = () => void save(() => (campaign ? changeCampaign(campaign.id, changeOf(draft)) : createCampaign(newCampaignOf(draft))));
+  const submit = () => {
+    if (drawnProblem) return setAreaTried(true);
+    void save(() => (campaign ? changeCampaign(campaign.id, changeOf(draft)) : createCampaign(newCampaignOf(draft))));
+  };
   const closeOrReopen = () => campaign && void save(() => changeCampaign(campaign.id, { status: campaign.status === 'active' ? 'closed' : 'active' }));
 
   const name = (n: { zh: string; en: string }) => (zh ? n.zh : n.en);
@@ -89,9 +101,9 @@ export function CampaignForm(props: {
       </Field>
       <Field label={t('campaign.form.area')}>
         <select value={draft.areaKind} onChange={(e) => set('areaKind', e.target.value as CampaignDraft['areaKind'])} data-testid="campaign-area">
-          {[...AREAS, ...(draft.polygon ? (['polygon'] as const) : [])].map((a) => (
+          {AREAS.map((a) => (
             <option key={a} value={a}>
-              {t(`campaign.form.areas.${a}`)}
+              {a === 'polygon' ? t('campaign.form.draw.option') : t(`campaign.form.areas.${a}`)}
             </option>
           ))}
         </select>
@@ -106,6 +118,34 @@ export function CampaignForm(props: {
             ))}
           </select>
         </Field>
+      )}
+      {city && (draft.areaKind === 'polygon' || (draft.areaKind === 'towns' && draft.towns.length > 0)) && (
+        <div className="wide campaign-area" data-testid="campaign-area-block">
+          {draft.areaKind === 'polygon' && (
+            <AreaTools
+              drawn={draft.drawn}
+              problem={drawnProblem}
+              tried={areaTried}
+              onUndo={() => draw(undoVertex)}
+              onFinish={() => draw(finishArea)}
+              onClear={() => {
+                draw(clearArea);
+                setAreaTried(false);
+              }}
+            />
+          )}
+          <CampaignAreaMap
+            city={city}
+            theme={theme}
+            language={zh ? 'zh-CN' : 'en'}
+            drawn={draft.areaKind === 'polygon' ? draft.drawn : null}
+            crossed={drawnProblem === 'self_intersecting'}
+            towns={draft.areaKind === 'towns' ? draft.towns : []}
+            onAdd={(lon, lat) => draw((a) => addVertex(a, lon, lat))}
+            onFinish={() => draw(finishArea)}
+            onMove={(i, lon, lat) => draw((a) => moveVertex(a, i, lon, lat))}
+          />
+        </div>
       )}
       <Field label={t('campaign.form.measure')}>
         <select value={draft.measure} onChange={(e) => set('measure', e.target.value as CampaignMeasureKind)} data-testid="campaign-measure">
@@ -184,6 +224,41 @@ export function CampaignForm(props: {
         </button>
       </div>
     </form>
+  );
+}
+
+/**
+ * The drawing's buttons and what it measures: 撤销 the last vertex, 完成, 清除; the area in km², the
+ * vertices, and why it cannot be saved yet (a crossed ring at once, the rest once a save was tried).
+ */
+function AreaTools(props: { drawn: DrawnArea; problem: ReturnType<typeof areaProblem>; tried: boolean; onUndo: () => void; onFinish: () => void; onClear: () => void }) {
+  const { drawn, problem, tried } = props;
+  const { t } = useTranslation();
+  const n = drawn.vertices.length;
+  const shownProblem = problem === 'self_intersecting' || tried ? problem : null;
+  return (
+    <>
+      <div className="campaign-area-tools">
+        <button type="button" className="act" disabled={n === 0} onClick={props.onUndo} data-testid="campaign-area-undo">
+          {t('campaign.form.draw.undo')}
+        </button>
+        <button type="button" className="act" disabled={drawn.closed || n < 3} onClick={props.onFinish} data-testid="campaign-area-finish">
+          {t('campaign.form.draw.finish')}
+        </button>
+        <button type="button" className="act" disabled={n === 0} onClick={props.onClear} data-testid="campaign-area-clear">
+          {t('campaign.form.draw.clear')}
+        </button>
+        <span className="campaign-area-figures" data-testid="campaign-area-figures" data-vertices={n} data-closed={String(drawn.closed)} data-km2={areaKm2(drawn).toFixed(3)}>
+          {n === 0
+            ? t('campaign.form.draw.hint')
+            : // A crossed ring has no area worth a figure (turf's signed parts cancel out).
+              `${t('campaign.form.draw.vertices', { count: n })} · ${t('campaign.form.draw.area', { km2: problem === 'self_intersecting' ? '–' : areaKm2(drawn).toFixed(3) })}${drawn.closed ? ` · ${t('campaign.form.draw.closed')}` : ''}`}
+        </span>
+      </div>
+      <span className={`campaign-area-problem${shownProblem ? ' error' : ''}`} role="alert" data-testid="campaign-area-problem" data-problem={shownProblem ?? ''}>
+        {shownProblem ? t(`campaign.form.draw.problem.${shownProblem}`) : drawn.closed || n === 0 ? '' : t('campaign.form.draw.howToFinish')}
+      </span>
+    </>
   );
 }
 

@@ -1,5 +1,6 @@
 import type { Campaign, CampaignArea, CampaignChange, CampaignMeasureKind, HotspotTheme, IncidentSource, NewCampaign } from '../../shared/index.js';
 import { chinaDate } from './campaignFormat.js';
+import { EMPTY_AREA, drawnAreaOf, polygonOf, type DrawnArea } from './drawnArea.js';
 
 /**
  * The campaign form's state as the leader types it (days, per cents, lists of codes), and the pure
@@ -14,8 +15,8 @@ export interface CampaignDraft {
   categories: string[];
   areaKind: CampaignArea['kind'];
   towns: string[];
-  /** A drawn area is not drawn here, but an edit keeps it (and may trade it for another kind). */
-  polygon: Extract<CampaignArea, { kind: 'polygon' }>['polygon'] | null;
+  /** The area drawn on the form's map (kept while another kind is picked, so a switch back finds it). */
+  drawn: DrawnArea;
   measure: CampaignMeasureKind;
   sources: IncidentSource[];
   direction: 'down' | 'up';
@@ -61,7 +62,7 @@ export function blankDraft(now: number, unitCode: string): CampaignDraft {
     categories: [],
     areaKind: 'district',
     towns: [],
-    polygon: null,
+    drawn: EMPTY_AREA,
     measure: 'case_count',
     sources: [...PUBLIC_SOURCES],
     direction: 'down',
@@ -88,7 +89,7 @@ export function draftOf(c: Campaign): CampaignDraft {
     categories: [...c.scope.categories],
     areaKind: c.scope.area.kind,
     towns: c.scope.area.kind === 'towns' ? [...c.scope.area.towns] : [],
-    polygon: c.scope.area.kind === 'polygon' ? c.scope.area.polygon : null,
+    drawn: c.scope.area.kind === 'polygon' ? drawnAreaOf(c.scope.area.polygon) : EMPTY_AREA,
     measure: m.kind,
     sources: m.kind === 'source_share' ? [...m.sources] : [...PUBLIC_SOURCES],
     direction: c.target.direction,
@@ -136,8 +137,8 @@ export function newCampaignOf(d: CampaignDraft): NewCampaign {
 
 function areaOf(d: CampaignDraft): CampaignArea {
   if (d.areaKind === 'towns') return { kind: 'towns', towns: [...d.towns] };
-  // A polygon kind without its polygon cannot be: the form offers it only for a campaign that has one.
-  if (d.areaKind === 'polygon') return d.polygon ? { kind: 'polygon', polygon: d.polygon } : { kind: 'district' };
+  // Sent as drawn: the form refuses an unfinished or crossed ring before it gets here (areaProblem).
+  if (d.areaKind === 'polygon') return { kind: 'polygon', polygon: polygonOf(d.drawn) };
   return { kind: d.areaKind };
 }
 

@@ -4,6 +4,7 @@ import type { CaseAction, Category } from '../../shared/index.js';
 import { TimelineEntry } from '../dispatch/CaseDetail.js';
 import { Link, REPLAY_PATH } from '../routing.js';
 import { ApiError, fetchCase, postCaseAction, type CaseView } from './caseApi.js';
+import { refusalText } from '../i18n/refusal.js';
 import { categoryName } from './format.js';
 
 /** What a leader does on a case: 督办 (urge) and 批示 (instruct). */
@@ -43,8 +44,7 @@ export function LeaderCaseActions(props: {
   const failed = useCallback(
     (err: unknown) => {
       if (err instanceof ApiError && err.status === 401) return unauthenticated.current();
-      const code = err instanceof ApiError ? err.code : 'network';
-      setMessage({ kind: 'error', text: t(`errors.${code}`, { defaultValue: t('errors.other', { code }) }) });
+      setMessage({ kind: 'error', text: refusalText(err, t, { scope: 'errors' }) });
     },
     [t],
   );

@@ -4,6 +4,7 @@ import { IncidentSource, type CaseAction, type SessionUser, type Suggestion } fr
 import type { SignOutReason } from '../auth/session.js';
 import { useCityAndCategories } from '../cases/useCityAndCategories.js';
 import { ApiError, fetchCandidates, fetchCase, postCaseAction, type Candidate, type CaseView } from '../cases/caseApi.js';
+import { refusalText } from '../i18n/refusal.js';
 import { isEnglish, timeText, townNameOf } from '../cases/format.js';
 import { LookButtons, SignedInUser } from '../auth/HeaderControls.js';
 import type { Theme } from '../map/palette.js';
@@ -136,12 +137,8 @@ function DispatchConsole({ user, onSignOut, suggestions }: PageProps & { suggest
 
   const errorText = useCallback(
     (err: unknown) => {
-      if (err instanceof ApiError) {
-        if (err.status === 0) return t('errors.network');
-        const known = ['callback_required', 'not_public_report', 'version_conflict', 'forbidden', 'not_your_team', 'invalid_transition', 'unknown_team', 'team_required', 'note_required', 'hours_required', 'not_found'];
-        return known.includes(err.code) ? t(`errors.${err.code}`) : t('errors.other', { code: err.code });
-      }
-      return t('errors.other', { code: String(err) });
+      // The consoles' words for a case's refusals (errors.*: 案件不存在, …), the general ones for the rest.
+      return refusalText(err, t, { scope: 'errors' });
     },
     [t],
   );

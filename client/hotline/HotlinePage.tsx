@@ -4,6 +4,7 @@ import type { Incident, SessionUser } from '../../shared/index.js';
 import { LookButtons, SignedInUser } from '../auth/HeaderControls.js';
 import type { SignOutReason } from '../auth/session.js';
 import { ApiError } from '../cases/caseApi.js';
+import { refusalText } from '../i18n/refusal.js';
 import { dateTimeText, isEnglish } from '../cases/format.js';
 import { useCityAndCategories } from '../cases/useCityAndCategories.js';
 import type { Theme } from '../map/palette.js';
@@ -86,12 +87,10 @@ export function HotlinePage({ user, onSignOut }: PageProps) {
     (err: unknown) => {
       if (err instanceof ApiError) {
         if (err.status === 401) unauthenticated();
-        if (err.status === 0) return t('errors.network');
-        if (err.code === 'outside_city' || err.code === 'invalid_request') return t(`hotline.${err.code}`);
-        const known = ['forbidden', 'invalid_merge_target', 'invalid_transition', 'version_conflict', 'not_found', 'unknown_category'];
-        return known.includes(err.code) ? t(`errors.${err.code}`) : t('errors.other', { code: err.code });
+        if (err.code === 'outside_city') return t('hotline.outside_city');
       }
-      return t('errors.other', { code: String(err) });
+      // The consoles' words for a case's refusals (errors.*: 案件不存在, …), the general ones for the rest.
+      return refusalText(err, t, { scope: 'errors' });
     },
     [t, unauthenticated],
   );

@@ -4,6 +4,7 @@ import type { SessionUser } from '../../shared/index.js';
 import type { ReplayAnswer } from '../../shared/schema/replay.js';
 import { AdminHeader } from '../admin/AdminHeader.js';
 import { ApiError } from '../cases/caseApi.js';
+import { refusalText } from '../i18n/refusal.js';
 import { useCityAndCategories } from '../cases/useCityAndCategories.js';
 import { REPLAY_PATH } from '../routing.js';
 import { useDocumentTheme } from '../theme.js';
@@ -41,7 +42,7 @@ export function ReplayPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
   const [caseId, setCaseId] = useState<string | null>(caseOfLocation);
   const subject: ReplaySubject = caseId ? { caseId } : { day };
   const [answer, setAnswer] = useState<ReplayAnswer | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const [clock, dispatch] = useReducer(clockReducer, INITIAL_CLOCK);
   const [picked, setPicked] = useState<number | null>(null);
@@ -64,7 +65,7 @@ export function ReplayPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
         if (abort.signal.aborted) return;
         setLoading(false);
         if (err instanceof ApiError && err.status === 401) onSignOut();
-        setError(err instanceof Error ? err.message : String(err));
+        setError(err);
       },
     );
     return () => abort.abort();
@@ -174,7 +175,7 @@ export function ReplayPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
           {answer ? chinaTime(since + clock.t, true) : '--:--:--'}
         </time>
       </div>
-      {error && <p className="action-message error" role="alert">{error}</p>}
+      {error !== null && <p className="action-message error" role="alert">{refusalText(error, t)}</p>}
       {loading && answer && <p className="muted small replay-reloading" data-testid="replay-reloading">{t('replay.loading')}</p>}
       <div className="replay-body">
         <section className="replay-map-pane">
@@ -182,6 +183,12 @@ export function ReplayPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
             <ReplayMap city={city} theme={theme} answer={answer} cases={drawnCases} teams={drawnTeams} picked={picked} onPick={pickCase} teamName={teamName} caseLabel={caseLabel} />
           ) : (
             <p className="muted replay-loading" data-testid="replay-loading">{t('replay.loading')}</p>
+          )}
+          {answer && answer.day !== null && answer.trackPoints.stored === 0 && (
+            // Said over the map, not only beside it: an empty map would otherwise read as crews standing idle.
+            <p className="replay-no-tracks" role="status" data-testid="replay-no-tracks">
+              {t('replay.noTracksDay')}
+            </p>
           )}
           <ul className="replay-legend">
             {(['reported', 'registered', 'dispatched', 'handling', 'handled', 'verified', 'suspended'] as const).map((s) => (
@@ -196,7 +203,7 @@ export function ReplayPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
           <p className="replay-counts" data-testid="replay-open-count" data-count={drawnCases.length}>
             {t('replay.openCases', { count: drawnCases.length })} · {t('replay.teamsShown', { count: drawnTeams.length })}
           </p>
-          {answer && (
+          {answer && (answer.trackPoints.stored > 0 || answer.day === null) && (
             <p className="muted small" data-testid="replay-track-points">
               {answer.trackPoints.stored === 0 ? t('replay.noTracks') : t('replay.trackPoints', { kept: answer.trackPoints.kept, stored: answer.trackPoints.stored, tolerance: answer.toleranceM })}
             </p>

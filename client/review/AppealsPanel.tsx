@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Appeal, Unit } from '../../shared/index.js';
-import { ApiError, getJson } from '../cases/caseApi.js';
+import { getJson } from '../cases/caseApi.js';
+import { refusalText } from '../i18n/refusal.js';
 import { decideAppeal, fetchAppeals } from './rulesApi.js';
 
 const when = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
@@ -24,7 +25,7 @@ export function AppealsPanel({ canDecide, onDecided }: { canDecide: boolean; onD
     return u ? (i18n.language === 'en' ? u.name.en : u.name.zh) : code;
   };
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => fetchAppeals().then(setAppeals, (err: unknown) => setError(String(err))), []);
+  const load = useCallback(() => fetchAppeals().then(setAppeals, (err: unknown) => setError(refusalText(err, t))), [t]);
   useEffect(() => void load(), [load]);
 
   const decide = async (a: Appeal, decision: 'uphold' | 'reject') => {
@@ -34,7 +35,7 @@ export function AppealsPanel({ canDecide, onDecided }: { canDecide: boolean; onD
       await load();
       onDecided();
     } catch (err) {
-      setError(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
+      setError(refusalText(err, t));
     }
   };
   if (!appeals) return null;

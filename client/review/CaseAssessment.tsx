@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Appeal, Exclusion, Unit } from '../../shared/index.js';
 import { ApiError, getJson } from '../cases/caseApi.js';
+import { refusalText } from '../i18n/refusal.js';
 import { excludeCase, fetchAppeals, fetchExclusions, revokeExclusion } from './rulesApi.js';
 import './caseAssessment.css';
 
@@ -24,9 +25,9 @@ export function CaseAssessment({ caseId, canManage, onChanged, onUnauthenticated
   const failed = useCallback(
     (err: unknown) => {
       if (err instanceof ApiError && err.status === 401) return onUnauthenticated();
-      setMessage({ ok: false, text: err instanceof ApiError ? `${err.message} (${err.code})` : String(err) });
+      setMessage({ ok: false, text: refusalText(err, t) });
     },
-    [onUnauthenticated],
+    [onUnauthenticated, t],
   );
   const load = useCallback(
     () =>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Notice, NoticeLevel, SessionUser } from '../../shared/index.js';
 import { AdminHeader } from '../admin/AdminHeader.js';
 import { ApiError, request } from '../cases/caseApi.js';
+import { refusalText } from '../i18n/refusal.js';
 import { Link, REVIEW_NOTICE_PATH, REVIEW_PATH } from '../routing.js';
 import { noticePeriodLabel, noticePeriods } from './NoticePeriods.js';
 import { NoticeMap } from './NoticeMap.js';
@@ -59,9 +60,9 @@ export function NoticePage({ user, onSignOut }: { user: SessionUser; onSignOut: 
   const failed = useCallback(
     (err: unknown) => {
       if (err instanceof ApiError && err.status === 401) onSignOut();
-      setError(err instanceof Error ? err.message : String(err));
+      setError(refusalText(err, t));
     },
-    [onSignOut],
+    [onSignOut, t],
   );
   useEffect(() => {
     const abort = new AbortController();
@@ -122,6 +123,9 @@ export function NoticePage({ user, onSignOut }: { user: SessionUser; onSignOut: 
             </section>
             <section className="notice-section">
               <h2>{t('notice.overdue', { count: notice.overdue.length })}</h2>
+              <p className="muted small" data-testid="notice-overdue-as-of" data-as-of={notice.asOf}>
+                {t('notice.overdueAsOf', { at: localTime(notice.asOf) })}
+              </p>
               {notice.overdue.length === 0 ? (
                 <p className="muted">{t('notice.noOverdue')}</p>
               ) : (

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { CityLayer, CityMeta, EvaluationAnswer, EvaluationLevel, Incident, SessionUser } from '../../shared/index.js';
 import { AdminHeader } from '../admin/AdminHeader.js';
 import { ApiError } from '../cases/caseApi.js';
+import { refusalText } from '../i18n/refusal.js';
 import { LeaderCaseActions } from '../cases/LeaderCaseActions.js';
 import { useCityAndCategories } from '../cases/useCityAndCategories.js';
 import { fetchCityLayer } from '../map/cityMap.js';
@@ -66,10 +67,10 @@ export function ReviewPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
     fetchEvaluation(shownLevel, period, level === 'town' ? drill.town : null, abort.signal).then(setAnswer, (err: unknown) => {
       if (abort.signal.aborted) return;
       if (err instanceof ApiError && err.status === 401) onSignOut();
-      setError(err instanceof Error ? err.message : String(err));
+      setError(refusalText(err, t));
     });
     return () => abort.abort();
-  }, [shownLevel, period, level, drill.town, onSignOut, revision]);
+  }, [shownLevel, period, level, drill.town, onSignOut, revision, t]);
 
   const rows = useMemo(() => {
     const all = answer?.rows ?? [];

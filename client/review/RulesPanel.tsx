@@ -1,14 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EvaluationAnswer, EvaluationRulesView } from '../../shared/index.js';
-import { ApiError, searchCasesByNumber } from '../cases/caseApi.js';
+import { searchCasesByNumber } from '../cases/caseApi.js';
+import { refusalText } from '../i18n/refusal.js';
 import { excludeCase, fetchRules, revokeExclusion, saveRules } from './rulesApi.js';
 import { draftOf, rulesFromDraft, type RulesDraft } from './rulesDraft.js';
 
 const when = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
 
-/** A refusal as the admin reads it: the server's code beside its message. */
-const refusal = (err: unknown) => (err instanceof ApiError ? `${err.code}: ${err.message}` : String(err));
 
 /**
  * 考核规则 on the review: the period's cases excluded from assessment (不纳入考核) with their reasons,
@@ -18,6 +17,7 @@ const refusal = (err: unknown) => (err instanceof ApiError ? `${err.code}: ${err
  */
 export function RulesPanel({ answer, canManage, onChanged }: { answer: EvaluationAnswer; canManage: boolean; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
+  const refusal = (err: unknown) => refusalText(err, t);
   const zh = i18n.language !== 'en';
   const [rules, setRules] = useState<EvaluationRulesView | null>(null);
   const [draft, setDraft] = useState<RulesDraft | null>(null);

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AppealJudgement, type Appeal } from '../../shared/index.js';
-import { ApiError } from '../cases/caseApi.js';
+import { refusalText } from '../i18n/refusal.js';
 import { fetchAppeals, fileAppeal } from '../review/rulesApi.js';
 
 /**
@@ -9,17 +9,19 @@ import { fetchAppeals, fileAppeal } from '../review/rulesApi.js';
  * return), with its grounds; the case's appeals so far and the centre's decisions below. The server
  * says whether the judgement stands and refuses a second pending appeal of it.
  */
-export function AppealForm({ caseId }: { caseId: string }) {
+export function AppealForm({ caseId, judgements }: { caseId: string; judgements?: readonly AppealJudgement[] }) {
   const { t } = useTranslation();
-  const [judgement, setJudgement] = useState<AppealJudgement>('overdue');
+  const first = judgements?.[0] ?? 'overdue';
+  const [judgement, setJudgement] = useState<AppealJudgement>(first);
   const [reason, setReason] = useState('');
   const [appeals, setAppeals] = useState<Appeal[]>([]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   useEffect(() => {
     setReason('');
     setMessage(null);
+    setJudgement(first);
     fetchAppeals(caseId).then(setAppeals, () => setAppeals([]));
-  }, [caseId]);
+  }, [caseId, first]);
 
   const send = async () => {
     try {
@@ -28,7 +30,7 @@ export function AppealForm({ caseId }: { caseId: string }) {
       setReason('');
       setMessage({ ok: true, text: t('review.appeals.sent') });
     } catch (err) {
-      setMessage({ ok: false, text: err instanceof ApiError ? `${err.code}: ${err.message}` : String(err) });
+      setMessage({ ok: false, text: refusalText(err, t) });
     }
   };
   return (
@@ -36,7 +38,7 @@ export function AppealForm({ caseId }: { caseId: string }) {
       <h3>{t('review.appeals.file')}</h3>
       <div className="nature-options">
         {AppealJudgement.options.map((j) => (
-          <label key={j} className={j === judgement ? 'checked' : ''}>
+          <label key={j} className={[j === judgement ? 'checked' : '', judgements?.includes(j) ? 'judged' : ''].join(' ').trim()}>
             <input type="radio" name="appeal-judgement" value={j} checked={j === judgement} onChange={() => setJudgement(j)} />
             {t(`review.appeals.judgements.${j}`)}
           </label>

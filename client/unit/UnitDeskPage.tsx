@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApplicationKind, nextDueAt, type CaseAction, type Incident, type SessionUser } from '../../shared/index.js';
+import { ApplicationKind, nextDueAt, type AppealJudgement, type CaseAction, type Incident, type SessionUser, type UnitClosedAnswer, type UnitClosedCase } from '../../shared/index.js';
 import { LookButtons, SignedInUser } from '../auth/HeaderControls.js';
 import type { SignOutReason } from '../auth/session.js';
 import { ApiError, fetchCandidates, fetchCase, getJson, postCaseAction, type Candidate, type CaseView } from '../cases/caseApi.js';
@@ -9,13 +9,17 @@ import { useCityAndCategories } from '../cases/useCityAndCategories.js';
 import { TimelineEntry } from '../dispatch/CaseDetail.js';
 import { useLiveStream } from '../live/useLiveStream.js';
 import type { Theme } from '../map/palette.js';
+import { refusalText } from '../i18n/refusal.js';
 import { applyTheme, savedTheme } from '../theme.js';
 import { deskGroupOf, sortDeskQueue, type DeskGroup } from './deskQueue.js';
 import { AppealForm } from './AppealForm.js';
+import { ClosedCases } from './ClosedCases.js';
 
 /** While the push channel is down, the queue is read again this often; while up, as a fallback. */
 const POLL_MS = 20_000;
 const POLL_PUSHED_MS = 60_000;
+/** How far back the closed cases go: the window in which a unit may still appeal a judgement. */
+const CLOSED_DAYS = 30;
 
 /** What the crew (or the desk, for a crew not on the map) may do from the desk. */
 const CREW_ACTIONS: readonly CaseAction[] = ['acknowledge', 'arrive', 'report-handled'];
@@ -42,6 +46,11 @@ export function UnitDeskPage({ user, onSignOut }: { user: SessionUser; onSignOut
   const [loadError, setLoadError] = useState<string | null>(null);
   const [openedId, setOpenedId] = useState<string | null>(null);
   const [view, setView] = useState<CaseView | null>(null);
+  /** Why the opened case could not be read (a closed case another unit finished is not the desk's to see). */
+  const [viewError, setViewError] = useState<string | null>(null);
+  const [closed, setClosed] = useState<UnitClosedAnswer | null>(null);
+  /** The closed case opened from the 已办结 list: its judgements preselect the appeal. */
+  const [openedClosed, setOpenedClosed] = useState<UnitClosedCase | null>(null);
   const [candidates, setCandidates] = useState<Candidate[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
@@ -54,7 +63,7 @@ export function UnitDeskPage({ user, onSignOut }: { user: SessionUser; onSignOut
   const failed = useCallback(
     (err: unknown) => {
       if (err instanceof ApiError && err.status === 401) onSignOutRef.current('unauthenticated');
-      return err instanceof ApiError ? `${err.code}: ${err.message}` : t('unitDesk.failed');
+      return refusalText(err, t);
     },
     [t],
   );
@@ -68,11 +77,18 @@ export function UnitDeskPage({ user, onSignOut }: { user: SessionUser; onSignOut
       },
       (err: unknown) => setLoadError(failed(err)),
     );
+    getJson<UnitClosedAnswer>(`/api/units/${encodeURIComponent(unitCode)}/closed?days=${CLOSED_DAYS}`).then(setClosed, (err: unknown) => setLoadError(failed(err)));
   }, [unitCode, failed]);
 
   const loadOpened = useCallback(
     (id: string) => {
-      fetchCase(id).then(setView, (err: unknown) => setMessage({ kind: 'error', text: failed(err) }));
+      fetchCase(id).then(
+        (v) => {
+          setView(v);
+          setViewError(null);
+        },
+        (err: unknown) => setViewError(failed(err)),
+      );
       fetchCandidates(id).then(setCandidates, () => setCandidates([]));
     },
     [failed],
@@ -81,6 +97,7 @@ export function UnitDeskPage({ user, onSignOut }: { user: SessionUser; onSignOut
   useEffect(loadQueue, [loadQueue]);
   useEffect(() => {
     setView(null);
+    setViewError(null);
     setCandidates(null);
     setMessage(null);
     if (openedId) loadOpened(openedId);
@@ -152,12 +169,37 @@ export function UnitDeskPage({ user, onSignOut }: { user: SessionUser; onSignOut
           {cases && queue.length === 0 && <p className="muted" data-testid="desk-empty">{t('unitDesk.empty')}</p>}
           <ol className="desk-list" data-testid="desk-queue">
             {queue.map((c) => (
-              <DeskRow key={c.id} c={c} group={deskGroupOf(c)} opened={c.id === openedId} now={now} category={categoryName(categories, c.categoryCode, language)} town={townName(c.townCode)} onOpen={() => setOpenedId(c.id)} />
+              <DeskRow
+                key={c.id}
+                c={c}
+                group={deskGroupOf(c)}
+                opened={c.id === openedId}
+                now={now}
+                category={categoryName(categories, c.categoryCode, language)}
+                town={townName(c.townCode)}
+                onOpen={() => {
+                  setOpenedClosed(null);
+                  setOpenedId(c.id);
+                }}
+              />
             ))}
           </ol>
+          <ClosedCases
+            answer={closed}
+            days={CLOSED_DAYS}
+            openedId={openedClosed ? openedId : null}
+            categoryName={(code) => categoryName(categories, code, language)}
+            townName={townName}
+            onOpen={(c) => {
+              setOpenedClosed(c);
+              setOpenedId(c.caseId);
+            }}
+          />
         </section>
         <section className="unit-detail">
-          {!view ? (
+          {!view && viewError && openedId ? (
+            <ClosedCaseHidden caseId={openedId} closed={openedClosed} error={viewError} category={openedClosed ? categoryName(categories, openedClosed.categoryCode, language) : ''} town={openedClosed ? townName(openedClosed.townCode) : ''} />
+          ) : !view ? (
             <p className="muted hint">{openedId ? t('dispatch.loading') : t('unitDesk.selectHint')}</p>
           ) : (
             <DeskCase
@@ -168,6 +210,7 @@ export function UnitDeskPage({ user, onSignOut }: { user: SessionUser; onSignOut
               now={now}
               category={categoryName(categories, view.case.categoryCode, language)}
               town={townName(view.case.townCode)}
+              judgements={openedClosed?.caseId === view.case.id ? openedClosed.judgements : undefined}
               onAct={(a, d) => void act(a, d)}
             />
           )}
@@ -205,6 +248,7 @@ function DeskCase({
   now,
   category,
   town,
+  judgements,
   onAct,
 }: {
   view: CaseView;
@@ -214,6 +258,8 @@ function DeskCase({
   now: number;
   category: string;
   town: string;
+  /** The judgements that stand against the unit, where the case was opened from its closed cases. */
+  judgements?: readonly AppealJudgement[];
   onAct: (action: CaseAction, details: Record<string, unknown>) => void;
 }) {
   const { t, i18n } = useTranslation();
@@ -227,7 +273,8 @@ function DeskCase({
     setHours('24');
     setReason('');
   }, [c.id]);
-  const left = c.deadlineAt ? Date.parse(c.deadlineAt) - now : null;
+  // A closed case's clock has stopped: time left or over since then would mislead.
+  const left = c.deadlineAt && c.status !== 'closed' ? Date.parse(c.deadlineAt) - now : null;
   // The crew's name from the candidates (a desk does not read the live picture's teams).
   const crewName = (teamId: string) => {
     const cand = candidates?.find((k) => k.teamId === teamId);
@@ -339,7 +386,7 @@ function DeskCase({
       </p>
 
       {/* 申诉: against a judgement on the unit's turn with the case (its evaluation). */}
-      <AppealForm caseId={c.id} />
+      <AppealForm caseId={c.id} judgements={judgements} />
 
       <h3>{t('dispatch.timeline')}</h3>
       <ol className="timeline" data-testid="desk-timeline">
@@ -347,6 +394,40 @@ function DeskCase({
           <TimelineEntry key={e.seq} event={e} />
         ))}
       </ol>
+    </section>
+  );
+}
+
+/**
+ * A closed case the unit had a turn with but may no longer read (it returned it, another unit closed
+ * it): what the closed list says of it, and its appeals, which are the unit's own.
+ */
+function ClosedCaseHidden({ caseId, closed, error, category, town }: { caseId: string; closed: UnitClosedCase | null; error: string; category: string; town: string }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <section className="case-detail" data-testid="desk-detail-hidden" data-id={caseId}>
+      {closed && (
+        <div className="case-head">
+          <div className="case-title">
+            <h2>
+              {category} · {town}
+            </h2>
+            <span className="state state-closed">{t('status.closed')}</span>
+          </div>
+        </div>
+      )}
+      <p className="muted">{closed ? t('unitClosed.viewHidden') : error}</p>
+      {closed && (
+        <dl className="case-facts">
+          <dt>{t('dispatch.number')}</dt>
+          <dd>{closed.number ?? '—'}</dd>
+          <dt>{t('unitClosed.judgements')}</dt>
+          <dd>{closed.judgements.length ? closed.judgements.map((j) => t(`review.appeals.judgements.${j}`)).join('、') : t('unitClosed.noJudgement')}</dd>
+          <dt>{t('status.closed')}</dt>
+          <dd>{dateTimeText(closed.closedAt, i18n.language)}</dd>
+        </dl>
+      )}
+      {closed && <AppealForm caseId={caseId} judgements={closed.judgements} />}
     </section>
   );
 }

@@ -147,6 +147,8 @@ export const HTTP_RULES: readonly HttpRule[] = [
   // Appeals (申诉): a unit desk files on its own cases and reads its own (checked by the service), the centre reads and decides.
   { method: 'POST', path: '/api/cases/:id/appeals', allow: 'evaluation.appeal' },
   { method: 'GET', path: '/api/appeals', allow: 'signed-in' },
+  // A unit's recently closed cases, to appeal from its desk: its own unit only, or the centre's analytics readers (checked by the service).
+  { method: 'GET', path: '/api/units/:code/closed', allow: 'signed-in' },
   { method: 'POST', path: '/api/appeals/:id/decision', allow: 'evaluation.decide' },
   // 专项整治: read with the live picture (the wall shows their progress), set and closed by leaders and admins.
   { method: 'GET', path: '/api/campaigns', allow: 'live.read' },

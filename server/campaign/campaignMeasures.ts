@@ -22,7 +22,8 @@ export interface ScopedPoint {
 export interface ScopedCase extends ScopedPoint {
   status: IncidentStatus;
   closedAt: number | null;
-  mergedInto: string | null;
+  /** Merged into another case as its duplicate. */
+  merged: boolean;
 }
 
 /** An area's congestion index in one 5-minute slot. */
@@ -92,7 +93,7 @@ const NOT_A_CASE: ReadonlySet<IncidentStatus> = new Set(['reported', 'accepted',
 export function openCasesAt(cases: readonly ScopedCase[], at: number): number {
   let n = 0;
   for (const c of cases) {
-    if (NOT_A_CASE.has(c.status) || c.mergedInto !== null) continue;
+    if (NOT_A_CASE.has(c.status) || c.merged) continue;
     if (c.reportedAt < at && (c.closedAt === null || c.closedAt > at)) n += 1;
   }
   return n;

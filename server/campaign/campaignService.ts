@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { Campaign, CampaignChange, CampaignDetail, CampaignsAnswer, CampaignWithProgress, HotspotTheme, IncidentStatus, NewCampaign, ThemePlace } from '../../shared/index.js';
+import { kinks } from '@turf/turf';
+import type { Campaign, CampaignChange, CampaignDetail, CampaignsAnswer, CampaignWithProgress, HotspotTheme, NewCampaign, ThemePlace } from '../../shared/index.js';
 import type { AuditContext } from '../auth/authService.js';
 import { oneAtATime, writeAudited } from '../auth/auditedChange.js';
 import type { Logger } from '../log.js';
 import { Refusal } from '../refusal.js';
 import type { StoredCampaign } from '../store/campaignStore.js';
 import type { CongestionSlotRow, IncidentPoint, Store } from '../store/store.js';
-import { areaTest, measureOf, scopeCategories, wholeSince, type MeasureData, type ScopedCase } from './campaignMeasures.js';
+import type { CampaignCases } from './campaignCases.js';
+import { areaTest, measureOf, scopeCategories, wholeSince, type MeasureData } from './campaignMeasures.js';
 import { campaignProgress, DAY_MS, WEEK_MS, type Measure } from './campaignProgress.js';
 import { wujinCampaigns } from './wujinCampaigns.js';
 
 const SEEDED_KEY = 'campaigns_seeded_at';
 /**
  * Progress is recounted at most this often per campaign (the wall and the review poll each minute):
- * a campaign moves over weeks, and a recount reads the scope's cases from the store (about a second
- * for the district's material-yard cases over the 90-day history on 2 cores).
+ * a campaign moves over weeks.
  */
 const KEEP_MS = 5 * 60_000;
 /** A span must have ended this long ago before its measure is kept for good (late reports settle). */
@@ -30,12 +31,13 @@ const SLOTS_SLACK_MS = 3_600_000;
  * the categories back to the history's start took seconds.
  */
 const OPEN_LOOKBACK_MS = 30 * DAY_MS;
-const OPEN_STATUSES: IncidentStatus[] = ['registered', 'dispatched', 'handling', 'handled', 'verified', 'suspended'];
 /** Fields whose change makes the kept measures wrong. */
 const MEASURED_FIELDS = ['scope', 'target', 'baseline', 'startAt'] as const;
 
 export interface CampaignServiceDeps {
-  store: Pick<Store, 'campaigns' | 'meta' | 'transaction' | 'incidents' | 'congestion'>;
+  store: Pick<Store, 'campaigns' | 'meta' | 'transaction' | 'congestion'>;
+  /** The cases the open-case measure reads, held in memory (campaignCases.ts). */
+  cases: Pick<CampaignCases, 'casesOf'>;
   /** The reports of [since, until) a theme takes, its place tested (IncidentQueries.filteredPoints). */
   points(since: number, until: number, theme: HotspotTheme): Promise<IncidentPoint[]>;
   /** Whether a point lies within `metres` of a theme's place (ThemePlaces.isNear). */
@@ -178,6 +180,8 @@ export class CampaignService {
       const unknown = area.towns.find((t) => !this.deps.townExists(t));
       if (unknown) throw new Refusal(422, 'unknown_town', `No town has the code ${unknown}.`);
     }
+    // A boundary that crosses itself has no inside a leader could mean (the form refuses it too).
+    if (area.kind === 'polygon' && kinks(area.polygon).features.length > 0) throw new Refusal(422, 'area_crosses_itself', 'The area’s boundary crosses itself.');
     const category = c.scope.categories.find((code) => !this.deps.categoryExists(code));
     if (category) throw new Refusal(422, 'unknown_category', `No category has the code ${category}.`);
     if (!(c.deadlineAt > c.startAt)) throw new Refusal(422, 'invalid_dates', 'The deadline must come after the start.');
@@ -235,7 +239,7 @@ export class CampaignService {
       const points = await this.deps.points(since, until, c.scope.theme ?? 'all');
       data.points = points.filter((p) => (!categories || categories.has(p.categoryCode)) && inArea(p));
     } else if (kind === 'open_cases') {
-      const cases = await this.casesOf(categories ? [...categories] : null, since - OPEN_LOOKBACK_MS);
+      const cases = await this.deps.cases.casesOf(categories, since - OPEN_LOOKBACK_MS);
       data.cases = cases.filter((p) => inArea(p) && (!place || this.deps.isNear(place, p.lon, p.lat, 50)));
     } else {
       const areas = c.scope.area.kind === 'towns' ? c.scope.area.towns : [this.deps.centreArea];
@@ -245,35 +249,6 @@ export class CampaignService {
       data.wholeSince = wholeSince(since, first === Infinity ? undefined : first * SLOT_MS, SLOTS_SLACK_MS);
     }
     return data;
-  }
-
-  /** Cases of the categories reported since `since`, and those open now whenever reported, once each. */
-  private async casesOf(categories: string[] | null, since: number): Promise<ScopedCase[]> {
-    if (categories && categories.length === 0) return [];
-    const byId = new Map<string, ScopedCase>();
-    const read = async (query: { since?: string; status?: IncidentStatus[] }) => {
-      let cursor: string | undefined;
-      do {
-        const page = await this.deps.store.incidents.list({ ...query, ...(categories ? { category: categories } : {}), limit: 5000, ...(cursor ? { cursor } : {}) });
-        for (const i of page.items) {
-          byId.set(i.id, {
-            reportedAt: Date.parse(i.reportedAt),
-            categoryCode: i.categoryCode,
-            source: i.source,
-            townCode: i.townCode,
-            lon: i.lon,
-            lat: i.lat,
-            status: i.status,
-            closedAt: i.closedAt === null ? null : Date.parse(i.closedAt),
-            mergedInto: i.mergedInto,
-          });
-        }
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-    };
-    await read({ since: new Date(since).toISOString() });
-    await read({ status: OPEN_STATUSES });
-    return [...byId.values()];
   }
 }
 

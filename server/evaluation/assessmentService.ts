@@ -1,4 +1,4 @@
-import type { Appeal, AppealDecision, AppealQuery, AppealRequest, EvaluationRules, EvaluationRulesView, Exclusion } from '../../shared/index.js';
+import type { Appeal, AppealDecision, AppealQuery, AppealRequest, EvaluationRules, EvaluationRulesView, Exclusion, UnitClosedAnswer, UnitClosedQuery } from '../../shared/index.js';
 import type { AuditContext } from '../auth/authService.js';
 import { oneAtATime, writeAudited } from '../auth/auditedChange.js';
 import { may } from '../auth/principal.js';
@@ -6,6 +6,7 @@ import { Refusal } from '../refusal.js';
 import { AppealPendingError, type StoredAppeal, type StoredExclusion, type StoredRules } from '../store/assessmentStore.js';
 import type { Store } from '../store/store.js';
 import { adjustmentsOf, type Adjustments } from './adjustments.js';
+import { closedCasesOfUnit, judgementStands } from './appealableCases.js';
 import type { CaseFacts } from './caseFacts.js';
 import { DEFAULT_RULES, rulesProblem } from './rules.js';
 
@@ -13,6 +14,8 @@ export interface AssessmentDeps {
   store: Pick<Store, 'assessment' | 'incidents' | 'transaction'>;
   /** A case's facts as the evaluation folded them (undefined for an unknown case). */
   factsOf(caseId: string): CaseFacts | undefined;
+  /** Every case's facts (read to find a unit's recently closed cases). */
+  allFacts(): Iterable<CaseFacts>;
   now: () => number;
 }
 
@@ -20,23 +23,6 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 const appealView = (a: StoredAppeal): Appeal => ({ ...a, filedAt: iso(a.filedAt)!, decidedAt: iso(a.decidedAt) });
 const exclusionView = (e: StoredExclusion): Exclusion => ({ caseId: e.caseId, caseNumber: e.caseNumber, reason: e.reason, by: e.by, at: iso(e.at)! });
-
-/** Whether a judgement stands against a unit's turns with a case, as the facts have it now. */
-function judgementStands(f: CaseFacts, unitCode: string, judgement: AppealRequest['judgement'], now: number): boolean {
-  return f.stints.some((s) => {
-    if (s.unitCode !== unitCode) return false;
-    switch (judgement) {
-      case 'overdue':
-        return s.deadlineAt !== null && (s.handledAt !== null ? s.handledAt > s.deadlineAt : s.endedAt === null && s.deadlineAt < now);
-      case 'rework':
-        return s.reworks > 0;
-      case 'extension':
-        return s.extensions > 0;
-      case 'returned':
-        return s.returned;
-    }
-  });
-}
 
 /**
  * 考核 as the centre keeps it, beside the log: the rules an admin set, the cases excluded from
@@ -148,6 +134,30 @@ export class AssessmentService {
     return [...this.filed.values()]
       .filter((a) => (unit === null || a.unitCode === unit) && (!q.status || a.status === q.status) && (!q.caseId || a.caseId === q.caseId))
       .map(appealView);
+  }
+
+  /**
+   * The closed cases a unit had a turn with, for its desk to appeal: a unit desk reads its own unit's,
+   * the centre's readers of the analytics any unit's; anyone else 403 `not_your_unit`.
+   */
+  async closedOfUnit(unitCode: string, q: UnitClosedQuery, ctx: AuditContext): Promise<UnitClosedAnswer> {
+    const p = ctx.principal;
+    if (!may(p, 'analytics.read') && p?.unitCode !== unitCode) throw new Refusal(403, 'not_your_unit', 'A unit desk reads only the cases of its own unit.');
+    const now = this.deps.now();
+    const { total, items } = closedCasesOfUnit(this.deps.allFacts(), unitCode, now - q.days * 86_400_000, now, q.limit);
+    // The number and category are not facts the evaluation keeps: read them for the page only.
+    const cases = await Promise.all(items.map((i) => this.deps.store.incidents.get(i.facts.id)));
+    return {
+      total,
+      items: items.map((i, k) => ({
+        caseId: i.facts.id,
+        number: cases[k]?.number ?? null,
+        categoryCode: cases[k]?.categoryCode ?? '',
+        townCode: i.facts.townCode,
+        closedAt: iso(i.facts.closedAt)!,
+        judgements: i.judgements,
+      })),
+    };
   }
 
   /**

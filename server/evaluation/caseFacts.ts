@@ -19,6 +19,9 @@ export interface CaseChange {
     townCode: string;
     communityCode: string;
     gridCode: string;
+    categoryCode: string;
+    lon: number;
+    lat: number;
     source: IncidentSource;
     reportedAt: number;
     reportedBy: { name: string; role: string } | null;
@@ -69,6 +72,10 @@ export interface CaseFacts {
   townCode: string;
   communityCode: string;
   gridCode: string;
+  /** What and where, as reported (never changed after): the campaigns' measures read them. */
+  categoryCode: string;
+  lon: number;
+  lat: number;
   source: IncidentSource;
   reportedAt: number;
   /** The inspector's account when an inspector reported it (上报). */
@@ -130,7 +137,8 @@ function intern(actor: string): string {
 function created(e: CaseChange): CaseFacts {
   const c = e.case;
   return {
-    id: c.id, seq: e.seq, townCode: c.townCode, communityCode: c.communityCode, gridCode: c.gridCode, source: c.source,
+    id: c.id, seq: e.seq, townCode: c.townCode, communityCode: c.communityCode, gridCode: c.gridCode,
+    categoryCode: intern(c.categoryCode), lon: c.lon, lat: c.lat, source: c.source,
     reportedAt: c.reportedAt,
     reportedBy: c.reportedBy?.role === 'inspector' ? intern(c.reportedBy.name) : null,
     intake: null, registered: null, closeDeadlineAt: c.closeDeadlineAt, closedAt: c.closedAt, closureKind: c.closureKind, close: null,
@@ -223,7 +231,8 @@ export function changeOfEvent(e: IncidentEvent): CaseChange {
     at: Date.parse(e.at),
     action: e.action ? { name: e.action.name, actor: e.action.actor, role: e.action.role, ...(e.action.application ? { application: e.action.application } : {}), ...(e.action.decision ? { decision: e.action.decision } : {}) } : null,
     case: {
-      id: i.id, status: i.status, townCode: i.townCode, communityCode: i.communityCode, gridCode: i.gridCode, source: i.source,
+      id: i.id, status: i.status, townCode: i.townCode, communityCode: i.communityCode, gridCode: i.gridCode,
+      categoryCode: i.categoryCode, lon: i.lon, lat: i.lat, source: i.source,
       reportedAt: Date.parse(i.reportedAt), reportedBy: i.reportedBy, unitCode: i.unitCode, deadlineAt: ms(i.deadlineAt),
       closeDeadlineAt: ms(i.closeDeadlineAt), stageDeadlineAt: ms(i.stageDeadlineAt), closedAt: ms(i.closedAt), closureKind: i.closureKind,
       callback: i.callback ? { reached: i.callback.reached, satisfaction: i.callback.satisfaction, at: Date.parse(i.callback.at) } : null,
@@ -236,7 +245,7 @@ export function scratchChange(): CaseChange {
   return {
     seq: 0, kind: 'created', at: 0, action: null,
     case: {
-      id: '', status: 'reported', townCode: '', communityCode: '', gridCode: '', source: 'inspector', reportedAt: 0, reportedBy: null, unitCode: null,
+      id: '', status: 'reported', townCode: '', communityCode: '', gridCode: '', categoryCode: '', lon: 0, lat: 0, source: 'inspector', reportedAt: 0, reportedBy: null, unitCode: null,
       deadlineAt: null, closeDeadlineAt: null, stageDeadlineAt: null, closedAt: null, closureKind: null, callback: null,
     },
   };
@@ -256,6 +265,7 @@ export function changeOfDelta(into: CaseChange, d: LoggedDelta, facts: CaseFacts
   const k = d.created;
   if (k) {
     c.id = k.id; c.status = k.status; c.townCode = k.townCode; c.communityCode = k.communityCode; c.gridCode = k.gridCode; c.source = k.source;
+    c.categoryCode = k.categoryCode; c.lon = k.lon; c.lat = k.lat;
     c.reportedAt = k.reportedAt; c.reportedBy = k.reportedBy; c.unitCode = k.unitCode; c.deadlineAt = k.deadlineAt; c.closeDeadlineAt = k.closeDeadlineAt;
     c.stageDeadlineAt = k.stageDeadlineAt; c.closedAt = k.closedAt; c.closureKind = k.closureKind;
     c.callback = k.callback;
@@ -265,6 +275,7 @@ export function changeOfDelta(into: CaseChange, d: LoggedDelta, facts: CaseFacts
   const p = d.changes ?? {};
   const last = facts.last;
   c.id = facts.id; c.townCode = facts.townCode; c.communityCode = facts.communityCode; c.gridCode = facts.gridCode; c.source = facts.source;
+  c.categoryCode = facts.categoryCode; c.lon = facts.lon; c.lat = facts.lat;
   c.reportedAt = facts.reportedAt; c.reportedBy = null;
   c.status = p.status ?? last.status;
   c.unitCode = p.unitCode !== undefined ? p.unitCode : last.unitCode;
@@ -277,6 +288,9 @@ export function changeOfDelta(into: CaseChange, d: LoggedDelta, facts: CaseFacts
   c.callback = p.callback !== undefined ? p.callback : facts.callback;
   return into;
 }
+
+/** The fold's code (what makes a case's facts from its events), for a checkpoint to know the fold that made it. */
+export const FOLD_CODE = [foldChange, created, impliedAction, changeOfDelta].map((f) => f.toString()).join('\n');
 
 /** Whether a case stood suspended (挂账) at an instant: suspended cases are not counted as due. */
 export function suspendedAt(f: CaseFacts, at: number): boolean {

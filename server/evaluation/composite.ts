@@ -61,6 +61,22 @@ export function ranksOf(scores: readonly (number | null)[]): (number | null)[] {
 }
 
 /**
+ * The previous period's score and rank of each row, kept per list of rows and weights: the service
+ * keeps a closed period's rows, and each answer of the period after reads them again.
+ */
+const STANDINGS = new WeakMap<readonly RowFigures[], { key: string; map: Map<string, { score: number | null; rank: number | null }> }>();
+function standingsOf(rows: readonly RowFigures[], formulas: readonly IndicatorFormula[], nothingDue: NothingDue): Map<string, { score: number | null; rank: number | null }> {
+  const key = `${nothingDue}|${formulas.map((f) => `${f.id}:${f.weight}`).join(',')}`;
+  const kept = STANDINGS.get(rows);
+  if (kept?.key === key) return kept.map;
+  const scores = rows.map((r) => compositeScore(r.indicators, formulas, nothingDue));
+  const ranks = ranksOf(scores);
+  const map = new Map(rows.map((r, i) => [r.code, { score: scores[i]!, rank: ranks[i]! }]));
+  STANDINGS.set(rows, { key, map });
+  return map;
+}
+
+/**
  * The rows of an answer: scored, ranked, beside the previous period's score and rank (null where the
  * row did not exist then), best first, the unranked last by code.
  */
@@ -72,12 +88,7 @@ export function scoredRows(
 ): EvaluationRow[] {
   const scores = current.map((r) => compositeScore(r.indicators, formulas, rules.nothingDue));
   const ranks = ranksOf(scores);
-  let before: Map<string, { score: number | null; rank: number | null }> | null = null;
-  if (previous) {
-    const prevScores = previous.map((r) => compositeScore(r.indicators, formulas, rules.nothingDue));
-    const prevRanks = ranksOf(prevScores);
-    before = new Map(previous.map((r, i) => [r.code, { score: prevScores[i]!, rank: prevRanks[i]! }]));
-  }
+  const before = previous ? standingsOf(previous, formulas, rules.nothingDue) : null;
   const rows: EvaluationRow[] = current.map((r, i) => ({
     code: r.code,
     name: r.name,

@@ -55,6 +55,7 @@ export function evaluationDirectory(deps: {
       if (!self) unrostered.set(actor, (self = { code: actor, name: { zh: actor, en: actor } }));
       return self;
     },
+    rosterStamp: () => deps.roster?.() ?? null,
     inspectorOfCell(gridCode) {
       const i = cellIndex.get(gridCode);
       const p = i === undefined ? null : (deps.roster?.().inspectorOfCell(i) ?? null);

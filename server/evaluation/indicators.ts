@@ -100,6 +100,8 @@ export interface EvaluationDirectory {
   inspectorOf(actor: string): { code: string; name: Localized };
   /** The inspector who answers for a cell (责任网格), by the roster; null where nobody does. */
   inspectorOfCell(gridCode: string): { code: string; name: Localized } | null;
+  /** What the people's rows follow besides the facts: the roster in force (a new object after each edit); null where there is none. */
+  rosterStamp(): unknown;
 }
 
 /** A row's figures before scoring. */
@@ -121,51 +123,56 @@ function judged(deadline: number | null, doneAt: number | null, w: EvaluationWin
   return deadline <= w.asOf || (doneAt !== null && doneAt <= w.asOf);
 }
 
-interface RegionAcc {
-  registered: number;
-  closed: number;
-  due: number;
-  closedOfDue: number;
-  onTime: number;
-  publicRegistered: number;
-  publicClosed: number;
-  calledBack: number;
-  reached: number;
-  satisfied: number;
-}
+/**
+ * A region's counts, at its offset in one typed array for all the regions of a level: a month's cells
+ * are some 10,000 rows, and an object and a map entry for each cost more than the cases' tallies.
+ */
+const REGISTERED = 0;
+const CLOSED = 1;
+const DUE = 2;
+const CLOSED_OF_DUE = 3;
+const ON_TIME = 4;
+const PUBLIC_REGISTERED = 5;
+const PUBLIC_CLOSED = 6;
+const CALLED_BACK = 7;
+const REACHED = 8;
+const SATISFIED = 9;
+const REGION_COUNTS = 10;
 
-const regionAcc = (): RegionAcc => ({ registered: 0, closed: 0, due: 0, closedOfDue: 0, onTime: 0, publicRegistered: 0, publicClosed: 0, calledBack: 0, reached: 0, satisfied: 0 });
-
-function addRegion(a: RegionAcc, f: CaseFacts, w: EvaluationWindow): void {
+function addRegion(t: Int32Array, o: number, f: CaseFacts, w: EvaluationWindow): void {
   const isPublic = f.source === 'hotline_12345' || f.source === 'citizen_app';
   if (stepIn(f.registered, w)) {
-    a.registered += 1;
-    if (isPublic) a.publicRegistered += 1;
+    t[o + REGISTERED]! += 1;
+    if (isPublic) t[o + PUBLIC_REGISTERED]! += 1;
   }
   if (f.registered === null) return;
   const closed = f.closedAt !== null && f.closedAt <= w.asOf ? f.closedAt : null;
   if (inWindow(closed, w)) {
-    a.closed += 1;
+    t[o + CLOSED]! += 1;
     if (isPublic) {
-      a.publicClosed += 1;
+      t[o + PUBLIC_CLOSED]! += 1;
       const cb = f.callback;
       if (cb && cb.at <= w.asOf) {
-        a.calledBack += 1;
-        if (cb.reached) a.reached += 1;
-        if (cb.satisfaction === 'satisfied' || cb.satisfaction === 'basically_satisfied') a.satisfied += 1;
+        t[o + CALLED_BACK]! += 1;
+        if (cb.reached) t[o + REACHED]! += 1;
+        if (cb.satisfaction === 'satisfied' || cb.satisfaction === 'basically_satisfied') t[o + SATISFIED]! += 1;
       }
     }
   }
   if (judged(f.closeDeadlineAt, closed, w) && !suspendedAt(f, w.asOf)) {
-    a.due += 1;
+    t[o + DUE]! += 1;
     if (closed !== null) {
-      a.closedOfDue += 1;
-      if (closed <= f.closeDeadlineAt) a.onTime += 1;
+      t[o + CLOSED_OF_DUE]! += 1;
+      if (closed <= f.closeDeadlineAt) t[o + ON_TIME]! += 1;
     }
   }
 }
 
-function regionFigures(a: RegionAcc, areaM2: number, cellCount: number, level: EvaluationLevel): Pick<RowFigures, 'indicators' | 'counts'> {
+function regionFigures(t: Int32Array, o: number, areaM2: number, cellCount: number, level: EvaluationLevel): Pick<RowFigures, 'indicators' | 'counts'> {
+  const a = {
+    registered: t[o + REGISTERED]!, closed: t[o + CLOSED]!, due: t[o + DUE]!, closedOfDue: t[o + CLOSED_OF_DUE]!, onTime: t[o + ON_TIME]!,
+    publicRegistered: t[o + PUBLIC_REGISTERED]!, publicClosed: t[o + PUBLIC_CLOSED]!, calledBack: t[o + CALLED_BACK]!, reached: t[o + REACHED]!, satisfied: t[o + SATISFIED]!,
+  };
   const indicators: RowFigures['indicators'] = {
     registered: a.registered,
     closed: a.closed,
@@ -243,23 +250,58 @@ export function indicatorRows(level: EvaluationLevel, facts: Iterable<CaseFacts>
 }
 
 function regionRows(level: 'town' | 'community' | 'cell', facts: Iterable<CaseFacts>, w: EvaluationWindow, dir: EvaluationDirectory, town?: string): RowFigures[] {
-  const keyOf = level === 'town' ? (f: CaseFacts) => f.townCode : level === 'community' ? (f: CaseFacts) => f.communityCode : (f: CaseFacts) => f.gridCode;
   const regions = regionsOf(dir, level);
-  const kept = town === undefined ? regions : regions.filter((r) => (level === 'town' ? r.code : r.parentCode) === town);
-  const accs = new Map<string, RegionAcc>(kept.map((r) => [r.code, regionAcc()]));
-  const area = areasOf(dir, level);
-  for (const f of facts) {
-    const acc = accs.get(keyOf(f));
-    if (acc) addRegion(acc, f, w);
+  const tally = new Int32Array(regions.length * REGION_COUNTS);
+  const list = Array.isArray(facts) ? (facts as readonly CaseFacts[]) : [...facts];
+  const places = placesOf(dir, level, list);
+  for (let k = 0; k < list.length; k++) {
+    const i = places[k]!;
+    if (i >= 0) addRegion(tally, i * REGION_COUNTS, list[k]!, w);
   }
-  return kept.map((r) => {
+  const area = areasOf(dir, level);
+  const rows: RowFigures[] = [];
+  regions.forEach((r, i) => {
+    if (town !== undefined && (level === 'town' ? r.code : r.parentCode) !== town) return;
     const a = area.get(r.code);
-    const { indicators, counts } = regionFigures(accs.get(r.code)!, a?.m2 ?? 0, a?.cells ?? 0, level);
-    return { code: r.code, name: r.name, parentCode: r.parentCode, indicators, counts };
+    const { indicators, counts } = regionFigures(tally, i * REGION_COUNTS, a?.m2 ?? 0, a?.cells ?? 0, level);
+    rows.push({ code: r.code, name: r.name, parentCode: r.parentCode, indicators, counts });
   });
+  return rows;
 }
 
 type Region = { code: string; name: Localized; parentCode: string | null };
+
+/**
+ * Each case's region at a level (its place in regionsOf's list, −1 for none), kept per list of facts:
+ * a case's region never changes, and the service hands the same list for a month until the month
+ * gains a case, so a month's cells are looked up by code once, not at every request.
+ */
+const PLACES = new WeakMap<EvaluationDirectory, WeakMap<readonly CaseFacts[], Map<string, Int32Array>>>();
+function placesOf(dir: EvaluationDirectory, level: 'town' | 'community' | 'cell', facts: readonly CaseFacts[]): Int32Array {
+  let byList = PLACES.get(dir);
+  if (!byList) PLACES.set(dir, (byList = new WeakMap()));
+  let byLevel = byList.get(facts);
+  if (!byLevel) byList.set(facts, (byLevel = new Map()));
+  let places = byLevel.get(level);
+  if (!places) {
+    const at = regionIndexOf(dir, level);
+    places = new Int32Array(facts.length);
+    facts.forEach((f, k) => {
+      places![k] = at.get(level === 'town' ? f.townCode : level === 'community' ? f.communityCode : f.gridCode) ?? -1;
+    });
+    byLevel.set(level, places);
+  }
+  return places;
+}
+/** Each region's place in regionsOf's list, once per directory and level. */
+const REGION_INDEX = new WeakMap<EvaluationDirectory, Map<string, Map<string, number>>>();
+function regionIndexOf(dir: EvaluationDirectory, level: 'town' | 'community' | 'cell'): Map<string, number> {
+  let byLevel = REGION_INDEX.get(dir);
+  if (!byLevel) REGION_INDEX.set(dir, (byLevel = new Map()));
+  let index = byLevel.get(level);
+  if (!index) byLevel.set(level, (index = new Map(regionsOf(dir, level).map((r, i) => [r.code, i]))));
+  return index;
+}
 /** A level's regions, listed once per directory (a city has some 10,000 cells). */
 const REGIONS = new WeakMap<EvaluationDirectory, Map<string, readonly Region[]>>();
 function regionsOf(dir: EvaluationDirectory, level: 'town' | 'community' | 'cell'): readonly Region[] {

@@ -1,18 +1,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { AppealDecision, AppealQuery, AppealRequest, EvaluationRules, ExclusionRequest } from '../../shared/index.js';
+import { AppealDecision, AppealQuery, AppealRequest, EvaluationRules, ExclusionRequest, UnitClosedQuery } from '../../shared/index.js';
 import { addressOf, principalOf } from '../auth/httpAuth.js';
 import type { AssessmentService } from '../evaluation/assessmentService.js';
 import { parseOr400 } from './errors.js';
 
 const CaseId = z.string().min(1).max(64).regex(/^[\w-]+$/);
 const AppealId = z.coerce.number().int().positive();
+const UnitCode = z.string().min(1).max(64).regex(/^[\w-]+$/);
 
 /**
  * 考核规则 and what the centre decides beside the log: `GET/PUT /api/evaluation/weights` (the
  * composite's weights per level, its rule for indicators with nothing due, the grade bounds),
  * `POST/DELETE /api/cases/:id/exclusion` (不纳入考核), `GET /api/evaluation/exclusions`, and the
- * units' appeals: `POST /api/cases/:id/appeals` (申诉), `GET /api/appeals`, `POST /api/appeals/:id/decision`.
+ * units' appeals: `POST /api/cases/:id/appeals` (申诉), `GET /api/appeals`, `POST /api/appeals/:id/decision`,
+ * and `GET /api/units/:code/closed`, the unit's recently closed cases it may appeal.
  * Who may call which is in the access rules; a unit's own cases and appeals are checked by the service.
  */
 export function evaluationRulesRouter(assessment: AssessmentService): Router {
@@ -40,6 +42,11 @@ export function evaluationRulesRouter(assessment: AssessmentService): Router {
   r.get('/appeals', (req, res) => {
     const q = parseOr400(AppealQuery, req.query, 'query');
     res.set('Cache-Control', 'no-store').json({ items: assessment.appeals(q, ctx(req, res)) });
+  });
+  r.get('/units/:code/closed', async (req, res) => {
+    const code = parseOr400(UnitCode, req.params.code, 'unit code');
+    const q = parseOr400(UnitClosedQuery, req.query, 'query');
+    res.set('Cache-Control', 'no-store').json(await assessment.closedOfUnit(code, q, ctx(req, res)));
   });
   r.post('/cases/:id/appeals', async (req, res) => {
     const id = parseOr400(CaseId, req.params.id, 'case id');

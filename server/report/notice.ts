@@ -1,5 +1,5 @@
 import type { EvaluationAnswer, EvaluationRow, Notice, NoticeLevel, NoticeRow, OverdueCase } from '../../shared/index.js';
-import type { CaseFacts } from '../evaluation/caseFacts.js';
+import { suspendedAt, type CaseFacts } from '../evaluation/caseFacts.js';
 
 /**
  * 通报: the worst towns and units of a period, by composite and by on-time rate, and the open cases
@@ -35,24 +35,59 @@ export function worstOf(a: EvaluationAnswer, onTime: string, limit: number): Not
 
 const r0 = (r: EvaluationRow, id: string) => r.indicators[id] as number;
 
-/** An open case's deadline as the notice judges it: the closure deadline once registered, the stage's before. */
-export function deadlineOf(f: CaseFacts): number | null {
-  return f.closeDeadlineAt ?? f.last.stageDeadlineAt;
+/** A case on the notice's overdue list, as it stood at the instant judged. */
+export interface LateCase {
+  id: string;
+  dueAt: number;
+  hoursOverdue: number;
+  /** The unit that held the case at that instant (null when none did). */
+  unitCode: string | null;
 }
 
-const CLOSED = new Set(['closed', 'rejected']);
+/** Whether the case was closed, or rejected at intake, by `at`. */
+function settledBy(f: CaseFacts, at: number): boolean {
+  if (f.closedAt !== null) return f.closedAt <= at;
+  if (f.intake?.rejected) return f.intake.at <= at;
+  // Closed or rejected with no instant on record (never so from the fold): not a case anyone is late on.
+  return f.last.status === 'closed' || f.last.status === 'rejected';
+}
 
 /**
- * The open cases longest past their deadline at `asOf`, longest first (ties by id). A suspended case
- * (挂账) is left out: its clock is stopped by decision, and the notice names cases someone is late on.
+ * The deadline that ran at `at`: the closure deadline once registered (a case created registered has
+ * no registration step, only its deadline). Before registration the stage's deadline is the one the
+ * facts keep only while the case is still in that stage; once it moved on (accepted or registered
+ * after `at`), the earlier stage's deadline is not in the facts, and the case is not judged (these
+ * stages take hours, so a case stuck in them over a period's end is rare).
  */
-export function longestOverdue(facts: Iterable<CaseFacts>, asOf: number, limit: number): { id: string; dueAt: number; hoursOverdue: number; unitCode: string | null }[] {
-  const late: { id: string; dueAt: number; hoursOverdue: number; unitCode: string | null }[] = [];
+function deadlineAt(f: CaseFacts, at: number): number | null {
+  if (f.closeDeadlineAt !== null && (f.registered === null || f.registered.at <= at)) return f.closeDeadlineAt;
+  const movedOn = (f.registered !== null && f.registered.at > at) || (f.intake !== null && f.intake.at > at);
+  return movedOn ? null : f.last.stageDeadlineAt;
+}
+
+/** The unit that held the case at `at`: the latest turn begun by then and not yet ended. */
+function unitAt(f: CaseFacts, at: number): string | null {
+  for (let i = f.stints.length - 1; i >= 0; i -= 1) {
+    const s = f.stints[i]!;
+    if (s.dispatchedAt > at) continue;
+    return s.endedAt === null || s.endedAt > at ? s.unitCode : null;
+  }
+  return null;
+}
+
+/**
+ * The open cases longest past their deadline at `asOf`, longest first (ties by id), each as it stood
+ * then: a closed period's notice is judged at the period's end from the facts' instants (closure,
+ * rejection, suspensions, the units' turns), not from the case's state today. A case suspended (挂账)
+ * at `asOf` is left out: its clock is stopped by decision, and the notice names cases someone is late on.
+ */
+export function longestOverdue(facts: Iterable<CaseFacts>, asOf: number, limit: number): LateCase[] {
+  const late: LateCase[] = [];
   for (const f of facts) {
-    if (CLOSED.has(f.last.status) || f.last.status === 'suspended' || f.reportedAt > asOf) continue;
-    const due = deadlineOf(f);
+    if (f.reportedAt > asOf || settledBy(f, asOf) || suspendedAt(f, asOf)) continue;
+    const due = deadlineAt(f, asOf);
     if (due === null || due >= asOf) continue;
-    late.push({ id: f.id, dueAt: due, hoursOverdue: (asOf - due) / HOUR_MS, unitCode: f.last.unitCode });
+    late.push({ id: f.id, dueAt: due, hoursOverdue: (asOf - due) / HOUR_MS, unitCode: unitAt(f, asOf) });
   }
   late.sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : 1));
   return late.slice(0, limit);
@@ -63,6 +98,8 @@ export function noticeOf(towns: EvaluationAnswer, units: EvaluationAnswer, overd
   return {
     period: towns.period,
     generatedAt: new Date(generatedAt).toISOString(),
+    // The overdue cases are judged at the evaluation's instant: the period's end once it is over, now while it runs.
+    asOf: towns.period.asOf,
     towns: worstOf(towns, 'onTimeClosureRate', NOTICE_TOWNS),
     units: worstOf(units, 'onTimeHandlingRate', NOTICE_UNITS),
     overdue,

@@ -54,7 +54,7 @@ async function levelSection(doc: Pdf, what: string, level: NoticeLevel): Promise
 
 async function drawNotice(doc: Pdf, n: Notice, towns: readonly MapArea[]): Promise<void> {
   heading(doc, noticeTitle(n), 16);
-  paragraph(doc, `${periodLine(n)} · 编制于 ${localTime(n.generatedAt)}`);
+  paragraph(doc, `${periodLine(n)} · 编制于 ${localTime(n.generatedAt)} · 超期案件截至 ${localTime(n.asOf)}`);
   doc.moveDown(0.5);
   heading(doc, `各镇街${n.towns.rule.onTimeName.zh}`, 11);
   const values = new Map(n.townRates.map((t) => [t.code, t.value]));
@@ -65,7 +65,7 @@ async function drawNotice(doc: Pdf, n: Notice, towns: readonly MapArea[]): Promi
   doc.addPage();
   await levelSection(doc, '镇街', n.towns);
   await levelSection(doc, '责任单位', n.units);
-  heading(doc, `超期未结案件（超期最久的 ${n.overdue.length} 件，截至 ${localTime(n.generatedAt)}）`, 11);
+  heading(doc, `超期未结案件（超期最久的 ${n.overdue.length} 件，截至 ${localTime(n.asOf)}）`, 11);
   if (n.overdue.length === 0) paragraph(doc, '无超期未结案件。');
   else await table(doc, OVERDUE_COLUMNS, overdueRows(n));
 }

@@ -34,12 +34,15 @@ export class NoticeService {
     const q = period === undefined ? {} : { period };
     const towns = d.evaluate({ level: 'town', ...q });
     const units = d.evaluate({ level: 'unit', period: towns.period.id });
+    // As the evaluation judges the period: at its end once it is over, now while it runs.
+    const asOf = Date.parse(towns.period.asOf);
     const overdue: OverdueCase[] = [];
-    for (const late of longestOverdue(d.facts(), now, NOTICE_CASES)) {
+    for (const late of longestOverdue(d.facts(), asOf, NOTICE_CASES)) {
       const c = await d.caseOf(late.id);
       // A duplicate merged into another case is that case's business, not a case of its own.
       if (!c || c.mergedInto !== null) continue;
-      const unitCode = c.unitCode ?? late.unitCode;
+      // The unit that held it then, not the one that holds it now.
+      const unitCode = late.unitCode;
       overdue.push({
         id: c.id,
         number: c.number ?? null,

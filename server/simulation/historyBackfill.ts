@@ -13,13 +13,14 @@ const DAY_MS = 86_400_000;
 /** China time: the replay picks local days. */
 const LOCAL_OFFSET_MS = 8 * 3_600_000;
 /**
- * The crews' tracks are back-filled for today and the two whole local days before it, not for the
- * whole history: the replay of a recent day is what a leader opens after the first start, and each
- * day of tracks is about 40,000 points for the default roster (some 2.5 MB in SQLite, about half a
- * second of the first start). All 90 days would add some 3.6 million points and tens of seconds to
- * the first start, mostly for days the retention (TRACK_RETENTION_DAYS, 30 by default) drops anyway.
+ * The crews' tracks are back-filled for today and the seven whole local days before it, so that a
+ * week's review can replay any day of that week with its crews. Not for the whole history: measured
+ * on a first start with HISTORY_DAYS=90 (2 cores, under load), each day is about 41,000 points and
+ * 2.9 MB of SQLite (table and index); two days took 1.2 s of the start, seven 3.0 s (298,000 points,
+ * 21 MB), thirty 20.6 s (1.25 million points, 90 MB, the 45 s start grown to 79 s), and the retention
+ * (TRACK_RETENTION_DAYS, 30 by default) drops such days anyway.
  */
-export const CREW_TRACK_DAYS = 2;
+export const CREW_TRACK_DAYS = 7;
 /** The crews' day before the tracks begin is driven unseen, so that the first hours show crews already out. */
 const CREW_WARM_UP_MS = 6 * 3_600_000;
 
@@ -46,6 +47,8 @@ export async function backfillHistory(opts: {
   inspectorOf?: (lon: number, lat: number) => Actor | null;
   seed: number;
   days: number;
+  /** Local days of crews' tracks before today's (CREW_TRACK_DAYS unless a test asks for fewer). */
+  trackDays?: number;
   log: Logger;
   now?: number;
 }): Promise<number> {
@@ -61,8 +64,9 @@ export async function backfillHistory(opts: {
   const known = new Set(teams.map((t) => t.id));
   const byCode = new Map(units.map((u) => [u.code, u]));
   const from = to - days * DAY_MS;
-  // The crews' tracks start at local midnight CREW_TRACK_DAYS days before today's.
-  const tracksFrom = Math.max(from, Math.floor((to + LOCAL_OFFSET_MS) / DAY_MS - CREW_TRACK_DAYS) * DAY_MS - LOCAL_OFFSET_MS);
+  // The crews' tracks start at local midnight `trackDays` days before today's.
+  const trackDays = opts.trackDays ?? CREW_TRACK_DAYS;
+  const tracksFrom = Math.max(from, Math.floor((to + LOCAL_OFFSET_MS) / DAY_MS - trackDays) * DAY_MS - LOCAL_OFFSET_MS);
   const visits = new CrewVisitLog(known, to, tracksFrom - CREW_WARM_UP_MS);
   const stored = await intake.importHistory(visits.tap(pastIncidents(ctx, seed, from, to, teams, opts.inspectorOf)), {
     teamExists: (id) => known.has(id),

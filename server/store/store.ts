@@ -136,6 +136,8 @@ export interface IncidentRepository {
   logReader(): LogReader;
   /** A reader of the log as deltas (LoggedDelta), for a fold at start that keeps the cases' state itself. */
   deltaReader(): DeltaReader;
+  /** Each incident's store number (LoggedDelta's `incident`) with its id: a fold resumed from a checkpoint maps the deltas with it. */
+  incidentNumbers(): Promise<[number, string][]>;
   /** Every event of one incident, oldest first: its timeline. */
   timelineOf(id: string): Promise<IncidentEvent[]>;
   count(): Promise<number>;

@@ -204,3 +204,29 @@ export type AppealDecision = z.infer<typeof AppealDecision>;
 
 export const AppealQuery = z.strictObject({ status: AppealStatus.optional(), caseId: z.string().max(64).optional() });
 export type AppealQuery = z.infer<typeof AppealQuery>;
+
+/**
+ * `GET /api/units/:code/closed`: the cases a unit had a turn with that closed in the last `days`
+ * (China's 30-day appeal window by default), newest first, at most `limit`. A judged case is usually
+ * closed by the time the unit reads its ranking, so this is where its desk finds what to appeal.
+ */
+export const UnitClosedQuery = z.strictObject({
+  days: z.coerce.number().int().min(1).max(90).default(30),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type UnitClosedQuery = z.infer<typeof UnitClosedQuery>;
+
+export const UnitClosedCase = z.object({
+  caseId: z.string(),
+  number: z.string().nullable(),
+  categoryCode: z.string(),
+  townCode: z.string(),
+  closedAt: z.string(),
+  /** The judgements that stand against the unit's turns with the case: what it may appeal. */
+  judgements: z.array(AppealJudgement),
+});
+export type UnitClosedCase = z.infer<typeof UnitClosedCase>;
+
+/** `total` counts every closed case of the window; `items` are its newest `limit`. */
+export const UnitClosedAnswer = z.object({ total: z.number().int().nonnegative(), items: z.array(UnitClosedCase) });
+export type UnitClosedAnswer = z.infer<typeof UnitClosedAnswer>;

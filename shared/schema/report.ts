@@ -61,8 +61,10 @@ export type NoticeLevel = z.infer<typeof NoticeLevel>;
 
 export const Notice = z.object({
   period: EvaluationPeriod,
-  /** When the notice was drawn up; the overdue cases are as of then. */
+  /** When the notice was drawn up. */
   generatedAt: z.string(),
+  /** The instant the overdue cases are judged at, ISO: the period's end once it is over, the drawing-up while it runs. */
+  asOf: z.string(),
   towns: NoticeLevel,
   units: NoticeLevel,
   /** Longest overdue first. */

@@ -48,6 +48,12 @@ async function expectPageShows(page: Page, period: string): Promise<void> {
   expect(await cases.evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).toEqual(n.overdue.map((c) => c.id));
   expect(n.overdue.length).toBeGreaterThan(0);
   expect(await cases.first().locator('td').first().textContent()).toBe(n.overdue[0]!.number);
+  // The instant the overdue list is judged at, as the API states it: the period's end once it is over,
+  // the moment of the page's own request while it runs.
+  const asOf = (await page.getByTestId('notice-overdue-as-of').getAttribute('data-as-of'))!;
+  if (n.period.running) expect(Math.abs(Date.parse(asOf) - Date.parse(n.asOf))).toBeLessThan(120_000);
+  else expect(asOf).toBe(n.asOf);
+  expect(await page.getByTestId('notice-overdue-as-of').textContent()).toContain('超期案件按');
 }
 
 describe.runIf(run)('通报', () => {

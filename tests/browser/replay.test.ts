@@ -85,6 +85,8 @@ describe.runIf(run)('the after-action replay', () => {
     // The map is drawn (basemap and dots), not a blank pane.
     const box = (await page.getByTestId('replay-map').boundingBox())!;
     expect(luminanceSpread(shot, { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) })).toBeGreaterThan(8);
+    // A day with crew tracks says nothing about them over the map.
+    expect(await page.getByTestId('replay-no-tracks').count()).toBe(0);
 
     // Play at 300×: the clock runs (a second of play is five minutes of the day), and stops on pause.
     await page.getByTestId('replay-slider').fill(String(10 * 3_600_000));
@@ -119,6 +121,16 @@ describe.runIf(run)('the after-action replay', () => {
     const caseShot = await page.screenshot();
     writeFileSync(join(ARTIFACTS, 'replay-case.png'), caseShot);
     expect(luminanceSpread(caseShot, { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) })).toBeGreaterThan(8);
+
+    // A day before the stored tracks: the page says plainly that no crew track is stored, rather than an empty map.
+    const before = new Date(Date.now() + 8 * 3_600_000 - 4 * 86_400_000).toISOString().slice(0, 10);
+    const none = (await getJson<ReplayAnswer>(`${server.url}/api/replay?day=${before}`, { cookie: server.adminCookie })).body;
+    expect(none.trackPoints.stored).toBe(0);
+    await page.getByTestId('replay-day').fill(before);
+    await expect.poll(() => page.getByTestId('replay-no-tracks').count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.getByTestId('replay-no-tracks').textContent()).toContain('该日没有存储的车组轨迹');
+    await page.waitForTimeout(1000);
+    writeFileSync(join(ARTIFACTS, 'replay-no-tracks.png'), await page.screenshot());
     expect(errors).toEqual([]);
     expect(failed).toEqual([]);
     await context.close();

@@ -118,6 +118,10 @@ describe('campaigns (专项整治) over HTTP', () => {
     expect([indexOnDistrict.status, indexOnDistrict.body.error.code]).toEqual([422, 'invalid_target']);
     const early = await post({ ...garbageCampaign(), id: 'x4', deadlineAt: new Date(t0 - 30 * DAY).toISOString() });
     expect([early.status, early.body.error.code]).toEqual([422, 'invalid_dates']);
+    // A bow tie: its boundary crosses itself.
+    const bowTie = [[119.95, 31.7], [119.96, 31.71], [119.96, 31.7], [119.95, 31.71], [119.95, 31.7]];
+    const crossed = await post({ ...garbageCampaign(), id: 'x6', scope: { theme: null, categories: [], area: { kind: 'polygon', polygon: { type: 'Polygon', coordinates: [bowTie] } } } });
+    expect([crossed.status, crossed.body.error.code]).toEqual([422, 'area_crosses_itself']);
     const taken = await post(garbageCampaign());
     expect([taken.status, taken.body.error.code]).toEqual([409, 'conflict']);
     // A dispatcher (the test token) may read, not set.

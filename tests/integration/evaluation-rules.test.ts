@@ -251,6 +251,7 @@ describe('the evaluation with exclusions and appeals', () => {
         units: units.map((u) => ({ code: u.code, name: u.name })),
         inspectorOf: (a) => ({ code: a, name: { zh: a, en: a } }),
         inspectorOfCell: () => null,
+        rosterStamp: () => null,
       };
       for (const [level, a] of Object.entries(answers) as ['town' | 'unit', EvaluationAnswer][]) {
         const w = { from: Date.parse(a.period.from), until: Date.parse(a.period.until), asOf: Date.parse(a.period.asOf) };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldStatesAt, decodeTracks, statusName, teamPositionAt } from '../../client/replay/replayState.js';
 import { flatMetres } from '../../server/replay/trackThinning.js';
+import { CREW_TRACK_DAYS } from '../../server/simulation/historyBackfill.js';
 import { TERMINAL_STATUSES, type CaseView, type IncidentStatus } from '../../shared/index.js';
 import { ReplayAnswer } from '../../shared/schema/replay.js';
 import { getJson, postJson } from '../support/api.js';
@@ -22,12 +23,16 @@ const CHINA_MS = 8 * 3_600_000;
 /** Yesterday in China time: a whole day of the back-filled history. */
 const YESTERDAY = new Date(Date.now() + CHINA_MS - 86_400_000).toISOString().slice(0, 10);
 const dayStart = Date.parse(`${YESTERDAY}T00:00:00+08:00`);
-/** Three days ago: cases of the history, but before the crews' back-filled tracks (CREW_TRACK_DAYS) begin. */
-const EARLIER = new Date(Date.now() + CHINA_MS - 3 * 86_400_000).toISOString().slice(0, 10);
+const localDayBack = (n: number) => new Date(Date.now() + CHINA_MS - n * 86_400_000).toISOString().slice(0, 10);
+/** Six days ago: a day of last week's review, inside the crews' back-filled tracks (CREW_TRACK_DAYS). */
+const SIX_BACK = localDayBack(6);
+/** CREW_TRACK_DAYS + 1 days ago: cases of the history, but before the crews' back-filled tracks begin. */
+const EARLIER = localDayBack(CREW_TRACK_DAYS + 1);
 const earlierStart = Date.parse(`${EARLIER}T00:00:00+08:00`);
 
 beforeAll(async () => {
-  server = await startServer({ env: { HISTORY_DAYS: '3' } });
+  // A day more than the tracks, so that the history has a day with cases and without crews.
+  server = await startServer({ env: { HISTORY_DAYS: String(CREW_TRACK_DAYS + 1) } });
   leader = await createUser(server.url, server.adminCookie, 'replay-leader', 'leader');
   inspector = await createUser(server.url, server.adminCookie, 'replay-inspector', 'inspector');
 }, 180_000);
@@ -114,6 +119,25 @@ describe('GET /api/replay', () => {
     expect(a.events.t.map((t) => t + Date.parse(a.since))).toEqual(view.timeline.map((e) => Date.parse(e.at)));
     expect(a.events.status).toEqual(view.timeline.map((e) => e.incident.status));
     expect(a.events.status.at(-1)).toBe(view.case.status);
+  }, 60_000);
+
+  it('has the crews of a day six days back, and none (said by an empty track count) before the tracks begin', async () => {
+    expect(CREW_TRACK_DAYS).toBeGreaterThanOrEqual(7);
+    const roster = (await getJson<{ id: string }[]>(`${server.url}/api/teams`)).body;
+    const week = ReplayAnswer.parse((await replayOf(`day=${SIX_BACK}`)).body);
+    expect(week.events.t.length).toBeGreaterThan(1000);
+    // Every crew of the roster drove that day, all day: its track spans the morning to the evening.
+    expect(new Set(week.tracks.map((tr) => week.teams[tr.team]!.id))).toEqual(new Set(roster.map((t) => t.id)));
+    expect(week.trackPoints.stored).toBeGreaterThan(10_000);
+    const spans = decodeTracks(week).map((tr) => [tr.t[0]!, tr.t.at(-1)!]);
+    expect(Math.min(...spans.map((s) => s[0]!))).toBeLessThan(3_600_000);
+    expect(Math.max(...spans.map((s) => s[1]!))).toBeGreaterThan(23 * 3_600_000);
+
+    // The day before: the history's cases, no crew track stored (the page says so from this count).
+    const before = ReplayAnswer.parse((await replayOf(`day=${EARLIER}`)).body);
+    expect(before.events.t.length).toBeGreaterThan(100);
+    expect(before.trackPoints.stored).toBe(0);
+    expect(before.tracks).toEqual([]);
   }, 60_000);
 
   it('sends a crew’s track thinned, every stored fix within the tolerance of the line it draws', async () => {

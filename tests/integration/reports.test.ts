@@ -2,9 +2,9 @@ import ExcelJS from 'exceljs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EvaluationAnswer, Notice, ReportList, type EvaluationRow, type IndicatorFormula } from '../../shared/index.js';
+import { CaseView, EvaluationAnswer, Notice, ReportList, type EvaluationRow, type IndicatorFormula } from '../../shared/index.js';
 import { monthIdOf, parsePeriod, previousPeriod } from '../../server/evaluation/period.js';
-import { columnName } from '../../server/report/evaluationExport.js';
+import { columnName, localTime } from '../../server/report/evaluationExport.js';
 import { CATCH_UP } from '../../server/report/reportArchive.js';
 import { dueRuns, periodOfRun } from '../../server/report/reportSchedule.js';
 import { authHeaders, createToken, type Credentials } from '../support/credentials.js';
@@ -152,14 +152,32 @@ describe('通报', () => {
     expect(n.towns.byOnTime.map((r) => r.code)).toEqual(worst(towns, (r) => r.indicators.onTimeClosureRate, 3));
     expect(n.units.byScore.map((r) => r.code)).toEqual(worst(units, (r) => r.score, 5));
     expect(n.units.byOnTime.map((r) => r.code)).toEqual(worst(units, (r) => r.indicators.onTimeHandlingRate, 5));
-    // The overdue cases: open, past the deadline stated, longest first.
+    // The overdue cases of a closed period: as of its end, open then (by the case's own timeline), past
+    // the deadline stated, longest first, with the unit that had it then.
+    expect(n.period.running).toBe(false);
+    expect(n.asOf).toBe(n.period.asOf);
+    expect(Date.parse(n.asOf)).toBe(Date.parse(n.period.until));
     expect(n.overdue.length).toBeGreaterThan(0);
     for (const [i, c] of n.overdue.entries()) {
-      expect(c.hoursOverdue).toBeCloseTo((Date.parse(n.generatedAt) - Date.parse(c.dueAt)) / 3_600_000, 1);
+      expect(c.hoursOverdue).toBeCloseTo((Date.parse(n.asOf) - Date.parse(c.dueAt)) / 3_600_000, 1);
       if (i > 0) expect(c.hoursOverdue).toBeLessThanOrEqual(n.overdue[i - 1]!.hoursOverdue);
-      const stored = (await getJson<{ status: string; number: string | null }>(`${server.url}/api/incidents/${c.id}`, leader)).body;
-      expect(['closed', 'rejected', 'suspended']).not.toContain(stored.status);
-      expect(stored.number).toBe(c.number);
+      const view = CaseView.parse((await getJson(`${server.url}/api/cases/${c.id}`, { cookie: server.adminCookie })).body);
+      const then = view.timeline.filter((e) => Date.parse(e.at) <= Date.parse(n.asOf)).at(-1)!.incident;
+      expect(['closed', 'rejected', 'suspended'], c.id).not.toContain(then.status);
+      expect(then.unitCode, c.id).toBe(c.unitCode);
+      expect(view.case.number).toBe(c.number);
+    }
+  });
+
+  it("the running month's notice is as of now, and lists only cases open now", async () => {
+    const before = Date.now();
+    const n = Notice.parse((await getJson(`${server.url}/api/reports/notice`, leader)).body);
+    expect(n.period.running).toBe(true);
+    expect(Date.parse(n.asOf)).toBeGreaterThanOrEqual(before - 1000);
+    for (const c of n.overdue.slice(0, 5)) {
+      const view = CaseView.parse((await getJson(`${server.url}/api/cases/${c.id}`, { cookie: server.adminCookie })).body);
+      expect(['closed', 'rejected', 'suspended']).not.toContain(view.case.status);
+      expect(view.case.unitCode).toBe(c.unitCode);
     }
   });
 
@@ -176,6 +194,8 @@ describe('通报', () => {
     const list = (r: Notice['towns']['byScore'][number]) => [printed('rank', r.rank), r.name.zh, printed('score', r.score), printed('rate', r.onTimeRate), printed('rank', r.previousRank)].join('|');
     for (const r of [...n.towns.byScore, ...n.towns.byOnTime, ...n.units.byScore, ...n.units.byOnTime]) expect(lines).toContain(list(r));
     // The overdue cases' hours as the JSON gives them (the export is drawn up seconds later: its own figures are checked to the hour).
+    // The instant the overdue cases are judged at, in the subtitle and the list's heading.
+    expect(lines.some((l) => l.includes(`截至 ${localTime(n.asOf)}`))).toBe(true);
     const overdueLines = lines.filter((l) => n.overdue.some((c) => l.startsWith(`${c.number ?? c.id}|`)));
     expect(overdueLines.length).toBeGreaterThanOrEqual(Math.min(5, n.overdue.length));
     for (const l of overdueLines) {

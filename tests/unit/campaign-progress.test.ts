@@ -105,13 +105,13 @@ describe('campaign progress (hand-computed)', () => {
   });
 
   it('no open case: counts open at each moment, met only at zero; a closed campaign is judged at its close', () => {
-    const c = (reported: number, closed: number | null, over: Partial<ScopedCase> = {}): ScopedCase => ({ ...point(T0 + reported * DAY), status: closed === null ? 'dispatched' : 'closed', closedAt: closed === null ? null : T0 + closed * DAY, mergedInto: null, ...over });
+    const c = (reported: number, closed: number | null, over: Partial<ScopedCase> = {}): ScopedCase => ({ ...point(T0 + reported * DAY), status: closed === null ? 'dispatched' : 'closed', closedAt: closed === null ? null : T0 + closed * DAY, merged: false, ...over });
     const cases = [
       c(-3, 2), // open at the start, closed on day 2
       c(-1, 9), // open at the start, closed on day 9
       c(4, null), // open from day 4
       c(5, null, { status: 'rejected' }), // never a case
-      c(6, null, { mergedInto: 'other' }), // a duplicate
+      c(6, null, { merged: true }), // a duplicate
       c(8, null, { status: 'reported' }), // not yet registered
     ];
     expect(openCasesAt(cases, T0)).toBe(2);

@@ -74,6 +74,7 @@ export class IncidentTables {
       insertEvent: db.prepare('INSERT INTO events (seq, incident_rid, kind, at, payload) VALUES (?, ?, ?, ?, ?)'),
       getIncident: db.prepare('SELECT * FROM incidents WHERE id = ?'),
       ridOf: db.prepare('SELECT rid FROM incidents WHERE id = ?'),
+      numbers: db.prepare('SELECT rid, id FROM incidents').raw(true),
       readEvents: db.prepare('SELECT seq, incident_rid, kind, at, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?'),
       // The same as arrays (no object per row): the log reader folds a million of them at start.
       readEventsRaw: db.prepare('SELECT seq, incident_rid, kind, at, payload FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').raw(true),
@@ -388,6 +389,10 @@ export class SqliteIncidentRepository implements IncidentRepository {
       known.set(r.incident_rid, after);
       return event!;
     });
+  }
+
+  async incidentNumbers(): Promise<[number, string][]> {
+    return this.t.q.numbers.all() as [number, string][];
   }
 
   async timelineOf(id: string): Promise<IncidentEvent[]> {
