@@ -47,9 +47,11 @@ export function campaignProgress(plan: CampaignPlan, measure: Measure, now: numb
   const better = (a: number, b: number) => (t.direction === 'down' ? a <= b + EPSILON : a >= b - EPSILON);
   const expected = expectedAt(asOf);
 
+  // Ended: past its deadline, or closed (a recount in the very millisecond of the close is no less final).
+  const ended = asOf < now || (plan.closedAt !== null && plan.closedAt <= now);
   let state: CampaignProgress['state'];
   if (baseline === null || target === null || current === null) state = 'no_data';
-  else if (asOf < now) state = better(current, target) ? 'met' : 'missed';
+  else if (ended) state = better(current, target) ? 'met' : 'missed';
   else if (better(current, target)) state = 'met';
   else state = better(current, expected!) ? 'on_track' : 'behind';
 

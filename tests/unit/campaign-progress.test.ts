@@ -122,6 +122,8 @@ describe('campaign progress (hand-computed)', () => {
     const { progress, series } = campaignProgress(plan({ target: none, baseline: { since: T0 - 7 * DAY, until: T0 }, closedAt: T0 + 10 * DAY }), measure, NOW);
     expect(progress).toEqual({ asOf: iso(T0 + 10 * DAY), baseline: 2, target: 0, current: 1, expected: 2 - 2 * (10 / 70), fraction: 0.5, state: 'missed' });
     expect(series.map((w) => w.value)).toEqual([2, 1]);
+    // Recounted in the very millisecond of the close: no less final.
+    expect(campaignProgress(plan({ target: none, baseline: { since: T0 - 7 * DAY, until: T0 }, closedAt: T0 + 10 * DAY }), measure, T0 + 10 * DAY).progress.state).toBe('missed');
     const allClosed = measureOf(none.measure, { points: [], cases: cases.slice(0, 2), slots: [], wholeSince: -Infinity });
     expect(campaignProgress(plan({ target: none, baseline: { since: T0 - 7 * DAY, until: T0 } }), allClosed, NOW).progress.state).toBe('met');
   });
