@@ -27,8 +27,7 @@ const REPORTS_SLACK_MS = 2 * DAY_MS;
 const SLOTS_SLACK_MS = 3_600_000;
 /**
  * Cases reported this long before a campaign's first span may still be open in it (those open now are
- * read whatever their age); a closure limit is days, so a month is ample, and reading every case of
- * the categories back to the history's start took seconds.
+ * counted whatever their age); a closure limit is days, so a month is ample.
  */
 const OPEN_LOOKBACK_MS = 30 * DAY_MS;
 /** Fields whose change makes the kept measures wrong. */

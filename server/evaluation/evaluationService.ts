@@ -90,7 +90,8 @@ class MonthIndex {
   /** Moves whenever a case filed under the month changes: what was worked out from the month's cases holds while it stands. */
   private readonly versions = new Map<number, number>();
 
-  note(f: CaseFacts, c: CaseChange): void {
+  /** `live`: bump the months' versions (not while the start folds the log: nothing is kept yet). */
+  note(f: CaseFacts, c: CaseChange, live = true): void {
     const end = Math.max(c.at, c.case.deadlineAt ?? 0, c.case.closeDeadlineAt ?? 0);
     let s = this.span.get(f);
     const last = monthKey(end);
@@ -102,7 +103,7 @@ class MonthIndex {
       for (let m = s.last + 1; m <= last; m++) this.bucket(m).add(f);
       s.last = last;
     }
-    for (let m = s.first; m <= s.last; m++) this.versions.set(m, (this.versions.get(m) ?? 0) + 1);
+    if (live) for (let m = s.first; m <= s.last; m++) this.versions.set(m, (this.versions.get(m) ?? 0) + 1);
   }
 
   /** A stamp of the months [from, until) overlaps: equal stamps, the same cases with the same facts. */
@@ -195,7 +196,7 @@ export class EvaluationService {
   static async load(deps: EvaluationDeps): Promise<EvaluationService> {
     const service = new EvaluationService(deps, new Map(), new MonthIndex(), []);
     const resume = deps.checkpointPath ? await service.restore(deps.checkpointPath) : null;
-    const { seq, events } = await foldLog(deps.store, service.facts, (f, c) => service.months.note(f, c), resume ?? undefined);
+    const { seq, events } = await foldLog(deps.store, service.facts, (f, c) => service.months.note(f, c, false), resume ?? undefined);
     service.seq = seq;
     service.loaded = { fromCheckpoint: resume?.seq ?? null, events };
     service.checkpointed = resume?.seq ?? 0;

@@ -8,7 +8,7 @@ import { formulasOf, indicatorRows, type EvaluationDirectory } from '../../serve
 import { DEFAULT_RULES, weightTableOf } from '../../server/evaluation/rules.js';
 import { SqliteStore } from '../../server/store/sqlite/sqliteStore.js';
 import { createToken, createUser, type Credentials } from '../support/credentials.js';
-import { getJson, pointsInCells, postJson, sendJson } from '../support/api.js';
+import { getJson, pointsInCells, postJson, runActions, sendJson } from '../support/api.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
 import type { ApiError, FeatureCollection, Incident } from '../support/types.js';
 
@@ -61,14 +61,7 @@ async function report(): Promise<Incident> {
   return res.body;
 }
 
-async function run(c: Incident, steps: (Record<string, unknown> & { by?: Credentials })[]): Promise<Incident> {
-  for (const { by, ...body } of steps) {
-    const res = await postJson<{ case: Incident } & Partial<ApiError>>(`${server.url}/api/cases/${c.id}/actions`, { ...body, version: c.version }, by);
-    expect(res.status, `${String(body.action)}: ${JSON.stringify(res.body)}`).toBe(200);
-    c = res.body.case;
-  }
-  return c;
-}
+const run = (c: Incident, steps: Parameters<typeof runActions>[2]) => runActions(server.url, c, steps);
 
 const evaluation = async (query: string) => {
   const res = await getJson<EvaluationAnswer>(`${server.url}/api/evaluation?${query}`, leader);

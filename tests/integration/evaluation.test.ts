@@ -4,7 +4,7 @@ import { EvaluationAnswer, EvaluationLevel, type Unit } from '../../shared/index
 import { factsDigest, foldLog } from '../../server/evaluation/evaluationService.js';
 import { SqliteStore } from '../../server/store/sqlite/sqliteStore.js';
 import { authHeaders, createToken, createUser, type Credentials } from '../support/credentials.js';
-import { getJson, pointsInCells, postJson } from '../support/api.js';
+import { getJson, pointsInCells, postJson, runActions } from '../support/api.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
 import type { ApiError, FeatureCollection, Incident } from '../support/types.js';
 
@@ -46,7 +46,6 @@ afterAll(async () => {
   }
 });
 
-type Answer = { case: Incident } & Partial<ApiError>;
 let spot = 0;
 
 async function report(who?: Credentials, source = 'hotline_12345'): Promise<Incident> {
@@ -56,15 +55,7 @@ async function report(who?: Credentials, source = 'hotline_12345'): Promise<Inci
   return res.body;
 }
 
-/** Actions in turn, each by the dispatcher's token unless a credential goes with it. */
-async function run(c: Incident, steps: (Record<string, unknown> & { by?: Credentials })[]): Promise<Incident> {
-  for (const { by, ...body } of steps) {
-    const res = await postJson<Answer>(`${server.url}/api/cases/${c.id}/actions`, { ...body, version: c.version }, by);
-    expect(res.status, `${String(body.action)}: ${JSON.stringify(res.body)}`).toBe(200);
-    c = res.body.case;
-  }
-  return c;
-}
+const run = (c: Incident, steps: Parameters<typeof runActions>[2]) => runActions(server.url, c, steps);
 
 const evaluation = (query: string, who?: Credentials) => getJson<EvaluationAnswer & Partial<ApiError>>(`${server.url}/api/evaluation?${query}`, who);
 

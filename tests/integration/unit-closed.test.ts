@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnitClosedAnswer, type Unit } from '../../shared/index.js';
 import { createToken, createUser, type Credentials } from '../support/credentials.js';
-import { getJson, pointsInCells, postJson } from '../support/api.js';
+import { getJson, pointsInCells, postJson, runActions } from '../support/api.js';
 import { removeDataDir, startServer, type TestServer } from '../support/server.js';
 import type { ApiError, FeatureCollection, Incident } from '../support/types.js';
 
@@ -49,14 +49,7 @@ async function report(): Promise<Incident> {
   return res.body;
 }
 
-async function run(c: Incident, steps: (Record<string, unknown> & { by?: Credentials })[]): Promise<Incident> {
-  for (const { by, ...body } of steps) {
-    const res = await postJson<{ case: Incident } & Partial<ApiError>>(`${server.url}/api/cases/${c.id}/actions`, { ...body, version: c.version }, by);
-    expect(res.status, `${String(body.action)}: ${JSON.stringify(res.body)}`).toBe(200);
-    c = res.body.case;
-  }
-  return c;
-}
+const run = (c: Incident, steps: Parameters<typeof runActions>[2]) => runActions(server.url, c, steps);
 
 const closedOf = (unit: string, who: Credentials, query = '') => getJson<UnitClosedAnswer & Partial<ApiError>>(`${server.url}/api/units/${unit}/closed${query}`, who);
 const codeOf = (body: unknown) => (body as ApiError).error?.code;

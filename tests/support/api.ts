@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import * as turf from '@turf/turf';
 import { io, type Socket } from 'socket.io-client';
 import type {
@@ -47,6 +48,17 @@ export async function walkCase(
   for (const [action, by, extra] of steps) {
     const res = await postJson<{ case: Incident }>(`${url}/api/cases/${c.id}/actions`, { action, version: c.version, ...extra }, by);
     if (res.status !== 200) throw new Error(`${action}: ${res.status} ${JSON.stringify(res.body)}`);
+    c = res.body.case;
+  }
+  return c;
+}
+
+/** Actions in turn on a case, each at the version the last answered (by `by`, else the default credentials); each must be accepted. */
+export async function runActions(url: string, start: Incident, steps: readonly (Record<string, unknown> & { by?: Credentials })[]): Promise<Incident> {
+  let c = start;
+  for (const { by, ...body } of steps) {
+    const res = await postJson<{ case: Incident }>(`${url}/api/cases/${c.id}/actions`, { ...body, version: c.version }, by);
+    expect(res.status, `${String(body.action)}: ${JSON.stringify(res.body)}`).toBe(200);
     c = res.body.case;
   }
   return c;
