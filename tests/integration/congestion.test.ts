@@ -18,7 +18,9 @@ let wall: Credentials;
 let roads: { id: string; speedKph: number; class: string }[];
 
 beforeAll(async () => {
-  server = await startServer({ env: { COVERAGE_FRAME_MS: '300' } });
+  // Speeds from the feed alone (free-flow where it says nothing): the model's rush hours would make
+  // which roads are free now, and how many a minute moves, depend on the time the test runs.
+  server = await startServer({ env: { COVERAGE_FRAME_MS: '300', ROAD_SPEEDS: 'feed' } });
   feed = { token: await createToken(server.url, server.adminCookie, 'field', 'traffic feed') };
   wall = { token: await createToken(server.url, server.adminCookie, 'wall', 'congestion wall') };
   roads = (await getJson<FeatureCollection>(`${server.url}/api/layers/roads`)).body.features.map((f) => f.properties as { id: string; speedKph: number; class: string });
@@ -54,7 +56,7 @@ describe('congestion from road speeds', () => {
       socket.once('connect_error', reject);
     });
 
-    // An arterial the model has near free-flow now; the feed says 6 km/h.
+    // An arterial at free-flow now; the feed says 6 km/h.
     const r = roads.findIndex((x, i) => x.class === 'arterial' && before.frame!.ratio[i]! > 200);
     expect(r).toBeGreaterThanOrEqual(0);
     expect((await postJson(`${server.url}/api/roads/speeds`, { ids: [roads[r]!.id], kph: [6] }, feed)).status).toBe(204);
@@ -64,7 +66,7 @@ describe('congestion from road speeds', () => {
     expect(frame.snapshot).toBe(false);
     expect(frame.ratio[frame.roads.indexOf(r)]).toBe(expected);
     expect(LEVEL_OF_RATIO_BYTE[expected]).toBe(3);
-    // Only roads whose byte moved: the feed's road and, at most, those the model's minute moved.
+    // Only roads whose byte moved: the feed's road.
     expect(frame.roads.length).toBeLessThan(roads.length / 4);
     // Frames are numbered on from the snapshot, one by one.
     for (let i = 1; i < frames.length; i++) expect(frames[i]!.seq).toBe(frames[i - 1]!.seq + 1);
